@@ -1,0 +1,18 @@
+// The rightconv subcommands. Each returns the process exit code:
+// 0 ok, 1 problems found, 2 usage error.
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace rc::cli {
+
+using Args = std::vector<std::string>;
+
+int check_command(const Args& args, std::ostream& out, std::ostream& err);
+int walk_command(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
+int graph_command(const Args& args, std::ostream& out, std::ostream& err);
+
+constexpr int kOk = 0, kProblems = 1, kUsage = 2;
+
+}  // namespace rc::cli

@@ -1,0 +1,214 @@
+// Parsing and checking of the content catalogue (content/*.yaml).
+#include "content_catalogue.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "contact_check.hpp"
+#include "text_match.hpp"
+#include "yaml_fields.hpp"
+
+namespace rc {
+namespace {
+
+template <class Item, class Fill>
+void parse_items(const YAML::Node& list, const char* section, const std::string& file,
+                 std::map<std::string, Item>& into, Problems& problems, Fill fill) {
+  if (!list.IsSequence()) {
+    problems.push_back({Severity::error, file, line_of(list), "", std::string("\"") + section + "\" must be a list"});
+    return;
+  }
+  for (const auto& node : list) {
+    if (!node.IsMap()) {
+      problems.push_back({Severity::error, file, line_of(node), "", std::string("items of \"") + section + "\" must be mappings"});
+      continue;
+    }
+    YamlFields f(node, file, problems);
+    Item item;
+    item.id = f.text("id", true);
+    f.set_owner(item.id);
+    item.file = file;
+    item.line = f.line();
+    fill(f, item);
+    f.report_unknown_keys();
+    if (item.id.empty()) continue;
+    if (into.count(item.id)) {
+      f.problem(std::string("duplicate ") + section + " id \"" + item.id + "\" (first at " + into[item.id].file + ":" +
+                std::to_string(into[item.id].line) + ")");
+      continue;
+    }
+    into[item.id] = std::move(item);
+  }
+}
+
+void parse_sources(const YAML::Node& list, const std::string& file, Catalogue& c, Problems& problems) {
+  if (!list.IsSequence()) {
+    problems.push_back({Severity::error, file, line_of(list), "", "\"sources\" must be a list"});
+    return;
+  }
+  for (const auto& node : list) {
+    YamlFields f(node, file, problems);
+    Source s;
+    s.id = f.text("id", true);
+    s.title = f.text("title", true);
+    s.line = f.line();
+    f.report_unknown_keys();
+    if (!s.id.empty()) c.sources[s.id] = s;
+  }
+}
+
+void parse_safety(const YAML::Node& map, const std::string& file, Catalogue& c, Problems& problems) {
+  if (!map.IsMap()) {
+    problems.push_back({Severity::error, file, line_of(map), "", "\"safety\" must be a mapping"});
+    return;
+  }
+  YamlFields f(map, file, problems, "safety");
+  SafetyRules& s = c.safety;
+  s.file = file;
+  s.line = f.line();
+  s.alert_text = f.text("alert_text", true);
+  s.alert_say = f.text("alert_say");
+  s.contacts = f.text_list("contacts");
+  s.source = f.text("source", true);
+  auto terms = f.raw("terms");
+  if (terms && terms.IsMap()) {
+    for (const auto& kv : terms) {
+      const std::string category = kv.first.Scalar();
+      if (!kv.second.IsSequence()) {
+        f.problem("safety terms of \"" + category + "\" must be a list", line_of(kv.second));
+        continue;
+      }
+      for (const auto& t : kv.second) {
+        const std::string written = t.Scalar();
+        const bool prefix = !written.empty() && written.back() == '*';
+        s.terms.push_back({normalise(written), category, prefix});
+      }
+    }
+  } else {
+    f.problem("\"terms\" must map a category (immediate_danger, significant_harm) to a list of phrases");
+  }
+  f.report_unknown_keys();
+}
+
+}  // namespace
+
+void parse_content(const std::string& text, const std::string& file, Catalogue& c, Problems& problems) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    problems.push_back({Severity::error, file, e.mark.line + 1, "", "not valid YAML: " + e.msg});
+    return;
+  }
+  if (!root.IsMap()) {
+    problems.push_back({Severity::error, file, 1, "", "a content file must be a mapping of sections"});
+    return;
+  }
+  for (const auto& kv : root) {
+    const std::string section = kv.first.Scalar();
+    const YAML::Node& v = kv.second;
+    if (section == "sources") {
+      parse_sources(v, file, c, problems);
+    } else if (section == "contacts") {
+      parse_items(v, "contacts", file, c.contacts, problems, [](YamlFields& f, Contact& x) {
+        x.name = f.text("name", true);
+        x.phone = f.text("phone");
+        x.email = f.text("email");
+        x.hours = f.text("hours");
+        x.note = f.text("note");
+        x.source = f.text("source", true);
+        x.phone_as_published = f.text("phone_as_published");
+        x.email_as_published = f.text("email_as_published");
+        for (auto& field : f.text_list("needs_verification")) x.needs_verification.insert(field);
+        x.verification_note = f.text("verification_note");
+        x.emergency = f.flag("emergency");
+      });
+    } else if (section == "forms") {
+      parse_items(v, "forms", file, c.forms, problems, [](YamlFields& f, Form& x) {
+        x.name = f.text("name", true);
+        x.text = f.text("text", true);
+        x.source = f.text("source", true);
+      });
+    } else if (section == "services") {
+      parse_items(v, "services", file, c.services, problems, [](YamlFields& f, Service& x) {
+        x.name = f.text("name", true);
+        x.text = f.text("text");
+        x.source = f.text("source", true);
+      });
+    } else if (section == "guidance") {
+      parse_items(v, "guidance", file, c.guidance, problems, [](YamlFields& f, GuidanceSnippet& x) {
+        x.title = f.text("title", true);
+        x.text = f.text("text", true);
+        x.source = f.text("source", true);
+      });
+    } else if (section == "safety") {
+      parse_safety(v, file, c, problems);
+    } else {
+      problems.push_back({Severity::error, file, line_of(kv.first), "",
+                          "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance or safety)"});
+    }
+  }
+}
+
+namespace {
+
+void check_contact(const Contact& x, const Catalogue& c, Problems& out) {
+  auto report = [&](Severity sev, const std::string& msg) { out.push_back({sev, x.file, x.line, x.id, msg}); };
+  for (const auto& field : x.needs_verification)
+    if (field != "phone" && field != "email") report(Severity::error, "needs_verification names unknown field \"" + field + "\"");
+  if (!x.phone.empty()) {
+    const bool short_ok = x.emergency && is_emergency_number(x.phone);
+    if (!short_ok && !is_uk_phone(x.phone)) {
+      report(x.shows("phone") ? Severity::error : Severity::warning,
+             "phone \"" + x.phone + "\" is not a UK number (11 digits starting 0)" +
+                 (x.shows("phone") ? ": mark it needs_verification or correct it" : ": withheld until verified"));
+    } else if (!short_ok && format_uk_phone(x.phone) != x.phone) {
+      report(Severity::error, "phone \"" + x.phone + "\" should be printed as \"" + format_uk_phone(x.phone) + "\"");
+    } else if (!x.shows("phone")) {
+      report(Severity::warning, "phone withheld until verified: " + x.verification_note);
+    }
+  }
+  if (!x.email.empty()) {
+    if (!is_email(x.email))
+      report(x.shows("email") ? Severity::error : Severity::warning, "email \"" + x.email + "\" is not a valid address");
+    else if (!x.shows("email"))
+      report(Severity::warning, "email withheld until verified: " + x.verification_note);
+  }
+  if (x.shown_phone().empty() && x.shown_email().empty())
+    report(Severity::error, "no phone or email can be shown for this contact");
+  if (!x.source.empty() && !c.has_source(x.source)) report(Severity::error, "unknown source \"" + x.source + "\"");
+}
+
+template <class Item>
+void check_sources(const std::map<std::string, Item>& items, const Catalogue& c, Problems& out) {
+  for (const auto& [id, x] : items)
+    if (!x.source.empty() && !c.has_source(x.source))
+      out.push_back({Severity::error, x.file, x.line, id, "unknown source \"" + x.source + "\""});
+}
+
+}  // namespace
+
+Problems check_catalogue(const Catalogue& c) {
+  Problems out;
+  for (const auto& [id, x] : c.contacts) check_contact(x, c, out);
+  check_sources(c.forms, c, out);
+  check_sources(c.services, c, out);
+  check_sources(c.guidance, c, out);
+  const SafetyRules& s = c.safety;
+  if (s.file.empty()) {
+    out.push_back({Severity::error, "content", 0, "safety", "no safety section: the urgent alert has no terms"});
+    return out;
+  }
+  if (s.terms.empty()) out.push_back({Severity::error, s.file, s.line, "safety", "no safety terms"});
+  if (!s.source.empty() && !c.has_source(s.source))
+    out.push_back({Severity::error, s.file, s.line, "safety", "unknown source \"" + s.source + "\""});
+  for (const auto& id : s.contacts)
+    if (!c.contacts.count(id)) out.push_back({Severity::error, s.file, s.line, "safety", "unknown contact \"" + id + "\""});
+  for (const auto& t : s.terms) {
+    if (t.category != "immediate_danger" && t.category != "significant_harm")
+      out.push_back({Severity::error, s.file, s.line, "safety", "unknown safety category \"" + t.category + "\""});
+    if (t.term.empty()) out.push_back({Severity::error, s.file, s.line, "safety", "empty safety term"});
+  }
+  return out;
+}
+
+}  // namespace rc

@@ -1,0 +1,85 @@
+// The content catalogue: contacts, forms, services, guidance snippets and safety terms,
+// each with the source document it came from. Dialogs refer to these by id only.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "problem.hpp"
+
+namespace rc {
+
+struct Source {
+  std::string id;     // e.g. 002_9cb3e83fa45f89f9.txt
+  std::string title;
+  int line = 0;
+};
+
+struct Contact {
+  std::string id, name, phone, email, hours, note, source;
+  std::string phone_as_published, email_as_published;  // what the source document printed
+  std::set<std::string> needs_verification;           // fields never shown until verified ("phone", "email")
+  std::string verification_note;
+  bool emergency = false;  // 999: the one number allowed to be short
+  std::string overridden_by;  // deployment config that replaced a detail, if any
+  std::string file;
+  int line = 0;
+
+  bool shows(const std::string& field) const { return needs_verification.count(field) == 0; }
+  std::string shown_phone() const { return shows("phone") ? phone : std::string(); }
+  std::string shown_email() const { return shows("email") ? email : std::string(); }
+};
+
+struct Form {
+  std::string id, name, text, source, file;
+  int line = 0;
+};
+
+struct Service {
+  std::string id, name, text, source, file;
+  int line = 0;
+};
+
+struct GuidanceSnippet {
+  std::string id, title, text, source, file;
+  int line = 0;
+};
+
+struct SafetyTerm {
+  std::string term;      // normalised phrase, matched on word boundaries
+  std::string category;  // immediate_danger | significant_harm
+  bool prefix = false;   // written with a trailing * ("bruis*"): matches the start of a word
+};
+
+struct SafetyRules {
+  std::string alert_text;
+  std::string alert_say;
+  std::vector<std::string> contacts;  // contact ids shown with every alert
+  std::string source;
+  std::vector<SafetyTerm> terms;
+  std::string file;
+  int line = 0;
+};
+
+struct Catalogue {
+  std::map<std::string, Source> sources;
+  std::map<std::string, Contact> contacts;
+  std::map<std::string, Form> forms;
+  std::map<std::string, Service> services;
+  std::map<std::string, GuidanceSnippet> guidance;
+  SafetyRules safety;
+
+  bool has_source(const std::string& id) const { return sources.count(id) != 0; }
+};
+
+// Parses one content file (YAML or JSON) into the catalogue. Any top-level section may
+// appear in any file: sources, contacts, forms, services, guidance, safety.
+void parse_content(const std::string& text, const std::string& file, Catalogue& into, Problems& problems);
+
+// Checks every contact (UK phone format, email syntax), every source reference and the
+// safety rules. A malformed detail not marked needs_verification is an error; a marked one
+// is a warning saying it is withheld.
+Problems check_catalogue(const Catalogue& catalogue);
+
+}  // namespace rc

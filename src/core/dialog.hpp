@@ -1,0 +1,64 @@
+// The dialog model: a tree (or graph) of nodes that walks a practitioner to an outcome.
+// Loaded from YAML/JSON by dialog_loader; checked by dialog_validator; run by engine.
+#pragma once
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace rc {
+
+enum class NodeKind { question, text, info, outcome };
+
+const char* to_string(NodeKind kind);
+
+struct Option {
+  std::string id;
+  std::string label;
+  std::vector<std::string> synonyms;       // also match typed or spoken answers ("y", "yes")
+  std::string next;
+  std::map<std::string, std::string> sets;  // facts recorded when chosen, e.g. area: east
+  int line = 0;
+};
+
+struct Node {
+  std::string id;
+  NodeKind kind = NodeKind::question;
+  std::string text;   // what the web chat shows
+  std::string say;    // read-aloud wording for phone/voice, when it differs from text
+  std::string help;
+  std::string source;  // source document id (see content/sources.yaml)
+  int line = 0;
+
+  std::vector<Option> options;  // question
+  std::string next;             // text, info
+  std::string fact;             // text: the fact name the typed answer is kept under
+
+  // outcome
+  std::string outcome;  // outcome code, e.g. duty_and_advice
+  std::string title;
+  std::vector<std::string> contacts, forms, guidance, services;
+  bool handoff = false;  // may offer "talk to a person"
+
+  bool is_outcome() const { return kind == NodeKind::outcome; }
+  bool takes_input() const { return kind == NodeKind::question || kind == NodeKind::text; }
+};
+
+struct Dialog {
+  std::string id;
+  std::string version;  // as declared by the author
+  std::string title;
+  std::string description;
+  std::string start;
+  std::string file;
+  std::string content_hash;  // hex SHA-256 prefix of the file's bytes: the version a conversation ran on
+  std::vector<Node> nodes;
+  std::unordered_map<std::string, std::size_t> index;  // node id -> position in nodes
+
+  const Node* find(const std::string& node_id) const {
+    auto it = index.find(node_id);
+    return it == index.end() ? nullptr : &nodes[it->second];
+  }
+};
+
+}  // namespace rc

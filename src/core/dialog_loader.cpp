@@ -1,0 +1,138 @@
+// See dialog_loader.hpp.
+#include "dialog_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "sha256.hpp"
+#include "yaml_fields.hpp"
+
+namespace rc {
+
+const char* to_string(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::question: return "question";
+    case NodeKind::text: return "text";
+    case NodeKind::info: return "info";
+    case NodeKind::outcome: return "outcome";
+  }
+  return "?";
+}
+
+namespace {
+
+bool parse_kind(const std::string& s, NodeKind& kind) {
+  for (NodeKind k : {NodeKind::question, NodeKind::text, NodeKind::info, NodeKind::outcome})
+    if (s == to_string(k)) {
+      kind = k;
+      return true;
+    }
+  return false;
+}
+
+std::vector<Option> parse_options(const YAML::Node& list, const std::string& file, const std::string& node_id,
+                                  Problems& problems) {
+  std::vector<Option> out;
+  if (!list || list.IsNull()) return out;
+  if (!list.IsSequence()) {
+    problems.push_back({Severity::error, file, line_of(list), node_id, "\"options\" must be a list"});
+    return out;
+  }
+  for (const auto& item : list) {
+    if (!item.IsMap()) {
+      problems.push_back({Severity::error, file, line_of(item), node_id, "each option must be a mapping with id, label and next"});
+      continue;
+    }
+    YamlFields f(item, file, problems, node_id);
+    Option o;
+    o.line = f.line();
+    o.id = f.text("id", true);
+    o.label = f.text("label", true);
+    o.synonyms = f.text_list("synonyms");
+    o.next = f.text("next", true);
+    o.sets = f.text_map("sets");
+    f.report_unknown_keys();
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Node parse_node(const YAML::Node& item, const std::string& file, Problems& problems) {
+  YamlFields f(item, file, problems);
+  Node n;
+  n.line = f.line();
+  n.id = f.text("id", true);
+  f.set_owner(n.id);
+  const std::string kind = f.text("kind", true);
+  if (!kind.empty() && !parse_kind(kind, n.kind))
+    f.problem("unknown kind \"" + kind + "\" (expected question, text, info or outcome)", f.line_of_key("kind"));
+  n.text = f.text("text");
+  n.say = f.text("say");
+  n.help = f.text("help");
+  n.source = f.text("source");
+  switch (n.kind) {
+    case NodeKind::question:
+      n.options = parse_options(f.raw("options"), file, n.id, problems);
+      break;
+    case NodeKind::text:
+      n.next = f.text("next", true);
+      n.fact = f.text("fact");
+      break;
+    case NodeKind::info:
+      n.next = f.text("next", true);
+      break;
+    case NodeKind::outcome:
+      n.outcome = f.text("outcome", true);
+      n.title = f.text("title");
+      n.contacts = f.text_list("contacts");
+      n.forms = f.text_list("forms");
+      n.guidance = f.text_list("guidance");
+      n.services = f.text_list("services");
+      n.handoff = f.flag("handoff");
+      break;
+  }
+  f.report_unknown_keys();
+  return n;
+}
+
+}  // namespace
+
+Dialog parse_dialog(const std::string& text, const std::string& file, Problems& problems) {
+  Dialog d;
+  d.file = file;
+  d.content_hash = sha256_hex(text).substr(0, 16);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    problems.push_back({Severity::error, file, e.mark.line + 1, "", "not valid YAML: " + e.msg});
+    return d;
+  }
+  if (!root.IsMap()) {
+    problems.push_back({Severity::error, file, 1, "", "a dialog file must be a mapping with id, version, title, start and nodes"});
+    return d;
+  }
+  YamlFields f(root, file, problems);
+  d.id = f.text("id", true);
+  d.version = f.text("version", true);
+  d.title = f.text("title", true);
+  d.description = f.text("description");
+  d.start = f.text("start", true);
+  const YAML::Node nodes = f.raw("nodes");
+  f.report_unknown_keys();
+  if (!nodes || !nodes.IsSequence()) {
+    f.problem("\"nodes\" must be a list of nodes", nodes ? line_of(nodes) : 0);
+    return d;
+  }
+  d.nodes.reserve(nodes.size());
+  for (const auto& item : nodes) {
+    if (!item.IsMap()) {
+      problems.push_back({Severity::error, file, line_of(item), "", "each node must be a mapping"});
+      continue;
+    }
+    d.nodes.push_back(parse_node(item, file, problems));
+  }
+  for (std::size_t i = 0; i < d.nodes.size(); ++i) d.index.emplace(d.nodes[i].id, i);  // first wins; validator reports duplicates
+  return d;
+}
+
+}  // namespace rc

@@ -1,0 +1,164 @@
+// See dialog_validator.hpp. Linear in nodes + options so a 10,000-node tree checks in milliseconds.
+#include "dialog_validator.hpp"
+
+#include <cctype>
+#include <deque>
+#include <unordered_map>
+
+#include "text_match.hpp"
+
+namespace rc {
+namespace {
+
+class Checker {
+ public:
+  Checker(const Dialog& d, const Catalogue& c) : d_(d), c_(c) {}
+
+  Problems run() {
+    check_header();
+    check_duplicates();
+    for (const auto& n : d_.nodes) check_node(n);
+    check_graph();
+    return std::move(out_);
+  }
+
+ private:
+  void report(const Node& n, int line, const std::string& msg) { out_.push_back({Severity::error, d_.file, line ? line : n.line, n.id, msg}); }
+
+  void check_header() {
+    if (!d_.start.empty() && !d_.find(d_.start))
+      out_.push_back({Severity::error, d_.file, 1, "", "start names unknown node \"" + d_.start + "\""});
+    if (d_.nodes.empty()) out_.push_back({Severity::error, d_.file, 1, "", "the dialog has no nodes"});
+  }
+
+  void check_duplicates() {
+    std::unordered_map<std::string, const Node*> first;
+    for (const auto& n : d_.nodes) {
+      auto [it, fresh] = first.emplace(n.id, &n);
+      if (!fresh) report(n, 0, "duplicate node id (first at line " + std::to_string(it->second->line) + ")");
+    }
+  }
+
+  void check_reference(const Node& n, int line, const std::string& target, const char* what) {
+    if (!target.empty() && !d_.find(target)) report(n, line, std::string(what) + " names unknown node \"" + target + "\"");
+  }
+
+  template <class Map>
+  void check_content_refs(const Node& n, const std::vector<std::string>& ids, const Map& items, const char* kind) {
+    for (const auto& id : ids)
+      if (!items.count(id)) report(n, 0, std::string("refers to missing ") + kind + " \"" + id + "\" in content/");
+  }
+
+  static bool is_plain_id(const std::string& id) {
+    for (char c : id)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+    return !id.empty();
+  }
+
+  void check_node(const Node& n) {
+    if (!n.id.empty() && !is_plain_id(n.id)) report(n, 0, "node id may use only letters, digits, _ and -");
+    if (n.text.empty()) report(n, 0, "empty text");
+    if (n.source.empty())
+      report(n, 0, "missing source (name the guidance document this node follows)");
+    else if (!c_.has_source(n.source))
+      report(n, 0, "unknown source \"" + n.source + "\" (not in content/sources.yaml)");
+    switch (n.kind) {
+      case NodeKind::question: check_question(n); break;
+      case NodeKind::text:
+      case NodeKind::info: check_reference(n, 0, n.next, "next"); break;
+      case NodeKind::outcome: check_outcome(n); break;
+    }
+  }
+
+  void check_question(const Node& n) {
+    if (n.options.size() < 2) report(n, 0, "a question needs at least two options");
+    std::unordered_map<std::string, std::size_t> owner_of_phrase;  // phrase -> option position
+    std::unordered_map<std::string, int> option_ids;
+    for (std::size_t i = 0; i < n.options.size(); ++i) {
+      const Option& o = n.options[i];
+      if (!option_ids.emplace(o.id, o.line).second) report(n, o.line, "duplicate option id \"" + o.id + "\"");
+      if (o.label.empty()) report(n, o.line, "option \"" + o.id + "\" has an empty label");
+      check_reference(n, o.line, o.next, ("option \"" + o.id + "\" next").c_str());
+      for (const auto& phrase : phrases_for(o, i + 1)) {
+        if (phrase.empty()) continue;
+        auto [it, fresh] = owner_of_phrase.emplace(phrase, i);
+        if (!fresh && it->second != i)
+          report(n, o.line, "synonym \"" + phrase + "\" of option \"" + o.id + "\" clashes with option \"" +
+                                n.options[it->second].id + "\"");
+      }
+    }
+  }
+
+  void check_outcome(const Node& n) {
+    if (n.outcome.empty() || !is_plain_id(n.outcome)) report(n, 0, "outcome code must be a plain id such as duty_and_advice");
+    if (n.title.empty()) report(n, 0, "empty title");
+    check_content_refs(n, n.contacts, c_.contacts, "contact");
+    check_content_refs(n, n.forms, c_.forms, "form");
+    check_content_refs(n, n.guidance, c_.guidance, "guidance");
+    check_content_refs(n, n.services, c_.services, "service");
+    for (const auto& id : n.contacts) {
+      auto it = c_.contacts.find(id);
+      if (it != c_.contacts.end() && it->second.shown_phone().empty() && it->second.shown_email().empty())
+        report(n, 0, "contact \"" + id + "\" has nothing that can be shown");
+    }
+  }
+
+  std::vector<std::size_t> successors(const Node& n) const {
+    std::vector<std::size_t> out;
+    auto add = [&](const std::string& id) {
+      auto it = d_.index.find(id);
+      if (it != d_.index.end()) out.push_back(it->second);
+    };
+    if (n.kind == NodeKind::question)
+      for (const auto& o : n.options) add(o.next);
+    else if (n.kind != NodeKind::outcome)
+      add(n.next);
+    return out;
+  }
+
+  void check_graph() {
+    const std::size_t count = d_.nodes.size();
+    std::vector<std::vector<std::size_t>> preds(count);
+    for (std::size_t i = 0; i < count; ++i)
+      for (auto s : successors(d_.nodes[i])) preds[s].push_back(i);
+
+    std::vector<char> reachable(count, 0), reaches_outcome(count, 0);
+    std::deque<std::size_t> queue;
+    if (auto it = d_.index.find(d_.start); it != d_.index.end()) {
+      reachable[it->second] = 1;
+      queue.push_back(it->second);
+    }
+    while (!queue.empty()) {
+      auto i = queue.front();
+      queue.pop_front();
+      for (auto s : successors(d_.nodes[i]))
+        if (!reachable[s]) reachable[s] = 1, queue.push_back(s);
+    }
+    for (std::size_t i = 0; i < count; ++i)
+      if (d_.nodes[i].is_outcome()) reaches_outcome[i] = 1, queue.push_back(i);
+    while (!queue.empty()) {
+      auto i = queue.front();
+      queue.pop_front();
+      for (auto p : preds[i])
+        if (!reaches_outcome[p]) reaches_outcome[p] = 1, queue.push_back(p);
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      const Node& n = d_.nodes[i];
+      if (d_.index.at(n.id) != i) continue;  // duplicate, already reported
+      if (!reachable[i])
+        report(n, 0, "unreachable: no path from start \"" + d_.start + "\" leads here");
+      else if (!reaches_outcome[i])
+        report(n, 0, "no path from here reaches an outcome (a dead end, or a cycle with no way out)");
+    }
+  }
+
+  const Dialog& d_;
+  const Catalogue& c_;
+  Problems out_;
+};
+
+}  // namespace
+
+Problems validate_dialog(const Dialog& dialog, const Catalogue& catalogue) { return Checker(dialog, catalogue).run(); }
+
+}  // namespace rc

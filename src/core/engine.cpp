@@ -1,0 +1,203 @@
+// See engine.hpp. Every function here is a pure function of its arguments.
+#include "engine.hpp"
+
+#include "text_match.hpp"
+
+namespace rc {
+
+ContactView view_of(const Contact& c) {
+  // Only verified, well-formed details leave the catalogue.
+  return {c.id, c.name, c.shown_phone(), c.shown_email(), c.hours, c.note, c.overridden_by.empty() ? c.source : c.overridden_by};
+}
+
+namespace {
+
+std::vector<ContactView> contact_views(const Catalogue& content, const std::vector<std::string>& ids) {
+  std::vector<ContactView> out;
+  for (const auto& id : ids) {
+    auto it = content.contacts.find(id);
+    if (it == content.contacts.end()) continue;
+    ContactView v = view_of(it->second);
+    if (!v.phone.empty() || !v.email.empty()) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+PromptEvent prompt_for(const Node& n, const State& s) {
+  PromptEvent p{n.id, n.text, n.say, n.help, n.source, n.kind == NodeKind::text, {}, s.can_go_back()};
+  for (const auto& o : n.options) p.options.push_back({o.id, o.label});
+  return p;
+}
+
+OutcomeEvent outcome_for(const Dialog& d, const Catalogue& content, const Node& n, const State& s) {
+  OutcomeEvent o;
+  o.node = n.id;
+  o.code = n.outcome;
+  o.title = n.title;
+  o.text = n.text;
+  o.say = n.say;
+  o.source = n.source;
+  o.contacts = contact_views(content, n.contacts);
+  for (const auto& id : n.forms)
+    if (auto it = content.forms.find(id); it != content.forms.end())
+      o.forms.push_back({id, it->second.name, it->second.text, it->second.source});
+  for (const auto& id : n.guidance)
+    if (auto it = content.guidance.find(id); it != content.guidance.end())
+      o.guidance.push_back({id, it->second.title, it->second.text, it->second.source});
+  for (const auto& id : n.services)
+    if (auto it = content.services.find(id); it != content.services.end())
+      o.guidance.push_back({id, it->second.name, it->second.text, it->second.source});
+  o.handoff_available = n.handoff;
+  o.facts = facts_of(d, s);
+  return o;
+}
+
+ErrorEvent error(std::string code, std::string message) { return {std::move(code), std::move(message)}; }
+
+// Moves to `node_id`, passing through info nodes (each shown as an event), and stops at the
+// first node that takes input or at an outcome. Guarded against info cycles the validator missed.
+void enter(const Dialog& d, const Catalogue& content, State& s, std::string node_id, std::vector<Event>& events) {
+  for (std::size_t hops = 0; hops <= d.nodes.size(); ++hops) {
+    const Node* n = d.find(node_id);
+    if (!n) {
+      events.push_back(error("dialog_error", "This dialog is broken at \"" + node_id + "\". Please start again."));
+      return;
+    }
+    if (n->kind == NodeKind::info) {
+      events.push_back(InfoEvent{n->id, n->text, n->say, n->source});
+      node_id = n->next;
+      continue;
+    }
+    s.current = n->id;
+    s.finished = n->is_outcome();
+    if (s.finished)
+      events.push_back(outcome_for(d, content, *n, s));
+    else
+      events.push_back(prompt_for(*n, s));
+    return;
+  }
+  events.push_back(error("dialog_error", "This dialog goes round in a loop. Please start again."));
+}
+
+Step start_fresh(const Dialog& d, const Catalogue& content, Millis now) {
+  Step step;
+  step.state.dialog = d.id;
+  step.state.version = d.content_hash;
+  step.state.started = step.state.updated = now;
+  enter(d, content, step.state, d.start, step.events);
+  return step;
+}
+
+Step reject(const Dialog& d, const Catalogue& content, State s, std::vector<Event> events, ErrorEvent e) {
+  events.push_back(std::move(e));
+  for (auto& ev : current_view(d, content, s)) events.push_back(std::move(ev));
+  return {std::move(s), std::move(events)};
+}
+
+Step choose(const Dialog& d, const Catalogue& content, State s, const Node& n, const Option& o, std::vector<Event> events) {
+  s.history.push_back({n.id, o.id, {}});
+  enter(d, content, s, o.next, events);
+  return {std::move(s), std::move(events)};
+}
+
+Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeInput& in, std::vector<Event> events) {
+  const Node& n = *d.find(s.current);
+  if (n.kind == NodeKind::text) {
+    s.history.push_back({n.id, {}, in.text});
+    enter(d, content, s, n.next, events);
+    return {std::move(s), std::move(events)};
+  }
+  if (const Option* o = match_option(n, in.text)) return choose(d, content, std::move(s), n, *o, std::move(events));
+  if (!events.empty()) {
+    // The text raised a safety alert: the alert is the answer; keep the place without an error.
+    for (auto& ev : current_view(d, content, s)) events.push_back(std::move(ev));
+    return {std::move(s), std::move(events)};
+  }
+  return reject(d, content, std::move(s), std::move(events),
+                error("no_match", "Sorry, that did not match any of the answers. Please choose one of the options."));
+}
+
+bool is_current(const State& s, const std::string& node) { return !s.finished && node == s.current; }
+
+ErrorEvent stale(const State& s) {
+  return error("stale_node", s.finished ? "This conversation has reached its outcome. Go back or start again to change an answer."
+                                        : "That answer is for an earlier question. Please answer the question shown now.");
+}
+
+}  // namespace
+
+std::map<std::string, std::string> facts_of(const Dialog& d, const State& s) {
+  std::map<std::string, std::string> facts;
+  for (const auto& a : s.history) {
+    const Node* n = d.find(a.node);
+    if (!n) continue;
+    if (n->kind == NodeKind::text && !n->fact.empty()) facts[n->fact] = a.text;
+    for (const auto& o : n->options)
+      if (o.id == a.option)
+        for (const auto& [k, v] : o.sets) facts[k] = v;
+  }
+  return facts;
+}
+
+std::vector<AlertEvent> safety_alerts(const Catalogue& content, const std::string& text) {
+  auto found = find_safety_terms(content.safety, text);
+  if (found.empty()) return {};
+  AlertEvent a;
+  a.category = "significant_harm";
+  for (const auto* t : found)
+    if (t->category == "immediate_danger") a.category = "immediate_danger";
+  a.text = content.safety.alert_text;
+  a.say = content.safety.alert_say;
+  a.source = content.safety.source;
+  a.contacts = contact_views(content, content.safety.contacts);
+  return {a};
+}
+
+std::vector<Event> current_view(const Dialog& d, const Catalogue& content, const State& s) {
+  std::vector<Event> out;
+  const Node* n = d.find(s.current);
+  if (!n) return out;
+  if (n->is_outcome())
+    out.push_back(outcome_for(d, content, *n, s));
+  else
+    out.push_back(prompt_for(*n, s));
+  return out;
+}
+
+Step advance(const Dialog& d, const Catalogue& content, State s, const Input& input, Millis now) {
+  if (std::holds_alternative<StartInput>(input) || std::holds_alternative<RestartInput>(input) || s.current.empty()) {
+    if (!std::holds_alternative<StartInput>(input) && !std::holds_alternative<RestartInput>(input))
+      return {std::move(s), {error("no_conversation", "There is no conversation yet. Start one first.")}};
+    return start_fresh(d, content, now);
+  }
+  s.updated = now;
+  if (!d.find(s.current)) return {std::move(s), {error("dialog_error", "This conversation's place is no longer in the dialog. Please start again.")}};
+
+  if (std::holds_alternative<BackInput>(input)) {
+    if (!s.can_go_back()) return reject(d, content, std::move(s), {}, error("cannot_go_back", "This is the first question: there is nothing to go back to."));
+    const std::string previous = s.history.back().node;
+    s.history.pop_back();
+    std::vector<Event> events;
+    enter(d, content, s, previous, events);
+    return {std::move(s), std::move(events)};
+  }
+
+  if (const auto* in = std::get_if<ChooseInput>(&input)) {
+    if (!is_current(s, in->node)) return reject(d, content, std::move(s), {}, stale(s));
+    const Node& n = *d.find(s.current);
+    for (const auto& o : n.options)
+      if (o.id == in->option) return choose(d, content, std::move(s), n, o, {});
+    return reject(d, content, std::move(s), {},
+                  error("invalid_option", n.kind == NodeKind::text ? "This question takes typed text, not an option."
+                                                                   : "\"" + in->option + "\" is not one of the options for this question."));
+  }
+
+  const auto& in = std::get<TypeInput>(input);
+  // Safety first, whatever the text is an answer to, and even when it answers nothing.
+  std::vector<Event> events;
+  for (auto& a : safety_alerts(content, in.text)) events.push_back(std::move(a));
+  if (!is_current(s, in.node)) return reject(d, content, std::move(s), std::move(events), stale(s));
+  return answer_text(d, content, std::move(s), in, std::move(events));
+}
+
+}  // namespace rc

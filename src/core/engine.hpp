@@ -1,0 +1,94 @@
+// The dialog engine: pure. A state and an input give the next state and the events to show.
+// No sockets, files or clocks: the caller passes the time in and stores/sends what comes back.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "content_catalogue.hpp"
+#include "dialog.hpp"
+
+namespace rc {
+
+using Millis = std::int64_t;  // milliseconds since the Unix epoch, supplied by the caller
+
+// One answered step: the node and either the chosen option or the typed text.
+struct Answer {
+  std::string node;
+  std::string option;  // set for questions
+  std::string text;    // set for free-text nodes
+};
+
+struct State {
+  std::string dialog;
+  std::string version;  // dialog content hash
+  std::string current;  // node waiting for input, or the outcome reached
+  bool finished = false;
+  std::vector<Answer> history;  // answered nodes, oldest first; "back" pops
+  Millis started = 0;
+  Millis updated = 0;
+
+  bool can_go_back() const { return !history.empty(); }
+};
+
+// --- inputs ---
+struct StartInput {};
+struct ChooseInput { std::string node, option; };
+struct TypeInput { std::string node, text; };
+struct BackInput {};
+struct RestartInput {};
+using Input = std::variant<StartInput, ChooseInput, TypeInput, BackInput, RestartInput>;
+
+// --- events: self-contained values, so the caller can render them without the dialog ---
+struct OptionView { std::string id, label; };
+struct ContactView { std::string id, name, phone, email, hours, note, source; };
+struct FormView { std::string id, name, text, source; };
+struct GuidanceView { std::string id, title, text, source; };
+
+struct PromptEvent {
+  std::string node, text, say, help, source;
+  bool free_text = false;
+  std::vector<OptionView> options;
+  bool can_go_back = false;
+};
+struct InfoEvent { std::string node, text, say, source; };
+struct OutcomeEvent {
+  std::string node, code, title, text, say, source;
+  std::vector<ContactView> contacts;
+  std::vector<FormView> forms;
+  std::vector<GuidanceView> guidance;  // guidance snippets and services, in the order named
+  bool handoff_available = false;
+  std::map<std::string, std::string> facts;  // e.g. area, consent
+};
+struct AlertEvent {
+  std::string level = "urgent";
+  std::string category;  // immediate_danger | significant_harm
+  std::string text, say, source;
+  std::vector<ContactView> contacts;
+};
+struct ErrorEvent { std::string code, message; };
+using Event = std::variant<PromptEvent, InfoEvent, OutcomeEvent, AlertEvent, ErrorEvent>;
+
+struct Step {
+  State state;
+  std::vector<Event> events;
+};
+
+// Applies one input. Errors (stale node, no match...) leave the state as it was, apart from
+// `updated`, and come back as an ErrorEvent followed by what is on screen now.
+Step advance(const Dialog& dialog, const Catalogue& content, State state, const Input& input, Millis now);
+
+// What the user should see for this state (the current prompt or outcome): for resume.
+std::vector<Event> current_view(const Dialog& dialog, const Catalogue& content, const State& state);
+
+// Facts recorded along the path (option `sets`, free-text `fact`s).
+std::map<std::string, std::string> facts_of(const Dialog& dialog, const State& state);
+
+// The contacts shown with a safety alert, when free text raises one.
+std::vector<AlertEvent> safety_alerts(const Catalogue& content, const std::string& text);
+
+ContactView view_of(const Contact& contact);
+
+}  // namespace rc

@@ -1,0 +1,40 @@
+// See state_json.hpp. Short keys: the state is written with every turn.
+#include "state_json.hpp"
+
+namespace rc {
+
+nlohmann::json state_to_json(const State& s) {
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& a : s.history) {
+    nlohmann::json h{{"node", a.node}};
+    if (!a.option.empty()) h["option"] = a.option;
+    if (!a.text.empty() || a.option.empty()) h["text"] = a.text;
+    history.push_back(std::move(h));
+  }
+  return {{"dialog", s.dialog}, {"version", s.version}, {"current", s.current}, {"finished", s.finished},
+          {"history", std::move(history)}, {"started", s.started}, {"updated", s.updated}};
+}
+
+Result<State> state_from_json(const nlohmann::json& j) {
+  try {
+    State s;
+    s.dialog = j.at("dialog").get<std::string>();
+    s.version = j.at("version").get<std::string>();
+    s.current = j.at("current").get<std::string>();
+    s.finished = j.at("finished").get<bool>();
+    s.started = j.at("started").get<Millis>();
+    s.updated = j.at("updated").get<Millis>();
+    for (const auto& h : j.at("history")) {
+      Answer a;
+      a.node = h.at("node").get<std::string>();
+      a.option = h.value("option", "");
+      a.text = h.value("text", "");
+      s.history.push_back(std::move(a));
+    }
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(std::string("stored conversation state is not readable: ") + e.what());
+  }
+}
+
+}  // namespace rc

@@ -1,0 +1,169 @@
+// See config.hpp.
+#include "config.hpp"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace rc {
+namespace {
+
+using json = nlohmann::json;
+
+std::string shown(const json& v) {
+  std::string s = v.dump();
+  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+class Reader {
+ public:
+  Reader(std::vector<std::string>& errors) : errors_(errors) {}
+
+  template <class Int>
+  void positive_int(const json& obj, const std::string& path, const char* key, Int& into, long long max = 1LL << 40) {
+    if (!obj.contains(key)) return;
+    const json& v = obj.at(key);
+    if (!v.is_number_integer() || v.get<long long>() <= 0 || v.get<long long>() > max) {
+      fail(path + key, "expected a positive integer" + (max < (1LL << 40) ? " up to " + std::to_string(max) : std::string()), v);
+      return;
+    }
+    into = static_cast<Int>(v.get<long long>());
+  }
+  void positive_number(const json& obj, const std::string& path, const char* key, double& into) {
+    if (!obj.contains(key)) return;
+    const json& v = obj.at(key);
+    if (!v.is_number() || v.get<double>() <= 0) return fail(path + key, "expected a positive number", v);
+    into = v.get<double>();
+  }
+  void text(const json& obj, const std::string& path, const char* key, std::string& into,
+            std::initializer_list<const char*> allowed = {}) {
+    if (!obj.contains(key)) return;
+    const json& v = obj.at(key);
+    if (!v.is_string() || v.get<std::string>().empty()) return fail(path + key, "expected non-empty text", v);
+    const std::string s = v.get<std::string>();
+    if (allowed.size()) {
+      std::string list;
+      for (auto a : allowed) {
+        if (s == a) {
+          into = s;
+          return;
+        }
+        list += std::string(list.empty() ? "" : ", ") + a;
+      }
+      return fail(path + key, "expected one of " + list, v);
+    }
+    into = s;
+  }
+  void text_list(const json& obj, const std::string& path, const char* key, std::vector<std::string>& into) {
+    if (!obj.contains(key)) return;
+    const json& v = obj.at(key);
+    if (!v.is_array()) return fail(path + key, "expected a list of text", v);
+    std::vector<std::string> out;
+    for (const auto& item : v) {
+      if (!item.is_string()) return fail(path + key, "expected a list of text", v);
+      out.push_back(item.get<std::string>());
+    }
+    into = out;
+  }
+  void unknown_keys(const json& obj, const std::string& path, std::initializer_list<const char*> known) {
+    for (const auto& [k, v] : obj.items()) {
+      bool ok = false;
+      for (auto kk : known) ok = ok || k == kk;
+      if (!ok) errors_.push_back(path + k + ": unknown setting");
+    }
+  }
+  bool object(const json& obj, const std::string& path, const char* key) {
+    if (!obj.contains(key)) return false;
+    if (!obj.at(key).is_object()) {
+      fail(path + key, "expected an object", obj.at(key));
+      return false;
+    }
+    return true;
+  }
+  void fail(const std::string& key, const std::string& why, const json& got) { errors_.push_back(key + ": " + why + ", got " + shown(got)); }
+
+ private:
+  std::vector<std::string>& errors_;
+};
+
+}  // namespace
+
+Result<std::pair<std::string, unsigned short>> parse_listen(const std::string& value, const std::string& default_address) {
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos) return make_error("expected ADDRESS:PORT, got \"" + value + "\"");
+  std::string address = value.substr(0, colon);
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+  if (address.empty()) address = default_address;
+  const std::string port = value.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+    return make_error("port must be a number from 0 to 65535, got \"" + port + "\"");
+  return std::make_pair(address, static_cast<unsigned short>(std::stoi(port)));
+}
+
+Result<Config> parse_config(const std::string& text, const std::string& file) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return make_error(std::string("not valid JSON: ") + e.what() + " (byte " + std::to_string(e.byte) + ")", file);
+  }
+  if (!j.is_object()) return make_error("the configuration must be a JSON object", file);
+  Config c;
+  c.file = file;
+  std::vector<std::string> errors;
+  Reader r(errors);
+  r.unknown_keys(j, "", {"$comment", "listen", "db", "dialogs", "content", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts"});
+  if (j.contains("listen")) {
+    if (!j["listen"].is_string()) {
+      r.fail("listen", "expected \"ADDRESS:PORT\"", j["listen"]);
+    } else if (auto l = parse_listen(j["listen"].get<std::string>(), c.listen_address); !l) {
+      errors.push_back("listen: " + l.error().message);
+    } else {
+      c.listen_address = l->first;
+      c.port = l->second;
+    }
+  }
+  r.text(j, "", "db", c.db_path);
+  r.text_list(j, "", "dialogs", c.dialogs);
+  r.text(j, "", "content", c.content);
+  r.text(j, "", "web_root", c.web_root);
+  r.positive_int(j, "", "threads", c.threads, 256);
+  r.positive_int(j, "", "group_commit_max", c.group_commit_max, 100000);
+  if (r.object(j, "", "limits")) {
+    const json& l = j["limits"];
+    r.unknown_keys(l, "limits.", {"max_frame_bytes", "max_messages_per_second", "burst_messages", "flood_close_after",
+                                  "idle_timeout_seconds", "max_connections", "max_queued_messages", "allowed_origins"});
+    r.positive_int(l, "limits.", "max_frame_bytes", c.limits.max_frame_bytes, 16 * 1024 * 1024);
+    r.positive_number(l, "limits.", "max_messages_per_second", c.limits.max_messages_per_second);
+    r.positive_int(l, "limits.", "burst_messages", c.limits.burst_messages, 100000);
+    r.positive_int(l, "limits.", "flood_close_after", c.limits.flood_close_after, 1000000);
+    r.positive_int(l, "limits.", "idle_timeout_seconds", c.limits.idle_timeout_seconds, 86400);
+    r.positive_int(l, "limits.", "max_connections", c.limits.max_connections, 1000000);
+    r.positive_int(l, "limits.", "max_queued_messages", c.limits.max_queued_messages, 100000);
+    r.text_list(l, "limits.", "allowed_origins", c.limits.allowed_origins);
+  }
+  if (r.object(j, "", "logging")) {
+    const json& l = j["logging"];
+    r.unknown_keys(l, "logging.", {"level", "format"});
+    r.text(l, "logging.", "level", c.logging.level, {"trace", "debug", "info", "warn", "error"});
+    r.text(l, "logging.", "format", c.logging.format, {"text", "json"});
+  }
+  if (r.object(j, "", "contacts")) c.contacts = j["contacts"];
+  if (!errors.empty()) {
+    std::string all;
+    for (const auto& e : errors) all += (all.empty() ? "" : "\n") + file + ": " + e;
+    return make_error(all);
+  }
+  return c;
+}
+
+Result<Config> load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error("cannot read the configuration file", path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+}  // namespace rc

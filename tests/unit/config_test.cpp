@@ -1,0 +1,42 @@
+#include <doctest/doctest.h>
+
+#include "server/config.hpp"
+
+using namespace rc;
+
+TEST_CASE("an empty configuration gives the safe embedded defaults") {
+  auto c = parse_config("{}", "c.json");
+  REQUIRE(c.ok());
+  CHECK(c->listen_address == "127.0.0.1");
+  CHECK(c->port == 8080);
+  CHECK(c->db_path == "rightconv.db");
+  CHECK(c->limits.max_frame_bytes == 65536);
+}
+
+TEST_CASE("every bad key is reported with its path and why, and nothing starts") {
+  auto c = parse_config(R"({"listen": "127.0.0.1:99999", "limits": {"max_frame_bytes": "lots", "idle_timeout_seconds": -1},
+                           "logging": {"format": "xml"}, "colour": "blue"})", "site.json");
+  REQUIRE_FALSE(c.ok());
+  const std::string m = c.error().message;
+  CAPTURE(m);
+  CHECK(m.find("site.json: listen: port must be a number from 0 to 65535") != std::string::npos);
+  CHECK(m.find("limits.max_frame_bytes: expected a positive integer up to 16777216, got \"lots\"") != std::string::npos);
+  CHECK(m.find("limits.idle_timeout_seconds: expected a positive integer") != std::string::npos);
+  CHECK(m.find("logging.format: expected one of text, json, got \"xml\"") != std::string::npos);
+  CHECK(m.find("colour: unknown setting") != std::string::npos);
+}
+
+TEST_CASE("broken JSON names the file and where it broke") {
+  auto c = parse_config("{\"listen\": ", "broken.json");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().describe().find("broken.json") != std::string::npos);
+  CHECK(c.error().message.find("not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("listen addresses") {
+  CHECK(parse_listen("0.0.0.0:80", "127.0.0.1")->first == "0.0.0.0");
+  CHECK(parse_listen(":9000", "127.0.0.1")->first == "127.0.0.1");
+  CHECK(parse_listen("[::1]:9000", "127.0.0.1")->first == "::1");
+  CHECK_FALSE(parse_listen("localhost", "127.0.0.1").ok());
+  CHECK_FALSE(parse_listen("h:80x", "127.0.0.1").ok());
+}

@@ -1,0 +1,145 @@
+#include <doctest/doctest.h>
+
+#include "core/contact_check.hpp"
+#include "shipped.hpp"
+
+using namespace rc;
+using namespace rc::test;
+
+namespace {
+
+Catalogue parse(const std::string& yaml, Problems& problems) {
+  Catalogue c;
+  parse_content("sources:\n  - {id: doc.txt, title: A document}\n", "sources.yaml", c, problems);
+  parse_content(yaml, "contacts.yaml", c, problems);
+  for (auto& p : check_catalogue(c)) problems.push_back(p);
+  return c;
+}
+
+bool mentions(const Problems& ps, Severity sev, const std::string& node, const std::string& fragment, int line = 0) {
+  for (const auto& p : ps)
+    if (p.severity == sev && p.node == node && p.message.find(fragment) != std::string::npos && (line == 0 || p.line == line)) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped content passes the content check, with the East hub phone withheld") {
+  const auto& g = shipped();
+  for (const auto& p : g.problems) {
+    CAPTURE(p.describe());
+    CHECK(p.severity == Severity::warning);
+  }
+  CHECK(mentions(g.problems, Severity::warning, "hub_east", "withheld"));
+  CHECK(mentions(g.problems, Severity::warning, "hub_south", "withheld"));
+  const Contact& east = g.content.contacts.at("hub_east");
+  CHECK(east.shown_phone().empty());
+  CHECK(east.shown_email() == "eastearlyhelp@leeds.gov.uk");
+}
+
+TEST_CASE("a malformed number or email not marked for verification is an error with file and line") {
+  Problems ps;
+  parse(R"(contacts:
+  - id: short
+    name: Short number
+    phone: 0113535899
+    source: doc.txt
+  - id: dashed
+    name: Dashed
+    phone: 0113-376-0336
+    source: doc.txt
+  - id: unstyled
+    name: Spaced oddly
+    phone: 0113 3760336
+    source: doc.txt
+  - id: bad_mail
+    name: Bad mail
+    email: someone@@leeds.gov.uk
+    source: doc.txt
+  - id: no_source
+    name: No source
+    phone: 0113 376 0336
+    source: nowhere.txt
+)", ps);
+  CHECK(mentions(ps, Severity::error, "short", "not a UK number", 2));
+  CHECK(mentions(ps, Severity::error, "dashed", "not a UK number", 6));
+  CHECK(mentions(ps, Severity::error, "unstyled", "should be printed as \"0113 376 0336\"", 10));
+  CHECK(mentions(ps, Severity::error, "bad_mail", "not a valid address", 14));
+  CHECK(mentions(ps, Severity::error, "no_source", "unknown source", 18));
+  CHECK(ps.front().file == "contacts.yaml");
+}
+
+TEST_CASE("a detail marked needs_verification is withheld, and a contact with nothing to show is an error") {
+  Problems ps;
+  Catalogue c = parse(R"(contacts:
+  - id: east
+    name: East
+    phone: 0113535899
+    email: east@leeds.gov.uk
+    needs_verification: [phone]
+    source: doc.txt
+  - id: nothing
+    name: Nothing
+    phone: 0113535899
+    needs_verification: [phone]
+    source: doc.txt
+)", ps);
+  CHECK(mentions(ps, Severity::warning, "east", "withheld"));
+  CHECK(mentions(ps, Severity::error, "nothing", "no phone or email can be shown"));
+  CHECK(c.contacts.at("east").shown_phone().empty());
+}
+
+TEST_CASE("no withheld or malformed detail ever reaches an outcome or alert event") {
+  const auto& g = shipped();
+  std::size_t outcomes = 0, contacts_seen = 0;
+  auto check_views = [&](const std::vector<ContactView>& views) {
+    for (const auto& v : views) {
+      CAPTURE(v.id);
+      ++contacts_seen;
+      CHECK((!v.phone.empty() || !v.email.empty()));
+      if (!v.phone.empty()) CHECK((v.phone == "999" || format_uk_phone(v.phone) == v.phone));
+      if (!v.email.empty()) CHECK(is_email(v.email));
+      CHECK(g.content.contacts.at(v.id).shows("phone") == (v.phone == g.content.contacts.at(v.id).phone));
+      CHECK(!v.source.empty());
+    }
+  };
+  for (const auto& d : g.dialogs)
+    for (const auto& n : d.nodes) {
+      if (!n.is_outcome()) continue;
+      State s;
+      s.current = n.id;
+      s.finished = true;
+      for (const auto& e : current_view(d, g.content, s)) {
+        const auto* o = std::get_if<OutcomeEvent>(&e);
+        REQUIRE(o);
+        ++outcomes;
+        check_views(o->contacts);
+      }
+    }
+  for (const auto& a : safety_alerts(g.content, "I saw a bruise")) check_views(a.contacts);
+  CHECK(outcomes >= 8);
+  CHECK(contacts_seen > outcomes);
+
+  Step east = walk(early_help(), g.content, {"no", "no", "no", "yes", "multi", "text:", "east"});
+  const auto* o = last_of<OutcomeEvent>(east.events);
+  REQUIRE(o);
+  REQUIRE(o->contacts.front().id == "hub_east");
+  CHECK(o->contacts.front().phone.empty());
+  CHECK(o->contacts.front().email == "eastearlyhelp@leeds.gov.uk");
+}
+
+TEST_CASE("a deployment can override a contact; the override must pass the check too") {
+  GuidanceSet good = load_guidance({source_path("dialogs")}, source_path("content"),
+                                   nlohmann::json{{"hub_east", {{"phone", "0113 535 8990"}}}}, "site.json");
+  CHECK_FALSE(has_errors(good.problems));
+  CHECK(good.content.contacts.at("hub_east").shown_phone() == "0113 535 8990");
+  CHECK(view_of(good.content.contacts.at("hub_east")).source == "config: site.json");
+
+  GuidanceSet bad = load_guidance({source_path("dialogs")}, source_path("content"),
+                                  nlohmann::json{{"hub_east", {{"phone", "0113 53589"}}}, {"hub_north", {{"phone", "0113 535 8990"}}},
+                                                 {"hub_west", {{"fax", "0113 535 8990"}}}},
+                                  "site.json");
+  CHECK(mentions(bad.problems, Severity::error, "hub_east", "not a UK number"));
+  CHECK(mentions(bad.problems, Severity::error, "hub_north", "no such contact"));
+  CHECK(mentions(bad.problems, Severity::error, "hub_west", "unknown field"));
+}

@@ -1,0 +1,190 @@
+#include <doctest/doctest.h>
+
+#include "core/state_json.hpp"
+#include "shipped.hpp"
+
+using namespace rc;
+using namespace rc::test;
+
+namespace {
+const Catalogue& content() { return shipped().content; }
+Step start() { return advance(early_help(), content(), State{}, StartInput{}, 1000); }
+Step send(Step step, Input in, Millis now = 2000) { return advance(early_help(), content(), std::move(step.state), in, now); }
+const ErrorEvent* error_of(const Step& s) { return last_of<ErrorEvent>(s.events); }
+}  // namespace
+
+TEST_CASE("start shows the danger question first, with no way back") {
+  Step s = start();
+  const auto* p = last_of<PromptEvent>(s.events);
+  REQUIRE(p);
+  CHECK(p->node == "danger");
+  CHECK_FALSE(p->can_go_back);
+  CHECK(p->options.size() == 2);
+  CHECK(s.state.version == early_help().content_hash);
+  CHECK(s.state.started == 1000);
+}
+
+TEST_CASE("typed answers match labels, ids, synonyms and numbers, ignoring case and punctuation") {
+  struct Case { const char* typed; const char* lands_on; };
+  const Case cases[] = {{"No", "harm"}, {"n", "harm"}, {"  NO!! ", "harm"}, {"2", "harm"}, {"not right now", "harm"},
+                        {"Yes", "call_999"}, {"y", "call_999"}, {"1", "call_999"}, {"Yes, a child is in immediate danger", "call_999"}};
+  for (const auto& c : cases) {
+    CAPTURE(c.typed);
+    Step s = send(start(), TypeInput{"danger", c.typed});
+    CHECK(s.state.current == c.lands_on);
+  }
+  Step s = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"harm", "I'm not sure"});
+  CHECK(s.state.current == "after_lead");
+  Step s2 = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"harm", "dont know"});
+  CHECK(s2.state.current == "after_lead");
+}
+
+TEST_CASE("an unmatched answer is an error that re-asks the same question") {
+  Step s = send(start(), TypeInput{"danger", "perhaps tomorrow"});
+  REQUIRE(error_of(s));
+  CHECK(error_of(s)->code == "no_match");
+  CHECK(s.state.current == "danger");
+  const auto* p = last_of<PromptEvent>(s.events);
+  REQUIRE(p);
+  CHECK(p->node == "danger");
+}
+
+TEST_CASE("an answer for a node that is not current is rejected as stale and the place is kept") {
+  Step s = send(start(), ChooseInput{"danger", "no"});
+  REQUIRE(s.state.current == "harm");
+  Step again = send(s, ChooseInput{"danger", "yes"});
+  REQUIRE(error_of(again));
+  CHECK(error_of(again)->code == "stale_node");
+  CHECK(again.state.current == "harm");
+  CHECK(again.state.history.size() == 1);
+  Step typed = send(again, TypeInput{"danger", "yes"});
+  CHECK(error_of(typed)->code == "stale_node");
+  CHECK(typed.state.current == "harm");
+}
+
+TEST_CASE("an option that does not exist is invalid_option") {
+  Step s = send(start(), ChooseInput{"danger", "maybe"});
+  REQUIRE(error_of(s));
+  CHECK(error_of(s)->code == "invalid_option");
+  CHECK(s.state.current == "danger");
+}
+
+TEST_CASE("back goes to the previous question, skipping info, and undoes the facts it set") {
+  Step s = walk(early_help(), content(), {"no", "unsure"});
+  REQUIRE(s.state.current == "after_lead");
+  CHECK(last_of<InfoEvent>(s.events));  // talk_to_lead was shown on the way
+  Step b = send(s, BackInput{});
+  CHECK(b.state.current == "harm");
+  Step b2 = send(b, BackInput{});
+  CHECK(b2.state.current == "danger");
+  Step b3 = send(b2, BackInput{});
+  CHECK(error_of(b3)->code == "cannot_go_back");
+  CHECK(b3.state.current == "danger");
+
+  Step east = walk(early_help(), content(), {"no", "no", "no", "yes", "multi", "text:", "east"});
+  CHECK(facts_of(early_help(), east.state).at("area") == "east");
+  Step back = send(east, BackInput{});
+  CHECK(back.state.current == "area");
+  CHECK_FALSE(back.state.finished);
+  CHECK(facts_of(early_help(), back.state).count("area") == 0);
+  Step west = send(back, ChooseInput{"area", "west"});
+  CHECK(last_of<OutcomeEvent>(west.events)->code == "hub_request_west");
+}
+
+TEST_CASE("restart starts again from the first question with an empty history") {
+  Step s = walk(early_help(), content(), {"no", "no", "no"});
+  Step r = send(s, RestartInput{}, 5000);
+  CHECK(r.state.current == "danger");
+  CHECK(r.state.history.empty());
+  CHECK(r.state.started == 5000);
+}
+
+TEST_CASE("answering after the outcome is stale; back from the outcome reopens the last question") {
+  Step s = walk(early_help(), content(), {"yes"});
+  REQUIRE(s.state.finished);
+  Step again = send(s, ChooseInput{"call_999", "yes"});
+  CHECK(error_of(again)->code == "stale_node");
+  Step back = send(s, BackInput{});
+  CHECK(back.state.current == "danger");
+  CHECK_FALSE(back.state.finished);
+}
+
+TEST_CASE("the safety interrupt fires on typed text at several nodes and keeps the place") {
+  struct Case { std::vector<std::string> before; const char* node; const char* typed; const char* category; };
+  const Case cases[] = {
+      {{}, "danger", "he says it is unsafe to go home", "immediate_danger"},
+      {{"no"}, "harm", "there was a bruise on her arm", "significant_harm"},
+      {{"no", "no", "no", "yes"}, "needs", "Dad HIT him last week", "significant_harm"},
+      {{"no", "no"}, "step_down", "talked about suicide", "immediate_danger"},
+      {{"no", "no", "no", "yes", "multi"}, "hub_notes", "possible sexual exploitation", "significant_harm"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.typed);
+    Step s = walk(early_help(), content(), c.before);
+    REQUIRE(s.state.current == c.node);
+    const auto history = s.state.history.size();
+    Step after = send(s, TypeInput{c.node, c.typed});
+    const auto* alert = last_of<AlertEvent>(after.events);
+    REQUIRE(alert);
+    CHECK(alert->category == c.category);
+    CHECK(alert->level == "urgent");
+    REQUIRE(alert->contacts.size() == 2);
+    CHECK(alert->contacts[0].phone == "999");
+    CHECK(alert->contacts[1].phone == "0113 376 0336");
+    CHECK_FALSE(error_of(after));  // the alert is the reply, not a "no match" scolding
+    if (std::string(c.node) == "hub_notes") {
+      CHECK(after.state.current == "area");  // free text is an answer: it is kept and the dialog goes on
+    } else {
+      CHECK(after.state.current == c.node);
+      CHECK(after.state.history.size() == history);
+      CHECK(last_of<PromptEvent>(after.events)->node == c.node);
+    }
+  }
+}
+
+TEST_CASE("safety terms match whole words only") {
+  CHECK(safety_alerts(content(), "white board, a chit, this").empty());
+  CHECK(safety_alerts(content(), "nothing worrying").empty());
+  CHECK(safety_alerts(content(), "bruised knee").size() == 1);  // bruis* matches the start of a word
+  CHECK(safety_alerts(content(), "Self-harming").size() == 1);
+  CHECK(safety_alerts(content(), "a stale answer typed with a knife emoji").front().category == "immediate_danger");
+  // A safety term in an answer to the wrong node still raises the alert.
+  Step s = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"danger", "he was beaten"});
+  CHECK(last_of<AlertEvent>(s.events));
+  CHECK(error_of(s)->code == "stale_node");
+}
+
+TEST_CASE("state survives a JSON round trip mid-conversation and carries on the same") {
+  Step s = walk(early_help(), content(), {"no", "no", "yes", "yes", "multi", "text:anything else: weekends are hard"});
+  REQUIRE(s.state.current == "area");
+  const auto j = state_to_json(s.state);
+  auto back = state_from_json(nlohmann::json::parse(j.dump()));
+  REQUIRE(back.ok());
+  CHECK(state_to_json(back.value()) == j);
+  Step a = advance(early_help(), content(), s.state, ChooseInput{"area", "south"}, 9);
+  Step b = advance(early_help(), content(), back.value(), ChooseInput{"area", "south"}, 9);
+  CHECK(state_to_json(a.state) == state_to_json(b.state));
+  CHECK(last_of<OutcomeEvent>(b.events)->code == "hub_request_south");
+  CHECK(last_of<OutcomeEvent>(b.events)->facts.at("step_down") == "yes");
+  CHECK(last_of<OutcomeEvent>(b.events)->facts.at("hub_notes") == "anything else: weekends are hard");
+
+  CHECK_FALSE(state_from_json(nlohmann::json{{"dialog", "x"}}).ok());
+}
+
+TEST_CASE("an input before start is no_conversation") {
+  Step s = advance(early_help(), content(), State{}, ChooseInput{"danger", "no"}, 1);
+  CHECK(error_of(s)->code == "no_conversation");
+}
+
+TEST_CASE("a several-word phrase inside a longer answer matches; single words and ambiguous answers do not") {
+  Step lead = walk(early_help(), content(), {"no", "unsure"});
+  REQUIRE(lead.state.current == "after_lead");
+  CHECK(send(lead, TypeInput{"after_lead", "I can't reach them at the moment"}).state.current == "duty_and_advice_unsure");
+  // "no" alone inside a sentence is not taken as the answer "No".
+  Step s = send(start(), TypeInput{"danger", "I have no idea"});
+  CHECK(error_of(s)->code == "no_match");
+  // Both "significant harm" (one option) and "not significant harm" (another) appear: ask again.
+  Step amb = send(lead, TypeInput{"after_lead", "it is not significant harm"});
+  CHECK(error_of(amb)->code == "no_match");
+  CHECK(amb.state.current == "after_lead");
+}
