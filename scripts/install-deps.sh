@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
   g++ cmake ninja-build pkg-config
-  libboost-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libspdlog-dev libcpp-httplib-dev
+  libboost-dev libssl-dev nlohmann-json3-dev libyaml-dev libsqlite3-dev libspdlog-dev libcpp-httplib-dev
   doctest-dev
 )
 missing=()

@@ -12,6 +12,7 @@ using Args = std::vector<std::string>;
 int check_command(const Args& args, std::ostream& out, std::ostream& err);
 int walk_command(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
 int graph_command(const Args& args, std::ostream& out, std::ostream& err);
+int serve_command(const Args& args, std::ostream& out, std::ostream& err);
 
 constexpr int kOk = 0, kProblems = 1, kUsage = 2;
 

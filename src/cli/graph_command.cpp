@@ -1,5 +1,8 @@
 // rightconv graph: the dialog as a Graphviz or Mermaid diagram, outcomes set apart from questions.
+#include <cctype>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "guidance_options.hpp"
@@ -7,46 +10,131 @@
 namespace rc::cli {
 namespace {
 
-std::string one_line(std::string s, std::size_t max = 60) {
-  for (auto& c : s)
-    if (c == '\n') c = ' ';
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  if (s.size() > max) s = s.substr(0, max - 3) + "...";
-  return s;
+// Characters, not bytes, so that a UTF-8 letter counts once when wrapping.
+std::size_t width_of(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
 }
 
-std::string escaped(const std::string& s, bool mermaid) {
+// The text as lines of about `width` characters, broken between words. Long texts (info notes)
+// are cut after `max_lines` lines with "..." so the picture stays a map, not a copy of the file.
+std::vector<std::string> wrapped(const std::string& text, std::size_t width, std::size_t max_lines) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text + " ") {
+    if (c == ' ' || c == '\n' || c == '\t') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!lines.empty() && width_of(lines.back()) + 1 + width_of(words[i]) <= width) {
+      lines.back() += " " + words[i];
+      continue;
+    }
+    if (lines.size() == max_lines) {
+      lines.back() += "...";
+      break;
+    }
+    lines.push_back(words[i]);
+  }
+  return lines;
+}
+
+// Outcomes that need the practitioner to act now are drawn red.
+bool is_urgent(const Node& n) { return n.is_outcome() && (n.outcome == "emergency_999" || n.outcome == "duty_and_advice"); }
+
+std::string node_text(const Node& n) { return n.is_outcome() ? n.title : n.text; }
+
+// A small grey line under each node naming it as the dialog file does, so an author can find it.
+std::string node_note(const Node& n) {
+  if (n.is_outcome()) return n.id + " \xC2\xB7 outcome " + n.outcome;
+  if (n.kind == NodeKind::text && !n.fact.empty()) return n.id + " \xC2\xB7 fact " + n.fact;
+  return n.id;
+}
+
+std::string sets_note(const Option& o) {
+  std::string out;
+  for (const auto& [k, v] : o.sets) out += (out.empty() ? "sets " : ", ") + k + " = " + v;
+  return out;
+}
+
+// --- Graphviz: HTML-like labels, so the text wraps and the node id can sit small beneath it ---
+
+std::string quoted_dot(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '"') out += mermaid ? "#quot;" : "\\\"";
-    else if (!mermaid && c == '\\') out += "\\\\";
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
     else out += c;
   }
   return out;
 }
 
-std::string node_label(const Node& n) {
-  if (n.is_outcome()) return n.outcome + ": " + one_line(n.title);
-  return one_line(n.text);
+std::string html_escaped(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string html_label(const std::vector<std::string>& lines, const std::string& note) {
+  std::string out = "<";
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "<BR/>" : "") + html_escaped(lines[i]);
+  if (!note.empty()) out += "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"#555555\">" + html_escaped(note) + "</FONT>";
+  return out + ">";
 }
 
 void write_dot(const Dialog& d, std::ostream& out) {
-  out << "digraph \"" << escaped(d.id, false) << "\" {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
+  out << "digraph \"" << quoted_dot(d.id) << "\" {\n"
+      << "  rankdir=TB;\n  nodesep=0.4;\n  ranksep=0.45;\n"
+      << "  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.15,0.06\"];\n"
+      << "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#444444\"];\n";
   for (const auto& n : d.nodes) {
     std::string shape = "box, style=rounded";
     if (n.kind == NodeKind::outcome) shape = "box, style=\"filled,bold\", fillcolor=\"#ffe9b3\"";
-    if (n.kind == NodeKind::outcome && (n.outcome == "emergency_999" || n.outcome == "duty_and_advice"))
-      shape = "box, style=\"filled,bold\", fillcolor=\"#ffc2c2\"";
+    if (is_urgent(n)) shape = "box, style=\"filled,bold\", fillcolor=\"#ffc2c2\"";
     if (n.kind == NodeKind::info) shape = "note, style=filled, fillcolor=\"#e6f0ff\"";
-    if (n.kind == NodeKind::text) shape = "parallelogram";
-    out << "  \"" << escaped(n.id, false) << "\" [shape=" << shape << ", label=\"" << escaped(node_label(n), false) << "\"];\n";
+    if (n.kind == NodeKind::text) shape = "parallelogram, fixedsize=shape, width=3.8, height=0.85";  // else the slant makes it huge
+    const std::size_t max_lines = n.kind == NodeKind::question ? 4 : 3;
+    out << "  \"" << quoted_dot(n.id) << "\" [shape=" << shape << ", label=" << html_label(wrapped(node_text(n), 34, max_lines), node_note(n))
+        << "];\n";
   }
   for (const auto& n : d.nodes) {
     for (const auto& o : n.options)
-      out << "  \"" << escaped(n.id, false) << "\" -> \"" << escaped(o.next, false) << "\" [label=\"" << escaped(one_line(o.label, 30), false) << "\"];\n";
-    if (!n.next.empty()) out << "  \"" << escaped(n.id, false) << "\" -> \"" << escaped(n.next, false) << "\";\n";
+      out << "  \"" << quoted_dot(n.id) << "\" -> \"" << quoted_dot(o.next) << "\" [label=" << html_label(wrapped(o.label, 22, 3), sets_note(o))
+          << "];\n";
+    if (!n.next.empty()) out << "  \"" << quoted_dot(n.id) << "\" -> \"" << quoted_dot(n.next) << "\";\n";
   }
   out << "}\n";
+}
+
+// --- Mermaid ---
+
+std::string mermaid_escaped(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"') out += "#quot;";
+    else if (c == '<') out += "#lt;";
+    else if (c == '>') out += "#gt;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string mermaid_label(const std::vector<std::string>& lines) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "<br/>" : "") + mermaid_escaped(lines[i]);
+  return out;
 }
 
 std::string mermaid_id(const std::string& id) {
@@ -58,21 +146,25 @@ std::string mermaid_id(const std::string& id) {
 void write_mermaid(const Dialog& d, std::ostream& out) {
   out << "flowchart TD\n";
   for (const auto& n : d.nodes) {
-    const std::string label = escaped(node_label(n), true);
     const std::string id = mermaid_id(n.id);
+    std::vector<std::string> lines = wrapped(node_text(n), 34, n.kind == NodeKind::question ? 4 : 3);
+    if (n.is_outcome()) lines.push_back("[" + n.outcome + "]");
+    const std::string label = mermaid_label(lines);
     switch (n.kind) {
       case NodeKind::question: out << "  " << id << "{\"" << label << "\"}\n"; break;
       case NodeKind::text: out << "  " << id << "[/\"" << label << "\"/]\n"; break;
-      case NodeKind::info: out << "  " << id << "[\"" << label << "\"]\n"; break;
-      case NodeKind::outcome: out << "  " << id << "([\"" << label << "\"]):::outcome\n"; break;
+      case NodeKind::info: out << "  " << id << "[\"" << label << "\"]:::info\n"; break;
+      case NodeKind::outcome: out << "  " << id << "([\"" << label << "\"]):::" << (is_urgent(n) ? "urgent" : "outcome") << "\n"; break;
     }
   }
   for (const auto& n : d.nodes) {
     for (const auto& o : n.options)
-      out << "  " << mermaid_id(n.id) << " -->|\"" << escaped(one_line(o.label, 30), true) << "\"| " << mermaid_id(o.next) << "\n";
+      out << "  " << mermaid_id(n.id) << " -->|\"" << mermaid_label(wrapped(o.label, 22, 3)) << "\"| " << mermaid_id(o.next) << "\n";
     if (!n.next.empty()) out << "  " << mermaid_id(n.id) << " --> " << mermaid_id(n.next) << "\n";
   }
-  out << "  classDef outcome fill:#ffe9b3,stroke:#8a6d00,stroke-width:2px\n";
+  out << "  classDef outcome fill:#ffe9b3,stroke:#8a6d00,stroke-width:2px\n"
+         "  classDef urgent fill:#ffc2c2,stroke:#a00000,stroke-width:2px\n"
+         "  classDef info fill:#e6f0ff,stroke:#5577aa\n";
 }
 
 }  // namespace

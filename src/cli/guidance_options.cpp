@@ -35,8 +35,7 @@ std::optional<GuidanceSet> load_guidance_for(const GuidanceOptions& opts, std::o
     }
     config = loaded.value();
   }
-  std::string content = opts.content_dir;
-  if (content == "content" && !opts.config_file.empty()) content = config.content;
+  const std::string content = opts.content_dir.empty() ? config.content : opts.content_dir;
   const auto& dialogs = opts.dialog_paths.empty() ? config.dialogs : opts.dialog_paths;
   return load_guidance(dialogs, content, config.contacts, opts.config_file.empty() ? "config" : opts.config_file);
 }

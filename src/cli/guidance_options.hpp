@@ -11,7 +11,7 @@ namespace rc::cli {
 
 struct GuidanceOptions {
   std::string config_file;
-  std::string content_dir = "content";
+  std::string content_dir;  // empty: the configured one ("content" by default)
   std::vector<std::string> dialog_paths;  // empty: the configured default ("dialogs")
 };
 

@@ -9,6 +9,7 @@ namespace {
 void usage(std::ostream& out) {
   out << "usage: rightconv COMMAND [ARGS]\n\n"
          "commands:\n"
+         "  serve   run the chat server (WebSocket protocol v1)\n"
          "  check   check dialogs and content, reporting every problem\n"
          "  walk    run a dialog in the terminal\n"
          "  graph   print a dialog as a Graphviz or Mermaid diagram\n\n"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   if (command == "check") return check_command(args, std::cout, std::cerr);
   if (command == "walk") return walk_command(args, std::cin, std::cout, std::cerr);
   if (command == "graph") return graph_command(args, std::cout, std::cerr);
+  if (command == "serve") return serve_command(args, std::cout, std::cerr);
   std::cerr << "rightconv: unknown command \"" << command << "\"\n\n";
   usage(std::cerr);
   return kUsage;

@@ -93,9 +93,9 @@ int walk_command(const Args& given, std::istream& in, std::ostream& out, std::os
     for (const auto& e : step.events) std::visit(print, e);
     out << "> " << std::flush;
     std::string line;
-    if (!std::getline(in, line) || line == "quit" || line == "q") break;
+    if (!std::getline(in, line) || line == "quit") break;
     Input input;
-    if (line == "back" || line == "b") input = BackInput{};
+    if (line == "back") input = BackInput{};
     else if (line == "restart") input = RestartInput{};
     else input = TypeInput{step.state.current, line};
     step = advance(dialog, g->content, std::move(step.state), input, now_ms());

@@ -1,8 +1,6 @@
 // Parsing and checking of the content catalogue (content/*.yaml).
 #include "content_catalogue.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include "contact_check.hpp"
 #include "text_match.hpp"
 #include "yaml_fields.hpp"
@@ -11,15 +9,15 @@ namespace rc {
 namespace {
 
 template <class Item, class Fill>
-void parse_items(const YAML::Node& list, const char* section, const std::string& file,
+void parse_items(const YamlValue& list, const char* section, const std::string& file,
                  std::map<std::string, Item>& into, Problems& problems, Fill fill) {
-  if (!list.IsSequence()) {
-    problems.push_back({Severity::error, file, line_of(list), "", std::string("\"") + section + "\" must be a list"});
+  if (!list.is_sequence()) {
+    problems.push_back({Severity::error, file, list.line, "", std::string("\"") + section + "\" must be a list"});
     return;
   }
-  for (const auto& node : list) {
-    if (!node.IsMap()) {
-      problems.push_back({Severity::error, file, line_of(node), "", std::string("items of \"") + section + "\" must be mappings"});
+  for (const auto& node : list.items) {
+    if (!node.is_map()) {
+      problems.push_back({Severity::error, file, node.line, "", std::string("items of \"") + section + "\" must be mappings"});
       continue;
     }
     YamlFields f(node, file, problems);
@@ -40,25 +38,26 @@ void parse_items(const YAML::Node& list, const char* section, const std::string&
   }
 }
 
-void parse_sources(const YAML::Node& list, const std::string& file, Catalogue& c, Problems& problems) {
-  if (!list.IsSequence()) {
-    problems.push_back({Severity::error, file, line_of(list), "", "\"sources\" must be a list"});
-    return;
-  }
-  for (const auto& node : list) {
-    YamlFields f(node, file, problems);
-    Source s;
-    s.id = f.text("id", true);
-    s.title = f.text("title", true);
-    s.line = f.line();
-    f.report_unknown_keys();
-    if (!s.id.empty()) c.sources[s.id] = s;
+struct SourceItem {
+  std::string id, title, file;
+  int line = 0;
+};
+
+void parse_sources(const YamlValue& list, const std::string& file, Catalogue& c, Problems& problems) {
+  std::map<std::string, SourceItem> items;
+  parse_items(list, "sources", file, items, problems, [](YamlFields& f, SourceItem& x) { x.title = f.text("title", true); });
+  for (const auto& [id, x] : items) {
+    if (c.sources.count(id)) {
+      problems.push_back({Severity::error, file, x.line, id, "duplicate sources id \"" + id + "\""});
+      continue;
+    }
+    c.sources[id] = Source{id, x.title, x.line};
   }
 }
 
-void parse_safety(const YAML::Node& map, const std::string& file, Catalogue& c, Problems& problems) {
-  if (!map.IsMap()) {
-    problems.push_back({Severity::error, file, line_of(map), "", "\"safety\" must be a mapping"});
+void parse_safety(const YamlValue& map, const std::string& file, Catalogue& c, Problems& problems) {
+  if (!map.is_map()) {
+    problems.push_back({Severity::error, file, map.line, "", "\"safety\" must be a mapping"});
     return;
   }
   YamlFields f(map, file, problems, "safety");
@@ -69,18 +68,21 @@ void parse_safety(const YAML::Node& map, const std::string& file, Catalogue& c, 
   s.alert_say = f.text("alert_say");
   s.contacts = f.text_list("contacts");
   s.source = f.text("source", true);
-  auto terms = f.raw("terms");
-  if (terms && terms.IsMap()) {
-    for (const auto& kv : terms) {
-      const std::string category = kv.first.Scalar();
-      if (!kv.second.IsSequence()) {
-        f.problem("safety terms of \"" + category + "\" must be a list", line_of(kv.second));
+  const YamlValue* terms = f.raw("terms");
+  if (terms && terms->is_map()) {
+    for (const auto& [k, list] : terms->entries) {
+      const std::string category = k.scalar;
+      if (!list.is_sequence()) {
+        f.problem("safety terms of \"" + category + "\" must be a list", list.line);
         continue;
       }
-      for (const auto& t : kv.second) {
-        const std::string written = t.Scalar();
-        const bool prefix = !written.empty() && written.back() == '*';
-        s.terms.push_back({normalise(written), category, prefix});
+      for (const auto& t : list.items) {
+        if (!t.is_scalar()) {
+          f.problem("safety terms must be text", t.line);
+          continue;
+        }
+        const bool prefix = !t.scalar.empty() && t.scalar.back() == '*';
+        s.terms.push_back({normalise(t.scalar), category, prefix});
       }
     }
   } else {
@@ -92,20 +94,17 @@ void parse_safety(const YAML::Node& map, const std::string& file, Catalogue& c, 
 }  // namespace
 
 void parse_content(const std::string& text, const std::string& file, Catalogue& c, Problems& problems) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    problems.push_back({Severity::error, file, e.mark.line + 1, "", "not valid YAML: " + e.msg});
+  auto root = parse_yaml(text);
+  if (!root) {
+    problems.push_back({Severity::error, file, root.error().line, "", "not valid YAML: " + root.error().message});
     return;
   }
-  if (!root.IsMap()) {
+  if (!root->is_map()) {
     problems.push_back({Severity::error, file, 1, "", "a content file must be a mapping of sections"});
     return;
   }
-  for (const auto& kv : root) {
-    const std::string section = kv.first.Scalar();
-    const YAML::Node& v = kv.second;
+  for (const auto& [key, v] : root->entries) {
+    const std::string section = key.scalar;
     if (section == "sources") {
       parse_sources(v, file, c, problems);
     } else if (section == "contacts") {
@@ -143,7 +142,7 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
     } else if (section == "safety") {
       parse_safety(v, file, c, problems);
     } else {
-      problems.push_back({Severity::error, file, line_of(kv.first), "",
+      problems.push_back({Severity::error, file, key.line, "",
                           "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance or safety)"});
     }
   }

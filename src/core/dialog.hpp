@@ -52,6 +52,7 @@ struct Dialog {
   std::string start;
   std::string file;
   std::string content_hash;  // hex SHA-256 prefix of the file's bytes: the version a conversation ran on
+  std::string source_text;   // the file as loaded, kept so every served version can be stored
   std::vector<Node> nodes;
   std::unordered_map<std::string, std::size_t> index;  // node id -> position in nodes
 

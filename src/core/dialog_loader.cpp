@@ -1,8 +1,6 @@
 // See dialog_loader.hpp.
 #include "dialog_loader.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include "sha256.hpp"
 #include "yaml_fields.hpp"
 
@@ -29,24 +27,24 @@ bool parse_kind(const std::string& s, NodeKind& kind) {
   return false;
 }
 
-std::vector<Option> parse_options(const YAML::Node& list, const std::string& file, const std::string& node_id,
+std::vector<Option> parse_options(const YamlValue* list, const std::string& file, const std::string& node_id,
                                   Problems& problems) {
   std::vector<Option> out;
-  if (!list || list.IsNull()) return out;
-  if (!list.IsSequence()) {
-    problems.push_back({Severity::error, file, line_of(list), node_id, "\"options\" must be a list"});
+  if (!list || list->is_null()) return out;
+  if (!list->is_sequence()) {
+    problems.push_back({Severity::error, file, list->line, node_id, "\"options\" must be a list"});
     return out;
   }
-  for (const auto& item : list) {
-    if (!item.IsMap()) {
-      problems.push_back({Severity::error, file, line_of(item), node_id, "each option must be a mapping with id, label and next"});
+  for (const auto& item : list->items) {
+    if (!item.is_map()) {
+      problems.push_back({Severity::error, file, item.line, node_id, "each option must be a mapping with id, label and next"});
       continue;
     }
     YamlFields f(item, file, problems, node_id);
     Option o;
     o.line = f.line();
     o.id = f.text("id", true);
-    o.label = f.text("label", true);
+    o.label = f.text("label");  // the validator reports an empty label
     o.synonyms = f.text_list("synonyms");
     o.next = f.text("next", true);
     o.sets = f.text_map("sets");
@@ -56,7 +54,7 @@ std::vector<Option> parse_options(const YAML::Node& list, const std::string& fil
   return out;
 }
 
-Node parse_node(const YAML::Node& item, const std::string& file, Problems& problems) {
+Node parse_node(const YamlValue& item, const std::string& file, Problems& problems) {
   YamlFields f(item, file, problems);
   Node n;
   n.line = f.line();
@@ -67,13 +65,14 @@ Node parse_node(const YAML::Node& item, const std::string& file, Problems& probl
     f.problem("unknown kind \"" + kind + "\" (expected question, text, info or outcome)", f.line_of_key("kind"));
   n.text = f.text("text");
   n.say = f.text("say");
-  n.help = f.text("help");
   n.source = f.text("source");
   switch (n.kind) {
     case NodeKind::question:
+      n.help = f.text("help");
       n.options = parse_options(f.raw("options"), file, n.id, problems);
       break;
     case NodeKind::text:
+      n.help = f.text("help");
       n.next = f.text("next", true);
       n.fact = f.text("fact");
       break;
@@ -96,37 +95,36 @@ Node parse_node(const YAML::Node& item, const std::string& file, Problems& probl
 
 }  // namespace
 
-Dialog parse_dialog(const std::string& text, const std::string& file, Problems& problems) {
+std::optional<Dialog> parse_dialog(const std::string& text, const std::string& file, Problems& problems) {
+  auto root = parse_yaml(text);
+  if (!root) {
+    problems.push_back({Severity::error, file, root.error().line, "", "not valid YAML: " + root.error().message});
+    return std::nullopt;
+  }
+  if (!root->is_map()) {
+    problems.push_back({Severity::error, file, 1, "", "a dialog file must be a mapping with id, version, title, start and nodes"});
+    return std::nullopt;
+  }
   Dialog d;
   d.file = file;
   d.content_hash = sha256_hex(text).substr(0, 16);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    problems.push_back({Severity::error, file, e.mark.line + 1, "", "not valid YAML: " + e.msg});
-    return d;
-  }
-  if (!root.IsMap()) {
-    problems.push_back({Severity::error, file, 1, "", "a dialog file must be a mapping with id, version, title, start and nodes"});
-    return d;
-  }
-  YamlFields f(root, file, problems);
+  d.source_text = text;
+  YamlFields f(*root, file, problems);
   d.id = f.text("id", true);
   d.version = f.text("version", true);
   d.title = f.text("title", true);
   d.description = f.text("description");
   d.start = f.text("start", true);
-  const YAML::Node nodes = f.raw("nodes");
+  const YamlValue* nodes = f.raw("nodes");
   f.report_unknown_keys();
-  if (!nodes || !nodes.IsSequence()) {
-    f.problem("\"nodes\" must be a list of nodes", nodes ? line_of(nodes) : 0);
+  if (!nodes || !nodes->is_sequence()) {
+    f.problem("\"nodes\" must be a list of nodes", nodes ? nodes->line : 0);
     return d;
   }
-  d.nodes.reserve(nodes.size());
-  for (const auto& item : nodes) {
-    if (!item.IsMap()) {
-      problems.push_back({Severity::error, file, line_of(item), "", "each node must be a mapping"});
+  d.nodes.reserve(nodes->items.size());
+  for (const auto& item : nodes->items) {
+    if (!item.is_map()) {
+      problems.push_back({Severity::error, file, item.line, "", "each node must be a mapping"});
       continue;
     }
     d.nodes.push_back(parse_node(item, file, problems));

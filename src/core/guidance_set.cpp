@@ -81,6 +81,8 @@ void apply_contact_overrides(Catalogue& content, const nlohmann::json& overrides
       }
       c.needs_verification.erase(field);
       c.overridden_by = "config: " + file;
+      c.file = file;  // problems with the new detail are the config's, not content/'s
+      c.line = 0;
     }
   }
 }
@@ -106,17 +108,14 @@ GuidanceSet load_guidance(const std::vector<std::string>& dialog_paths, const st
         g.problems.push_back({Severity::error, p.string(), 0, "", "cannot read file"});
         continue;
       }
-      Problems parse_problems;
-      Dialog d = parse_dialog(text, p.string(), parse_problems);
-      const bool parsed = !has_errors(parse_problems);
-      for (auto& pp : parse_problems) g.problems.push_back(std::move(pp));
-      if (!d.nodes.empty())
-        for (auto& vp : validate_dialog(d, g.content)) g.problems.push_back(std::move(vp));
-      if (const Dialog* other = g.find(d.id); other && !d.id.empty()) {
-        g.problems.push_back({Severity::error, d.file, 1, d.id, "dialog id \"" + d.id + "\" is also used by " + other->file});
+      auto d = parse_dialog(text, p.string(), g.problems);
+      if (!d) continue;
+      for (auto& vp : validate_dialog(*d, g.content)) g.problems.push_back(std::move(vp));
+      if (const Dialog* other = g.find(d->id); other && !d->id.empty()) {
+        g.problems.push_back({Severity::error, d->file, 1, d->id, "dialog id \"" + d->id + "\" is also used by " + other->file});
         continue;
       }
-      if (parsed || !d.nodes.empty()) g.dialogs.push_back(std::move(d));
+      g.dialogs.push_back(std::move(*d));
     }
   }
   return g;

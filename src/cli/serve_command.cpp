@@ -1,0 +1,137 @@
+// rightconv serve: the chat server on its embedded defaults, a config file, or flags.
+#include <fstream>
+#include <ostream>
+
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "core/guidance_set.hpp"
+#include "server/logging.hpp"
+#include "server/server.hpp"
+#include "store/group_commit_writer.hpp"
+#include "store/sqlite_conversation_log.hpp"
+
+namespace rc::cli {
+namespace {
+
+const char* kHelp =
+    "usage: rightconv serve [--config FILE] [--listen ADDR:PORT] [--db PATH] [--dialogs DIR] [--content DIR]\n"
+    "                       [--web DIR] [--log-format text|json] [--log-level LEVEL] [--port-file FILE]\n"
+    "Runs the chat server (WebSocket protocol v1 at /v1/chat, the chat page at /, /healthz, /readyz).\n"
+    "Defaults: 127.0.0.1:8080, ./rightconv.db, dialogs/, content/, web/. Flags override the file.\n"
+    "  --port-file FILE   write the port actually listened on (useful with port 0)\n"
+    "Stops cleanly on SIGTERM or SIGINT.\n";
+
+struct ServeFlags {
+  std::string config_file, listen, db, dialogs, content, web, log_format, log_level, port_file;
+};
+
+bool parse_flags(const Args& args, ServeFlags& f, std::ostream& err) {
+  const std::pair<const char*, std::string ServeFlags::*> table[] = {
+      {"--config", &ServeFlags::config_file}, {"--listen", &ServeFlags::listen},        {"--db", &ServeFlags::db},
+      {"--dialogs", &ServeFlags::dialogs},    {"--content", &ServeFlags::content},      {"--web", &ServeFlags::web},
+      {"--log-format", &ServeFlags::log_format}, {"--log-level", &ServeFlags::log_level}, {"--port-file", &ServeFlags::port_file}};
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    bool known = false;
+    for (const auto& [name, member] : table) {
+      if (args[i] != name) continue;
+      if (i + 1 >= args.size()) {
+        err << "serve: " << name << " needs a value\n";
+        return false;
+      }
+      f.*member = args[++i];
+      known = true;
+    }
+    if (!known) {
+      err << "serve: unknown argument " << args[i] << " (see rightconv serve --help)\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// Flags win over the file; the file wins over the embedded defaults.
+bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
+  if (!f.listen.empty()) {
+    auto l = parse_listen(f.listen, c.listen_address);
+    if (!l) {
+      err << "serve: --listen: " << l.error().message << "\n";
+      return false;
+    }
+    c.listen_address = l->first;
+    c.port = l->second;
+  }
+  if (!f.db.empty()) c.db_path = f.db;
+  if (!f.dialogs.empty()) c.dialogs = {f.dialogs};
+  if (!f.content.empty()) c.content = f.content;
+  if (!f.web.empty()) c.web_root = f.web;
+  if (!f.log_format.empty()) {
+    if (f.log_format != "text" && f.log_format != "json") {
+      err << "serve: --log-format must be text or json\n";
+      return false;
+    }
+    c.logging.format = f.log_format;
+  }
+  if (!f.log_level.empty()) c.logging.level = f.log_level;
+  return true;
+}
+
+}  // namespace
+
+int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      out << kHelp;
+      return kOk;
+    }
+  ServeFlags flags;
+  if (!parse_flags(args, flags, err)) return kUsage;
+  Config config;
+  if (!flags.config_file.empty()) {
+    auto loaded = load_config_file(flags.config_file);
+    if (!loaded) {
+      err << loaded.error().describe() << "\nserve: not starting: fix the configuration\n";
+      return kProblems;
+    }
+    config = loaded.value();
+  }
+  if (!apply_flags(flags, config, err)) return kUsage;
+  setup_logging(config.logging);
+
+  const GuidanceSet guidance = load_guidance(config.dialogs, config.content, config.contacts, config.file.empty() ? "config" : config.file);
+  for (const auto& p : guidance.problems)
+    (p.severity == Severity::error ? spdlog::error("{}", p.describe()) : spdlog::warn("{}", p.describe()));
+  if (has_errors(guidance.problems) || guidance.dialogs.empty()) {
+    err << "serve: not starting: the dialogs or content have errors (run rightconv check)\n";
+    return kProblems;
+  }
+
+  store::GroupCommitWriter writer({config.db_path, true, 1000, config.group_commit_max});
+  if (auto e = writer.start(); !e.empty()) {
+    err << "serve: cannot open the database " << config.db_path << ": " << e << "\n";
+    return kProblems;
+  }
+  store::SqliteConversationLog log(writer);
+  Server server(config, guidance, log);
+  for (const auto& d : guidance.dialogs)
+    log.remember_dialog(d.id, d.content_hash, d.version, d.source_text, server.context().now(), [](bool, const std::string&) {});
+
+  auto port = server.listen();
+  if (!port) {
+    err << "serve: " << port.error().message << "\n";
+    return kProblems;
+  }
+  if (!flags.port_file.empty()) {
+    std::ofstream(flags.port_file + ".tmp") << port.value() << "\n";
+    std::rename((flags.port_file + ".tmp").c_str(), flags.port_file.c_str());
+  }
+  spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {})", config.listen_address, port.value(),
+               guidance.dialogs.size(), config.db_path);
+  server.run();
+  writer.stop();  // everything queued is committed before we exit
+  spdlog::info("stopped cleanly");
+  spdlog::shutdown();
+  return kOk;
+}
+
+}  // namespace rc::cli

@@ -1,0 +1,334 @@
+// See chat_session.hpp.
+#include "chat_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/sha256.hpp"
+#include "core/state_json.hpp"
+#include "ids.hpp"
+
+namespace rc {
+
+namespace http = beast::http;
+using json = nlohmann::json;
+
+namespace {
+
+const char* status_of(const State& s) { return s.finished ? "completed" : "active"; }
+
+}  // namespace
+
+ChatSession::ChatSession(tcp::socket&& socket, ServerContext& ctx)
+    : ws_(std::move(socket)),
+      ctx_(ctx),
+      idle_timer_(ws_.get_executor()),
+      bucket_(ctx.config.limits.max_messages_per_second, ctx.config.limits.burst_messages) {
+  ctx_.open_chats++;
+}
+
+ChatSession::~ChatSession() {
+  ctx_.open_chats--;
+  ctx_.sessions.remove(this);
+}
+
+void ChatSession::run(http::request<http::string_body> upgrade) {
+  ctx_.sessions.add(shared_from_this());
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));  // pings find dead peers
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.set(http::field::server, "rightconv"); }));
+  // Beast itself closes (1009) past four times the limit; between the two we answer too_large first.
+  ws_.read_message_max(ctx_.config.limits.max_frame_bytes * 4);
+  ws_.auto_fragment(false);
+  ws_.async_accept(upgrade, beast::bind_front_handler(&ChatSession::on_accept, shared_from_this()));
+}
+
+void ChatSession::shutdown() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->close(websocket::close_code::going_away, "server shutting down"); });
+}
+
+void ChatSession::on_accept(beast::error_code ec) {
+  if (ec) return;
+  if (ctx_.stopping) return close(websocket::close_code::going_away, "server shutting down");
+  ws_.text(true);
+  arm_idle_timer();
+  do_read();
+}
+
+void ChatSession::arm_idle_timer() {
+  idle_timer_.expires_after(std::chrono::seconds(ctx_.config.limits.idle_timeout_seconds));
+  idle_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;  // re-armed or cancelled
+    if (auto self = weak.lock()) self->close(websocket::close_code::going_away, "idle timeout");
+  });
+}
+
+void ChatSession::do_read() {
+  if (closing_) return;
+  buffer_.clear();
+  ws_.async_read(buffer_, beast::bind_front_handler(&ChatSession::on_read, shared_from_this()));
+}
+
+void ChatSession::on_read(beast::error_code ec, std::size_t bytes) {
+  if (ec) {
+    if (ec != websocket::error::closed && ec != net::error::operation_aborted) spdlog::debug("chat read ended: {}", ec.message());
+    closing_ = true;
+    idle_timer_.cancel();
+    return;
+  }
+  arm_idle_timer();
+  const auto& limits = ctx_.config.limits;
+  if (!ws_.got_text()) {
+    reply_error("bad_message", "Binary frames are not accepted: send JSON text.", std::nullopt);
+    return close(websocket::close_code::unknown_data, "binary frames are not accepted");
+  }
+  if (bytes > limits.max_frame_bytes) {
+    reply_error("too_large", "That message is larger than " + std::to_string(limits.max_frame_bytes) + " bytes.", std::nullopt);
+    return close(websocket::close_code::too_big, "message too large");
+  }
+  if (!bucket_.take()) {
+    if (++rate_limited_ > limits.flood_close_after) return close(websocket::close_code::policy_error, "too many messages");
+    reply_error("rate_limited", "Too many messages: please slow down.", std::nullopt);
+    return do_read();
+  }
+  handle(beast::buffers_to_string(buffer_.data()));
+}
+
+void ChatSession::handle(const std::string& text) {
+  auto parsed = protocol::parse_client_message(text);
+  if (auto* e = std::get_if<protocol::Error>(&parsed)) {
+    reply_error(e->code, e->message, e->ref);
+    return do_read();
+  }
+  const auto& m = std::get<protocol::Message>(parsed);
+  std::visit(
+      [&](const auto& cmd) {
+        using T = std::decay_t<decltype(cmd)>;
+        if constexpr (std::is_same_v<T, protocol::StartMsg>) handle_start(m, cmd);
+        else if constexpr (std::is_same_v<T, protocol::AnswerMsg>) {
+          const Input input = cmd.option ? Input{ChooseInput{cmd.node, *cmd.option}} : Input{TypeInput{cmd.node, *cmd.text}};
+          handle_engine_input(m, input, cmd.node);
+        } else if constexpr (std::is_same_v<T, protocol::BackMsg>) handle_engine_input(m, BackInput{}, conv_ ? conv_->state.current : "");
+        else if constexpr (std::is_same_v<T, protocol::EndMsg>) handle_end(m);
+        else handle_resume(m, cmd);
+      },
+      m.command);
+}
+
+ChatSession::Reply ChatSession::render(const std::vector<Event>& events) const {
+  Reply out;
+  for (const auto& e : events) out.push_back(protocol::to_json(e, with_say()));
+  return out;
+}
+
+void ChatSession::add_turns(store::Record& r, const Conversation& c, const std::string& node, const json& in, const Reply& out, Millis now) {
+  const auto seq = c.next_seq;
+  r.turns.push_back({c.id, seq, now, node, "in", in.dump(-1, ' ', false, json::error_handler_t::replace)});
+  r.turns.push_back({c.id, seq + 1, now, c.state.current, "out", json(out).dump(-1, ' ', false, json::error_handler_t::replace)});
+}
+
+store::ConversationUpdate ChatSession::update_for(const Conversation& c, Millis now) const {
+  store::ConversationUpdate u;
+  u.id = c.id;
+  u.state = state_to_json(c.state).dump();
+  u.status = status_of(c.state);
+  u.updated_at = now;
+  if (c.state.finished) {
+    const Node* n = c.dialog->find(c.state.current);
+    u.outcome = n->outcome;
+    u.outcome_node = n->id;
+  }
+  auto facts = facts_of(*c.dialog, c.state);
+  if (auto it = facts.find("area"); it != facts.end()) u.area = it->second;
+  return u;
+}
+
+void ChatSession::handle_start(const protocol::Message& m, const protocol::StartMsg& start) {
+  const Dialog* dialog = ctx_.guidance.find(start.dialog);
+  if (!dialog) {
+    reply_error("unknown_dialog", "There is no dialog called \"" + start.dialog.substr(0, 60) + "\".", m.ref);
+    return do_read();
+  }
+  const Millis now = ctx_.now();
+  Step step = advance(*dialog, ctx_.guidance.content, State{}, StartInput{}, now);
+  Conversation c{new_conversation_id(now), dialog, std::move(step.state), 1, start.channel};
+  const std::string token = random_token();
+
+  store::Record r;
+  if (conv_) {  // a new start ends the one this connection had
+    auto u = update_for(*conv_, now);
+    if (!conv_->state.finished) u.status = "abandoned";
+    u.ended_at = now;
+    r.updates.push_back(std::move(u));
+  }
+  r.start = store::NewConversation{c.id, dialog->id, dialog->content_hash, c.channel, sha256_hex(token), state_to_json(c.state).dump(), now};
+  const bool say = c.channel != "web";
+  Reply events;
+  for (const auto& e : step.events) events.push_back(protocol::to_json(e, say));
+  add_turns(r, c, dialog->start, m.raw, events, now);
+  c.next_seq += 2;
+  if (c.state.finished) r.updates.push_back(update_for(c, now));
+
+  Reply out{json{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}}};
+  out.insert(out.end(), events.begin(), events.end());
+  commit(std::move(r), m.ref, [this, c = std::move(c), out = std::move(out), ref = m.ref]() mutable {
+    conv_ = std::move(c);
+    reply(out, ref);
+  });
+}
+
+void ChatSession::handle_engine_input(const protocol::Message& m, const Input& input, const std::string& node) {
+  if (!conv_) {
+    reply_error("no_conversation", "There is no conversation on this connection: send start or resume first.", m.ref);
+    return do_read();
+  }
+  const Millis now = ctx_.now();
+  Step step = advance(*conv_->dialog, ctx_.guidance.content, conv_->state, input, now);
+  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->next_seq, conv_->channel};
+  Reply out = render(step.events);
+  store::Record r;
+  add_turns(r, next, node, m.raw, out, now);
+  next.next_seq += 2;
+  r.updates.push_back(update_for(next, now));
+  commit(std::move(r), m.ref, [this, next = std::move(next), out = std::move(out), ref = m.ref]() mutable {
+    conv_ = std::move(next);
+    reply(out, ref);
+  });
+}
+
+void ChatSession::handle_end(const protocol::Message& m) {
+  if (!conv_) {
+    reply_error("no_conversation", "There is no conversation on this connection to end.", m.ref);
+    return do_read();
+  }
+  const Millis now = ctx_.now();
+  store::Record r;
+  auto u = update_for(*conv_, now);
+  if (!conv_->state.finished) u.status = "abandoned";
+  u.ended_at = now;
+  const std::string status = u.status;
+  r.updates.push_back(std::move(u));
+  Reply out{json{{"type", "ended"}, {"conversation", conv_->id}, {"status", status}}};
+  add_turns(r, *conv_, conv_->state.current, m.raw, out, now);
+  commit(std::move(r), m.ref, [this, out = std::move(out), ref = m.ref] {
+    conv_.reset();
+    reply(out, ref);
+  });
+}
+
+void ChatSession::handle_resume(const protocol::Message& m, const protocol::ResumeMsg& resume) {
+  auto self = shared_from_this();
+  ctx_.log.load(resume.conversation, [self, m, token = resume.token](std::optional<store::StoredConversation> found, bool ok, const std::string&) {
+    if (found && !equal_in_constant_time(found->token_hash, sha256_hex(token))) found.reset();
+    net::post(self->ws_.get_executor(), [self, m, found = std::move(found), ok]() mutable { self->on_resume_loaded(m, std::move(found), ok); });
+  });
+}
+
+void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok) {
+  auto fail = [&](const char* code, const std::string& message) {
+    reply_error(code, message, m.ref);
+    do_read();
+  };
+  if (!ok) return fail("server_busy", "The conversation log is not available just now. Please try again in a moment.");
+  // Unknown id and wrong token get the same answer, so ids cannot be probed.
+  if (!found) return fail("bad_token", "That conversation cannot be resumed: the conversation or token is not recognised.");
+  if (found->ended_at || found->status == "abandoned") return fail("no_conversation", "That conversation has ended. Please start a new one.");
+  const Dialog* dialog = ctx_.guidance.find(found->dialog_id);
+  if (!dialog || dialog->content_hash != found->dialog_version)
+    return fail("dialog_changed", "The guidance has been updated since this conversation began. Please start again.");
+  auto state = state_from_json(json::parse(found->state, nullptr, false));
+  if (!state || !dialog->find(state->current)) return fail("dialog_changed", "This conversation cannot be resumed. Please start again.");
+  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->last_seq + 1, found->channel};
+  Reply out{json{{"type", "resumed"}, {"conversation", conv_->id}, {"dialog", dialog->id}, {"version", dialog->content_hash}}};
+  for (auto& e : render(current_view(*dialog, ctx_.guidance.content, conv_->state))) out.push_back(std::move(e));
+  reply(out, m.ref);
+  do_read();
+}
+
+void ChatSession::commit(store::Record record, std::optional<std::string> ref, std::function<void()> then) {
+  auto self = shared_from_this();
+  ctx_.log.write(std::move(record), [self, ref = std::move(ref), then = std::move(then)](bool ok, const std::string& error) mutable {
+    net::post(self->ws_.get_executor(), [self, ok, ref = std::move(ref), then = std::move(then)] {
+      if (ok) {
+        self->ctx_.turns++;
+        then();
+      } else {
+        self->reply_error("server_busy", "Your answer could not be saved just now, so it was not taken. Please try again in a moment.", ref);
+      }
+      self->do_read();
+    });
+  });
+}
+
+void ChatSession::reply(const Reply& messages, const std::optional<std::string>& ref) {
+  for (const auto& msg : messages) send(protocol::serialise(msg, ref));
+}
+
+void ChatSession::reply_error(const std::string& code, const std::string& message, const std::optional<std::string>& ref) {
+  send(protocol::serialise(protocol::error_json(code, message), ref));
+}
+
+void ChatSession::send(std::string frame) {
+  if (closing_) return;
+  outbox_.push_back(std::move(frame));
+  if (outbox_.size() > ctx_.config.limits.max_queued_messages) {
+    outbox_.erase(outbox_.begin() + 1, outbox_.end());  // the client is not reading: drop all but the one in flight
+    return close(websocket::close_code::policy_error, "not reading replies");
+  }
+  if (outbox_.size() == 1) do_write();
+}
+
+void ChatSession::do_write() {
+  ws_.async_write(net::buffer(outbox_.front()), beast::bind_front_handler(&ChatSession::on_write, shared_from_this()));
+}
+
+void ChatSession::on_write(beast::error_code ec, std::size_t) {
+  if (ec) {
+    closing_ = true;
+    outbox_.clear();
+    return;
+  }
+  outbox_.pop_front();
+  if (!outbox_.empty()) return do_write();
+  if (close_reason_) send_close();
+}
+
+// Stops reading and taking new messages; the replies already queued (often the error that
+// explains the close) go out first, then the close frame.
+void ChatSession::close(websocket::close_code code, const std::string& reason) {
+  if (closing_) return;
+  closing_ = true;
+  idle_timer_.cancel();
+  close_reason_ = websocket::close_reason(code, reason);
+  if (outbox_.empty()) send_close();
+}
+
+void ChatSession::send_close() {
+  if (!ws_.is_open()) return;
+  auto reason = *close_reason_;
+  close_reason_.reset();
+  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+}
+
+void SessionRegistry::add(const std::shared_ptr<ChatSession>& s) {
+  std::lock_guard lock(mutex_);
+  sessions_[s.get()] = s;
+}
+
+void SessionRegistry::remove(const ChatSession* s) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(s);
+}
+
+std::vector<std::shared_ptr<ChatSession>> SessionRegistry::snapshot() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<ChatSession>> out;
+  for (const auto& [k, w] : sessions_)
+    if (auto s = w.lock()) out.push_back(std::move(s));
+  return out;
+}
+
+std::size_t SessionRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+}  // namespace rc

@@ -1,0 +1,83 @@
+// One WebSocket chat connection (protocol v1). All its handlers run on its own strand.
+// A turn is written to the log before the reply is sent; the next message is read only
+// after that, so each conversation's turns stay in order without locks.
+#pragma once
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "protocol.hpp"
+#include "server_context.hpp"
+#include "token_bucket.hpp"
+
+namespace rc {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+
+class ChatSession : public std::enable_shared_from_this<ChatSession> {
+ public:
+  ChatSession(tcp::socket&& socket, ServerContext& ctx);
+  ~ChatSession();
+
+  void run(beast::http::request<beast::http::string_body> upgrade);
+  // Safe from any thread: closes with 1001 (going away).
+  void shutdown();
+
+ private:
+  struct Conversation {
+    std::string id;
+    const Dialog* dialog = nullptr;
+    State state;
+    std::int64_t next_seq = 1;
+    std::string channel;
+  };
+  using Reply = std::vector<nlohmann::json>;
+
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void handle(const std::string& text);
+  void handle_start(const protocol::Message& m, const protocol::StartMsg& start);
+  void handle_engine_input(const protocol::Message& m, const Input& input, const std::string& node);
+  void handle_end(const protocol::Message& m);
+  void handle_resume(const protocol::Message& m, const protocol::ResumeMsg& resume);
+  void on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok);
+
+  Reply render(const std::vector<Event>& events) const;
+  void add_turns(store::Record& record, const Conversation& c, const std::string& node, const nlohmann::json& in, const Reply& out, Millis now);
+  store::ConversationUpdate update_for(const Conversation& c, Millis now) const;
+  // Writes the record, then on success runs `then` on this session's strand; on failure
+  // replies server_busy. Either way the next message is read afterwards.
+  void commit(store::Record record, std::optional<std::string> ref, std::function<void()> then);
+
+  void reply(const Reply& messages, const std::optional<std::string>& ref);
+  void reply_error(const std::string& code, const std::string& message, const std::optional<std::string>& ref);
+  void send(std::string frame);
+  void do_write();
+  void on_write(beast::error_code ec, std::size_t bytes);
+  void close(websocket::close_code code, const std::string& reason);
+  void send_close();
+  void arm_idle_timer();
+  bool with_say() const { return conv_ && conv_->channel != "web"; }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  ServerContext& ctx_;
+  net::steady_timer idle_timer_;
+  TokenBucket bucket_;
+  int rate_limited_ = 0;
+  std::deque<std::string> outbox_;
+  bool closing_ = false;
+  std::optional<websocket::close_reason> close_reason_;  // set while queued replies drain before the close
+  std::optional<Conversation> conv_;
+};
+
+}  // namespace rc

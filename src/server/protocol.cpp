@@ -1,0 +1,125 @@
+// See protocol.hpp.
+#include "protocol.hpp"
+
+namespace rc::protocol {
+namespace {
+
+using json = nlohmann::json;
+
+std::optional<std::string> text_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+Error missing(const char* type, const char* what, const std::optional<std::string>& ref) {
+  return {"bad_message", std::string("\"") + type + "\" needs " + what + ".", ref};
+}
+
+json contacts_json(const std::vector<ContactView>& contacts) {
+  json out = json::array();
+  for (const auto& c : contacts) {
+    json j{{"id", c.id}, {"name", c.name}, {"source", c.source}};
+    if (!c.phone.empty()) j["phone"] = c.phone;
+    if (!c.email.empty()) j["email"] = c.email;
+    if (!c.hours.empty()) j["hours"] = c.hours;
+    if (!c.note.empty()) j["note"] = c.note;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+struct Render {
+  bool with_say;
+  void say(json& j, const std::string& s) const {
+    if (with_say && !s.empty()) j["say"] = s;
+  }
+  json operator()(const PromptEvent& p) const {
+    json options = json::array();
+    for (const auto& o : p.options) options.push_back({{"id", o.id}, {"label", o.label}});
+    json j{{"type", "prompt"}, {"node", p.node}, {"text", p.text}, {"input", p.free_text ? "text" : "choice"},
+           {"options", std::move(options)}, {"can_go_back", p.can_go_back}, {"source", p.source}};
+    if (!p.help.empty()) j["help"] = p.help;
+    say(j, p.say);
+    return j;
+  }
+  json operator()(const InfoEvent& i) const {
+    json j{{"type", "info"}, {"node", i.node}, {"text", i.text}, {"source", i.source}};
+    say(j, i.say);
+    return j;
+  }
+  json operator()(const OutcomeEvent& o) const {
+    json forms = json::array(), guidance = json::array();
+    for (const auto& f : o.forms) forms.push_back({{"id", f.id}, {"name", f.name}, {"text", f.text}, {"source", f.source}});
+    for (const auto& g : o.guidance) guidance.push_back({{"id", g.id}, {"title", g.title}, {"text", g.text}, {"source", g.source}});
+    json j{{"type", "outcome"}, {"node", o.node}, {"outcome", o.code}, {"title", o.title}, {"text", o.text},
+           {"contacts", contacts_json(o.contacts)}, {"forms", std::move(forms)}, {"guidance", std::move(guidance)},
+           {"handoff_available", o.handoff_available}, {"can_go_back", true}, {"source", o.source}};
+    say(j, o.say);
+    return j;
+  }
+  json operator()(const AlertEvent& a) const {
+    json j{{"type", "alert"}, {"level", a.level}, {"category", a.category}, {"text", a.text},
+           {"contacts", contacts_json(a.contacts)}, {"source", a.source}};
+    say(j, a.say);
+    return j;
+  }
+  json operator()(const ErrorEvent& e) const { return error_json(e.code, e.message); }
+};
+
+}  // namespace
+
+bool is_known_channel(const std::string& channel) { return channel == "web" || channel == "phone" || channel == "voice"; }
+
+std::variant<Message, Error> parse_client_message(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Error{"bad_json", "That message was not valid JSON.", std::nullopt};
+  if (!j.is_object()) return Error{"bad_json", "A message must be a JSON object with a \"type\".", std::nullopt};
+  std::optional<std::string> ref;
+  if (auto it = j.find("ref"); it != j.end()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().size() > 128)
+      return Error{"bad_message", "\"ref\" must be text of at most 128 characters.", std::nullopt};
+    ref = it->get<std::string>();
+  }
+  const auto type = text_field(j, "type");
+  if (!type) return Error{"bad_message", "Every message needs a \"type\" (text).", ref};
+
+  Message m{{}, ref, j};
+  if (*type == "start") {
+    auto dialog = text_field(j, "dialog");
+    auto channel = j.contains("channel") ? text_field(j, "channel") : std::optional<std::string>("web");
+    if (!dialog || dialog->empty()) return missing("start", "a \"dialog\" id", ref);
+    if (!channel || !is_known_channel(*channel)) return Error{"bad_message", "\"channel\" must be web, phone or voice.", ref};
+    m.command = StartMsg{*dialog, *channel};
+  } else if (*type == "answer") {
+    auto node = text_field(j, "node");
+    auto option = text_field(j, "option");
+    auto typed = text_field(j, "text");
+    if (!node) return missing("answer", "the \"node\" it answers", ref);
+    if (option.has_value() == typed.has_value()) return missing("answer", "either an \"option\" id or \"text\"", ref);
+    m.command = AnswerMsg{*node, option, typed};
+  } else if (*type == "back") {
+    m.command = BackMsg{};
+  } else if (*type == "end") {
+    m.command = EndMsg{};
+  } else if (*type == "resume") {
+    auto conversation = text_field(j, "conversation");
+    auto token = text_field(j, "token");
+    if (!conversation || !token) return missing("resume", "\"conversation\" and \"token\"", ref);
+    m.command = ResumeMsg{*conversation, *token};
+  } else {
+    return Error{"unknown_type", "Unknown message type \"" + type->substr(0, 40) + "\".", ref};
+  }
+  return m;
+}
+
+json to_json(const Event& event, bool with_say) { return std::visit(Render{with_say}, event); }
+
+json error_json(const std::string& code, const std::string& message) { return {{"type", "error"}, {"code", code}, {"message", message}}; }
+
+std::string serialise(json message, const std::optional<std::string>& ref) {
+  if (ref) message["ref"] = *ref;
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace rc::protocol

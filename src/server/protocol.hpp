@@ -1,0 +1,44 @@
+// Chat protocol v1 (docs/protocol.md): parsing client messages and rendering server messages.
+// Pure functions: the chat session does the I/O.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/engine.hpp"
+
+namespace rc::protocol {
+
+struct StartMsg { std::string dialog, channel; };
+struct AnswerMsg {
+  std::string node;
+  std::optional<std::string> option, text;
+};
+struct BackMsg {};
+struct EndMsg {};
+struct ResumeMsg { std::string conversation, token; };
+using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg>;
+
+struct Message {
+  Command command;
+  std::optional<std::string> ref;
+  nlohmann::json raw;  // the message as received, for the log
+};
+
+struct Error {
+  std::string code, message;
+  std::optional<std::string> ref;
+};
+
+std::variant<Message, Error> parse_client_message(std::string_view text);
+
+// Server messages. `ref` is echoed on direct replies when the client sent one.
+nlohmann::json to_json(const Event& event, bool with_say);
+nlohmann::json error_json(const std::string& code, const std::string& message);
+std::string serialise(nlohmann::json message, const std::optional<std::string>& ref);
+
+bool is_known_channel(const std::string& channel);
+
+}  // namespace rc::protocol

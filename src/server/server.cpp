@@ -1,0 +1,88 @@
+// See server.hpp.
+#include "server.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
+
+#include "chat_session.hpp"
+#include "http_session.hpp"
+
+namespace rc {
+
+namespace net = boost::asio;
+
+Server::Server(const Config& config, const GuidanceSet& guidance, store::ConversationLog& log)
+    : ctx_{config, guidance, log},
+      ioc_(config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
+      acceptor_(net::make_strand(ioc_)),
+      signals_(ioc_, SIGINT, SIGTERM) {}
+
+Server::~Server() = default;
+
+Result<unsigned short> Server::listen() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(ctx_.config.listen_address, ec);
+  if (ec) return make_error("listen address \"" + ctx_.config.listen_address + "\" is not an IP address");
+  tcp::endpoint endpoint{address, ctx_.config.port};
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return make_error("cannot listen on " + ctx_.config.listen_address + ":" + std::to_string(ctx_.config.port) + ": " + ec.message());
+  return acceptor_.local_endpoint().port();
+}
+
+void Server::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!acceptor_.is_open()) return;  // shutting down
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<HttpSession>(std::move(socket), ctx_)->run();
+    }
+    do_accept();
+  });
+}
+
+void Server::run() {
+  signals_.async_wait([this](beast::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {} received: shutting down", signal);
+    begin_shutdown();
+  });
+  do_accept();
+  const int n = ctx_.config.threads > 0 ? ctx_.config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  net::post(ioc_, [this] { begin_shutdown(); });
+}
+
+void Server::begin_shutdown() {
+  if (ctx_.stopping.exchange(true)) return;
+  beast::error_code ec;
+  signals_.cancel(ec);
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  const auto sessions = ctx_.sessions.snapshot();
+  spdlog::info("closing {} open chat(s)", sessions.size());
+  for (const auto& s : sessions) s->shutdown();
+  wait_for_sessions(100);
+}
+
+// Gives open chats up to ~5 s to finish their close handshake, then stops the threads.
+void Server::wait_for_sessions(int attempts_left) {
+  if (ctx_.open_chats.load() == 0 || attempts_left == 0) return ioc_.stop();
+  auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(50));
+  timer->async_wait([this, timer, attempts_left](beast::error_code) { wait_for_sessions(attempts_left - 1); });
+}
+
+}  // namespace rc

@@ -1,0 +1,149 @@
+// See group_commit_writer.hpp.
+#include "group_commit_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace rc::store {
+namespace {
+
+// SQLite may already have rolled back (disk full does): only roll back what is still open.
+void rollback(SqliteDb& db) {
+  if (!sqlite3_get_autocommit(db.handle())) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+}  // namespace
+
+GroupCommitWriter::GroupCommitWriter(WriterOptions options) : options_(std::move(options)) {}
+
+GroupCommitWriter::~GroupCommitWriter() { stop(); }
+
+std::string GroupCommitWriter::start() {
+  std::string error;
+  if (!ensure_open(error)) return error;
+  thread_ = std::thread([this] { run(); });
+  return {};
+}
+
+void GroupCommitWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  db_.reset();
+}
+
+void GroupCommitWriter::submit(Work work, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({std::move(work), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+std::size_t GroupCommitWriter::queue_depth() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+bool GroupCommitWriter::file_was_replaced() const {
+  struct stat now {};
+  if (::stat(options_.path.c_str(), &now) != 0) return true;
+  return now.st_ino != identity_.st_ino || now.st_dev != identity_.st_dev;
+}
+
+// (Re)opens the database when it is not open or its file was deleted or replaced under us:
+// writing on to an unlinked file would acknowledge turns that no one can ever read.
+bool GroupCommitWriter::ensure_open(std::string& error) {
+  if (db_ && !file_was_replaced()) return true;
+  if (db_) spdlog::error("database file {} was deleted or replaced; reopening it", options_.path);
+  db_.reset();
+  try {
+    auto db = std::make_unique<SqliteDb>(options_.path, options_.full_sync, options_.busy_timeout_ms);
+    migrate(*db);
+    if (::stat(options_.path.c_str(), &identity_) != 0) throw SqliteError("stat " + options_.path + " failed", 0);
+    db_ = std::move(db);
+    return true;
+  } catch (const SqliteError& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+void GroupCommitWriter::run() {
+  std::deque<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is written
+      const std::size_t n = std::min<std::size_t>(queue_.size(), static_cast<std::size_t>(options_.max_batch));
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
+  std::string error;
+  auto finish_all = [&](bool ok) {
+    last_ok_ = ok;
+    for (auto& job : batch)
+      if (job.done) job.done(ok, error);
+  };
+  if (!ensure_open(error)) {
+    spdlog::error("database unavailable: {}", error);
+    return finish_all(false);
+  }
+  // Fast path: the whole batch in one transaction.
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+    try {
+      for (auto& job : batch) job.work(*db_);
+      db_->exec("COMMIT");
+      commits_++;
+      return finish_all(true);
+    } catch (const SqliteError&) {
+      rollback(*db_);
+      throw;
+    }
+  } catch (const SqliteError& e) {
+    error = e.what();
+  }
+  if (batch.size() == 1 || db_->handle() == nullptr) {
+    spdlog::error("database write failed: {}", error);
+    return finish_all(false);
+  }
+  // Slow path: one job failed (or the database is failing). Retry each alone so that one bad
+  // job cannot take its neighbours down with it.
+  bool any_ok = false;
+  for (auto& job : batch) {
+    std::string job_error;
+    bool ok = false;
+    try {
+      db_->exec("BEGIN IMMEDIATE");
+      try {
+        job.work(*db_);
+        db_->exec("COMMIT");
+        ok = true;
+      } catch (const SqliteError&) {
+        rollback(*db_);
+        throw;
+      }
+    } catch (const SqliteError& e) {
+      job_error = e.what();
+      spdlog::error("database write failed: {}", job_error);
+    }
+    any_ok = any_ok || ok;
+    if (job.done) job.done(ok, job_error);
+  }
+  last_ok_ = any_ok;
+}
+
+}  // namespace rc::store

@@ -1,0 +1,126 @@
+// See sqlite_db.hpp.
+#include "sqlite_db.hpp"
+
+#include "migrations.hpp"
+
+namespace rc::store {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, int rc, const std::string& what) {
+  throw SqliteError(what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)), rc);
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
+  int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) fail(db, rc, "prepare");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int i, const std::string& v) {
+  int rc = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+Statement& Statement::bind(int i, std::int64_t v) {
+  int rc = sqlite3_bind_int64(stmt_, i, v);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+Statement& Statement::bind(int i, std::nullptr_t) {
+  int rc = sqlite3_bind_null(stmt_, i);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+Statement& Statement::bind_optional(int i, const std::optional<std::string>& v) { return v ? bind(i, *v) : bind(i, nullptr); }
+Statement& Statement::bind_optional(int i, const std::optional<std::int64_t>& v) { return v ? bind(i, *v) : bind(i, nullptr); }
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3_reset(stmt_);
+  fail(db_, rc, "step");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::text(int c) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, c);
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
+}
+std::int64_t Statement::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
+bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+
+SqliteDb::SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only) {
+  const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw SqliteError("open " + path + ": " + msg, rc);
+  }
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  sqlite3_extended_result_codes(db_, 1);
+  if (!read_only) {
+    exec("PRAGMA journal_mode=WAL");
+    exec(full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  }
+  exec("PRAGMA foreign_keys=ON");
+}
+
+SqliteDb::~SqliteDb() {
+  statements_.clear();
+  sqlite3_close_v2(db_);
+}
+
+void SqliteDb::exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw SqliteError(msg, rc);
+  }
+}
+
+Statement& SqliteDb::prepared(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  return *it->second;
+}
+
+std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
+
+void migrate(SqliteDb& db) {
+  Statement version(db.handle(), "PRAGMA user_version");
+  version.step();
+  const int current = static_cast<int>(version.integer(0));
+  version.reset();
+  for (const auto& m : migrations()) {
+    if (m.version <= current) continue;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(std::string(m.sql));
+      db.exec("PRAGMA user_version=" + std::to_string(m.version));
+      db.exec("COMMIT");
+    } catch (const SqliteError& e) {
+      db.exec("ROLLBACK");
+      throw SqliteError("migration " + std::string(m.name) + ": " + e.what(), e.code);
+    }
+  }
+}
+
+}  // namespace rc::store

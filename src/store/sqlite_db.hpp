@@ -1,0 +1,65 @@
+// A thin RAII layer over SQLite: a connection, prepared statements made once and reused,
+// and errors as SqliteError (caught by the writer, which turns them into values).
+#pragma once
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+namespace rc::store {
+
+struct SqliteError : std::runtime_error {
+  int code;
+  SqliteError(const std::string& what, int c) : std::runtime_error(what), code(c) {}
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::nullptr_t);
+  Statement& bind_optional(int index, const std::optional<std::string>& value);
+  Statement& bind_optional(int index, const std::optional<std::int64_t>& value);
+  bool step();  // true while there is a row
+  void run();   // steps to completion and resets
+  void reset();
+  std::string text(int column) const;
+  std::int64_t integer(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteDb {
+ public:
+  // Opens (creating if needed) and sets WAL mode, the sync level and the busy timeout.
+  SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only = false);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  void exec(const std::string& sql);
+  Statement& prepared(const std::string& sql);  // made on first use, then reused
+  std::int64_t changes() const;
+  sqlite3* handle() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+};
+
+// Brings the schema up to the newest migration (PRAGMA user_version records where it is).
+void migrate(SqliteDb& db);
+
+}  // namespace rc::store

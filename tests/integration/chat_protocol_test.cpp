@@ -1,0 +1,243 @@
+// Protocol v1 against the real server over a real socket: every message type and error code.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "db_reader.hpp"
+#include "server_process.hpp"
+#include "ws_client.hpp"
+
+using namespace rc::test;
+using json = nlohmann::json;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  ServerProcess server{dir};
+  Fixture() { REQUIRE(server.start()); }
+};
+
+json start_msg(const std::string& channel = "web") { return {{"type", "start"}, {"dialog", "early-help"}, {"channel", channel}}; }
+json answer(const std::string& node, const std::string& option) { return {{"type", "answer"}, {"node", node}, {"option", option}}; }
+json typed(const std::string& node, const std::string& text) { return {{"type", "answer"}, {"node", node}, {"text", text}}; }
+
+
+}  // namespace
+
+TEST_CASE("start replies started then the first prompt, and echoes ref") {
+  Fixture f;
+  WsClient c(f.server.port());
+  REQUIRE(c.connected());
+  json m = start_msg();
+  m["ref"] = "r-1";
+  auto replies = c.request(m);
+  REQUIRE(replies.size() == 2);
+  const json& started = replies[0];
+  CHECK(started["type"] == "started");
+  CHECK(started["dialog"] == "early-help");
+  CHECK(started["conversation"].get<std::string>().size() == 28);
+  CHECK(started["token"].get<std::string>().size() == 32);
+  CHECK(started["version"].get<std::string>().size() == 16);
+  CHECK(started["ref"] == "r-1");
+  const json& prompt = replies[1];
+  CHECK(prompt["type"] == "prompt");
+  CHECK(prompt["node"] == "danger");
+  CHECK(prompt["input"] == "choice");
+  CHECK(prompt["options"].size() == 2);
+  CHECK(prompt["can_go_back"] == false);
+  CHECK(prompt["ref"] == "r-1");
+  CHECK_FALSE(prompt.contains("say"));  // read-aloud wording is for phone and voice
+}
+
+TEST_CASE("answers by option and by text, info before the next prompt, back, outcome and end") {
+  Fixture f;
+  WsClient c(f.server.port());
+  c.request(start_msg());
+  auto r1 = c.request(answer("danger", "no"));
+  CHECK(r1.back()["node"] == "harm");
+  auto r2 = c.request(typed("harm", "I'm not sure"));
+  REQUIRE(r2.size() == 2);
+  CHECK(r2[0]["type"] == "info");
+  CHECK(r2[0]["node"] == "talk_to_lead");
+  CHECK(r2[1]["node"] == "after_lead");
+  CHECK(r2[1]["can_go_back"] == true);
+  auto back = c.request({{"type", "back"}});
+  CHECK(back.back()["node"] == "harm");
+  c.request(answer("harm", "unsure"));
+  auto out = c.request(answer("after_lead", "cannot_reach"));
+  const json& o = out.back();
+  REQUIRE(o["type"] == "outcome");
+  CHECK(o["outcome"] == "duty_and_advice");
+  CHECK(o["contacts"][0]["phone"] == "0113 376 0336");
+  CHECK(o["contacts"][0]["source"] == "002_9cb3e83fa45f89f9.txt");
+  CHECK(o["handoff_available"] == false);
+  CHECK(o["guidance"].size() == 2);
+  auto ended = c.request({{"type", "end"}});
+  CHECK(ended.back()["type"] == "ended");
+  CHECK(ended.back()["status"] == "completed");
+  c.send({{"type", "back"}});
+  CHECK((*c.receive())["code"] == "no_conversation");
+}
+
+TEST_CASE("a phone channel conversation carries the read-aloud wording") {
+  Fixture f;
+  WsClient c(f.server.port());
+  auto r = c.request(start_msg("phone"));
+  CHECK(r.back()["say"] == "First, is the child in immediate danger right now?");
+}
+
+TEST_CASE("each client mistake gets its own error code and the connection stays open") {
+  Fixture f;
+  WsClient c(f.server.port());
+  struct Case { std::string sent; const char* code; };
+  const Case before_start[] = {
+      {"{not json", "bad_json"},
+      {"[1,2,3]", "bad_json"},
+      {R"({"dialog":"early-help"})", "bad_message"},
+      {R"({"type":"answer","option":"no"})", "bad_message"},
+      {R"({"type":"answer","node":"danger","option":"no","text":"no"})", "bad_message"},
+      {R"({"type":"start","dialog":"early-help","channel":"carrier pigeon"})", "bad_message"},
+      {R"({"type":"start","dialog":"early-help","ref":42})", "bad_message"},
+      {R"({"type":"dance"})", "unknown_type"},
+      {R"({"type":"start","dialog":"no-such-dialog"})", "unknown_dialog"},
+      {R"({"type":"answer","node":"danger","option":"no"})", "no_conversation"},
+      {R"({"type":"back"})", "no_conversation"},
+      {R"({"type":"end"})", "no_conversation"},
+      {R"({"type":"resume","conversation":"nope","token":"nope"})", "bad_token"},
+  };
+  for (const auto& k : before_start) {
+    CAPTURE(k.sent);
+    c.send_text(k.sent);
+    auto m = c.receive();
+    REQUIRE(m);
+    CHECK((*m)["type"] == "error");
+    CHECK((*m)["code"] == k.code);
+    CHECK_FALSE((*m)["message"].get<std::string>().empty());
+  }
+  c.request(start_msg());
+  c.request(answer("danger", "no"));
+  struct EngineCase { json sent; const char* code; const char* still_at; };
+  const EngineCase engine[] = {
+      {answer("danger", "yes"), "stale_node", "harm"},
+      {answer("harm", "perhaps"), "invalid_option", "harm"},
+      {typed("harm", "purple"), "no_match", "harm"},
+  };
+  for (const auto& k : engine) {
+    CAPTURE(k.sent.dump());
+    auto r = c.request(k.sent);
+    REQUIRE(r.size() == 2);
+    CHECK(r[0]["code"] == k.code);
+    CHECK(r[1]["node"] == k.still_at);
+  }
+  CHECK_FALSE(c.closed());
+  auto still = c.request(answer("harm", "yes"));
+  CHECK(still.back()["outcome"] == "duty_and_advice");
+}
+
+TEST_CASE("the safety interrupt raises an urgent alert and keeps the place") {
+  Fixture f;
+  WsClient c(f.server.port());
+  c.request(start_msg());
+  c.request(answer("danger", "no"));
+  auto r = c.request(typed("harm", "there was a bruise on his face"));
+  const json* alert = find_type(r, "alert");
+  REQUIRE(alert);
+  CHECK((*alert)["level"] == "urgent");
+  CHECK((*alert)["contacts"][0]["phone"] == "999");
+  CHECK((*alert)["contacts"][1]["phone"] == "0113 376 0336");
+  CHECK(r.back()["node"] == "harm");
+  CHECK(find_type(r, "error") == nullptr);
+}
+
+TEST_CASE("resume after a reconnect re-sends the current prompt or outcome; a wrong token is refused") {
+  Fixture f;
+  std::string id, token;
+  {
+    WsClient c(f.server.port());
+    auto s = c.request(start_msg());
+    id = s[0]["conversation"];
+    token = s[0]["token"];
+    c.request(answer("danger", "no"));
+    c.request(answer("harm", "no"));
+  }
+  WsClient bad(f.server.port());
+  bad.send({{"type", "resume"}, {"conversation", id}, {"token", std::string(32, '0')}});
+  CHECK((*bad.receive())["code"] == "bad_token");
+
+  WsClient c(f.server.port());
+  auto r = c.request({{"type", "resume"}, {"conversation", id}, {"token", token}, {"ref", "again"}});
+  REQUIRE(r.size() == 2);
+  CHECK(r[0]["type"] == "resumed");
+  CHECK(r[0]["conversation"] == id);
+  CHECK(r[1]["node"] == "step_down");
+  CHECK(r[1]["ref"] == "again");
+  auto back = c.request({{"type", "back"}});
+  CHECK(back.back()["node"] == "harm");
+  c.request(answer("harm", "yes"));
+  c.request({{"type", "end"}});
+  WsClient after_end(f.server.port());
+  after_end.send({{"type", "resume"}, {"conversation", id}, {"token", token}});
+  CHECK((*after_end.receive())["code"] == "no_conversation");
+  // The turns were all written, in order, with no gaps.
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) = MAX(seq) FROM turns WHERE conversation_id = '" + id + "'") == "1");
+  CHECK(scalar(f.server.db(), "SELECT status || ' ' || outcome FROM conversations WHERE id = '" + id + "'") == "completed duty_and_advice");
+}
+
+TEST_CASE("a second start ends the first conversation on the connection as abandoned") {
+  Fixture f;
+  WsClient c(f.server.port());
+  std::string first = c.request(start_msg())[0]["conversation"];
+  c.request(answer("danger", "no"));
+  std::string second = c.request(start_msg())[0]["conversation"];
+  CHECK(first != second);
+  CHECK(scalar(f.server.db(), "SELECT status FROM conversations WHERE id = '" + first + "'") == "abandoned");
+  CHECK(scalar(f.server.db(), "SELECT status FROM conversations WHERE id = '" + second + "'") == "active");
+}
+
+TEST_CASE("abuse closes the connection: binary frames, oversized frames, floods") {
+  TempDir dir;
+  {
+    std::ofstream(dir.file("limits.json")) << R"({"limits": {"max_frame_bytes": 1024, "max_messages_per_second": 0.1, "burst_messages": 5, "flood_close_after": 10}})";
+  }
+  ServerProcess server(dir, {"--config", dir.file("limits.json")});
+  REQUIRE(server.start());
+  {
+    WsClient c(server.port());
+    c.send_binary("\x01\x02");
+    auto m = c.receive();
+    REQUIRE(m);
+    CHECK((*m)["code"] == "bad_message");
+    CHECK_FALSE(c.receive());
+    CHECK(c.close_code() == 1003);
+  }
+  {
+    WsClient c(server.port());
+    c.send_text(R"({"type":"start","dialog":")" + std::string(2000, 'x') + "\"}");
+    auto m = c.receive();
+    REQUIRE(m);
+    CHECK((*m)["code"] == "too_large");
+    CHECK_FALSE(c.receive());
+    CHECK(c.close_code() == 1009);
+  }
+  {
+    WsClient c(server.port());
+    c.send_text(std::string(1024 * 1024, ' '));  // far past the limit: refused without reading it all
+    CHECK_FALSE(c.receive());
+    CHECK(c.closed());  // with 1009, or a reset if the server hung up while we were still sending
+    CHECK((c.close_code() == 1009 || c.close_code() == 0));
+  }
+  {
+    WsClient c(server.port());
+    int limited = 0;
+    for (int i = 0; i < 40; ++i) c.send({{"type", "dance"}});
+    while (auto m = c.receive(2000))
+      if ((*m)["code"] == "rate_limited") ++limited;
+    CHECK(limited == 10);
+    CHECK(c.closed());
+    CHECK(c.close_code() == 1008);
+  }
+  // The server is still fine for everyone else.
+  WsClient ok(server.port());
+  CHECK(ok.request(start_msg()).back()["node"] == "danger");
+}
