@@ -1,4 +1,6 @@
 // rightconv serve: the chat server on its embedded defaults, a config file, or flags.
+#include <sys/resource.h>
+
 #include <fstream>
 #include <ostream>
 
@@ -76,6 +78,15 @@ bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
   return true;
 }
 
+// Each chat holds a socket: allow as many as the hard limit permits (often 1024 by default).
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
 }  // namespace
 
 int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
@@ -106,6 +117,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     return kProblems;
   }
 
+  raise_open_file_limit();
   store::GroupCommitWriter writer({config.db_path, true, 1000, config.group_commit_max});
   if (auto e = writer.start(); !e.empty()) {
     err << "serve: cannot open the database " << config.db_path << ": " << e << "\n";

@@ -40,3 +40,26 @@ TEST_CASE("listen addresses") {
   CHECK_FALSE(parse_listen("localhost", "127.0.0.1").ok());
   CHECK_FALSE(parse_listen("h:80x", "127.0.0.1").ok());
 }
+
+TEST_CASE("config/rightconv.json writes out exactly the embedded defaults") {
+  auto file = load_config_file(std::string(RC_SOURCE_DIR) + "/config/rightconv.json");
+  REQUIRE(file.ok());
+  Config defaults;
+  CHECK(file->listen_address == defaults.listen_address);
+  CHECK(file->port == defaults.port);
+  CHECK(file->db_path == defaults.db_path);
+  CHECK(file->dialogs == defaults.dialogs);
+  CHECK(file->content == defaults.content);
+  CHECK(file->web_root == defaults.web_root);
+  CHECK(file->group_commit_max == defaults.group_commit_max);
+  CHECK(file->limits.max_frame_bytes == defaults.limits.max_frame_bytes);
+  CHECK(file->limits.max_messages_per_second == defaults.limits.max_messages_per_second);
+  CHECK(file->limits.burst_messages == defaults.limits.burst_messages);
+  CHECK(file->limits.flood_close_after == defaults.limits.flood_close_after);
+  CHECK(file->limits.idle_timeout_seconds == defaults.limits.idle_timeout_seconds);
+  CHECK(file->limits.max_connections == defaults.limits.max_connections);
+  CHECK(file->limits.max_queued_messages == defaults.limits.max_queued_messages);
+  CHECK(file->logging.level == defaults.logging.level);
+  CHECK(file->logging.format == defaults.logging.format);
+  CHECK(load_config_file(std::string(RC_SOURCE_DIR) + "/config/example.deployment.json").ok());
+}

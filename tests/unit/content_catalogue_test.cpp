@@ -143,3 +143,22 @@ TEST_CASE("a deployment can override a contact; the override must pass the check
   CHECK(mentions(bad.problems, Severity::error, "hub_north", "no such contact"));
   CHECK(mentions(bad.problems, Severity::error, "hub_west", "unknown field"));
 }
+
+TEST_CASE("malformed content sections are problems with lines, never crashes") {
+  Problems ps;
+  Catalogue c;
+  parse_content("sources:\n  - just-a-string\n  - {id: a.txt, title: A}\n  - {id: a.txt, title: Again}\n", "s.yaml", c, ps);
+  parse_content("contacts: {not: a list}\n", "c.yaml", c, ps);
+  parse_content("colours: [red]\n", "x.yaml", c, ps);
+  parse_content("safety:\n  terms: [hit]\n", "safety.yaml", c, ps);
+  parse_content("contacts:\n  - id: x\n    name: X\n    name: Y\n", "dup.yaml", c, ps);
+  parse_content("a: [unclosed\n", "broken.yaml", c, ps);
+  std::string all;
+  for (const auto& p : ps) all += p.describe() + "\n";
+  CAPTURE(all);
+  for (const char* expected : {"s.yaml:2: error: items of \"sources\" must be mappings", "s.yaml:4: error: [a.txt] duplicate sources id",
+                               "c.yaml:1: error: \"contacts\" must be a list", "x.yaml:1: error: unknown section \"colours\"",
+                               "safety.yaml:2: error: [safety] \"terms\" must map", "dup.yaml:4: error: key \"name\" appears twice",
+                               "broken.yaml:2: error: not valid YAML"})
+    CHECK(all.find(expected) != std::string::npos);
+}

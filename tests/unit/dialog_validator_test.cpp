@@ -60,7 +60,7 @@ TEST_CASE("the validator catches each defect class and names file, line and node
     CHECK(found);
     ++fixtures;
   }
-  CHECK(fixtures >= 11);
+  CHECK(fixtures >= 14);
 }
 
 TEST_CASE("the validator reports all problems at once, not just the first") {

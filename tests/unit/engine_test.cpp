@@ -183,8 +183,9 @@ TEST_CASE("a several-word phrase inside a longer answer matches; single words an
   // "no" alone inside a sentence is not taken as the answer "No".
   Step s = send(start(), TypeInput{"danger", "I have no idea"});
   CHECK(error_of(s)->code == "no_match");
-  // Both "significant harm" (one option) and "not significant harm" (another) appear: ask again.
-  Step amb = send(lead, TypeInput{"after_lead", "it is not significant harm"});
+  // Phrases of two options appear ("still worried", "early help"): ask again rather than guess.
+  Step amb = send(lead, TypeInput{"after_lead", "still worried, but early help may do"});
+  REQUIRE(error_of(amb));
   CHECK(error_of(amb)->code == "no_match");
   CHECK(amb.state.current == "after_lead");
 }
