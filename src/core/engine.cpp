@@ -103,7 +103,7 @@ Step choose(const Dialog& d, const Catalogue& content, State s, const Node& n, c
 Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeInput& in, std::vector<Event> events) {
   const Node& n = *d.find(s.current);
   if (n.kind == NodeKind::text) {
-    s.history.push_back({n.id, {}, in.text});
+    s.history.push_back({n.id, {}, in.record_as.value_or(in.text)});
     enter(d, content, s, n.next, events);
     return {std::move(s), std::move(events)};
   }

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -36,7 +37,12 @@ struct State {
 // --- inputs ---
 struct StartInput {};
 struct ChooseInput { std::string node, option; };
-struct TypeInput { std::string node, text; };
+struct TypeInput {
+  std::string node, text;
+  // What a free-text answer is kept as in the state, when it differs from `text` (the server
+  // passes the redacted text here; the safety check and matching still see `text`).
+  std::optional<std::string> record_as;
+};
 struct BackInput {};
 struct RestartInput {};
 using Input = std::variant<StartInput, ChooseInput, TypeInput, BackInput, RestartInput>;

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/redaction.hpp"
 #include "core/sha256.hpp"
 #include "core/state_json.hpp"
 #include "ids.hpp"
@@ -104,8 +105,12 @@ void ChatSession::handle(const std::string& text) {
         using T = std::decay_t<decltype(cmd)>;
         if constexpr (std::is_same_v<T, protocol::StartMsg>) handle_start(m, cmd);
         else if constexpr (std::is_same_v<T, protocol::AnswerMsg>) {
-          const Input input = cmd.option ? Input{ChooseInput{cmd.node, *cmd.option}} : Input{TypeInput{cmd.node, *cmd.text}};
-          handle_engine_input(m, input, cmd.node);
+          if (cmd.option) return handle_engine_input(m, ChooseInput{cmd.node, *cmd.option}, cmd.node);
+          // Safety check and matching see the typed text; only its redacted form is kept.
+          const std::string redacted = redact(*cmd.text);
+          protocol::Message logged = m;
+          logged.raw["text"] = redacted;
+          handle_engine_input(logged, TypeInput{cmd.node, *cmd.text, redacted}, cmd.node);
         } else if constexpr (std::is_same_v<T, protocol::BackMsg>) handle_engine_input(m, BackInput{}, conv_ ? conv_->state.current : "");
         else if constexpr (std::is_same_v<T, protocol::EndMsg>) handle_end(m);
         else handle_resume(m, cmd);

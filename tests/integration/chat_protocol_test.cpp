@@ -1,7 +1,9 @@
 // Protocol v1 against the real server over a real socket: every message type and error code.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <fstream>
+#include <iterator>
 
 #include "db_reader.hpp"
 #include "server_process.hpp"
@@ -240,4 +242,34 @@ TEST_CASE("abuse closes the connection: binary frames, oversized frames, floods"
   // The server is still fine for everyone else.
   WsClient ok(server.port());
   CHECK(ok.request(start_msg()).back()["node"] == "danger");
+}
+
+TEST_CASE("free text is checked for safety first, then only its redacted form is stored") {
+  Fixture f;
+  WsClient c(f.server.port());
+  std::string id = c.request(start_msg())[0]["conversation"];
+  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
+           {"danger", "no"}, {"harm", "no"}, {"step_down", "no"}, {"consent", "yes"}, {"needs", "multi"}})
+    c.request(answer(node, option));
+  const std::string raw = "Mum on 07700 900123, NHS 999 123 4567, born 12/03/2015, near LS9 8AB; a bruise on her arm";
+  auto r = c.request(typed("hub_notes", raw));
+  CHECK(find_type(r, "alert"));  // the safety check saw the words
+  CHECK(r.back()["node"] == "area");
+  c.request(typed("danger", "stale text from 07700 900124"));  // stale answers are logged redacted too
+  CHECK(f.server.stop(SIGTERM) == 0);
+
+  const std::string stored = scalar(f.server.db(), "SELECT json_extract(message, '$.text') FROM turns WHERE conversation_id = '" + id +
+                                                       "' AND message LIKE '%bruise%'");
+  CHECK(stored == "Mum on [phone], NHS [nhs_number], born [date], near [postcode]; a bruise on her arm");
+  CHECK(scalar(f.server.db(), "SELECT json_extract(state, '$.history[5].text') FROM conversations WHERE id = '" + id + "'") == stored);
+  std::string bytes;
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream in(f.server.db() + suffix, std::ios::binary);
+    bytes += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  for (const char* secret : {"07700 900123", "07700 900124", "999 123 4567", "12/03/2015", "LS9 8AB"}) {
+    CAPTURE(secret);
+    CHECK(bytes.find(secret) == std::string::npos);
+    CHECK(f.server.log().find(secret) == std::string::npos);
+  }
 }

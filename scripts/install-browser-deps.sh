@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the browser test needs (tests/browser): Debian's Chromium and sqlite3, Node.js and
+# npm if there is no node yet, then playwright-core from the lock file. Idempotent; run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+missing=()
+for p in chromium sqlite3; do
+  is_installed "$p" || missing+=("$p")
+done
+# Node may come from elsewhere than Debian (e.g. /usr/local/bin): only add Debian's when absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if ((${#missing[@]})); then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci starts from a clean node_modules each time; skip it when the lock file has not changed.
+lock=tests/browser/package-lock.json
+stamp=tests/browser/node_modules/.package-lock.json
+if [[ ! -f "$stamp" || "$lock" -nt "$stamp" || ! -d tests/browser/node_modules/playwright-core ]]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
