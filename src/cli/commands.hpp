@@ -13,6 +13,11 @@ int check_command(const Args& args, std::ostream& out, std::ostream& err);
 int walk_command(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
 int graph_command(const Args& args, std::ostream& out, std::ostream& err);
 int serve_command(const Args& args, std::ostream& out, std::ostream& err);
+int staff_command(const Args& args, std::ostream& out, std::ostream& err);
+int audit_command(const Args& args, std::ostream& out, std::ostream& err);
+int test_command(const Args& args, std::ostream& out, std::ostream& err);
+int diff_command(const Args& args, std::ostream& out, std::ostream& err);
+int replay_command(const Args& args, std::ostream& out, std::ostream& err);
 
 constexpr int kOk = 0, kProblems = 1, kUsage = 2;
 

@@ -10,9 +10,14 @@ void usage(std::ostream& out) {
   out << "usage: rightconv COMMAND [ARGS]\n\n"
          "commands:\n"
          "  serve   run the chat server (WebSocket protocol v1)\n"
+         "  staff   add, list and disable staff accounts; issue tokens\n"
+         "  audit   verify the audit log's hash chain\n"
          "  check   check dialogs and content, reporting every problem\n"
          "  walk    run a dialog in the terminal\n"
-         "  graph   print a dialog as a Graphviz or Mermaid diagram\n\n"
+         "  graph   print a dialog as a Graphviz or Mermaid diagram\n"
+         "  test    run the scenario tests next to the dialogs and report coverage\n"
+         "  diff    show what changed between two versions of a dialog, and which outcomes\n"
+         "  replay  re-run logged conversations against a candidate dialog\n\n"
          "Run 'rightconv COMMAND --help' for a command's options.\n";
 }
 
@@ -34,6 +39,11 @@ int main(int argc, char** argv) {
   if (command == "walk") return walk_command(args, std::cin, std::cout, std::cerr);
   if (command == "graph") return graph_command(args, std::cout, std::cerr);
   if (command == "serve") return serve_command(args, std::cout, std::cerr);
+  if (command == "staff") return staff_command(args, std::cout, std::cerr);
+  if (command == "audit") return audit_command(args, std::cout, std::cerr);
+  if (command == "test") return test_command(args, std::cout, std::cerr);
+  if (command == "diff") return diff_command(args, std::cout, std::cerr);
+  if (command == "replay") return replay_command(args, std::cout, std::cerr);
   std::cerr << "rightconv: unknown command \"" << command << "\"\n\n";
   usage(std::cerr);
   return kUsage;

@@ -2,6 +2,7 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <thread>
 #include <ostream>
 
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@
 #include "core/guidance_set.hpp"
 #include "server/logging.hpp"
 #include "server/server.hpp"
+#include "staff/staff_api.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/sqlite_conversation_log.hpp"
 
@@ -17,20 +19,22 @@ namespace rc::cli {
 namespace {
 
 const char* kHelp =
-    "usage: rightconv serve [--config FILE] [--listen ADDR:PORT] [--db PATH] [--dialogs DIR] [--content DIR]\n"
-    "                       [--web DIR] [--log-format text|json] [--log-level LEVEL] [--port-file FILE]\n"
+    "usage: rightconv serve [--config FILE] [--listen ADDR:PORT] [--staff-listen ADDR:PORT] [--db PATH]\n"
+    "                       [--dialogs DIR] [--content DIR] [--web DIR] [--log-format text|json]\n"
+    "                       [--log-level LEVEL] [--port-file FILE]\n"
     "Runs the chat server (WebSocket protocol v1 at /v1/chat, the chat page at /, /healthz, /readyz).\n"
+    "The staff API and review page listen separately (default 127.0.0.1:8081).\n"
     "Defaults: 127.0.0.1:8080, ./rightconv.db, dialogs/, content/, web/. Flags override the file.\n"
-    "  --port-file FILE   write the port actually listened on (useful with port 0)\n"
+    "  --port-file FILE   write the chat port, then the staff port, one per line (useful with port 0)\n"
     "Stops cleanly on SIGTERM or SIGINT.\n";
 
 struct ServeFlags {
-  std::string config_file, listen, db, dialogs, content, web, log_format, log_level, port_file;
+  std::string config_file, listen, staff_listen, db, dialogs, content, web, log_format, log_level, port_file;
 };
 
 bool parse_flags(const Args& args, ServeFlags& f, std::ostream& err) {
   const std::pair<const char*, std::string ServeFlags::*> table[] = {
-      {"--config", &ServeFlags::config_file}, {"--listen", &ServeFlags::listen},        {"--db", &ServeFlags::db},
+      {"--config", &ServeFlags::config_file}, {"--listen", &ServeFlags::listen},        {"--db", &ServeFlags::db}, {"--staff-listen", &ServeFlags::staff_listen},
       {"--dialogs", &ServeFlags::dialogs},    {"--content", &ServeFlags::content},      {"--web", &ServeFlags::web},
       {"--log-format", &ServeFlags::log_format}, {"--log-level", &ServeFlags::log_level}, {"--port-file", &ServeFlags::port_file}};
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -62,6 +66,15 @@ bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
     }
     c.listen_address = l->first;
     c.port = l->second;
+  }
+  if (!f.staff_listen.empty()) {
+    auto l = parse_listen(f.staff_listen, c.staff_address);
+    if (!l) {
+      err << "serve: --staff-listen: " << l.error().message << "\n";
+      return false;
+    }
+    c.staff_address = l->first;
+    c.staff_port = l->second;
   }
   if (!f.db.empty()) c.db_path = f.db;
   if (!f.dialogs.empty()) c.dialogs = {f.dialogs};
@@ -133,13 +146,22 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     err << "serve: " << port.error().message << "\n";
     return kProblems;
   }
+  staff::StaffApi staff_api(config, writer, &server.context());
+  auto staff_port = staff_api.listen(config.staff_address, config.staff_port);
+  if (!staff_port) {
+    err << "serve: " << staff_port.error().message << "\n";
+    return kProblems;
+  }
   if (!flags.port_file.empty()) {
-    std::ofstream(flags.port_file + ".tmp") << port.value() << "\n";
+    std::ofstream(flags.port_file + ".tmp") << port.value() << "\n" << staff_port.value() << "\n";
     std::rename((flags.port_file + ".tmp").c_str(), flags.port_file.c_str());
   }
-  spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {})", config.listen_address, port.value(),
-               guidance.dialogs.size(), config.db_path);
+  spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {}); staff API and review page on http://{}:{}",
+               config.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value());
+  std::thread staff_thread([&] { staff_api.run(); });
   server.run();
+  staff_api.stop();
+  staff_thread.join();
   writer.stop();  // everything queued is committed before we exit
   spdlog::info("stopped cleanly");
   spdlog::shutdown();

@@ -2,6 +2,7 @@
 // path ends. Shared by the scenario runner, the dialog diff and the replay report.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "dialog.hpp"
 

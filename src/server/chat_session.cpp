@@ -25,6 +25,7 @@ ChatSession::ChatSession(tcp::socket&& socket, ServerContext& ctx)
       idle_timer_(ws_.get_executor()),
       bucket_(ctx.config.limits.max_messages_per_second, ctx.config.limits.burst_messages) {
   ctx_.open_chats++;
+  ctx_.metrics.connections_total++;
 }
 
 ChatSession::~ChatSession() {
@@ -76,6 +77,7 @@ void ChatSession::on_read(beast::error_code ec, std::size_t bytes) {
     return;
   }
   arm_idle_timer();
+  read_at_ = std::chrono::steady_clock::now();
   const auto& limits = ctx_.config.limits;
   if (!ws_.got_text()) {
     reply_error("bad_message", "Binary frames are not accepted: send JSON text.", std::nullopt);
@@ -250,12 +252,16 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
 
 void ChatSession::commit(store::Record record, std::optional<std::string> ref, std::function<void()> then) {
   auto self = shared_from_this();
-  ctx_.log.write(std::move(record), [self, ref = std::move(ref), then = std::move(then)](bool ok, const std::string& error) mutable {
+  const auto submitted = std::chrono::steady_clock::now();
+  ctx_.log.write(std::move(record), [self, submitted, ref = std::move(ref), then = std::move(then)](bool ok, const std::string&) mutable {
+    self->ctx_.metrics.db_write_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - submitted).count());
     net::post(self->ws_.get_executor(), [self, ok, ref = std::move(ref), then = std::move(then)] {
       if (ok) {
-        self->ctx_.turns++;
+        self->ctx_.metrics.turns++;
         then();
+        self->ctx_.metrics.turn_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - self->read_at_).count());
       } else {
+        self->ctx_.metrics.write_failures++;
         self->reply_error("server_busy", "Your answer could not be saved just now, so it was not taken. Please try again in a moment.", ref);
       }
       self->do_read();

@@ -78,6 +78,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   bool closing_ = false;
   std::optional<websocket::close_reason> close_reason_;  // set while queued replies drain before the close
   std::optional<Conversation> conv_;
+  std::chrono::steady_clock::time_point read_at_;  // when the message being handled arrived
 };
 
 }  // namespace rc

@@ -113,7 +113,7 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
   c.file = file;
   std::vector<std::string> errors;
   Reader r(errors);
-  r.unknown_keys(j, "", {"$comment", "listen", "db", "dialogs", "content", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts"});
+  r.unknown_keys(j, "", {"$comment", "listen", "staff_listen", "staff_token_days", "retention", "db", "dialogs", "content", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts"});
   if (j.contains("listen")) {
     if (!j["listen"].is_string()) {
       r.fail("listen", "expected \"ADDRESS:PORT\"", j["listen"]);
@@ -123,6 +123,27 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
       c.listen_address = l->first;
       c.port = l->second;
     }
+  }
+  if (j.contains("staff_listen")) {
+    if (!j["staff_listen"].is_string()) {
+      r.fail("staff_listen", "expected \"ADDRESS:PORT\"", j["staff_listen"]);
+    } else if (auto l = parse_listen(j["staff_listen"].get<std::string>(), c.staff_address); !l) {
+      errors.push_back("staff_listen: " + l.error().message);
+    } else {
+      c.staff_address = l->first;
+      c.staff_port = l->second;
+    }
+  }
+  r.positive_int(j, "", "staff_token_days", c.staff_token_days, 3650);
+  if (r.object(j, "", "retention")) {
+    const json& l = j["retention"];
+    r.unknown_keys(l, "retention.", {"free_text_days", "free_text_handed_off_days", "abandoned_days", "resume_token_hours", "record_days", "audit_days"});
+    r.positive_int(l, "retention.", "free_text_days", c.retention.free_text_days, 36500);
+    r.positive_int(l, "retention.", "free_text_handed_off_days", c.retention.free_text_handed_off_days, 36500);
+    r.positive_int(l, "retention.", "abandoned_days", c.retention.abandoned_days, 36500);
+    r.positive_int(l, "retention.", "resume_token_hours", c.retention.resume_token_hours, 876000);
+    r.positive_int(l, "retention.", "record_days", c.retention.record_days, 36500);
+    r.positive_int(l, "retention.", "audit_days", c.retention.audit_days, 36500);
   }
   r.text(j, "", "db", c.db_path);
   r.text_list(j, "", "dialogs", c.dialogs);

@@ -25,9 +25,22 @@ struct LoggingConfig {
   std::string format = "text";  // text | json
 };
 
+// How long things are kept (UK GDPR: no longer than needed). The purge applies these.
+struct Retention {
+  int free_text_days = 30;
+  int free_text_handed_off_days = 90;
+  int abandoned_days = 7;
+  int resume_token_hours = 24;
+  int record_days = 6 * 365;  // the structured record: dialog version, path, outcome, area, channel, times
+  int audit_days = 6 * 365;
+};
+
 struct Config {
   std::string listen_address = "127.0.0.1";
   unsigned short port = 8080;
+  std::string staff_address = "127.0.0.1";  // the staff API and review page
+  unsigned short staff_port = 8081;
+  int staff_token_days = 90;
   std::string db_path = "rightconv.db";
   std::vector<std::string> dialogs{"dialogs"};
   std::string content = "content";
@@ -36,6 +49,7 @@ struct Config {
   int group_commit_max = 512;  // turns per transaction at most
   Limits limits;
   LoggingConfig logging;
+  Retention retention;
   nlohmann::json contacts = nlohmann::json::object();  // contact overrides, see content/
   std::string file;  // where it came from, for messages
 };

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "config.hpp"
+#include "metrics.hpp"
 #include "core/engine.hpp"
 #include "core/guidance_set.hpp"
 #include "store/conversation_log.hpp"
@@ -37,7 +38,7 @@ struct ServerContext {
   SessionRegistry sessions;
   std::atomic<int> open_chats{0};
   std::atomic<bool> stopping{false};
-  std::atomic<std::uint64_t> turns{0};
+  Metrics metrics;
 
   Millis now() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -61,5 +61,14 @@ TEST_CASE("config/rightconv.json writes out exactly the embedded defaults") {
   CHECK(file->limits.max_queued_messages == defaults.limits.max_queued_messages);
   CHECK(file->logging.level == defaults.logging.level);
   CHECK(file->logging.format == defaults.logging.format);
+  CHECK(file->staff_address == defaults.staff_address);
+  CHECK(file->staff_port == defaults.staff_port);
+  CHECK(file->staff_token_days == defaults.staff_token_days);
+  CHECK(file->retention.free_text_days == defaults.retention.free_text_days);
+  CHECK(file->retention.free_text_handed_off_days == defaults.retention.free_text_handed_off_days);
+  CHECK(file->retention.abandoned_days == defaults.retention.abandoned_days);
+  CHECK(file->retention.resume_token_hours == defaults.retention.resume_token_hours);
+  CHECK(file->retention.record_days == defaults.retention.record_days);
+  CHECK(file->retention.audit_days == defaults.retention.audit_days);
   CHECK(load_config_file(std::string(RC_SOURCE_DIR) + "/config/example.deployment.json").ok());
 }

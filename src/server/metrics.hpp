@@ -1,0 +1,33 @@
+// Counters and histograms for /metrics (Prometheus text format). Lock-free: updated from
+// every session's strand, read by the staff API.
+#pragma once
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace rc {
+
+class LatencyHistogram {
+ public:
+  static constexpr std::array<double, 12> kBounds{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
+
+  void observe(double seconds);
+  // Appends "# HELP", "# TYPE" and the bucket lines.
+  void render(std::string& out, const std::string& name, const std::string& help) const;
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kBounds.size() + 1> buckets_{};
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};
+};
+
+struct Metrics {
+  std::atomic<std::uint64_t> turns{0};             // client messages answered after a durable write
+  std::atomic<std::uint64_t> connections_total{0}; // chat connections accepted since start
+  std::atomic<std::uint64_t> write_failures{0};    // server_busy replies
+  LatencyHistogram turn_latency;                   // message read -> reply queued
+  LatencyHistogram db_write_latency;               // submitted to the writer -> committed
+};
+
+}  // namespace rc

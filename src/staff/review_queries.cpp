@@ -1,0 +1,313 @@
+// See review_queries.hpp. SQL is assembled from fixed fragments; every value is bound.
+#include "review_queries.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <variant>
+
+namespace rc::staff {
+namespace {
+
+using json = nlohmann::json;
+
+// A WHERE clause built from fixed fragments; each "?" becomes a numbered parameter, bound in order.
+struct Where {
+  using Value = std::variant<std::string, std::int64_t>;
+  std::string sql = " WHERE 1=1";
+  std::vector<Value> values;
+
+  void add(std::string fragment, std::initializer_list<Value> bound) {
+    std::size_t at = 0;
+    for (const auto& v : bound) {
+      at = fragment.find('?', at);
+      const std::string numbered = "?" + std::to_string(values.size() + 1);
+      fragment.replace(at, 1, numbered);
+      at += numbered.size();
+      values.push_back(v);
+    }
+    sql += " AND " + fragment;
+  }
+  void bind(store::Statement& st) const {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      std::visit([&](const auto& v) { st.bind(static_cast<int>(i + 1), v); }, values[i]);
+  }
+};
+
+Where where_for(const Filter& f, const std::string& scope_area) {
+  Where w;
+  if (!scope_area.empty()) w.add("c.area = ?", {scope_area});
+  if (f.from) w.add("c.started_at >= ?", {*f.from});
+  if (f.to) w.add("c.started_at < ?", {*f.to});
+  if (!f.outcome.empty()) w.add("c.outcome = ?", {f.outcome});
+  if (!f.area.empty()) w.add("c.area = ?", {f.area});
+  if (!f.channel.empty()) w.add("c.channel = ?", {f.channel});
+  if (!f.status.empty()) w.add("c.status = ?", {f.status});
+  if (!f.review.empty()) w.add("COALESCE(r.state, 'new') = ?", {f.review});
+  if (!f.text.empty())
+    w.add("EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'in' AND "
+           "instr(lower(json_extract(t.message, '$.text')), lower(?)) > 0)",
+          {f.text});
+  return w;
+}
+
+const char* kListColumns =
+    "SELECT c.id, c.dialog_id, c.dialog_version, c.channel, c.started_at, c.updated_at, c.ended_at, c.status, c.outcome, c.area, "
+    "COALESCE(r.state, 'new'), c.legal_hold FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id";
+
+json row_json(store::Statement& q) {
+  json j{{"id", q.text(0)},      {"dialog", q.text(1)},         {"dialog_version", q.text(2)}, {"channel", q.text(3)},
+         {"started_at", iso_time(q.integer(4))}, {"updated_at", iso_time(q.integer(5))}, {"status", q.text(7)},
+         {"review_state", q.text(10)}, {"legal_hold", q.integer(11) != 0}};
+  j["ended_at"] = q.is_null(6) ? json(nullptr) : json(iso_time(q.integer(6)));
+  j["outcome"] = q.is_null(8) ? json(nullptr) : json(q.text(8));
+  j["area"] = q.is_null(9) ? json(nullptr) : json(q.text(9));
+  return j;
+}
+
+bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
+  for (auto a : allowed)
+    if (v == a) return true;
+  return false;
+}
+
+std::optional<std::int64_t> parse_time(const std::string& s) {
+  // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, or milliseconds since the epoch
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() > 10) return std::stoll(s);
+  std::tm tm{};
+  int y, mo, d, h = 0, mi = 0, se = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) < 3) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = se;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
+}
+
+std::string csv_cell(std::string v) {
+  // A leading = + - @ would make a spreadsheet run it as a formula.
+  if (!v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos) v = "'" + v;
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string cell_of(const json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+}  // namespace
+
+std::string iso_time(std::int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+json Filter::to_json() const {
+  json j = json::object();
+  if (from) j["from"] = iso_time(*from);
+  if (to) j["to"] = iso_time(*to);
+  for (const auto& [k, v] : std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"outcome", &outcome}, {"area", &area}, {"channel", &channel}, {"status", &status}, {"review", &review}, {"q", &text}, {"cursor", &cursor}})
+    if (!v->empty()) j[k] = *v;
+  return j;
+}
+
+Result<Filter> parse_filter(const std::multimap<std::string, std::string>& params) {
+  Filter f;
+  for (const auto& [k, v] : params) {
+    if (k == "from" || k == "to") {
+      auto t = parse_time(v);
+      if (!t) return make_error(k + ": expected a date like 2026-11-25 or 2026-11-25T13:00:00Z");
+      (k == "from" ? f.from : f.to) = t;
+    } else if (k == "outcome") f.outcome = v;
+    else if (k == "area") {
+      if (!one_of(v, {"east", "west", "south"})) return make_error("area: expected east, west or south");
+      f.area = v;
+    } else if (k == "channel") {
+      if (!one_of(v, {"web", "phone", "voice"})) return make_error("channel: expected web, phone or voice");
+      f.channel = v;
+    } else if (k == "status") {
+      if (!one_of(v, {"active", "completed", "abandoned", "handed_off"})) return make_error("status: expected active, completed, abandoned or handed_off");
+      f.status = v;
+    } else if (k == "review") {
+      if (!one_of(v, {"new", "in_progress", "reviewed", "needs_follow_up"})) return make_error("review: expected new, in_progress, reviewed or needs_follow_up");
+      f.review = v;
+    } else if (k == "q") {
+      if (v.size() > 200) return make_error("q: at most 200 characters");
+      f.text = v;
+    } else if (k == "cursor") {
+      f.cursor = v;
+    } else if (k == "limit") {
+      if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < 1 || std::stoi(v) > 500)
+        return make_error("limit: expected a number from 1 to 500");
+      f.limit = std::stoi(v);
+    } else if (k != "turns") {
+      return make_error(k + ": unknown parameter");
+    }
+  }
+  return f;
+}
+
+Page list_conversations(store::SqliteDb& db, const Filter& f, const std::string& scope_area) {
+  Where w = where_for(f, scope_area);
+  if (!f.cursor.empty()) {
+    // cursor = "<started_at>.<id>" of the last row of the previous page; newest first
+    auto dot = f.cursor.find('.');
+    std::int64_t started = 0;
+    try {
+      started = std::stoll(f.cursor.substr(0, dot));
+    } catch (...) {
+      started = 0;
+    }
+    const std::string id = dot == std::string::npos ? "" : f.cursor.substr(dot + 1);
+    w.add("(c.started_at < ? OR (c.started_at = ? AND c.id < ?))", {started, started, id});
+  }
+  store::Statement q(db.handle(), std::string(kListColumns) + w.sql + " ORDER BY c.started_at DESC, c.id DESC LIMIT " + std::to_string(f.limit + 1));
+  w.bind(q);
+  Page page;
+  std::int64_t last_started = 0;
+  std::string last_id;
+  while (q.step()) {
+    if (static_cast<int>(page.items.size()) == f.limit) {
+      page.next_cursor = std::to_string(last_started) + "." + last_id;
+      break;
+    }
+    page.items.push_back(row_json(q));
+    last_started = q.integer(4);
+    last_id = q.text(0);
+  }
+  return page;
+}
+
+bool conversation_visible(store::SqliteDb& db, const std::string& id, const std::string& scope_area) {
+  store::Statement q(db.handle(), "SELECT 1 FROM conversations WHERE id = ?1 AND (?2 = '' OR area = ?2)");
+  q.bind(1, id).bind(2, scope_area);
+  return q.step();
+}
+
+std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const std::string& scope_area) {
+  if (!conversation_visible(db, id, scope_area)) return std::nullopt;
+  store::Statement c(db.handle(), std::string(kListColumns) + " WHERE c.id = ?1");
+  c.bind(1, id);
+  if (!c.step()) return std::nullopt;
+  json out = row_json(c);
+  store::Statement st(db.handle(), "SELECT state FROM conversations WHERE id = ?1");
+  st.bind(1, id);
+  if (st.step()) {
+    json state = json::parse(st.text(0), nullptr, false);
+    out["path"] = state.is_object() ? state.value("history", json::array()) : json::array();
+    out["current_node"] = state.is_object() ? state.value("current", "") : "";
+  }
+  json turns = json::array();
+  json contacts_shown = json::array();
+  store::Statement t(db.handle(), "SELECT seq, at, direction, node, message FROM turns WHERE conversation_id = ?1 ORDER BY seq");
+  t.bind(1, id);
+  while (t.step()) {
+    json message = json::parse(t.text(4), nullptr, false);
+    if (t.text(2) == "out" && message.is_array())
+      for (const auto& m : message)
+        if (m.value("type", "") == "outcome" || m.value("type", "") == "alert")
+          for (const auto& contact : m.value("contacts", json::array())) contacts_shown.push_back(contact);
+    turns.push_back({{"seq", t.integer(0)}, {"at", iso_time(t.integer(1))}, {"direction", t.text(2)}, {"node", t.text(3)}, {"message", message}});
+  }
+  out["turns"] = std::move(turns);
+  out["contacts_shown"] = std::move(contacts_shown);
+  json notes = json::array();
+  store::Statement n(db.handle(), "SELECT at, author, state, note FROM review_notes WHERE conversation_id = ?1 ORDER BY id");
+  n.bind(1, id);
+  while (n.step()) notes.push_back({{"at", iso_time(n.integer(0))}, {"author", n.text(1)}, {"state", n.text(2)}, {"note", n.text(3)}});
+  out["notes"] = std::move(notes);
+  return out;
+}
+
+std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_area, bool include_turns) {
+  static const char* columns[] = {"id", "started_at", "updated_at", "ended_at", "status", "channel", "dialog", "dialog_version", "outcome", "area", "review_state"};
+  std::string out;
+  for (auto c : columns) out += std::string(out.empty() ? "" : ",") + c;
+  if (include_turns) out += ",path";
+  out += "\r\n";
+  f.limit = 500;
+  f.cursor.clear();
+  for (;;) {
+    Page page = list_conversations(db, f, scope_area);
+    for (const auto& item : page.items) {
+      std::string line;
+      for (auto c : columns) line += std::string(line.empty() ? "" : ",") + csv_cell(cell_of(item[c]));
+      if (include_turns) {
+        std::string path;
+        if (auto t = transcript(db, item["id"], scope_area))
+          for (const auto& step : (*t)["path"])
+            path += (path.empty() ? "" : " > ") + step.value("node", "") + "=" + (step.contains("option") ? step.value("option", "") : "\"" + step.value("text", "") + "\"");
+        line += "," + csv_cell(path);
+      }
+      out += line + "\r\n";
+    }
+    if (page.next_cursor.empty()) break;
+    f.cursor = page.next_cursor;
+  }
+  return out;
+}
+
+json stats(store::SqliteDb& db, const Filter& f, const std::string& scope_area) {
+  Where w = where_for(f, scope_area);
+  const std::string from = " FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id" + w.sql;
+  json out;
+  auto count_by = [&](const std::string& expr) {
+    json counts = json::object();
+    store::Statement q(db.handle(), "SELECT COALESCE(" + expr + ", 'none'), COUNT(*)" + from + " GROUP BY 1 ORDER BY 1");
+    w.bind(q);
+    while (q.step()) counts[q.text(0)] = q.integer(1);
+    return counts;
+  };
+  out["by_outcome"] = count_by("c.outcome");
+  out["by_area"] = count_by("c.area");
+  out["by_channel"] = count_by("c.channel");
+  out["by_status"] = count_by("c.status");
+  out["by_day"] = count_by("date(c.started_at / 1000, 'unixepoch')");
+  {
+    store::Statement total(db.handle(), "SELECT COUNT(*)" + from);
+    w.bind(total);
+    total.step();
+    out["total"] = total.integer(0);
+  }
+  // Time to the first outcome: from the start to the first reply that carried an outcome.
+  std::vector<std::int64_t> durations;
+  {
+    store::Statement q(db.handle(), "SELECT (SELECT MIN(t.at) FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'out' AND "
+                                    "t.message LIKE '%\"type\":\"outcome\"%') - c.started_at" + from + " AND c.outcome IS NOT NULL");
+    w.bind(q);
+    while (q.step())
+      if (!q.is_null(0)) durations.push_back(q.integer(0));
+  }
+  std::sort(durations.begin(), durations.end());
+  out["median_ms_to_outcome"] = durations.empty() ? json(nullptr) : json(durations[durations.size() / 2]);
+  // Funnel: how many conversations reached each node, and where the abandoned ones stopped.
+  json reached = json::object(), abandoned = json::object();
+  {
+    store::Statement q(db.handle(), "SELECT t.node, COUNT(DISTINCT t.conversation_id) FROM turns t WHERE t.direction = 'out' AND "
+                                    "t.conversation_id IN (SELECT c.id" + from + ") GROUP BY t.node ORDER BY 2 DESC");
+    w.bind(q);
+    while (q.step()) reached[q.text(0)] = q.integer(1);
+  }
+  {
+    store::Statement q(db.handle(), "SELECT json_extract(c.state, '$.current'), COUNT(*)" + from + " AND c.status = 'abandoned' GROUP BY 1 ORDER BY 2 DESC");
+    w.bind(q);
+    while (q.step()) abandoned[q.text(0)] = q.integer(1);
+  }
+  out["funnel"] = {{"reached", reached}, {"abandoned_at", abandoned}};
+  out["filter"] = f.to_json();
+  return out;
+}
+
+}  // namespace rc::staff

@@ -1,0 +1,287 @@
+// The staff review API against a real server, a real database and a real HTTP client:
+// scopes, failure codes, audit on every read, the hash chain, notes, CSV and stats.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/sha256.hpp"
+#include "db_reader.hpp"
+#include "process.hpp"
+#include "server_process.hpp"
+#include "ws_client.hpp"
+
+using namespace rc::test;
+using json = nlohmann::json;
+
+namespace {
+
+std::string add_staff(const std::string& db, const std::string& id, const std::string& role) {
+  auto r = run_process(RC_BINARY, {"staff", "add", id, "--role", role, "--name", id + " (test)", "--db", db});
+  REQUIRE(r.exit_code == 0);
+  std::string token = r.out.substr(0, r.out.find('\n'));
+  REQUIRE(token.rfind("rcs_", 0) == 0);
+  return token;
+}
+
+// Runs one conversation along a path and returns its id.
+std::string converse(unsigned short port, const std::vector<json>& answers, bool end = false) {
+  WsClient c(port);
+  std::string id = c.request({{"type", "start"}, {"dialog", "early-help"}})[0]["conversation"];
+  for (const auto& a : answers) c.request(a);
+  if (end) c.request({{"type", "end"}});
+  return id;
+}
+
+json opt(const std::string& node, const std::string& option) { return {{"type", "answer"}, {"node", node}, {"option", option}}; }
+
+std::vector<json> to_hub(const std::string& area, const std::string& note = "weekends are hard") {
+  return {opt("danger", "no"), opt("harm", "no"), opt("step_down", "no"), opt("consent", "yes"), opt("needs", "multi"),
+          {{"type", "answer"}, {"node", "hub_notes"}, {"text", note}}, opt("area", area)};
+}
+
+struct Staff {
+  httplib::Client client;
+  Staff(unsigned short port, const std::string& token) : client("127.0.0.1", port) {
+    if (!token.empty()) client.set_bearer_token_auth(token.c_str());
+  }
+  std::pair<int, json> get(const std::string& path) {
+    auto r = client.Get(path.c_str());
+    if (!r) return {0, nullptr};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+  std::pair<int, std::string> get_text(const std::string& path) {
+    auto r = client.Get(path.c_str());
+    if (!r) return {0, ""};
+    return {r->status, r->body};
+  }
+  std::pair<int, json> post(const std::string& path, const json& body) {
+    auto r = client.Post(path.c_str(), body.dump(), "application/json");
+    if (!r) return {0, nullptr};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+};
+
+struct Seeded {
+  TempDir dir;
+  ServerProcess server{dir};
+  std::string admin, east, west;
+  std::map<std::string, std::string> ids;  // name -> conversation id
+  Seeded() {
+    admin = add_staff(server.db(), "ada", "admin");
+    east = add_staff(server.db(), "eve", "hub:east");
+    west = add_staff(server.db(), "wes", "hub:west");
+    REQUIRE(server.start());
+    ids["east1"] = converse(server.port(), to_hub("east"), true);
+    ids["east2"] = converse(server.port(), to_hub("east", "needs a bike"));
+    ids["west1"] = converse(server.port(), to_hub("west"), true);
+    ids["south1"] = converse(server.port(), to_hub("south"), true);
+    ids["danger"] = converse(server.port(), {opt("danger", "yes")}, true);
+    ids["left"] = converse(server.port(), {opt("danger", "no")}, true);  // ended before an outcome: abandoned
+  }
+};
+
+std::vector<std::string> ids_of(const json& page) {
+  std::vector<std::string> out;
+  for (const auto& item : page["items"]) out.push_back(item["id"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("each role sees exactly its scope; outside it everything is 404") {
+  Seeded s;
+  Staff east(s.server.staff_port(), s.east), admin(s.server.staff_port(), s.admin);
+  auto [status, page] = east.get("/v1/conversations");
+  REQUIRE(status == 200);
+  auto seen = ids_of(page);
+  CHECK(seen.size() == 2);
+  CHECK(seen[0] == s.ids["east2"]);  // newest first
+  CHECK(seen[1] == s.ids["east1"]);
+  CHECK(east.get("/v1/conversations/" + s.ids["east1"]).first == 200);
+  CHECK(east.get("/v1/conversations/" + s.ids["west1"]).first == 404);
+  CHECK(east.get("/v1/conversations/" + s.ids["danger"]).first == 404);
+  CHECK(east.get("/v1/conversations/" + std::string(28, 'a')).first == 404);  // a guessed id
+  CHECK(east.post("/v1/conversations/" + s.ids["west1"] + "/review", {{"state", "reviewed"}}).first == 404);
+  CHECK(east.get("/v1/conversations?area=west").second["items"].empty());
+  CHECK(east.get("/v1/stats").second["total"] == 2);
+  auto [csv_status, csv] = east.get_text("/v1/conversations.csv");
+  CHECK(csv_status == 200);
+  CHECK(csv.find(s.ids["west1"]) == std::string::npos);
+  CHECK(csv.find(s.ids["east1"]) != std::string::npos);
+  CHECK(east.get("/v1/audit").first == 404);
+  CHECK(east.get("/metrics").first == 404);
+  CHECK(east.post("/v1/conversations/" + s.ids["east1"] + "/hold", {{"hold", true}}).first == 404);
+
+  auto all = admin.get("/v1/conversations").second;
+  CHECK(all["items"].size() == 6);
+  CHECK(admin.get("/v1/conversations/" + s.ids["west1"]).first == 200);
+}
+
+TEST_CASE("no token, a bad, expired or disabled token: 401; bad filters: 400") {
+  Seeded s;
+  CHECK(Staff(s.server.staff_port(), "").get("/v1/conversations").first == 401);
+  CHECK(Staff(s.server.staff_port(), "rcs_00000000000000000000000000000000").get("/v1/conversations").first == 401);
+  {
+    // An expired token for a real account.
+    const std::string expired = "rcs_expiredexpiredexpiredexpired00";
+    sqlite3* db = nullptr;
+    sqlite3_open(s.server.db().c_str(), &db);
+    const std::string sql = "INSERT INTO staff_tokens VALUES ('" + rc::sha256_hex(expired) + "', 'ada', 0, 1)";
+    REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(Staff(s.server.staff_port(), expired).get("/v1/conversations").first == 401);
+  }
+  Staff west(s.server.staff_port(), s.west);
+  CHECK(west.get("/v1/conversations").first == 200);
+  CHECK(run_process(RC_BINARY, {"staff", "disable", "wes", "--db", s.server.db()}).exit_code == 0);
+  CHECK(west.get("/v1/conversations").first == 401);
+
+  Staff admin(s.server.staff_port(), s.admin);
+  for (const char* bad : {"/v1/conversations?area=north", "/v1/conversations?from=yesterday", "/v1/conversations?limit=0",
+                          "/v1/conversations?colour=red", "/v1/stats?status=sleeping"}) {
+    CAPTURE(bad);
+    auto [status, body] = admin.get(bad);
+    CHECK(status == 400);
+    CHECK(!body["message"].get<std::string>().empty());
+  }
+  CHECK(admin.post("/v1/conversations/" + s.ids["east1"] + "/review", {{"state", "done"}}).first == 400);
+  CHECK(run_process(RC_BINARY, {"staff", "add", "x y", "--role", "admin", "--db", s.server.db()}).exit_code == 1);
+  CHECK(run_process(RC_BINARY, {"staff", "add", "zed", "--role", "hub:north", "--db", s.server.db()}).exit_code == 1);
+}
+
+TEST_CASE("filters, cursor pagination and free-text search in answers") {
+  Seeded s;
+  Staff admin(s.server.staff_port(), s.admin);
+  CHECK(ids_of(admin.get("/v1/conversations?outcome=emergency_999").second) == std::vector<std::string>{s.ids["danger"]});
+  CHECK(ids_of(admin.get("/v1/conversations?status=abandoned").second) == std::vector<std::string>{s.ids["left"]});
+  CHECK(admin.get("/v1/conversations?status=active").second["items"].empty());  // east2 reached its outcome: completed
+  CHECK(ids_of(admin.get("/v1/conversations?q=BIKE").second) == std::vector<std::string>{s.ids["east2"]});
+  CHECK(admin.get("/v1/conversations?channel=phone").second["items"].empty());
+  CHECK(admin.get("/v1/conversations?from=2000-01-01&to=2000-01-02").second["items"].empty());
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (int i = 0; i < 10; ++i) {
+    auto page = admin.get("/v1/conversations?limit=4" + (cursor.empty() ? "" : "&cursor=" + cursor)).second;
+    for (const auto& id : ids_of(page)) paged.push_back(id);
+    if (page["next_cursor"].is_null()) break;
+    cursor = page["next_cursor"];
+  }
+  CHECK(paged == ids_of(admin.get("/v1/conversations").second));
+  CHECK(paged.size() == 6);
+}
+
+TEST_CASE("a transcript shows the path, the outcome and the contacts it showed; review notes accumulate") {
+  Seeded s;
+  Staff east(s.server.staff_port(), s.east);
+  auto [status, t] = east.get("/v1/conversations/" + s.ids["east1"]);
+  REQUIRE(status == 200);
+  CHECK(t["outcome"] == "hub_request_east");
+  CHECK(t["area"] == "east");
+  CHECK(t["status"] == "completed");
+  CHECK(t["dialog_version"].get<std::string>().size() == 16);
+  CHECK(t["path"].size() == 7);
+  CHECK(t["path"][0]["node"] == "danger");
+  CHECK(t["path"][5]["text"] == "weekends are hard");
+  CHECK(t["turns"].size() == 18);  // start, 7 answers and end: each in and out
+  bool email_shown = false;
+  for (const auto& c : t["contacts_shown"]) email_shown = email_shown || c.value("email", "") == "eastearlyhelp@leeds.gov.uk";
+  CHECK(email_shown);
+  CHECK(t["review_state"] == "new");
+
+  CHECK(east.post("/v1/conversations/" + s.ids["east1"] + "/review", {{"state", "in_progress"}, {"note", "rang the school"}}).first == 201);
+  CHECK(east.post("/v1/conversations/" + s.ids["east1"] + "/review", {{"state", "reviewed"}, {"note", "request received"}}).first == 201);
+  auto after = east.get("/v1/conversations/" + s.ids["east1"]).second;
+  CHECK(after["review_state"] == "reviewed");
+  REQUIRE(after["notes"].size() == 2);
+  CHECK(after["notes"][0]["note"] == "rang the school");
+  CHECK(after["notes"][0]["author"] == "eve");
+  CHECK(after["notes"][1]["state"] == "reviewed");
+  CHECK(ids_of(east.get("/v1/conversations?review=reviewed").second) == std::vector<std::string>{s.ids["east1"]});
+  CHECK(ids_of(east.get("/v1/conversations?review=new").second) == std::vector<std::string>{s.ids["east2"]});
+  // Notes cannot be rewritten, even with the database in hand.
+  sqlite3* db = nullptr;
+  sqlite3_open(s.server.db().c_str(), &db);
+  CHECK(sqlite3_exec(db, "UPDATE review_notes SET note = 'changed'", nullptr, nullptr, nullptr) != SQLITE_OK);
+  sqlite3_close(db);
+}
+
+TEST_CASE("CSV and stats figures match the seeded conversations") {
+  Seeded s;
+  Staff admin(s.server.staff_port(), s.admin);
+  auto [status, csv] = admin.get_text("/v1/conversations.csv?turns=1");
+  REQUIRE(status == 200);
+  std::istringstream lines(csv);
+  std::string header, line;
+  std::getline(lines, header);
+  CHECK(header.rfind("id,started_at,updated_at,ended_at,status,channel,dialog,dialog_version,outcome,area,review_state,path", 0) == 0);
+  int rows = 0;
+  while (std::getline(lines, line))
+    if (!line.empty() && line != "\r") ++rows;
+  CHECK(rows == 6);
+  CHECK(csv.find("hub_notes=\"\"weekends are hard\"\"") != std::string::npos);  // quoted inside a quoted cell
+
+  auto st = admin.get("/v1/stats").second;
+  CHECK(st["total"] == 6);
+  CHECK(st["by_outcome"]["hub_request_east"] == 2);
+  CHECK(st["by_outcome"]["hub_request_west"] == 1);
+  CHECK(st["by_outcome"]["emergency_999"] == 1);
+  CHECK(st["by_outcome"]["none"] == 1);
+  CHECK(st["by_area"]["east"] == 2);
+  CHECK(st["by_area"]["none"] == 2);
+  CHECK(st["by_channel"]["web"] == 6);
+  CHECK(st["by_status"]["completed"] == 5);
+  CHECK(st["by_status"]["abandoned"] == 1);
+  CHECK(st["by_status"].size() == 2);
+  CHECK(st["funnel"]["reached"]["danger"] == 6);
+  CHECK(st["funnel"]["reached"]["harm"] == 5);
+  CHECK(st["funnel"]["reached"]["area"] == 4);
+  CHECK(st["funnel"]["abandoned_at"]["harm"] == 1);
+  CHECK(st["median_ms_to_outcome"].is_number());
+  CHECK(st["by_day"].size() == 1);
+}
+
+TEST_CASE("every read is audited, the chain verifies, and a tampered row fails verification") {
+  Seeded s;
+  Staff east(s.server.staff_port(), s.east), admin(s.server.staff_port(), s.admin);
+  east.get("/v1/conversations?area=east");
+  east.get("/v1/conversations/" + s.ids["east1"]);
+  east.get_text("/v1/conversations.csv");
+  east.get("/v1/stats");
+  auto audit = admin.get("/v1/audit").second["items"];
+  std::vector<std::string> actions;
+  for (const auto& row : audit)
+    if (row["actor"] == "eve") actions.push_back(row["action"]);
+  CHECK(actions == std::vector<std::string>{"stats", "export", "read", "list"});
+  for (const auto& row : audit)
+    if (row["actor"] == "eve" && row["action"] == "read") {
+      CHECK(row["target"]["conversation"] == s.ids["east1"]);
+      CHECK(row["address"] == "127.0.0.1");
+    }
+  CHECK(run_process(RC_BINARY, {"audit", "verify", "--db", s.server.db()}).exit_code == 0);
+  s.server.stop(SIGTERM);
+
+  sqlite3* db = nullptr;
+  sqlite3_open(s.server.db().c_str(), &db);
+  CHECK(sqlite3_exec(db, "UPDATE audit SET actor = 'mallory' WHERE id = 2", nullptr, nullptr, nullptr) != SQLITE_OK);  // append-only
+  REQUIRE(sqlite3_exec(db, "DROP TRIGGER audit_is_append_only; UPDATE audit SET actor = 'mallory' WHERE id = 4", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto broken = run_process(RC_BINARY, {"audit", "verify", "--db", s.server.db()});
+  CHECK(broken.exit_code == 1);
+  CHECK(broken.out.find("BROKEN at row 4") != std::string::npos);
+}
+
+TEST_CASE("metrics in Prometheus text for an admin") {
+  Seeded s;
+  auto [status, text] = Staff(s.server.staff_port(), s.admin).get_text("/metrics");
+  REQUIRE(status == 200);
+  for (const char* metric : {"rightconv_open_connections ", "rightconv_turns_total ", "rightconv_turn_latency_seconds_bucket{le=\"0.005\"}",
+                             "rightconv_db_write_latency_seconds_count ", "rightconv_db_queue_depth ", "rightconv_conversations{status=\"completed\"} 5",
+                             "rightconv_connector_deliveries_total "}) {
+    CAPTURE(metric);
+    CHECK(text.find(metric) != std::string::npos);
+  }
+}
