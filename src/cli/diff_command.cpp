@@ -69,7 +69,7 @@ int diff_command(const Args& args, std::ostream& out, std::ostream& err) {
     out << "no answer path ends differently (" << d.paths_compared << " compared)\n";
   } else {
     out << "answer paths that end differently (" << d.changed_paths.size() << " of " << d.paths_compared << "):\n";
-    for (const auto& p : d.changed_paths) out << "  " << p.words << "\n";
+    for (const auto& p : d.changed_paths) out << "  " << p.path << "\n    " << p.change << "\n";
   }
   if (d.truncated) out << "diff: stopped after " << max_paths << " answer paths: there may be more changes (see --max-paths)\n";
   return d.outcomes_changed() || d.truncated ? kProblems : kOk;

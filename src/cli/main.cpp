@@ -12,6 +12,9 @@ void usage(std::ostream& out) {
          "  serve   run the chat server (WebSocket protocol v1)\n"
          "  staff   add, list and disable staff accounts; issue tokens\n"
          "  audit   verify the audit log's hash chain\n"
+         "  purge   apply the retention periods (--dry-run or --now)\n"
+         "  export-subject  write a subject access package\n"
+         "  erase   remove conversations on request\n"
          "  check   check dialogs and content, reporting every problem\n"
          "  walk    run a dialog in the terminal\n"
          "  graph   print a dialog as a Graphviz or Mermaid diagram\n"
@@ -41,6 +44,9 @@ int main(int argc, char** argv) {
   if (command == "serve") return serve_command(args, std::cout, std::cerr);
   if (command == "staff") return staff_command(args, std::cout, std::cerr);
   if (command == "audit") return audit_command(args, std::cout, std::cerr);
+  if (command == "purge") return purge_command(args, std::cout, std::cerr);
+  if (command == "export-subject") return export_subject_command(args, std::cout, std::cerr);
+  if (command == "erase") return erase_command(args, std::cout, std::cerr);
   if (command == "test") return test_command(args, std::cout, std::cerr);
   if (command == "diff") return diff_command(args, std::cout, std::cerr);
   if (command == "replay") return replay_command(args, std::cout, std::cerr);

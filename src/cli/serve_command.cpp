@@ -11,6 +11,7 @@
 #include "core/guidance_set.hpp"
 #include "server/logging.hpp"
 #include "server/server.hpp"
+#include "staff/daily_purge.hpp"
 #include "staff/staff_api.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/sqlite_conversation_log.hpp"
@@ -159,7 +160,9 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {}); staff API and review page on http://{}:{}",
                config.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value());
   std::thread staff_thread([&] { staff_api.run(); });
+  staff::DailyPurge daily_purge(writer, config.retention);
   server.run();
+  daily_purge.stop();
   staff_api.stop();
   staff_thread.join();
   writer.stop();  // everything queued is committed before we exit

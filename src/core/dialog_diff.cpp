@@ -127,7 +127,8 @@ class JointWalk {
       if (!asked.count(s.first)) p.steps.push_back(step_words(s) + " (old version only)");
     p.was = b.end;
     p.now = a.end;
-    p.words = join_steps(p.steps) + ": now " + end_in_words(after_, a.end) + ", was " + was_in_words(before_, b.end);
+    p.path = join_steps(p.steps);
+    p.change = "now " + end_in_words(after_, a.end) + ", was " + was_in_words(before_, b.end);
     out_.changed_paths.push_back(std::move(p));
   }
 

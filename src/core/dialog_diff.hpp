@@ -34,7 +34,10 @@ struct PathEnd {
 struct ChangedPath {
   std::vector<std::string> steps;  // "harm: I'm not sure", in the order the new version asks
   PathEnd was, now;
-  std::string words;  // "danger: No → ... now ends at X, was Y"
+  std::string path;    // "danger: No → harm: No → ... → area: East Leeds"
+  std::string change;  // "now ends at X, was Y"
+
+  std::string words() const { return path + ": " + change; }
 };
 
 struct DialogDiff {

@@ -107,10 +107,10 @@ std::optional<ScenarioFile> parse_scenarios(const std::string& text, const std::
   }
   std::set<std::string> names;
   for (const auto& item : list->items) {
-    auto s = parse_scenario(item, file, problems);
-    if (!s) continue;
-    if (!names.insert(s->name).second) add_problem(problems, file, s->line, s->name, "another scenario has the same name");
-    out.scenarios.push_back(std::move(*s));
+    const YamlValue* name = item.is_map() ? item.find("name") : nullptr;
+    if (name && name->is_scalar() && !names.insert(name->scalar).second)
+      add_problem(problems, file, item.line, name->scalar, "another scenario has the same name");
+    if (auto s = parse_scenario(item, file, problems)) out.scenarios.push_back(std::move(*s));
   }
   return out;
 }

@@ -127,9 +127,8 @@ ChatSession::Reply ChatSession::render(const std::vector<Event>& events) const {
 }
 
 void ChatSession::add_turns(store::Record& r, const Conversation& c, const std::string& node, const json& in, const Reply& out, Millis now) {
-  const auto seq = c.next_seq;
-  r.turns.push_back({c.id, seq, now, node, "in", in.dump(-1, ' ', false, json::error_handler_t::replace)});
-  r.turns.push_back({c.id, seq + 1, now, c.state.current, "out", json(out).dump(-1, ' ', false, json::error_handler_t::replace)});
+  r.turns.push_back({c.id, now, node, "in", in.dump(-1, ' ', false, json::error_handler_t::replace)});
+  r.turns.push_back({c.id, now, c.state.current, "out", json(out).dump(-1, ' ', false, json::error_handler_t::replace)});
 }
 
 store::ConversationUpdate ChatSession::update_for(const Conversation& c, Millis now) const {
@@ -156,7 +155,7 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
   }
   const Millis now = ctx_.now();
   Step step = advance(*dialog, ctx_.guidance.content, State{}, StartInput{}, now);
-  Conversation c{new_conversation_id(now), dialog, std::move(step.state), 1, start.channel};
+  Conversation c{new_conversation_id(now), dialog, std::move(step.state), start.channel};
   const std::string token = random_token();
 
   store::Record r;
@@ -171,7 +170,6 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
   Reply events;
   for (const auto& e : step.events) events.push_back(protocol::to_json(e, say));
   add_turns(r, c, dialog->start, m.raw, events, now);
-  c.next_seq += 2;
   if (c.state.finished) r.updates.push_back(update_for(c, now));
 
   Reply out{json{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}}};
@@ -189,11 +187,10 @@ void ChatSession::handle_engine_input(const protocol::Message& m, const Input& i
   }
   const Millis now = ctx_.now();
   Step step = advance(*conv_->dialog, ctx_.guidance.content, conv_->state, input, now);
-  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->next_seq, conv_->channel};
+  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel};
   Reply out = render(step.events);
   store::Record r;
   add_turns(r, next, node, m.raw, out, now);
-  next.next_seq += 2;
   r.updates.push_back(update_for(next, now));
   commit(std::move(r), m.ref, [this, next = std::move(next), out = std::move(out), ref = m.ref]() mutable {
     conv_ = std::move(next);
@@ -243,7 +240,7 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
     return fail("dialog_changed", "The guidance has been updated since this conversation began. Please start again.");
   auto state = state_from_json(json::parse(found->state, nullptr, false));
   if (!state || !dialog->find(state->current)) return fail("dialog_changed", "This conversation cannot be resumed. Please start again.");
-  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->last_seq + 1, found->channel};
+  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->channel};
   Reply out{json{{"type", "resumed"}, {"conversation", conv_->id}, {"dialog", dialog->id}, {"version", dialog->content_hash}}};
   for (auto& e : render(current_view(*dialog, ctx_.guidance.content, conv_->state))) out.push_back(std::move(e));
   reply(out, m.ref);

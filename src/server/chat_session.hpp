@@ -36,7 +36,6 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     std::string id;
     const Dialog* dialog = nullptr;
     State state;
-    std::int64_t next_seq = 1;
     std::string channel;
   };
   using Reply = std::vector<nlohmann::json>;

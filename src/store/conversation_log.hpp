@@ -17,7 +17,7 @@ struct NewConversation {
 
 struct TurnRow {
   std::string conversation_id;
-  std::int64_t seq = 0, at = 0;
+  std::int64_t at = 0;  // the sequence number is given by the writer, in commit order
   std::string node, direction, message;
 };
 
@@ -39,7 +39,6 @@ struct Record {
 struct StoredConversation {
   std::string id, dialog_id, dialog_version, channel, status, token_hash, state;
   std::optional<std::int64_t> ended_at;
-  std::int64_t last_seq = 0;
 };
 
 class ConversationLog {

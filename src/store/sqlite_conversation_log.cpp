@@ -21,9 +21,13 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
         .bind(1, u.id).bind(2, u.state).bind(3, u.status).bind_optional(4, u.outcome).bind_optional(5, u.outcome_node)
         .bind_optional(6, u.area).bind(7, u.updated_at).bind_optional(8, u.ended_at).run();
   }
-  auto& insert = db.prepared("INSERT INTO turns (conversation_id, seq, at, node, direction, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  // Turns are numbered here, in commit order, so two connections on one conversation (two tabs)
+  // cannot collide; the session's own count is only a hint.
+  auto& insert = db.prepared(
+      "INSERT INTO turns (conversation_id, seq, at, node, direction, message) "
+      "VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE conversation_id = ?1), ?2, ?3, ?4, ?5)");
   for (const auto& t : r.turns)
-    insert.bind(1, t.conversation_id).bind(2, t.seq).bind(3, t.at).bind(4, t.node).bind(5, t.direction).bind(6, t.message).run();
+    insert.bind(1, t.conversation_id).bind(2, t.at).bind(3, t.node).bind(4, t.direction).bind(5, t.message).run();
 }
 
 void SqliteConversationLog::write(Record record, Done done) {
@@ -36,8 +40,7 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
   writer_.submit(
       [found, conversation_id](SqliteDb& db) {
         auto& q = db.prepared(
-            "SELECT id, dialog_id, dialog_version, channel, status, token_hash, state, ended_at, "
-            "(SELECT COALESCE(MAX(seq), 0) FROM turns WHERE conversation_id = c.id) FROM conversations c WHERE id = ?1");
+            "SELECT id, dialog_id, dialog_version, channel, status, token_hash, state, ended_at FROM conversations WHERE id = ?1");
         q.bind(1, conversation_id);
         if (q.step()) {
           StoredConversation c;
@@ -49,7 +52,6 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
           c.token_hash = q.text(5);
           c.state = q.text(6);
           if (!q.is_null(7)) c.ended_at = q.integer(7);
-          c.last_seq = q.integer(8);
           *found = std::move(c);
         }
         q.reset();

@@ -1,0 +1,182 @@
+// rightconv purge | export-subject | erase: retention and data-subject requests, all audited.
+#include <fstream>
+#include <ostream>
+
+#include "commands.hpp"
+#include "database_options.hpp"
+#include "staff/audit_log.hpp"
+#include "staff/retention_purge.hpp"
+#include "staff/review_queries.hpp"
+
+namespace rc::cli {
+namespace {
+
+bool has_flag(Args& args, const std::string& flag) {
+  for (auto it = args.begin(); it != args.end(); ++it)
+    if (*it == flag) {
+      args.erase(it);
+      return true;
+    }
+  return false;
+}
+
+std::string take_value(Args& args, const std::string& name) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == name) {
+      std::string v = args[i + 1];
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+      return v;
+    }
+  return {};
+}
+
+bool wants_help(const Args& args) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") return true;
+  return false;
+}
+
+// Runs `work` in one transaction; false (with the reason on err) if the database failed.
+template <class Work>
+bool in_transaction(store::SqliteDb& db, std::ostream& err, Work work) {
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    work();
+    db.exec("COMMIT");
+    return true;
+  } catch (const store::SqliteError& e) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {
+    }
+    err << "database error: " << e.what() << "\n";
+    return false;
+  }
+}
+
+}  // namespace
+
+int purge_command(const Args& given, std::ostream& out, std::ostream& err) {
+  Args args = given;
+  if (wants_help(args)) {
+    out << "usage: rightconv purge --dry-run | --now [--db PATH | --config FILE]\n"
+           "Applies the retention periods in the config (retention.*): free text, abandoned conversations,\n"
+           "resume tokens, the structured record and the audit log. Conversations on legal hold are kept.\n"
+           "--dry-run counts what would go; --now removes it. Both are recorded in the audit log.\n";
+    return kOk;
+  }
+  auto config = take_database_options(args, err);
+  if (!config) return kUsage;
+  const bool dry_run = has_flag(args, "--dry-run"), now = has_flag(args, "--now");
+  if (dry_run == now || !args.empty()) {
+    err << "purge: say --dry-run or --now (see rightconv purge --help)\n";
+    return kUsage;
+  }
+  auto db = open_database(config->db_path, err);
+  if (!db) return kProblems;
+  staff::PurgeCounts counts;
+  if (!in_transaction(*db, err, [&] { counts = staff::purge(*db, config->retention, wall_clock_ms(), dry_run, "cli:purge"); })) return kProblems;
+  out << (dry_run ? "would purge: " : "purged: ") << counts.to_json().dump() << "\n";
+  return kOk;
+}
+
+int export_subject_command(const Args& given, std::ostream& out, std::ostream& err) {
+  Args args = given;
+  if (wants_help(args)) {
+    out << "usage: rightconv export-subject (--ids ID[,ID...] | [--from DATE] [--to DATE] [--text WORDS]) --out FILE\n"
+           "                                [--db PATH | --config FILE]\n"
+           "Writes the conversations (transcripts, notes) a subject access request covers to FILE as JSON,\n"
+           "for a person to review before release. Recorded in the audit log.\n";
+    return kOk;
+  }
+  auto config = take_database_options(args, err);
+  if (!config) return kUsage;
+  const std::string ids_text = take_value(args, "--ids"), out_file = take_value(args, "--out");
+  std::multimap<std::string, std::string> params;
+  for (const char* key : {"from", "to", "text"}) {
+    const std::string v = take_value(args, std::string("--") + key);
+    if (!v.empty()) params.emplace(std::string(key) == "text" ? "q" : key, v);
+  }
+  if (out_file.empty() || !args.empty() || (ids_text.empty() && params.empty())) {
+    err << "export-subject: name --ids or a --from/--to/--text search, and --out FILE (see --help)\n";
+    return kUsage;
+  }
+  auto filter = staff::parse_filter(params);
+  if (!filter) {
+    err << "export-subject: " << filter.error().message << "\n";
+    return kUsage;
+  }
+  auto db = open_database(config->db_path, err);
+  if (!db) return kProblems;
+  std::vector<std::string> ids;
+  if (!ids_text.empty()) {
+    for (std::size_t start = 0; start <= ids_text.size();) {
+      auto comma = ids_text.find(',', start);
+      ids.push_back(ids_text.substr(start, comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  } else {
+    staff::Filter f = *filter;
+    f.limit = 500;
+    for (;;) {
+      auto page = staff::list_conversations(*db, f, "");
+      for (const auto& item : page.items) ids.push_back(item["id"]);
+      if (page.next_cursor.empty()) break;
+      f.cursor = page.next_cursor;
+    }
+  }
+  nlohmann::json package{{"generated_at", staff::iso_time(wall_clock_ms())}, {"request", ids_text.empty() ? filter->to_json() : nlohmann::json{{"ids", ids}}},
+                         {"conversations", nlohmann::json::array()}, {"not_found", nlohmann::json::array()}};
+  for (const auto& id : ids) {
+    if (auto t = staff::transcript(*db, id, "")) package["conversations"].push_back(*t);
+    else package["not_found"].push_back(id);
+  }
+  std::ofstream file(out_file);
+  file << package.dump(2) << "\n";
+  if (!file) {
+    err << "export-subject: cannot write " << out_file << "\n";
+    return kProblems;
+  }
+  if (!in_transaction(*db, err, [&] {
+        staff::append_audit(*db, {wall_clock_ms(), "cli:export-subject", "export_subject", nlohmann::json{{"conversations", ids}}.dump(), "local"});
+      }))
+    return kProblems;
+  out << "wrote " << package["conversations"].size() << " conversation(s) to " << out_file << "\n";
+  return package["not_found"].empty() ? kOk : kProblems;
+}
+
+int erase_command(const Args& given, std::ostream& out, std::ostream& err) {
+  Args args = given;
+  if (wants_help(args)) {
+    out << "usage: rightconv erase ID [ID...] [--db PATH | --config FILE]\n"
+           "Removes conversations entirely (an erasure request), unless on legal hold. Recorded in the audit log.\n";
+    return kOk;
+  }
+  auto config = take_database_options(args, err);
+  if (!config) return kUsage;
+  if (args.empty()) {
+    err << "erase: name at least one conversation id\n";
+    return kUsage;
+  }
+  auto db = open_database(config->db_path, err);
+  if (!db) return kProblems;
+  int problems = 0;
+  for (const auto& id : args) {
+    staff::EraseResult result{};
+    if (!in_transaction(*db, err, [&] {
+          result = staff::erase_conversation(*db, id);
+          if (result == staff::EraseResult::erased)
+            staff::append_audit(*db, {wall_clock_ms(), "cli:erase", "erase", nlohmann::json{{"conversation", id}}.dump(), "local"});
+        }))
+      return kProblems;
+    switch (result) {
+      case staff::EraseResult::erased: out << "erased " << id << "\n"; break;
+      case staff::EraseResult::held: err << "not erased: " << id << " is on legal hold\n", ++problems; break;
+      case staff::EraseResult::not_found: err << "no such conversation: " << id << "\n", ++problems; break;
+    }
+  }
+  return problems ? kProblems : kOk;
+}
+
+}  // namespace rc::cli

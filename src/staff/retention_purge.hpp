@@ -1,0 +1,31 @@
+// The retention purge: removes what is no longer needed, on the periods in the config.
+// Conversations under a legal hold are left alone. The purge records itself in the audit log.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "server/config.hpp"
+#include "store/sqlite_db.hpp"
+
+namespace rc::staff {
+
+struct PurgeCounts {
+  std::int64_t resume_tokens = 0;     // tokens cleared (resume no longer possible)
+  std::int64_t free_text = 0;         // conversations whose typed text was removed
+  std::int64_t abandoned = 0;         // abandoned conversations deleted
+  std::int64_t records = 0;           // conversations past the record period deleted
+  std::int64_t audit_rows = 0;        // audit rows past their period deleted
+  std::int64_t held = 0;              // conversations due for a purge but on legal hold
+
+  nlohmann::json to_json() const;
+};
+
+// Runs inside the caller's transaction. With dry_run nothing changes but the counts (and
+// the audit record of the dry run). `now` is passed in so tests can move the clock.
+PurgeCounts purge(store::SqliteDb& db, const Retention& retention, std::int64_t now, bool dry_run, const std::string& actor);
+
+// Removes one conversation (erasure on request), unless it is on legal hold. False if held or unknown.
+enum class EraseResult { erased, held, not_found };
+EraseResult erase_conversation(store::SqliteDb& db, const std::string& id);
+
+}  // namespace rc::staff

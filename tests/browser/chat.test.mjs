@@ -1,0 +1,399 @@
+// Drives the chat page (web/) in Debian's Chromium against the real rightconv server: a path to an
+// outcome, Back, typed answers, the safety alert, resume, and the conversation in the database.
+// Run: RIGHTCONV_BIN=build/src/rightconv RIGHTCONV_SOURCE_DIR=$PWD node --test tests/browser/chat.test.mjs
+// Screenshots go to a temporary folder removed at the end; set RIGHTCONV_SCREENSHOT_DIR to keep them
+// (or RIGHTCONV_KEEP_TMP=1 to keep the databases too). RIGHTCONV_CHROMIUM overrides /usr/bin/chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+// playwright-core comes from `npm ci` in this folder; say so plainly when it has not been run.
+const { chromium } = await import('playwright-core').catch((e) => {
+  throw new Error(`playwright-core is not installed: run \`npm ci\` in tests/browser (scripts/install-browser-deps.sh does it). ${e.message}`);
+});
+
+const BIN = process.env.RIGHTCONV_BIN;
+const SOURCE_DIR = process.env.RIGHTCONV_SOURCE_DIR;
+const CHROMIUM = process.env.RIGHTCONV_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const STORAGE_KEY = 'rightconv.chat.v1';
+const FIRST_QUESTION = 'Is a child in immediate danger right now?';
+const HARM_QUESTION = /may be suffering, or at risk of, significant harm/;
+
+const workDir = mkdtempSync(path.join(tmpdir(), 'rightconv-browser-'));
+const screenshotDir = process.env.RIGHTCONV_SCREENSHOT_DIR || path.join(workDir, 'screenshots');
+mkdirSync(screenshotDir, { recursive: true });
+let browser;
+let serverCount = 0;
+
+// ---------- the server ----------
+
+async function waitFor(what, check, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(25);
+  }
+}
+
+// Starts `rightconv serve` with its own database (or `db`), on port 0 unless `port` is given;
+// resolves once /healthz answers.
+async function startServer({ port: fixedPort = 0, db: givenDb } = {}) {
+  serverCount += 1;
+  const dir = path.join(workDir, `server-${serverCount}`);
+  mkdirSync(dir);
+  const portFile = path.join(dir, 'port');
+  const db = givenDb || path.join(dir, 't.db');
+  const args = ['serve', '--listen', `127.0.0.1:${fixedPort}`, '--port-file', portFile, '--db', db];
+  const child = spawn(BIN, args, {
+    cwd: SOURCE_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let exit = null;
+  exited.then((e) => { exit = e; });
+
+  let port;
+  let url;
+  try {
+    port = await waitFor('the port file', () => {
+      if (exit) throw new Error(`rightconv serve exited early (${JSON.stringify(exit)}):\n${output}`);
+      if (!existsSync(portFile)) return null;
+      const text = readFileSync(portFile, 'utf8').trim();
+      return /^\d+$/.test(text) ? Number(text) : null;
+    });
+    url = `http://127.0.0.1:${port}`;
+    await waitFor('/healthz', async () => {
+      if (exit) throw new Error(`rightconv serve exited (${JSON.stringify(exit)}):\n${output}`);
+      try {
+        return (await fetch(`${url}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    });
+  } catch (e) {
+    if (!exit) child.kill('SIGKILL');
+    throw e;
+  }
+
+  return {
+    url,
+    port,
+    db,
+    output: () => output,
+    // SIGTERM, then waits for the clean exit that commits everything queued.
+    async stop() {
+      if (!exit) child.kill('SIGTERM');
+      let timer;
+      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, 15000, null); });
+      const result = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (!result) {
+        child.kill('SIGKILL');
+        throw new Error(`rightconv serve did not stop on SIGTERM:\n${output}`);
+      }
+      return result;
+    },
+  };
+}
+
+async function withServer(fn) {
+  const server = await startServer();
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---------- the page ----------
+
+async function openChat(server, { width = 1280, height = 900, before } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
+  if (before) await before(context);
+  await page.goto(server.url + '/');
+  await page.getByRole('heading', { name: FIRST_QUESTION }).waitFor();
+  return { context, page, problems };
+}
+
+// The question or outcome now waiting for the person (earlier ones stay in the transcript).
+function question(page, name) {
+  return page.locator('#rc-log > :is(.rc-prompt, .rc-outcome)').last().getByRole('heading', { name, level: 2 });
+}
+
+// Clicks an option of the question being asked and waits for the next question or outcome.
+async function choose(page, label, next) {
+  await page.locator('.rc-options').getByRole('button', { name: label, exact: true }).click();
+  await question(page, next).waitFor();
+}
+
+async function type(page, text) {
+  await page.getByLabel('Type your answer').fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+async function focusedText(page) {
+  return page.evaluate(() => document.activeElement && document.activeElement.textContent);
+}
+
+async function screenshot(page, t, name) {
+  const file = path.join(screenshotDir, name);
+  await page.screenshot({ path: file, fullPage: true });
+  t.diagnostic(`screenshot: ${file}`);
+}
+
+function sqlite(db, sql) {
+  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+}
+
+// ---------- the tests ----------
+
+before(() => {
+  assert.ok(BIN && existsSync(BIN), 'set RIGHTCONV_BIN to the rightconv binary');
+  assert.ok(SOURCE_DIR && existsSync(path.join(SOURCE_DIR, 'web', 'index.html')), 'set RIGHTCONV_SOURCE_DIR to the source tree');
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+});
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (!process.env.RIGHTCONV_SCREENSHOT_DIR && !process.env.RIGHTCONV_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+});
+
+test('a practitioner reaches the East hub outcome, and the conversation is stored', async (t) => {
+  const server = await startServer();
+  let conversation;
+  try {
+    const { context, page, problems } = await openChat(server);
+    assert.equal(await page.getAttribute('#rc-log', 'aria-live'), 'polite');
+    assert.match(await page.locator('#rc-privacy').textContent(), /do not type names/);
+
+    await choose(page, 'No', HARM_QUESTION);
+    assert.match(await focusedText(page), HARM_QUESTION, 'focus moves to the new question');
+    await choose(page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
+    await choose(page, 'No', 'Have you talked with the child and family, and do they agree to early help?');
+    await choose(page, 'Yes, they agree', 'Which best describes the help the child and family need?');
+    await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
+    await page.getByText(/Think Family: include services for the adults/).waitFor();
+    await type(page, 'Support with school attendance and routines at home');
+    await question(page, 'Which area of Leeds does the family live in?').waitFor();
+    await choose(page, 'East Leeds', 'Early Help Assessment and a request to the East Early Help Hub');
+
+    const card = page.locator('article.rc-outcome');
+    assert.equal(await card.count(), 1);
+    assert.match(await focusedText(page), /East Early Help Hub/, 'focus moves to the outcome');
+    const email = card.locator('a[href="mailto:eastearlyhelp@leeds.gov.uk"]');
+    assert.equal(await email.textContent(), 'eastearlyhelp@leeds.gov.uk');
+    const hub = card.locator('.rc-contact', { hasText: 'East Early Help Hub' });
+    assert.equal(await hub.locator('a[href^="tel:"]').count(), 0, 'the unverified East hub phone is not shown');
+    assert.doesNotMatch(await hub.textContent(), /\d{5}|Phone/);
+    assert.doesNotMatch(await card.textContent(), /0113 ?535 ?899\b/);
+    const support = card.locator('a[href="tel:01133781840"]');
+    assert.equal(await support.textContent(), '0113 378 1840');
+    for (const heading of ['Who to contact', 'Forms', 'Guidance'])
+      await card.getByRole('heading', { name: heading, level: 3 }).waitFor();
+    await card.getByText('Early Help Request Form', { exact: true }).waitFor();
+    await card.getByText('Lead Practitioner and Team around the Family', { exact: true }).waitFor();
+    assert.equal(await page.locator('.rc-options').count(), 0, 'answered questions keep no buttons');
+
+    await screenshot(page, t, 'east-hub-desktop.png');
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling at 360px (overflow ${overflow}px)`);
+    await screenshot(page, t, 'east-hub-360.png');
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, t, 'east-hub-print.png');
+
+    conversation = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    const exit = await server.stop();
+    assert.deepEqual(exit, { code: 0, signal: null }, `clean exit on SIGTERM:\n${server.output()}`);
+  }
+  assert.equal(sqlite(server.db, 'select status, outcome from conversations'), 'completed|hub_request_east');
+  assert.equal(sqlite(server.db, `select area from conversations where id = '${conversation.replace(/'/g, '')}'`), 'east');
+});
+
+test('Back returns to the previous question and focuses it', async () => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    const back = page.getByRole('button', { name: 'Back' });
+    assert.equal(await back.getAttribute('aria-disabled'), 'true', 'nothing to go back to at the first question');
+    await choose(page, 'No', HARM_QUESTION);
+    assert.equal(await back.getAttribute('aria-disabled'), 'false');
+    await back.click();
+    await page.getByText('You went back to the previous question.').waitFor();
+    await question(page, FIRST_QUESTION).waitFor();
+    assert.equal(await focusedText(page), FIRST_QUESTION);
+    await page.waitForFunction(() => document.getElementById('rc-back').getAttribute('aria-disabled') === 'true');
+    await choose(page, 'No', HARM_QUESTION);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('typing "yes" at the first question reaches the 999 outcome', async (t) => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server, { width: 360, height: 800 });
+    await type(page, 'yes');
+    await question(page, 'Call 999 now').waitFor();
+    const card = page.locator('article.rc-outcome');
+    assert.equal(await card.locator('a[href="tel:999"]').textContent(), '999');
+    assert.equal(await card.locator('a[href="tel:01133760336"]').textContent(), '0113 376 0336');
+    await screenshot(page, t, 'call-999-360.png');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('a safety phrase shows the urgent alert and keeps the place', async (t) => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await type(page, 'she is scared to go home');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /call 999 now/);
+    assert.equal(await alert.locator('a[href="tel:999"]').count(), 1);
+    assert.equal(await alert.locator('a[href="tel:01133760336"]').count(), 1, 'Duty and Advice');
+    assert.match(await focusedText(page), /A child may be in danger/, 'focus moves to the alert');
+    // The question is asked again below the alert, and answering it carries on.
+    await page.locator('.rc-alert + .rc-prompt').getByRole('heading', { name: FIRST_QUESTION }).waitFor();
+    assert.equal(await page.locator('.rc-options').count(), 1);
+    await screenshot(page, t, 'alert-desktop.png');
+    await choose(page, 'No', HARM_QUESTION);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('an answer that matches nothing is met with a polite message', async () => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await type(page, 'purple elephant');
+    await page.locator('.rc-error').getByText(/did not match any of the answers/).waitFor();
+    assert.equal(await page.locator('.rc-prompt').count(), 1, 'the question is not repeated');
+    await type(page, 'no');
+    await question(page, HARM_QUESTION).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('a reload carries on the same conversation; a stale token starts afresh', async () => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await choose(page, 'No', HARM_QUESTION);
+    const saved = await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY);
+    await page.reload();
+    await question(page, HARM_QUESTION).waitFor();
+    await page.getByText('Carrying on where you left off').waitFor();
+    assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), saved);
+    await page.getByRole('button', { name: 'Back' }).click();
+    await question(page, FIRST_QUESTION).waitFor();
+
+    await page.evaluate((k) => sessionStorage.setItem(k, JSON.stringify({ conversation: 'nope', token: 'nope' })), STORAGE_KEY);
+    await page.reload();
+    await question(page, FIRST_QUESTION).waitFor();
+    await page.waitForFunction((k) => !sessionStorage.getItem(k).includes('nope'), STORAGE_KEY);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('Start again begins a new conversation', async () => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await choose(page, 'No', HARM_QUESTION);
+    const first = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
+    await page.getByRole('button', { name: 'Start again' }).click();
+    await page.getByText('You started again.').waitFor();
+    await question(page, FIRST_QUESTION).waitFor();
+    assert.equal(await page.getByRole('heading', { name: HARM_QUESTION }).count(), 0, 'the old transcript is cleared');
+    const second = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
+    assert.notEqual(second, first);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('after the server restarts, the page reconnects and carries on', async () => {
+  const first = await startServer();
+  let second;
+  try {
+    const { context, page, problems } = await openChat(first);
+    await choose(page, 'No', HARM_QUESTION);
+    await first.stop();
+    await page.getByText(/connection was lost/).waitFor();
+    second = await startServer({ port: first.port, db: first.db });
+    await page.getByText('Connected again.').waitFor({ timeout: 20000 });
+    assert.equal(await page.getByRole('heading', { name: HARM_QUESTION }).count(), 1, 'the question is not shown twice');
+    await choose(page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
+    assert.deepEqual(problems.filter((p) => !/WebSocket/.test(p)), []);
+    await context.close();
+  } finally {
+    await first.stop();
+    if (second) await second.stop();
+  }
+});
+
+test('the dialog can be answered with the keyboard alone', async () => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await choose(page, 'No', HARM_QUESTION);
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedText(page), 'Yes, I think so', 'Tab goes from the question to its first option');
+    await page.keyboard.press('Enter');
+    await question(page, 'Contact Duty and Advice').waitFor();
+    assert.equal(await focusedText(page), 'Contact Duty and Advice');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), 'tel:01133760336');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('a second tab on the same conversation can carry on after the first moved it on', async () => {
+  await withServer(async (server) => {
+    const one = await openChat(server);
+    const saved = await one.page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY);
+    // A duplicated tab copies sessionStorage, so both tabs hold the same conversation.
+    const two = await openChat(server, {
+      before: (context) => context.addInitScript(([k, v]) => { if (!sessionStorage.getItem(k)) sessionStorage.setItem(k, v); }, [STORAGE_KEY, saved]),
+    });
+    assert.equal(await two.page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), saved);
+    await choose(one.page, 'No', HARM_QUESTION);
+    // Tab two still shows the first question. Its answer cannot follow tab one's, so the page
+    // says so and picks up the conversation where tab one left it.
+    await two.page.locator('.rc-options').getByRole('button', { name: 'Yes, a child is in immediate danger' }).click();
+    await two.page.locator('.rc-error').waitFor();
+    await question(two.page, HARM_QUESTION).waitFor();
+    assert.match(await focusedText(two.page), HARM_QUESTION);
+    await choose(two.page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
+    assert.deepEqual(one.problems, []);
+    assert.deepEqual(two.problems, []);
+    await one.context.close();
+    await two.context.close();
+  });
+});

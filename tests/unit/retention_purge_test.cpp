@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "staff/audit_log.hpp"
+#include "staff/retention_purge.hpp"
+#include "store/sqlite_conversation_log.hpp"
+
+using namespace rc;
+using namespace rc::store;
+
+namespace {
+
+constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+constexpr std::int64_t kT0 = 1'700'000'000'000;  // an arbitrary fixed start: the clock is ours
+
+struct Db {
+  std::string path = (std::filesystem::temp_directory_path() / ("purge-" + std::to_string(::getpid()) + "-" + std::to_string(rand()) + ".db")).string();
+  SqliteDb db{path, false, 1000};
+  Db() { migrate(db); }
+  ~Db() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+
+  // A conversation with one typed answer, started at `at`.
+  void add(const std::string& id, std::int64_t at, const std::string& status, const std::string& text = "my notes") {
+    Record r;
+    r.start = NewConversation{id, "early-help", "v1", "web", "tokenhash", R"({"history":[{"node":"hub_notes","text":")" + text + R"("}]})", at};
+    r.updates.push_back({id, R"({"history":[{"node":"hub_notes","text":")" + text + R"("}]})", status, std::nullopt, std::nullopt, std::nullopt, at, std::nullopt});
+    r.turns.push_back({id, at, "hub_notes", "in", R"({"type":"answer","node":"hub_notes","text":")" + text + R"("})"});
+    r.turns.push_back({id, at, "area", "out", "[]"});
+    SqliteConversationLog::apply(db, r);
+  }
+  std::int64_t count(const std::string& sql) {
+    Statement q(db.handle(), sql);
+    q.step();
+    return q.integer(0);
+  }
+  std::string text(const std::string& sql) {
+    Statement q(db.handle(), sql);
+    return q.step() ? q.text(0) : "<none>";
+  }
+  staff::PurgeCounts purge(std::int64_t now, bool dry_run = false, Retention r = {}) { return staff::purge(db, r, now, dry_run, "test"); }
+};
+
+}  // namespace
+
+TEST_CASE("resume tokens go after 24 hours") {
+  Db d;
+  d.add("a", kT0, "active");
+  CHECK(d.purge(kT0 + 23 * 3600 * 1000).resume_tokens == 0);
+  CHECK(d.purge(kT0 + 25 * 3600 * 1000).resume_tokens == 1);
+  CHECK(d.count("SELECT COUNT(*) FROM conversations WHERE token_hash IS NULL") == 1);
+}
+
+TEST_CASE("abandoned conversations go after 7 days; completed ones stay") {
+  Db d;
+  d.add("gone", kT0, "abandoned");
+  d.add("kept", kT0, "completed");
+  CHECK(d.purge(kT0 + 6 * kDay).abandoned == 0);
+  CHECK(d.purge(kT0 + 8 * kDay).abandoned == 1);
+  CHECK(d.count("SELECT COUNT(*) FROM conversations") == 1);
+  CHECK(d.count("SELECT COUNT(*) FROM turns WHERE conversation_id = 'gone'") == 0);
+  CHECK(d.text("SELECT id FROM conversations") == "kept");
+}
+
+TEST_CASE("free text goes after 30 days, or 90 if the conversation was handed off; the structured record stays") {
+  Db d;
+  d.add("web", kT0, "completed", "rang on Tuesday");
+  d.add("handed", kT0, "handed_off", "wants a call back");
+  CHECK(d.purge(kT0 + 29 * kDay).free_text == 0);
+  auto at31 = d.purge(kT0 + 31 * kDay);
+  CHECK(at31.free_text == 1);
+  CHECK(d.text("SELECT json_extract(message, '$.text') FROM turns WHERE conversation_id = 'web' AND direction = 'in'") == "[purged]");
+  CHECK(d.text("SELECT json_extract(state, '$.history[0].text') FROM conversations WHERE id = 'web'") == "[purged]");
+  CHECK(d.text("SELECT json_extract(message, '$.text') FROM turns WHERE conversation_id = 'handed' AND direction = 'in'") == "wants a call back");
+  CHECK(d.purge(kT0 + 91 * kDay).free_text == 1);
+  CHECK(d.purge(kT0 + 92 * kDay).free_text == 0);  // nothing twice
+  CHECK(d.count("SELECT COUNT(*) FROM conversations") == 2);
+}
+
+TEST_CASE("the structured record goes after 6 years and the audit log after its period") {
+  Db d;
+  d.add("old", kT0, "completed");
+  staff::append_audit(d.db, {kT0, "eve", "read", "{}", "127.0.0.1"});
+  staff::append_audit(d.db, {kT0 + 1, "eve", "read", "{}", "127.0.0.1"});
+  CHECK(d.purge(kT0 + 6 * 365 * kDay - kDay).records == 0);
+  auto later = d.purge(kT0 + 6 * 365 * kDay + kDay);
+  CHECK(later.records == 1);
+  CHECK(later.audit_rows == 2);
+  CHECK(d.count("SELECT COUNT(*) FROM conversations") == 0);
+  // The chain still verifies from what is left.
+  CHECK(staff::verify_audit_chain(d.db).ok);
+}
+
+TEST_CASE("a legal hold stops every purge of that conversation, and erasure too") {
+  Db d;
+  d.add("held", kT0, "abandoned", "keep this");
+  d.add("free", kT0, "abandoned");
+  d.db.exec("UPDATE conversations SET legal_hold = 1 WHERE id = 'held'");
+  auto c = d.purge(kT0 + 7 * 365 * kDay);
+  CHECK(c.held == 1);
+  CHECK(c.abandoned == 1);
+  CHECK(d.text("SELECT id FROM conversations") == "held");
+  CHECK(d.text("SELECT json_extract(message, '$.text') FROM turns WHERE conversation_id = 'held' AND direction = 'in'") == "keep this");
+  CHECK(staff::erase_conversation(d.db, "held") == staff::EraseResult::held);
+  CHECK(staff::erase_conversation(d.db, "nope") == staff::EraseResult::not_found);
+  d.db.exec("UPDATE conversations SET legal_hold = 0 WHERE id = 'held'");
+  CHECK(staff::erase_conversation(d.db, "held") == staff::EraseResult::erased);
+  CHECK(d.count("SELECT COUNT(*) FROM turns") == 0);
+}
+
+TEST_CASE("a dry run changes nothing, and every purge is itself audited") {
+  Db d;
+  d.add("gone", kT0, "abandoned");
+  auto dry = d.purge(kT0 + 8 * kDay, true);
+  CHECK(dry.abandoned == 1);
+  CHECK(d.count("SELECT COUNT(*) FROM conversations") == 1);
+  d.purge(kT0 + 8 * kDay);
+  CHECK(d.count("SELECT COUNT(*) FROM conversations") == 0);
+  CHECK(d.count("SELECT COUNT(*) FROM audit WHERE action = 'purge_dry_run'") == 1);
+  CHECK(d.count("SELECT COUNT(*) FROM audit WHERE action = 'purge'") == 1);
+  CHECK(d.text("SELECT json_extract(target, '$.abandoned') FROM audit WHERE action = 'purge'") == "1");
+  CHECK(staff::verify_audit_chain(d.db).ok);
+}
