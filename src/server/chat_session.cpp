@@ -137,6 +137,7 @@ store::ConversationUpdate ChatSession::update_for(const Conversation& c, Millis 
   u.state = state_to_json(c.state).dump();
   u.status = status_of(c.state);
   u.updated_at = now;
+  u.expected_revision = c.revision;
   if (c.state.finished) {
     const Node* n = c.dialog->find(c.state.current);
     u.outcome = n->outcome;
@@ -163,6 +164,7 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
     auto u = update_for(*conv_, now);
     if (!conv_->state.finished) u.status = "abandoned";
     u.ended_at = now;
+    u.expected_revision.reset();  // ended whatever another tab did with it
     r.updates.push_back(std::move(u));
   }
   r.start = store::NewConversation{c.id, dialog->id, dialog->content_hash, c.channel, sha256_hex(token), state_to_json(c.state).dump(), now};
@@ -170,7 +172,10 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
   Reply events;
   for (const auto& e : step.events) events.push_back(protocol::to_json(e, say));
   add_turns(r, c, dialog->start, m.raw, events, now);
-  if (c.state.finished) r.updates.push_back(update_for(c, now));
+  if (c.state.finished) {
+    r.updates.push_back(update_for(c, now));
+    ++c.revision;
+  }
 
   Reply out{json{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}}};
   out.insert(out.end(), events.begin(), events.end());
@@ -187,11 +192,12 @@ void ChatSession::handle_engine_input(const protocol::Message& m, const Input& i
   }
   const Millis now = ctx_.now();
   Step step = advance(*conv_->dialog, ctx_.guidance.content, conv_->state, input, now);
-  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel};
+  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel, conv_->revision};
   Reply out = render(step.events);
   store::Record r;
   add_turns(r, next, node, m.raw, out, now);
   r.updates.push_back(update_for(next, now));
+  ++next.revision;
   commit(std::move(r), m.ref, [this, next = std::move(next), out = std::move(out), ref = m.ref]() mutable {
     conv_ = std::move(next);
     reply(out, ref);
@@ -226,7 +232,16 @@ void ChatSession::handle_resume(const protocol::Message& m, const protocol::Resu
   });
 }
 
-void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok) {
+// Another connection moved this conversation on: load where it is now and show that.
+void ChatSession::reload_after_conflict(const std::optional<std::string>& ref) {
+  auto self = shared_from_this();
+  protocol::Message m{protocol::EndMsg{}, ref, json::object()};
+  ctx_.log.load(conv_->id, [self, m](std::optional<store::StoredConversation> found, bool ok, const std::string&) {
+    net::post(self->ws_.get_executor(), [self, m, found = std::move(found), ok]() mutable { self->on_resume_loaded(m, std::move(found), ok, true); });
+  });
+}
+
+void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok, bool after_conflict) {
   auto fail = [&](const char* code, const std::string& message) {
     reply_error(code, message, m.ref);
     do_read();
@@ -240,8 +255,12 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
     return fail("dialog_changed", "The guidance has been updated since this conversation began. Please start again.");
   auto state = state_from_json(json::parse(found->state, nullptr, false));
   if (!state || !dialog->find(state->current)) return fail("dialog_changed", "This conversation cannot be resumed. Please start again.");
-  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->channel};
-  Reply out{json{{"type", "resumed"}, {"conversation", conv_->id}, {"dialog", dialog->id}, {"version", dialog->content_hash}}};
+  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->channel, found->revision};
+  Reply out;
+  if (after_conflict)
+    out.push_back(protocol::error_json("conversation_moved",
+                                       "This conversation was carried on in another tab or window, so that answer was not taken. Here is where it is now."));
+  out.push_back(json{{"type", "resumed"}, {"conversation", conv_->id}, {"dialog", dialog->id}, {"version", dialog->content_hash}});
   for (auto& e : render(current_view(*dialog, ctx_.guidance.content, conv_->state))) out.push_back(std::move(e));
   reply(out, m.ref);
   do_read();
@@ -250,13 +269,15 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
 void ChatSession::commit(store::Record record, std::optional<std::string> ref, std::function<void()> then) {
   auto self = shared_from_this();
   const auto submitted = std::chrono::steady_clock::now();
-  ctx_.log.write(std::move(record), [self, submitted, ref = std::move(ref), then = std::move(then)](bool ok, const std::string&) mutable {
+  ctx_.log.write(std::move(record), [self, submitted, ref = std::move(ref), then = std::move(then)](bool ok, const std::string& error) mutable {
     self->ctx_.metrics.db_write_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - submitted).count());
-    net::post(self->ws_.get_executor(), [self, ok, ref = std::move(ref), then = std::move(then)] {
+    net::post(self->ws_.get_executor(), [self, ok, error, ref = std::move(ref), then = std::move(then)] {
       if (ok) {
         self->ctx_.metrics.turns++;
         then();
         self->ctx_.metrics.turn_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - self->read_at_).count());
+      } else if (error == store::kConflict && self->conv_) {
+        return self->reload_after_conflict(ref);  // reads on when the reload is done
       } else {
         self->ctx_.metrics.write_failures++;
         self->reply_error("server_busy", "Your answer could not be saved just now, so it was not taken. Please try again in a moment.", ref);

@@ -37,6 +37,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     const Dialog* dialog = nullptr;
     State state;
     std::string channel;
+    std::int64_t revision = 0;  // as last read or written: writes are refused if another connection moved it on
   };
   using Reply = std::vector<nlohmann::json>;
 
@@ -48,7 +49,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void handle_engine_input(const protocol::Message& m, const Input& input, const std::string& node);
   void handle_end(const protocol::Message& m);
   void handle_resume(const protocol::Message& m, const protocol::ResumeMsg& resume);
-  void on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok);
+  void on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok, bool after_conflict = false);
+  void reload_after_conflict(const std::optional<std::string>& ref);
 
   Reply render(const std::vector<Event>& events) const;
   void add_turns(store::Record& record, const Conversation& c, const std::string& node, const nlohmann::json& in, const Reply& out, Millis now);

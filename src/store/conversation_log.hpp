@@ -27,7 +27,11 @@ struct ConversationUpdate {
   std::optional<std::string> outcome, outcome_node, area;
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> ended_at;
+  std::optional<std::int64_t> expected_revision;  // when set, the write fails with kConflict if another moved it on
 };
+
+// The error a write reports when a ConversationUpdate's expected revision was stale.
+inline constexpr const char* kConflict = "conversation moved on elsewhere";
 
 // Everything one client message causes, written in one transaction.
 struct Record {
@@ -39,6 +43,7 @@ struct Record {
 struct StoredConversation {
   std::string id, dialog_id, dialog_version, channel, status, token_hash, state;
   std::optional<std::int64_t> ended_at;
+  std::int64_t revision = 0;
 };
 
 class ConversationLog {

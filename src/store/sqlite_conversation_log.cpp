@@ -17,9 +17,11 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   for (const auto& u : r.updates) {
     db.prepared(
           "UPDATE conversations SET state = ?2, status = ?3, outcome = COALESCE(?4, outcome), outcome_node = COALESCE(?5, outcome_node), "
-          "area = COALESCE(?6, area), updated_at = ?7, ended_at = COALESCE(?8, ended_at) WHERE id = ?1")
+          "area = COALESCE(?6, area), updated_at = ?7, ended_at = COALESCE(?8, ended_at), revision = revision + 1 "
+          "WHERE id = ?1 AND (?9 IS NULL OR revision = ?9)")
         .bind(1, u.id).bind(2, u.state).bind(3, u.status).bind_optional(4, u.outcome).bind_optional(5, u.outcome_node)
-        .bind_optional(6, u.area).bind(7, u.updated_at).bind_optional(8, u.ended_at).run();
+        .bind_optional(6, u.area).bind(7, u.updated_at).bind_optional(8, u.ended_at).bind_optional(9, u.expected_revision).run();
+    if (u.expected_revision && db.changes() == 0) throw SqliteError(kConflict, 0);  // rolls back this record only
   }
   // Turns are numbered here, in commit order, so two connections on one conversation (two tabs)
   // cannot collide; the session's own count is only a hint.
@@ -40,7 +42,7 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
   writer_.submit(
       [found, conversation_id](SqliteDb& db) {
         auto& q = db.prepared(
-            "SELECT id, dialog_id, dialog_version, channel, status, token_hash, state, ended_at FROM conversations WHERE id = ?1");
+            "SELECT id, dialog_id, dialog_version, channel, status, token_hash, state, ended_at, revision FROM conversations WHERE id = ?1");
         q.bind(1, conversation_id);
         if (q.step()) {
           StoredConversation c;
@@ -52,6 +54,7 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
           c.token_hash = q.text(5);
           c.state = q.text(6);
           if (!q.is_null(7)) c.ended_at = q.integer(7);
+          c.revision = q.integer(8);
           *found = std::move(c);
         }
         q.reset();

@@ -53,7 +53,7 @@ async function startServer({ port: fixedPort = 0, db: givenDb } = {}) {
   mkdirSync(dir);
   const portFile = path.join(dir, 'port');
   const db = givenDb || path.join(dir, 't.db');
-  const args = ['serve', '--listen', `127.0.0.1:${fixedPort}`, '--port-file', portFile, '--db', db];
+  const args = ['serve', '--listen', `127.0.0.1:${fixedPort}`, '--staff-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
   const child = spawn(BIN, args, {
     cwd: SOURCE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,7 +71,7 @@ async function startServer({ port: fixedPort = 0, db: givenDb } = {}) {
     port = await waitFor('the port file', () => {
       if (exit) throw new Error(`rightconv serve exited early (${JSON.stringify(exit)}):\n${output}`);
       if (!existsSync(portFile)) return null;
-      const text = readFileSync(portFile, 'utf8').trim();
+      const text = readFileSync(portFile, 'utf8').split('\n')[0].trim();  // chat port, then staff port
       return /^\d+$/.test(text) ? Number(text) : null;
     });
     url = `http://127.0.0.1:${port}`;

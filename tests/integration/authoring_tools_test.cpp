@@ -46,7 +46,7 @@ std::vector<json> to_area(const std::string& area) {
 
 }  // namespace
 
-TEST_CASE("test runs the shipped scenarios, which reach every outcome, and exits 0") {
+TEST_CASE("test runs the shipped scenarios that reach every outcome and exits 0") {
   auto r = run_process(bin, {"test", src("dialogs"), "--content", src("content"), "--require-full-outcome-coverage"});
   CAPTURE(r.out);
   CAPTURE(r.err);
@@ -67,7 +67,7 @@ TEST_CASE("test fails a scenario with a wrong expected outcome and shows the pat
   CHECK(has(r.out, "2 scenario(s): 1 passed, 1 failed"));
 }
 
-TEST_CASE("test reports the coverage of a small dialog, and full outcome coverage can be required") {
+TEST_CASE("test reports the coverage of a small dialog and full outcome coverage can be required") {
   const std::vector<std::string> args = {"test", src("tests/fixtures/authoring/dialogs"), "--content", src("content")};
   auto r = run_process(bin, args);
   CAPTURE(r.out);
@@ -107,7 +107,7 @@ TEST_CASE("diff exits 0 when only wording changed and 1 when an outcome changed 
   CHECK(has(info.out, "- advice: info:"));
 }
 
-TEST_CASE("the author tools have --help, and usage mistakes exit 2") {
+TEST_CASE("the author tools have --help and usage mistakes exit 2") {
   for (const char* cmd : {"test", "diff", "replay"}) {
     auto r = run_process(bin, {cmd, "--help"});
     CAPTURE(cmd);
@@ -122,7 +122,7 @@ TEST_CASE("the author tools have --help, and usage mistakes exit 2") {
   CHECK(run_process(bin, {"diff", "/no/such.yaml", src("dialogs/early-help.yaml")}).exit_code == 1);
 }
 
-TEST_CASE("replay re-runs a real server's logged conversations against a candidate dialog, read-only") {
+TEST_CASE("replay re-runs a real server's logged conversations against a candidate dialog without writing") {
   TempDir dir;
   std::ofstream(dir.file("fast.json")) << R"({"limits": {"max_messages_per_second": 100000, "burst_messages": 100000}})";
   ServerProcess server(dir, {"--config", dir.file("fast.json")});
@@ -179,7 +179,7 @@ TEST_CASE("replay re-runs a real server's logged conversations against a candida
   }
 }
 
-TEST_CASE("replay of a database that does not exist is an error, and creates nothing") {
+TEST_CASE("replay of a database that does not exist is an error and creates nothing") {
   TempDir dir;
   auto r = run_process(bin, {"replay", "--db", dir.file("missing.db"), "--dialog", src("dialogs/early-help.yaml")});
   CHECK(r.exit_code == 1);

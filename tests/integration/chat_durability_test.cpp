@@ -119,7 +119,7 @@ TEST_CASE("a conversation resumes after the server restarts") {
   CHECK(scalar(server.db(), "SELECT COUNT(*) FROM conversations WHERE token_hash = '" + token + "'") == "0");
 }
 
-TEST_CASE("SIGTERM closes open chats with 1001, flushes the log and exits 0") {
+TEST_CASE("SIGTERM closes open chats with 1001 - flushes the log and exits 0") {
   TempDir dir;
   ServerProcess server(dir);
   REQUIRE(server.start());
@@ -133,7 +133,7 @@ TEST_CASE("SIGTERM closes open chats with 1001, flushes the log and exits 0") {
   CHECK(server.log().find("stopped cleanly") != std::string::npos);
 }
 
-TEST_CASE("when the database is locked the server answers server_busy, keeps serving health, and recovers") {
+TEST_CASE("when the database is locked the server answers server_busy - keeps serving health - and recovers") {
   TempDir dir;
   ServerProcess server(dir);
   REQUIRE(server.start());

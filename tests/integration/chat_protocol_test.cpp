@@ -27,7 +27,7 @@ json typed(const std::string& node, const std::string& text) { return {{"type", 
 
 }  // namespace
 
-TEST_CASE("start replies started then the first prompt, and echoes ref") {
+TEST_CASE("start replies started then the first prompt - and echoes ref") {
   Fixture f;
   WsClient c(f.server.port());
   REQUIRE(c.connected());
@@ -52,7 +52,7 @@ TEST_CASE("start replies started then the first prompt, and echoes ref") {
   CHECK_FALSE(prompt.contains("say"));  // read-aloud wording is for phone and voice
 }
 
-TEST_CASE("answers by option and by text, info before the next prompt, back, outcome and end") {
+TEST_CASE("answers by option and by text - info before the next prompt - back - outcome and end") {
   Fixture f;
   WsClient c(f.server.port());
   c.request(start_msg());
@@ -197,7 +197,7 @@ TEST_CASE("a second start ends the first conversation on the connection as aband
   CHECK(scalar(f.server.db(), "SELECT status FROM conversations WHERE id = '" + second + "'") == "active");
 }
 
-TEST_CASE("abuse closes the connection: binary frames, oversized frames, floods") {
+TEST_CASE("abuse closes the connection: binary frames - oversized frames - floods") {
   TempDir dir;
   {
     std::ofstream(dir.file("limits.json")) << R"({"limits": {"max_frame_bytes": 1024, "max_messages_per_second": 0.1, "burst_messages": 5, "flood_close_after": 10}})";
@@ -244,7 +244,7 @@ TEST_CASE("abuse closes the connection: binary frames, oversized frames, floods"
   CHECK(ok.request(start_msg()).back()["node"] == "danger");
 }
 
-TEST_CASE("free text is checked for safety first, then only its redacted form is stored") {
+TEST_CASE("free text is checked for safety first - then only its redacted form is stored") {
   Fixture f;
   WsClient c(f.server.port());
   std::string id = c.request(start_msg())[0]["conversation"];
@@ -272,4 +272,22 @@ TEST_CASE("free text is checked for safety first, then only its redacted form is
     CHECK(bytes.find(secret) == std::string::npos);
     CHECK(f.server.log().find(secret) == std::string::npos);
   }
+}
+
+TEST_CASE("two connections on one conversation cannot overwrite each other: the stale one is shown where it is now") {
+  Fixture f;
+  WsClient one(f.server.port());
+  auto s = one.request(start_msg());
+  const std::string id = s[0]["conversation"], token = s[0]["token"];
+  WsClient two(f.server.port());
+  CHECK(two.request({{"type", "resume"}, {"conversation", id}, {"token", token}}).back()["node"] == "danger");
+  CHECK(one.request(answer("danger", "no")).back()["node"] == "harm");
+  auto moved = two.request(answer("danger", "yes"));  // two still thinks the first question is current
+  REQUIRE(moved.size() == 3);
+  CHECK(moved[0]["code"] == "conversation_moved");
+  CHECK(moved[1]["type"] == "resumed");
+  CHECK(moved[2]["node"] == "harm");
+  CHECK(two.request(answer("harm", "no")).back()["node"] == "step_down");
+  CHECK(scalar(f.server.db(), "SELECT json_extract(state, '$.current') FROM conversations WHERE id = '" + id + "'") == "step_down");
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM turns WHERE conversation_id = '" + id + "' AND direction = 'in' AND json_extract(message, '$.option') = 'yes'") == "0");
 }

@@ -24,7 +24,7 @@ TEST_CASE("check passes the shipped dialogs and content with exit 0") {
   CHECK(r.out.find("hub_east") != std::string::npos);  // the withheld number is reported as a warning
 }
 
-TEST_CASE("check reports every broken fixture with file and line, and exits 1") {
+TEST_CASE("check reports every broken fixture with file and line - and exits 1") {
   auto r = run_process(bin, with_content({"check", src("tests/fixtures/dialogs/broken")}));
   CHECK(r.exit_code == 1);
   for (const char* where : {"unknown_reference.yaml:14: error: [q1]", "dead_end.yaml:13: error: [loop1]", "duplicate_id.yaml:19: error: [done]",
@@ -53,7 +53,7 @@ TEST_CASE("a broken config file is a clear error naming the key") {
   CHECK(r.err.find("limits.max_frame_bytes: expected a positive integer") != std::string::npos);
 }
 
-TEST_CASE("walk runs the dialog in the terminal from typed answers to an outcome, with back") {
+TEST_CASE("walk runs the dialog in the terminal from typed answers to an outcome - with back") {
   auto r = run_process(bin, with_content({"walk", src("dialogs/early-help.yaml")}), "2\nno\nback\nnot sure\ncan't reach them\nquit\n");
   CAPTURE(r.out);
   CHECK(r.exit_code == 0);

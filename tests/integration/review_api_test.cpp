@@ -122,7 +122,7 @@ TEST_CASE("each role sees exactly its scope; outside it everything is 404") {
   CHECK(admin.get("/v1/conversations/" + s.ids["west1"]).first == 200);
 }
 
-TEST_CASE("no token, a bad, expired or disabled token: 401; bad filters: 400") {
+TEST_CASE("no token - a bad - expired or disabled token: 401; bad filters: 400") {
   Seeded s;
   CHECK(Staff(s.server.staff_port(), "").get("/v1/conversations").first == 401);
   CHECK(Staff(s.server.staff_port(), "rcs_00000000000000000000000000000000").get("/v1/conversations").first == 401);
@@ -154,7 +154,7 @@ TEST_CASE("no token, a bad, expired or disabled token: 401; bad filters: 400") {
   CHECK(run_process(RC_BINARY, {"staff", "add", "zed", "--role", "hub:north", "--db", s.server.db()}).exit_code == 1);
 }
 
-TEST_CASE("filters, cursor pagination and free-text search in answers") {
+TEST_CASE("filters - cursor pagination and free-text search in answers") {
   Seeded s;
   Staff admin(s.server.staff_port(), s.admin);
   CHECK(ids_of(admin.get("/v1/conversations?outcome=emergency_999").second) == std::vector<std::string>{s.ids["danger"]});
@@ -175,7 +175,7 @@ TEST_CASE("filters, cursor pagination and free-text search in answers") {
   CHECK(paged.size() == 6);
 }
 
-TEST_CASE("a transcript shows the path, the outcome and the contacts it showed; review notes accumulate") {
+TEST_CASE("a transcript shows the path - the outcome and the contacts it showed; review notes accumulate") {
   Seeded s;
   Staff east(s.server.staff_port(), s.east);
   auto [status, t] = east.get("/v1/conversations/" + s.ids["east1"]);
@@ -245,7 +245,7 @@ TEST_CASE("CSV and stats figures match the seeded conversations") {
   CHECK(st["by_day"].size() == 1);
 }
 
-TEST_CASE("every read is audited, the chain verifies, and a tampered row fails verification") {
+TEST_CASE("every read is audited - the chain verifies - and a tampered row fails verification") {
   Seeded s;
   Staff east(s.server.staff_port(), s.east), admin(s.server.staff_port(), s.admin);
   east.get("/v1/conversations?area=east");
@@ -287,7 +287,7 @@ TEST_CASE("metrics in Prometheus text for an admin") {
   }
 }
 
-TEST_CASE("legal hold, subject access export and erasure from the command line, all audited") {
+TEST_CASE("legal hold - subject access export and erasure from the command line - all audited") {
   Seeded s;
   Staff admin(s.server.staff_port(), s.admin);
   CHECK(admin.post("/v1/conversations/" + s.ids["east1"] + "/hold", {{"hold", true}}).first == 200);

@@ -12,7 +12,7 @@
 
 using namespace rc::test;
 
-TEST_CASE("a bad config file is a clear error naming the key, and the server does not start") {
+TEST_CASE("a bad config file is a clear error naming the key - and the server does not start") {
   TempDir dir;
   std::ofstream(dir.file("bad.json")) << R"({"listen": "127.0.0.1:8080", "limits": {"idle_timeout_seconds": "soon"}})";
   auto r = run_process(RC_BINARY, {"serve", "--config", dir.file("bad.json"), "--db", dir.file("x.db")});
@@ -23,7 +23,7 @@ TEST_CASE("a bad config file is a clear error naming the key, and the server doe
   CHECK(run_process(RC_BINARY, {"serve", "--frobnicate"}).exit_code == 2);
 }
 
-TEST_CASE("health, readiness, the chat page and nothing outside web/") {
+TEST_CASE("health - readiness - the chat page and nothing outside web/") {
   TempDir dir;
   ServerProcess server(dir);
   REQUIRE(server.start());
@@ -87,7 +87,7 @@ TEST_CASE("an idle chat is closed after the idle timeout") {
   CHECK(c.close_reason() == "idle timeout");
 }
 
-TEST_CASE("logs carry no message text or tokens at info level, and JSON lines on request") {
+TEST_CASE("logs carry no message text or tokens at info level - and JSON lines on request") {
   TempDir dir;
   ServerProcess server(dir, {"--log-format", "json"});
   REQUIRE(server.start());

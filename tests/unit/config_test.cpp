@@ -13,7 +13,7 @@ TEST_CASE("an empty configuration gives the safe embedded defaults") {
   CHECK(c->limits.max_frame_bytes == 65536);
 }
 
-TEST_CASE("every bad key is reported with its path and why, and nothing starts") {
+TEST_CASE("every bad key is reported with its path and why - and nothing starts") {
   auto c = parse_config(R"({"listen": "127.0.0.1:99999", "limits": {"max_frame_bytes": "lots", "idle_timeout_seconds": -1},
                            "logging": {"format": "xml"}, "colour": "blue"})", "site.json");
   REQUIRE_FALSE(c.ok());

@@ -4,7 +4,7 @@
 
 using namespace rc;
 
-TEST_CASE("UK phone numbers: 11 digits starting 0 once spaces are removed, printed in one style") {
+TEST_CASE("UK phone numbers: 11 digits starting 0 once spaces are removed - printed in one style") {
   struct Case { const char* printed; const char* formatted; };
   const Case cases[] = {
       {"0113 3760336", "0113 376 0336"},
@@ -33,7 +33,7 @@ TEST_CASE("UK phone numbers: 11 digits starting 0 once spaces are removed, print
   }
 }
 
-TEST_CASE("999 is the only short number allowed, and only as an emergency number") {
+TEST_CASE("999 is the only short number allowed - and only as an emergency number") {
   CHECK(is_emergency_number("999"));
   CHECK_FALSE(is_emergency_number("9999"));
   CHECK_FALSE(is_uk_phone("999"));

@@ -24,7 +24,7 @@ bool mentions(const Problems& ps, Severity sev, const std::string& node, const s
 
 }  // namespace
 
-TEST_CASE("the shipped content passes the content check, with the East hub phone withheld") {
+TEST_CASE("the shipped content passes the content check - with the East hub phone withheld") {
   const auto& g = shipped();
   for (const auto& p : g.problems) {
     CAPTURE(p.describe());
@@ -69,7 +69,7 @@ TEST_CASE("a malformed number or email not marked for verification is an error w
   CHECK(ps.front().file == "contacts.yaml");
 }
 
-TEST_CASE("a detail marked needs_verification is withheld, and a contact with nothing to show is an error") {
+TEST_CASE("a detail marked needs_verification is withheld - and a contact with nothing to show is an error") {
   Problems ps;
   Catalogue c = parse(R"(contacts:
   - id: east
@@ -144,7 +144,7 @@ TEST_CASE("a deployment can override a contact; the override must pass the check
   CHECK(mentions(bad.problems, Severity::error, "hub_west", "unknown field"));
 }
 
-TEST_CASE("malformed content sections are problems with lines, never crashes") {
+TEST_CASE("malformed content sections are problems with lines - never crashes") {
   Problems ps;
   Catalogue c;
   parse_content("sources:\n  - just-a-string\n  - {id: a.txt, title: A}\n  - {id: a.txt, title: Again}\n", "s.yaml", c, ps);

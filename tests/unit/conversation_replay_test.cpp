@@ -57,7 +57,7 @@ TEST_CASE("replaying logged messages reaches the same outcome as the conversatio
   CHECK(replay_messages(east_to_west(), east_path()).node == "hub_west");
 }
 
-TEST_CASE("back, typed answers and rejected stale answers replay as the engine took them") {
+TEST_CASE("going back and typed answers and rejected stale answers replay as the engine took them") {
   // A stale answer for danger after it was answered is rejected, as it was live.
   const std::vector<std::string> messages = {start, typed("danger", "no"), answer("danger", "yes"), answer("harm", "yes"), back,
                                              typed("harm", "not sure"), answer("after_lead", "cannot_reach")};
@@ -65,7 +65,7 @@ TEST_CASE("back, typed answers and rejected stale answers replay as the engine t
   CHECK(e.node == "duty_and_advice_unsure");
 }
 
-TEST_CASE("an ended conversation stops at end, and one left mid-way stops at its question") {
+TEST_CASE("an ended conversation stops at end and one left mid-way stops at its question") {
   auto messages = east_path();
   messages.insert(messages.begin() + 3, end);
   const auto e = replay_messages(early_help(), messages);
@@ -94,7 +94,7 @@ TEST_CASE("the replay report groups conversations that would end differently by 
   CHECK(r.groups[0].now == "hub_west \"Early Help Assessment and a request to the West Early Help Hub\" (hub_request_west)");
 }
 
-TEST_CASE("without the logged dialog version the old end comes from the logged state, and unreadable states are left out") {
+TEST_CASE("without the logged dialog version the old end comes from the logged state and unreadable states are left out") {
   std::vector<LoggedConversation> log = {logged("c1", east_path()), {"bad", "v", "not json", "", {start}}};
   const auto r = replay_conversations(east_to_west(), log, {});
   CHECK(r.replayed == 1);

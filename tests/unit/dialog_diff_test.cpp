@@ -43,7 +43,7 @@ TEST_CASE("a dialog compared with itself has no changes") {
   CHECK(d.paths_compared == 4);
 }
 
-TEST_CASE("rewording a question and an answer is reported, and changes no outcome") {
+TEST_CASE("rewording a question and an answer is reported and changes no outcome") {
   const auto d = against("reworded.yaml");
   REQUIRE(d.reworded.size() == 2);
   CHECK(d.reworded[0].node == "danger");
@@ -87,7 +87,7 @@ TEST_CASE("removing a question and its outcome changes every path that went thro
   CHECK(d.changed_paths[1].now.node == "hub_west");
 }
 
-TEST_CASE("an added answer is a new path, and a removed answer a path that cannot go on") {
+TEST_CASE("an added answer is a new path and a removed answer a path that cannot go on") {
   Dialog more = small();
   Node& area = more.nodes[more.index.at("area")];
   area.options.push_back({"south", "South Leeds", {}, "no_action", {}, 0});
@@ -102,7 +102,7 @@ TEST_CASE("an added answer is a new path, and a removed answer a path that canno
   CHECK(removed.changed.at(0).what == "answer south \"South Leeds\" removed");
 }
 
-TEST_CASE("loops end a path without revisiting a node, so the shipped dialog's paths are finite") {
+TEST_CASE("loops end a path without revisiting a node so the shipped dialog's paths are finite") {
   const auto d = diff_dialogs(early_help(), early_help());
   CHECK(d.paths_compared == 40);
   CHECK_FALSE(d.truncated);

@@ -39,7 +39,7 @@ TEST_CASE("the shipped dialogs pass the validator") {
   for (const auto& d : g.dialogs) CHECK(validate_dialog(d, g.content).empty());
 }
 
-TEST_CASE("the validator catches each defect class and names file, line and node") {
+TEST_CASE("the validator catches each defect class and names file - line and node") {
   const std::string dir = source_path("tests/fixtures/dialogs/broken");
   std::size_t fixtures = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -63,7 +63,7 @@ TEST_CASE("the validator catches each defect class and names file, line and node
   CHECK(fixtures >= 14);
 }
 
-TEST_CASE("the validator reports all problems at once, not just the first") {
+TEST_CASE("the validator reports all problems at once - not just the first") {
   Problems ps;
   auto d = parse_dialog(R"(id: many
 version: "1"
@@ -93,7 +93,7 @@ nodes:
     CHECK(all.find(fragment) != std::string::npos);
 }
 
-TEST_CASE("a generated 10,000-node dialog loads and validates in well under a second") {
+TEST_CASE("a generated 10 000-node dialog loads and validates in well under a second") {
   std::ostringstream y;
   y << "id: big\nversion: \"1\"\ntitle: Big\nstart: q0\nnodes:\n";
   const int n = 10000;

@@ -7,7 +7,7 @@
 using namespace rc;
 using namespace rc::test;
 
-TEST_CASE("every outcome of the early-help dialog is reached by a scripted path, with the right numbers") {
+TEST_CASE("every outcome of the early-help dialog is reached by a scripted path - with the right numbers") {
   struct Path {
     std::vector<std::string> answers;
     const char* node;

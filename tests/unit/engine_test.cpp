@@ -13,7 +13,7 @@ Step send(Step step, Input in, Millis now = 2000) { return advance(early_help(),
 const ErrorEvent* error_of(const Step& s) { return last_of<ErrorEvent>(s.events); }
 }  // namespace
 
-TEST_CASE("start shows the danger question first, with no way back") {
+TEST_CASE("start shows the danger question first - with no way back") {
   Step s = start();
   const auto* p = last_of<PromptEvent>(s.events);
   REQUIRE(p);
@@ -24,7 +24,7 @@ TEST_CASE("start shows the danger question first, with no way back") {
   CHECK(s.state.started == 1000);
 }
 
-TEST_CASE("typed answers match labels, ids, synonyms and numbers, ignoring case and punctuation") {
+TEST_CASE("typed answers match labels - ids - synonyms and numbers - ignoring case and punctuation") {
   struct Case { const char* typed; const char* lands_on; };
   const Case cases[] = {{"No", "harm"}, {"n", "harm"}, {"  NO!! ", "harm"}, {"2", "harm"}, {"not right now", "harm"},
                         {"Yes", "call_999"}, {"y", "call_999"}, {"1", "call_999"}, {"Yes, a child is in immediate danger", "call_999"}};
@@ -69,7 +69,7 @@ TEST_CASE("an option that does not exist is invalid_option") {
   CHECK(s.state.current == "danger");
 }
 
-TEST_CASE("back goes to the previous question, skipping info, and undoes the facts it set") {
+TEST_CASE("back goes to the previous question - skipping info - and undoes the facts it set") {
   Step s = walk(early_help(), content(), {"no", "unsure"});
   REQUIRE(s.state.current == "after_lead");
   CHECK(last_of<InfoEvent>(s.events));  // talk_to_lead was shown on the way

@@ -64,7 +64,7 @@ TEST_CASE("abandoned conversations go after 7 days; completed ones stay") {
   CHECK(d.text("SELECT id FROM conversations") == "kept");
 }
 
-TEST_CASE("free text goes after 30 days, or 90 if the conversation was handed off; the structured record stays") {
+TEST_CASE("free text goes after 30 days - or 90 if the conversation was handed off; the structured record stays") {
   Db d;
   d.add("web", kT0, "completed", "rang on Tuesday");
   d.add("handed", kT0, "handed_off", "wants a call back");
@@ -93,7 +93,7 @@ TEST_CASE("the structured record goes after 6 years and the audit log after its 
   CHECK(staff::verify_audit_chain(d.db).ok);
 }
 
-TEST_CASE("a legal hold stops every purge of that conversation, and erasure too") {
+TEST_CASE("a legal hold stops every purge of that conversation - and erasure too") {
   Db d;
   d.add("held", kT0, "abandoned", "keep this");
   d.add("free", kT0, "abandoned");
@@ -110,7 +110,7 @@ TEST_CASE("a legal hold stops every purge of that conversation, and erasure too"
   CHECK(d.count("SELECT COUNT(*) FROM turns") == 0);
 }
 
-TEST_CASE("a dry run changes nothing, and every purge is itself audited") {
+TEST_CASE("a dry run changes nothing - and every purge is itself audited") {
   Db d;
   d.add("gone", kT0, "abandoned");
   auto dry = d.purge(kT0 + 8 * kDay, true);

@@ -54,7 +54,7 @@ const Dialog& small_dialog() {
 
 }  // namespace
 
-TEST_CASE("a scenario whose answers reach the expected outcome, contacts and alerts passes") {
+TEST_CASE("a scenario that reaches the expected outcome with the expected contacts and alerts passes") {
   auto r = run(R"(  - name: east hub
     answers: ["no", "no", "no", "yes", multi, {text: "none"}, east]
     outcome: hub_request_east
@@ -89,7 +89,7 @@ TEST_CASE("wrong contacts and a wrong alert count are each reported") {
   CHECK(r.failures[1] == "expected 2 alert(s), got 0");
 }
 
-TEST_CASE("typed text is matched to options, and worrying words count as an alert") {
+TEST_CASE("typed text is matched to options and worrying words count as an alert") {
   auto typed = run("  - name: typed\n    answers: [{text: \"No\"}, {text: \"not sure\"}, {text: \"can't reach them\"}]\n    outcome: duty_and_advice_unsure\n");
   CHECK(typed.passed);
   CHECK(typed.path.find("harm: I'm not sure (typed \"not sure\")") != std::string::npos);
@@ -99,14 +99,14 @@ TEST_CASE("typed text is matched to options, and worrying words count as an aler
   CHECK(alert.path.find("(kept the place)") != std::string::npos);
 }
 
-TEST_CASE("going back changes an earlier answer, also from an outcome") {
+TEST_CASE("going back changes an earlier answer even from an outcome") {
   CHECK(run("  - name: back\n    answers: [\"no\", \"yes\", {back: true}, \"no\", \"no\", refused]\n    outcome: refusal_guidance\n").passed);
   auto r = run("  - name: back from outcome\n    answers: [\"yes\", {back: true}, \"no\", \"yes\"]\n    outcome: duty_and_advice\n");
   CHECK(r.passed);
   CHECK(r.path.find("(back)") != std::string::npos);
 }
 
-TEST_CASE("an answer the engine refuses stops the scenario there, saying why") {
+TEST_CASE("an answer the engine refuses stops the scenario there and says why") {
   auto r = run("  - name: bad option\n    answers: [\"no\", maybe]\n    outcome: duty_and_advice\n");
   CHECK_FALSE(r.passed);
   REQUIRE(r.failures.size() == 1);
@@ -114,7 +114,7 @@ TEST_CASE("an answer the engine refuses stops the scenario there, saying why") {
   CHECK(r.path == "danger: No → harm: \"maybe\" (not taken) → stops at harm (no outcome)");
 }
 
-TEST_CASE("answers that run out before an outcome, or go on after one, fail") {
+TEST_CASE("answers that run out before an outcome or go on after one fail") {
   auto short_of = run("  - name: short\n    answers: [\"no\"]\n    outcome: duty_and_advice\n");
   CHECK_FALSE(short_of.passed);
   CHECK(short_of.failures.at(0) == "expected outcome duty_and_advice, but the answers ran out at harm");
@@ -123,7 +123,7 @@ TEST_CASE("answers that run out before an outcome, or go on after one, fail") {
   CHECK(past.failures.at(0).find("reached an outcome after 1 answer(s), but 1 answer(s) were left") == 0);
 }
 
-TEST_CASE("a scenario file's mistakes are reported with file and line, unknown keys included") {
+TEST_CASE("a scenario file's mistakes (unknown keys included) are reported with file and line") {
   Problems problems;
   scenarios_from(R"(dialog: early-help
 scenarios:
@@ -156,7 +156,7 @@ scenarios:
   }
 }
 
-TEST_CASE("coverage counts the outcomes, nodes and options the scenarios of a small dialog reach") {
+TEST_CASE("coverage counts the outcomes and the nodes and options that the scenarios of a small dialog reach") {
   Problems problems;
   auto file = scenarios_from(read_text("tests/fixtures/authoring/dialogs/tests/small.yaml"), problems);
   REQUIRE(problems.empty());

@@ -1,0 +1,3 @@
+-- A revision number per conversation: a write states the revision it read, so two
+-- connections on one conversation (two tabs) cannot overwrite each other's progress.
+ALTER TABLE conversations ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;

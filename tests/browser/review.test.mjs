@@ -1,0 +1,489 @@
+// Drives the hub review page (web/review.*) in Debian's Chromium against the real rightconv server:
+// conversations are seeded through the chat WebSocket, staff are made with `rightconv staff add`,
+// then a hub reviewer signs in, filters, reads a transcript and adds a note, and an admin finds
+// that note and the reads in the audit log. Also: stats charts, CSV export, errors, narrow screens.
+// Run: RIGHTCONV_BIN=build/src/rightconv RIGHTCONV_SOURCE_DIR=$PWD node --test tests/browser/review.test.mjs
+// Screenshots go to a temporary folder removed at the end; set RIGHTCONV_SCREENSHOT_DIR to keep them
+// (or RIGHTCONV_KEEP_TMP=1 to keep the database too). RIGHTCONV_CHROMIUM overrides /usr/bin/chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+// playwright-core comes from `npm ci` in this folder; say so plainly when it has not been run.
+const { chromium } = await import('playwright-core').catch((e) => {
+  throw new Error(`playwright-core is not installed: run \`npm ci\` in tests/browser (scripts/install-browser-deps.sh does it). ${e.message}`);
+});
+
+const BIN = process.env.RIGHTCONV_BIN;
+const SOURCE_DIR = process.env.RIGHTCONV_SOURCE_DIR;
+const CHROMIUM = process.env.RIGHTCONV_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const STORAGE_KEY = 'rightconv.review.v1';
+
+const workDir = mkdtempSync(path.join(tmpdir(), 'rightconv-review-'));
+const screenshotDir = process.env.RIGHTCONV_SCREENSHOT_DIR || path.join(workDir, 'screenshots');
+mkdirSync(screenshotDir, { recursive: true });
+let browser;
+let server;
+let staff; // id -> token
+let seeded; // name -> conversation id
+
+// ---------- the server ----------
+
+async function waitFor(what, check, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(25);
+  }
+}
+
+// Starts `rightconv serve` with its own database, chat and staff listeners on port 0; resolves
+// once both /healthz answer.
+async function startServer() {
+  const dir = path.join(workDir, 'server');
+  mkdirSync(dir);
+  const portFile = path.join(dir, 'ports');
+  const db = path.join(dir, 't.db');
+  const args = ['serve', '--listen', '127.0.0.1:0', '--staff-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
+  const child = spawn(BIN, args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let exit = null;
+  exited.then((e) => { exit = e; });
+
+  let ports;
+  try {
+    ports = await waitFor('the port file', () => {
+      if (exit) throw new Error(`rightconv serve exited early (${JSON.stringify(exit)}):\n${output}`);
+      if (!existsSync(portFile)) return null;
+      const lines = readFileSync(portFile, 'utf8').trim().split('\n');
+      return lines.length === 2 && lines.every((l) => /^\d+$/.test(l)) ? lines.map(Number) : null;
+    });
+    for (const port of ports) {
+      await waitFor(`/healthz on ${port}`, async () => {
+        if (exit) throw new Error(`rightconv serve exited (${JSON.stringify(exit)}):\n${output}`);
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        } catch {
+          return false;
+        }
+      });
+    }
+  } catch (e) {
+    if (!exit) child.kill('SIGKILL');
+    throw e;
+  }
+
+  return {
+    chatUrl: `http://127.0.0.1:${ports[0]}`,
+    staffUrl: `http://127.0.0.1:${ports[1]}`,
+    db,
+    output: () => output,
+    async stop() {
+      if (!exit) child.kill('SIGTERM');
+      let timer;
+      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, 15000, null); });
+      const result = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (!result) {
+        child.kill('SIGKILL');
+        throw new Error(`rightconv serve did not stop on SIGTERM:\n${output}`);
+      }
+      return result;
+    },
+  };
+}
+
+// `rightconv staff add` prints the new token once, on stdout.
+function addStaff(id, role) {
+  const token = execFileSync(BIN, ['staff', 'add', id, '--role', role, '--db', server.db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  assert.match(token, /^rcs_\S+$/);
+  return token;
+}
+
+function sqlite(sql) {
+  return execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
+}
+
+// ---------- seeding conversations through the chat WebSocket ----------
+
+// Each script is a list of answers ({option} or {text}) for the questions in turn; `end: true`
+// sends `end` afterwards (the conversation becomes abandoned); otherwise the socket just closes.
+// Runs in a page on the chat origin (Node 20 has no WebSocket), one socket per conversation.
+async function seed(scripts) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.chatUrl + '/healthz');
+  const ids = await page.evaluate(async ({ url, scripts }) => {
+    async function run(script) {
+      const ws = new WebSocket(url);
+      await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('WebSocket failed')); });
+      let refs = 0;
+      let waiting = null;
+      const frames = [];
+      ws.onmessage = (event) => {
+        const m = JSON.parse(event.data);
+        frames.push(m);
+        if (waiting && m.ref === waiting.ref && ['prompt', 'outcome', 'ended', 'error'].includes(m.type)) {
+          const w = waiting;
+          waiting = null;
+          if (m.type === 'error') w.reject(new Error(`${m.code}: ${m.message}`));
+          else w.resolve(m);
+        }
+      };
+      const send = (message) => new Promise((resolve, reject) => {
+        const ref = 'r' + ++refs;
+        waiting = { ref, resolve, reject };
+        ws.send(JSON.stringify({ ...message, ref }));
+      });
+      let last = await send({ type: 'start', dialog: 'early-help', channel: script.channel || 'web' });
+      const conversation = frames.find((f) => f.type === 'started').conversation;
+      for (const answer of script.answers) {
+        if (last.type !== 'prompt') throw new Error(`no question to answer in ${JSON.stringify(script)}`);
+        last = await send({ type: 'answer', node: last.node, ...answer });
+      }
+      if (script.end) await send({ type: 'end' });
+      ws.close();
+      return conversation;
+    }
+    const out = {};
+    for (const [name, script] of Object.entries(scripts)) out[name] = await run(script);
+    return out;
+  }, { url: server.chatUrl.replace('http:', 'ws:') + '/v1/chat', scripts });
+  await context.close();
+  return ids;
+}
+
+const toHub = (notes, area) => [
+  { option: 'no' }, { option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'multi' }, { text: notes }, { option: area },
+];
+
+// ---------- the page ----------
+
+// The page asks GET /v1/audit?before=1 on signing in: 200 for an admin, 404 for a hub (the API
+// has no "who am I"), so that 404 is always expected.
+const SIGN_IN_PROBE = /^404 .*\/v1\/audit\?before=1$/;
+
+// Opens the review page on the staff listener. `allow` lists patterns ("STATUS URL") of the HTTP
+// errors a test expects (a 401 for a bad token, a 404 the page turns into a message).
+async function openReview({ width = 1280, height = 900, allow = [] } = {}) {
+  allow = [SIGN_IN_PROBE, ...allow];
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  const allowed = (text) => allow.some((re) => re.test(text));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // Chromium logs every 4xx fetch as a console error; the responses are checked just below.
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400 && !allowed(`${r.status()} ${r.url()}`)) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
+  await page.goto(server.staffUrl + '/');
+  await page.getByRole('heading', { name: 'Sign in', level: 2 }).waitFor();
+  return { context, page, problems };
+}
+
+async function signIn(page, token) {
+  await page.getByLabel('Staff token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+// The ids of the conversations listed, read from each row's link.
+async function listedIds(page) {
+  return page.locator('#rv-list-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+}
+
+async function waitForListed(page, count) {
+  await page.waitForFunction((n) => !document.getElementById('rv-view-list').hasAttribute('aria-busy') &&
+    document.querySelectorAll('#rv-list-body tr').length === n, count);
+}
+
+async function screenshot(page, t, name) {
+  const file = path.join(screenshotDir, name);
+  await page.screenshot({ path: file, fullPage: true });
+  t.diagnostic(`screenshot: ${file}`);
+}
+
+async function noSidewaysScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling at 360px on ${what} (overflow ${overflow}px)`);
+}
+
+// ---------- setup ----------
+
+before(() => {
+  assert.ok(BIN && existsSync(BIN), 'set RIGHTCONV_BIN to the rightconv binary');
+  assert.ok(SOURCE_DIR && existsSync(path.join(SOURCE_DIR, 'web', 'review.html')), 'set RIGHTCONV_SOURCE_DIR to the source tree');
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+});
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  server = await startServer();
+  seeded = await seed({
+    eastSchool: { answers: toHub('Support with school attendance and routines at home', 'east') },
+    eastHousing: { answers: toHub('Worries about housing; she is scared to go home', 'east') },
+    west: { answers: toHub('Help with school attendance', 'west') },
+    south: { answers: toHub('Parenting support', 'south'), channel: 'phone' },
+    dutyAndAdvice: { answers: [{ option: 'no' }, { option: 'yes' }] },
+    stoppedAtConsent: { answers: [{ option: 'no' }, { option: 'no' }, { option: 'no' }], end: true },
+    stoppedAtHarm: { answers: [{ option: 'no' }], end: true },
+  });
+  staff = { 'e.hub': addStaff('e.hub', 'hub:east'), 'w.hub': addStaff('w.hub', 'hub:west'), 'a.admin': addStaff('a.admin', 'admin') };
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) {
+    const exit = await server.stop();
+    assert.deepEqual(exit, { code: 0, signal: null }, `clean exit on SIGTERM:\n${server.output()}`);
+  }
+  if (!process.env.RIGHTCONV_SCREENSHOT_DIR && !process.env.RIGHTCONV_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+});
+
+// ---------- the tests ----------
+
+test('the seeded conversations are in the log as expected', () => {
+  const rows = sqlite("select status || '|' || coalesce(outcome, '') || '|' || coalesce(area, '') from conversations order by started_at, rowid");
+  assert.deepEqual(rows.split('\n'), [
+    'completed|hub_request_east|east', 'completed|hub_request_east|east', 'completed|hub_request_west|west',
+    'completed|hub_request_south|south', 'completed|duty_and_advice|', 'abandoned||', 'abandoned||',
+  ]);
+});
+
+test('an East hub reviewer sees only East, filters, reads a transcript and adds a note; an admin finds it in the audit log', async (t) => {
+  const hub = await openReview();
+  const { page } = hub;
+  await screenshot(page, t, 'signin-desktop.png');
+  await signIn(page, staff['e.hub']);
+  await page.getByRole('heading', { name: 'Conversations', level: 2 }).waitFor();
+  await waitForListed(page, 2);
+  assert.deepEqual((await listedIds(page)).sort(), [seeded.eastHousing, seeded.eastSchool].sort(), 'only the East conversations');
+  assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0, 'no audit log for a hub');
+  assert.ok(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), 'the token is kept in sessionStorage');
+  assert.equal(await page.evaluate(() => localStorage.length), 0, 'and nowhere else');
+  await page.getByRole('row', { name: /Request to East hub/ }).first().waitFor();
+  await screenshot(page, t, 'list-east-desktop.png');
+
+  // Filters: free text, then status.
+  await page.getByLabel('Words typed by the practitioner').fill('housing');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await waitForListed(page, 1);
+  assert.deepEqual(await listedIds(page), [seeded.eastHousing]);
+  await page.getByLabel('Words typed by the practitioner').fill('school');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await waitForListed(page, 1);
+  assert.deepEqual(await listedIds(page), [seeded.eastSchool], 'the West conversation that also says "school" stays hidden');
+  await screenshot(page, t, 'list-east-filtered.png');
+  await page.getByLabel('Status').selectOption('abandoned');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.locator('#rv-list-empty').getByText('No conversations match these filters.').waitFor();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await waitForListed(page, 2);
+
+  // The transcript: the path as the practitioner saw it, the outcome, contacts, the alert.
+  await page.locator(`#rv-list-body tr[data-id="${seeded.eastHousing}"] a`).click();
+  await page.getByRole('heading', { name: /^Conversation started/, level: 2 }).waitFor();
+  const body = page.locator('#rv-conv-body');
+  const path_ = body.locator('ol.rv-path > li');
+  await path_.first().waitFor();
+  assert.equal(await path_.count(), 8, 'seven answers and the outcome');
+  assert.match(await path_.nth(0).textContent(), /Is a child in immediate danger right now\?\s*Answer: No/);
+  assert.match(await path_.nth(4).textContent(), /Which best describes the help.*Answer: Support from more than one agency/);
+  assert.match(await path_.nth(5).textContent(), /Worries about housing; she is scared to go home/);
+  assert.match(await path_.nth(6).textContent(), /Which area of Leeds.*Answer: East Leeds/);
+  assert.match(await path_.nth(7).textContent(), /Outcome: Early Help Assessment and a request to the East Early Help Hub/);
+  await body.getByRole('heading', { name: 'Safety alerts shown' }).waitFor();
+  const contacts = body.locator('.rv-contacts');
+  assert.match(await contacts.first().textContent(), /East Early Help Hub.*eastearlyhelp@leeds\.gov\.uk/, 'the outcome\'s contacts first');
+  assert.match(await contacts.nth(1).textContent(), /Phone: 999/, 'then the alert\'s');
+  assert.match(await body.textContent(), /No notes yet\./);
+
+  // A note, then it is listed with its author.
+  await body.getByLabel('Review state').selectOption('needs_follow_up');
+  await body.getByLabel('Note (optional)').fill('Rang the practitioner; <b>follow up</b> on Friday.');
+  await body.getByRole('button', { name: 'Save review' }).click();
+  const note = body.locator('.rv-note').last();
+  await note.getByText('Rang the practitioner; <b>follow up</b> on Friday.', { exact: true }).waitFor();
+  assert.match(await note.textContent(), /^e\.hub, .*set to Needs follow-up/);
+  assert.equal(await body.locator('.rv-note b').count(), 0, 'the note is shown as text, never as HTML');
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('rv-note')), true, 'focus moves to the new note');
+  await body.locator('details.rv-turns summary').click();
+  await screenshot(page, t, 'transcript-east-desktop.png');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noSidewaysScroll(page, 'the transcript');
+  await screenshot(page, t, 'transcript-east-360.png');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Back to the list: the row shows the new review state.
+  await page.getByRole('link', { name: 'Back to the list' }).click();
+  await page.locator(`#rv-list-body tr[data-id="${seeded.eastHousing}"]`).getByText('Needs follow-up').waitFor();
+  assert.deepEqual(hub.problems, []);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in', level: 2 }).waitFor();
+  assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), null, 'signing out forgets the token');
+  assert.equal(await page.locator('#rv-list-body tr').count(), 0, 'and the conversations shown');
+  await hub.context.close();
+
+  // The admin sees everything, and the hub's review and reads in the audit log.
+  const admin = await openReview();
+  await signIn(admin.page, staff['a.admin']);
+  await waitForListed(admin.page, 7);
+  await admin.page.getByRole('link', { name: 'Audit log' }).click();
+  await admin.page.getByRole('heading', { name: 'Audit log', level: 2 }).waitFor();
+  const rows = admin.page.locator('#rv-audit-body tr');
+  await rows.first().waitFor();
+  const review = rows.filter({ has: admin.page.locator('td', { hasText: /^review$/ }) });
+  assert.equal(await review.count(), 1);
+  assert.match(await review.textContent(), new RegExp(`e\\.hub.*Conversation ${seeded.eastHousing}.*Needs follow-up`));
+  const reads = rows.filter({ has: admin.page.locator('td', { hasText: /^read$/ }) });
+  assert.match(await reads.first().textContent(), new RegExp(`e\\.hub.*Conversation ${seeded.eastHousing}`));
+  const lists = rows.filter({ has: admin.page.locator('td', { hasText: /^list$/ }) }).filter({ hasText: 'e.hub' });
+  assert.ok(await lists.count() >= 4, 'each list the hub loaded is recorded');
+  await lists.filter({ hasText: 'filter: q=housing' }).first().waitFor();
+  await screenshot(admin.page, t, 'audit-admin-desktop.png');
+  await admin.page.setViewportSize({ width: 360, height: 800 });
+  await noSidewaysScroll(admin.page, 'the audit log');
+  await screenshot(admin.page, t, 'audit-admin-360.png');
+
+  // The note is there when the admin opens the conversation from the audit log.
+  await admin.page.setViewportSize({ width: 1280, height: 900 });
+  await review.getByRole('link').click();
+  await admin.page.locator('#rv-conv-body .rv-note').getByText('Rang the practitioner', { exact: false }).waitFor();
+  assert.deepEqual(admin.problems, []);
+  await admin.context.close();
+});
+
+test('stats show the funnel and outcomes by day as SVG, with the numbers in tables', async (t) => {
+  const { context, page, problems } = await openReview();
+  await signIn(page, staff['a.admin']);
+  await waitForListed(page, 7);
+  await page.getByRole('link', { name: 'Stats' }).click();
+  const funnel = page.locator('svg.rv-funnel');
+  await funnel.waitFor();
+  assert.equal(await funnel.getAttribute('role'), 'img');
+  assert.match(await funnel.locator('title').textContent(), /Funnel/);
+  assert.ok(await funnel.locator('rect.rv-bar-reached').count() >= 5, 'a bar for each node reached');
+  assert.equal(await funnel.locator('rect.rv-bar-stopped').count(), 2, 'abandoned at consent and at harm');
+  const table = page.getByRole('table', { name: 'Funnel data' });
+  assert.match(await table.getByRole('row', { name: /^danger/ }).textContent(), /danger\s*7\s*0/);
+  assert.match(await table.getByRole('row', { name: /^consent/ }).textContent(), /consent\s*5\s*1/);
+  assert.match(await table.getByRole('row', { name: /^harm/ }).textContent(), /harm\s*7\s*1/);
+  const days = page.locator('svg.rv-days');
+  assert.ok(await days.locator('rect.rv-seg').count() >= 5, 'a segment per outcome');
+  const byDay = page.getByRole('table', { name: 'Conversations started each day, by outcome' });
+  const today = new Date().toISOString().slice(0, 10);
+  assert.match(await byDay.getByRole('row', { name: new RegExp(`^${today}`) }).textContent(), /7$/, 'seven started today');
+  await screenshot(page, t, 'stats-admin-desktop.png');
+  await page.setViewportSize({ width: 360, height: 800 });
+  // The charts are redrawn for the narrower space, so their text stays the same size.
+  await page.waitForFunction(() => Number(document.querySelector('svg.rv-funnel').getAttribute('viewBox').split(' ')[2]) <= 340);
+  await noSidewaysScroll(page, 'the stats');
+  await screenshot(page, t, 'stats-admin-360.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  // A hub's stats count only its area.
+  const hub = await openReview();
+  await signIn(hub.page, staff['w.hub']);
+  await waitForListed(hub.page, 1);
+  await hub.page.getByRole('link', { name: 'Stats' }).click();
+  await hub.page.locator('svg.rv-funnel').waitFor();
+  assert.match(await hub.page.getByRole('table', { name: 'Funnel data' }).getByRole('row', { name: /^danger/ }).textContent(), /danger\s*1\s*0/);
+  await screenshot(hub.page, t, 'stats-west-desktop.png');
+  assert.deepEqual(hub.problems, []);
+  await hub.context.close();
+});
+
+test('the CSV of the current filter downloads with the token, with paths when asked', async () => {
+  const { context, page, problems } = await openReview();
+  await signIn(page, staff['e.hub']);
+  await waitForListed(page, 2);
+  await page.getByLabel('Words typed by the practitioner').fill('school');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await waitForListed(page, 1);
+  await page.getByLabel("Include each conversation's path through the questions").check();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV of this filter' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^conversations-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+  assert.equal(csv.length, 2, 'the header and the one East conversation that mentions school');
+  assert.match(csv[0], /^id,started_at,.*,review_state,path$/);
+  assert.ok(csv[1].startsWith(seeded.eastSchool + ','));
+  assert.match(csv[1], /area=east/);
+  await page.getByText(/The CSV file has been downloaded/).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a token that is not recognised is said so, and nothing is stored', async (t) => {
+  const { context, page, problems } = await openReview({ allow: [/^401 .*\/v1\/audit/] });
+  await signIn(page, 'rcs_not-a-real-token-000000');
+  const alert = page.getByRole('alert');
+  await alert.getByText(/Token not recognised or expired/).waitFor();
+  assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), null);
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noSidewaysScroll(page, 'sign in');
+  await screenshot(page, t, 'signin-bad-token-360.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a conversation in another area is "not found or not in your area"', async () => {
+  const { context, page, problems } = await openReview({ allow: [/^404 .*\/v1\/conversations\/[0-9a-f]{28}$/] });
+  await signIn(page, staff['e.hub']);
+  await waitForListed(page, 2);
+  await page.evaluate((id) => { window.location.hash = '#/c/' + id; }, seeded.west);
+  await page.getByRole('alert').getByText('Not found or not in your area.').waitFor();
+  assert.equal(await page.locator('#rv-conv-body').textContent(), '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a revoked token mid-session signs out with the reason', async () => {
+  const token = addStaff('s.hub', 'hub:south');
+  const { context, page, problems } = await openReview({ allow: [/^401 .*\/v1\/conversations\?/] });
+  await signIn(page, token);
+  await waitForListed(page, 1);
+  execFileSync(BIN, ['staff', 'disable', 's.hub', '--db', server.db], { stdio: 'ignore' });
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByRole('heading', { name: 'Sign in', level: 2 }).waitFor();
+  await page.getByRole('alert').getByText(/Token not recognised or expired/).waitFor();
+  assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the list works at 360px and with the keyboard alone', async (t) => {
+  const { context, page, problems } = await openReview({ width: 360, height: 800 });
+  await page.getByLabel('Staff token').focus();
+  await page.keyboard.type(staff['a.admin']);
+  await page.keyboard.press('Enter');
+  await waitForListed(page, 7);
+  await noSidewaysScroll(page, 'the list');
+  await screenshot(page, t, 'list-admin-360.png');
+  // Tab to the first conversation's link and open it with Enter.
+  const first = page.locator('#rv-list-body tr a').first();
+  for (let i = 0; i < 40 && !(await first.evaluate((a) => a === document.activeElement)); i += 1) await page.keyboard.press('Tab');
+  assert.ok(await first.evaluate((a) => a === document.activeElement), 'the first conversation can be reached with Tab');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: /^Conversation started/, level: 2 }).waitFor();
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /^Conversation/, 'focus moves to the heading');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
