@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds, and runs every test: once as a normal build, then again under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Exit status is non-zero if anything fails.
+# Installs dependencies, builds, and runs every test: unit, integration (real servers on
+# loopback) and browser (headless Chromium), then the unit and integration tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+bash scripts/install-browser-deps.sh
 jobs=$(nproc)
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -12,4 +14,4 @@ cmake --build build -j "$jobs"
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRIGHTCONV_SANITIZE=ON -DRIGHTCONV_BENCH=OFF
 cmake --build build-asan -j "$jobs"
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j "$jobs" --output-on-failure)
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j "$jobs" -E '^browser_' --output-on-failure)

@@ -232,7 +232,8 @@
   }
 
   async function api(path, { method = 'GET', body } = {}) {
-    const headers = { Authorization: 'Bearer ' + session.token };
+    const token = session.token;
+    const headers = { Authorization: 'Bearer ' + token };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
@@ -246,6 +247,8 @@
     } catch (e) {
       throw new ApiError(0, 'network', 'Could not reach the review service. Check the connection and try again.');
     }
+    // Signed out (or in as someone else) while this was on its way: show nothing of it.
+    if (session.token !== token) throw new ApiError(0, 'stale', '');
     if (res.ok) return res;
     let payload = null;
     try {
@@ -262,6 +265,7 @@
 
   // A failed call: a 401 signs out (the token is no use any more); anything else is shown.
   function failed(e) {
+    if (e instanceof ApiError && e.code === 'stale') return;
     if (e instanceof ApiError && e.status === 401) {
       signOut(e.message);
       return;
@@ -329,8 +333,7 @@
     route();
   }
 
-  // The audit log answers 200 to an admin and 404 to a hub, and 401 to a bad token: one read
-  // both checks the token and says whether to offer the audit view.
+  // /v1/me checks the token (401 when bad) and says who it is and whether to offer the admin views.
   async function signIn(event) {
     event.preventDefault();
     const token = ui.token.value.trim();
@@ -343,17 +346,14 @@
     session.token = token;
     setStatus('Signing in…');
     try {
-      await api('/v1/audit?before=1');
-      session.isAdmin = true;
+      const me = await apiJson('/v1/me');
+      session.isAdmin = me.role === 'admin';
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 404) {
-        session.token = null;
-        setStatus('');
-        showError(e.status === 401 ? 'Token not recognised or expired. Check the token and try again.' : e.message);
-        ui.token.focus();
-        return;
-      }
-      session.isAdmin = false;
+      session.token = null;
+      setStatus('');
+      showError(e instanceof ApiError && e.status === 401 ? 'Token not recognised or expired. Check the token and try again.' : e.message);
+      ui.token.focus();
+      return;
     }
     ui.token.value = '';
     saveSession();

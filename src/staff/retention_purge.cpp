@@ -64,7 +64,7 @@ std::int64_t purge_free_text(store::SqliteDb& db, std::int64_t cutoff, std::int6
 }  // namespace
 
 nlohmann::json PurgeCounts::to_json() const {
-  return {{"resume_tokens", resume_tokens}, {"free_text", free_text}, {"abandoned", abandoned},
+  return {{"resume_tokens", resume_tokens}, {"left_open", left_open}, {"free_text", free_text}, {"abandoned", abandoned},
           {"records", records},             {"audit_rows", audit_rows}, {"held", held}};
 }
 
@@ -80,12 +80,17 @@ PurgeCounts purge(store::SqliteDb& db, const Retention& r, std::int64_t now, boo
   c.held = count(db,
                  "SELECT COUNT(*) FROM conversations WHERE legal_hold = 1 AND ((status = 'abandoned' AND updated_at < ?1) OR started_at < ?2)",
                  abandoned_cutoff, record_cutoff);
+  // A practitioner who closed the tab leaves an active conversation; once its resume token has
+  // expired nobody can carry it on, so it is abandoned (and then purged as one).
+  c.left_open = count(db, "SELECT COUNT(*) FROM conversations WHERE status = 'active' AND updated_at < ?1", token_cutoff);
   c.resume_tokens = count(db, "SELECT COUNT(*) FROM conversations WHERE token_hash IS NOT NULL AND started_at < ?1", token_cutoff);
   c.abandoned = count(db, "SELECT COUNT(*) FROM conversations WHERE legal_hold = 0 AND status = 'abandoned' AND updated_at < ?1", abandoned_cutoff);
   c.records = count(db, "SELECT COUNT(*) FROM conversations WHERE legal_hold = 0 AND started_at < ?1 AND NOT (status = 'abandoned' AND updated_at < ?2)",
                     record_cutoff, abandoned_cutoff);
   c.audit_rows = count(db, "SELECT COUNT(*) FROM audit WHERE at < ?1", audit_cutoff);
   if (!dry_run) {
+    store::Statement left(db.handle(), "UPDATE conversations SET status = 'abandoned', ended_at = updated_at WHERE status = 'active' AND updated_at < ?1");
+    left.bind(1, token_cutoff).run();
     store::Statement tokens(db.handle(), "UPDATE conversations SET token_hash = NULL WHERE token_hash IS NOT NULL AND started_at < ?1");
     tokens.bind(1, token_cutoff).run();
     delete_conversations(db, "legal_hold = 0 AND status = 'abandoned' AND updated_at < ?1", abandoned_cutoff);

@@ -11,6 +11,7 @@ namespace rc::staff {
 
 struct PurgeCounts {
   std::int64_t resume_tokens = 0;     // tokens cleared (resume no longer possible)
+  std::int64_t left_open = 0;         // active conversations nobody can resume any more, now marked abandoned
   std::int64_t free_text = 0;         // conversations whose typed text was removed
   std::int64_t abandoned = 0;         // abandoned conversations deleted
   std::int64_t records = 0;           // conversations past the record period deleted

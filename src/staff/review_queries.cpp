@@ -72,10 +72,13 @@ bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
 
 std::optional<std::int64_t> parse_time(const std::string& s) {
   // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, or milliseconds since the epoch
-  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() > 10) return std::stoll(s);
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() > 10 && s.size() < 16) return std::stoll(s);
   std::tm tm{};
-  int y, mo, d, h = 0, mi = 0, se = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) < 3) return std::nullopt;
+  int y, mo, d, h = 0, mi = 0, se = 0, used = 0;
+  const bool date_only = s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && used == 10;
+  const bool date_time = !date_only && s.size() == 20 && s[19] == 'Z' &&
+                         std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &used) == 6 && used == 19;
+  if (!date_only && !date_time) return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
@@ -147,6 +150,11 @@ Result<Filter> parse_filter(const std::multimap<std::string, std::string>& param
       if (v.size() > 200) return make_error("q: at most 200 characters");
       f.text = v;
     } else if (k == "cursor") {
+      // "<started_at ms>.<conversation id>", as next_cursor gave it
+      const auto dot = v.find('.');
+      if (dot == std::string::npos || dot == 0 || dot > 15 || v.find_first_not_of("0123456789") != dot ||
+          v.find_first_not_of("0123456789abcdef", dot + 1) != std::string::npos || v.size() - dot - 1 != 28)
+        return make_error("cursor: not a cursor this API gave out");
       f.cursor = v;
     } else if (k == "limit") {
       if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < 1 || std::stoi(v) > 500)
@@ -168,7 +176,7 @@ Page list_conversations(store::SqliteDb& db, const Filter& f, const std::string&
     try {
       started = std::stoll(f.cursor.substr(0, dot));
     } catch (...) {
-      started = 0;
+      started = 0;  // parse_filter has checked the shape already
     }
     const std::string id = dot == std::string::npos ? "" : f.cursor.substr(dot + 1);
     w.add("(c.started_at < ? OR (c.started_at = ? AND c.id < ?))", {started, started, id});

@@ -140,8 +140,9 @@ void StaffApi::routes() {
            const json body = json::parse(req.body, nullptr, false);
            if (!body.is_object() || !body.contains("state") || !body["state"].is_string())
              return send_error(res, 400, "bad_request", "Send {\"state\": \"new|in_progress|reviewed|needs_follow_up\", \"note\": \"...\"}.");
+           if (body.contains("note") && !body["note"].is_string()) return send_error(res, 400, "bad_request", "note must be text.");
            const std::string state = body["state"];
-           const std::string note = body.value("note", "");
+           const std::string note = body.contains("note") ? body["note"].get<std::string>() : std::string();
            if (state != "new" && state != "in_progress" && state != "reviewed" && state != "needs_follow_up")
              return send_error(res, 400, "bad_request", "state must be new, in_progress, reviewed or needs_follow_up.");
            if (note.size() > 4000) return send_error(res, 400, "bad_request", "A note is at most 4000 characters.");
@@ -197,11 +198,10 @@ void StaffApi::routes() {
           if (!who.is_admin()) return send_error(res, 404, "not_found", "Not found.");
           std::int64_t before = std::numeric_limits<std::int64_t>::max();
           if (req.has_param("before")) {
-            try {
-              before = std::stoll(req.get_param_value("before"));
-            } catch (...) {
+            const std::string v = req.get_param_value("before");
+            if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
               return send_error(res, 400, "bad_request", "before: expected an audit row id");
-            }
+            before = std::stoll(v);
           }
           auto db = reader();
           store::Statement q(db->handle(), "SELECT id, at, actor, action, target, address FROM audit WHERE id < ?1 ORDER BY id DESC LIMIT 200");
@@ -246,6 +246,22 @@ void StaffApi::routes() {
           out += "rightconv_connector_deliveries_total 0\n";
           res.set_content(out, "text/plain; version=0.0.4");
         }));
+
+  // Who the token belongs to: lets a page show the name and the admin views. Not a read of
+  // anyone's data, so not audited.
+  s.Get("/v1/me", guarded([](const StaffMember& who, const httplib::Request&, httplib::Response& res) {
+          send_json(res, 200, {{"id", who.id}, {"name", who.display_name}, {"role", who.role}, {"area", who.area().empty() ? json(nullptr) : json(who.area())}});
+        }));
+
+  // Anything unmatched (or a handler that set no body) answers in the same JSON shape.
+  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 404) send_error(res, 404, "not_found", "Not found.");
+    else send_error(res, res.status, "error", "The request could not be handled.");
+  });
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    send_error(res, 500, "internal", "Something went wrong on the server.");
+  });
 
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("{\"status\":\"ok\"}", "application/json"); });
 

@@ -172,14 +172,9 @@ const toHub = (notes, area) => [
 
 // ---------- the page ----------
 
-// The page asks GET /v1/audit?before=1 on signing in: 200 for an admin, 404 for a hub (the API
-// has no "who am I"), so that 404 is always expected.
-const SIGN_IN_PROBE = /^404 .*\/v1\/audit\?before=1$/;
-
 // Opens the review page on the staff listener. `allow` lists patterns ("STATUS URL") of the HTTP
 // errors a test expects (a 401 for a bad token, a 404 the page turns into a message).
 async function openReview({ width = 1280, height = 900, allow = [] } = {}) {
-  allow = [SIGN_IN_PROBE, ...allow];
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
@@ -432,7 +427,7 @@ test('the CSV of the current filter downloads with the token, with paths when as
 });
 
 test('a token that is not recognised is said so, and nothing is stored', async (t) => {
-  const { context, page, problems } = await openReview({ allow: [/^401 .*\/v1\/audit/] });
+  const { context, page, problems } = await openReview({ allow: [/^401 .*\/v1\/me/] });
   await signIn(page, 'rcs_not-a-real-token-000000');
   const alert = page.getByRole('alert');
   await alert.getByText(/Token not recognised or expired/).waitFor();

@@ -322,3 +322,21 @@ TEST_CASE("legal hold - subject access export and erasure from the command line 
   }
   CHECK(run_process(RC_BINARY, {"audit", "verify", "--db", s.server.db()}).exit_code == 0);
 }
+
+TEST_CASE("who am I - JSON errors for unknown paths and bad bodies - strict cursors and dates") {
+  Seeded s;
+  Staff east(s.server.staff_port(), s.east);
+  auto [status, me] = east.get("/v1/me");
+  CHECK(status == 200);
+  CHECK(me["id"] == "eve");
+  CHECK(me["role"] == "hub:east");
+  CHECK(me["area"] == "east");
+  auto [nf, body] = east.get("/v1/nothing-here");
+  CHECK(nf == 404);
+  CHECK(body["error"] == "not_found");
+  CHECK(east.post("/v1/conversations/" + s.ids["east1"] + "/review", {{"state", "reviewed"}, {"note", 5}}).first == 400);
+  CHECK(east.get("/v1/conversations?cursor=garbage").first == 400);
+  CHECK(east.get("/v1/conversations?from=2026-11-25T10:00").first == 400);
+  CHECK(east.get("/v1/conversations?from=2026-11-25T10:00:00Z").first == 200);
+  CHECK(Staff(s.server.staff_port(), s.admin).get("/v1/audit?before=12abc").first == 400);
+}

@@ -123,3 +123,13 @@ TEST_CASE("a dry run changes nothing - and every purge is itself audited") {
   CHECK(d.text("SELECT json_extract(target, '$.abandoned') FROM audit WHERE action = 'purge'") == "1");
   CHECK(staff::verify_audit_chain(d.db).ok);
 }
+
+TEST_CASE("a conversation left open past its resume window is marked abandoned - then purged as one") {
+  Db d;
+  d.add("open", kT0, "active");
+  CHECK(d.purge(kT0 + 3600 * 1000).left_open == 0);
+  CHECK(d.purge(kT0 + 25 * 3600 * 1000).left_open == 1);
+  CHECK(d.text("SELECT status FROM conversations WHERE id = 'open'") == "abandoned");
+  CHECK(d.count("SELECT ended_at FROM conversations WHERE id = 'open'") == kT0);
+  CHECK(d.purge(kT0 + 9 * kDay).abandoned == 1);
+}
