@@ -93,12 +93,16 @@ bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
 }
 
 // Each chat holds a socket: allow as many as the hard limit permits (often 1024 by default).
-void raise_open_file_limit() {
+void raise_open_file_limit(int max_connections) {
   rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  if (lim.rlim_cur < lim.rlim_max) {
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
   }
+  if (lim.rlim_cur < static_cast<rlim_t>(max_connections) + 64)
+    spdlog::warn("open file limit is {}: fewer than limits.max_connections ({}) chats can be open; raise it (ulimit -n)",
+                 static_cast<unsigned long long>(lim.rlim_cur), max_connections);
 }
 
 }  // namespace
@@ -131,7 +135,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     return kProblems;
   }
 
-  raise_open_file_limit();
+  raise_open_file_limit(config.limits.max_connections);
   store::GroupCommitWriter writer({config.db_path, true, 1000, config.group_commit_max});
   if (auto e = writer.start(); !e.empty()) {
     err << "serve: cannot open the database " << config.db_path << ": " << e << "\n";

@@ -112,6 +112,7 @@ void ChatSession::handle(const std::string& text) {
           const std::string redacted = redact(*cmd.text);
           protocol::Message logged = m;
           logged.raw["text"] = redacted;
+          logged.text = logged.raw.dump(-1, ' ', false, json::error_handler_t::replace);
           handle_engine_input(logged, TypeInput{cmd.node, *cmd.text, redacted}, cmd.node);
         } else if constexpr (std::is_same_v<T, protocol::BackMsg>) handle_engine_input(m, BackInput{}, conv_ ? conv_->state.current : "");
         else if constexpr (std::is_same_v<T, protocol::EndMsg>) handle_end(m);
@@ -120,15 +121,37 @@ void ChatSession::handle(const std::string& text) {
       m.command);
 }
 
-ChatSession::Reply ChatSession::render(const std::vector<Event>& events) const {
+ChatSession::Reply ChatSession::render(const std::vector<Event>& events, const Conversation& c) const {
   Reply out;
-  for (const auto& e : events) out.push_back(protocol::to_json(e, with_say()));
+  for (const auto& e : events) {
+    out.push_back(protocol::to_json(e, c.channel != "web"));
+    // The engine knows no ids or clocks: the summary gets the conversation id and the time the
+    // state last moved (so a resumed outcome shows the same summary).
+    if (std::holds_alternative<OutcomeEvent>(e))
+      protocol::add_summary(out.back(), summarise(*c.dialog, ctx_.guidance.content, c.state, c.id, c.state.updated));
+  }
   return out;
 }
 
-void ChatSession::add_turns(store::Record& r, const Conversation& c, const std::string& node, const json& in, const Reply& out, Millis now) {
-  r.turns.push_back({c.id, now, node, "in", in.dump(-1, ' ', false, json::error_handler_t::replace)});
-  r.turns.push_back({c.id, now, c.state.current, "out", json(out).dump(-1, ' ', false, json::error_handler_t::replace)});
+ChatSession::Frames ChatSession::frames_of(Reply&& messages, const std::optional<std::string>& ref) {
+  Frames frames;
+  frames.reserve(messages.size());
+  for (auto& m : messages) frames.push_back(protocol::serialise(std::move(m), ref));
+  return frames;
+}
+
+std::string ChatSession::log_of(const Frames& frames) {
+  std::string out = "[";
+  for (const auto& f : frames) {
+    if (out.size() > 1) out += ',';
+    out += f;
+  }
+  return out + "]";
+}
+
+void ChatSession::add_turns(store::Record& r, const Conversation& c, const std::string& node, const std::string& in, std::string out, Millis now) {
+  r.turns.push_back({c.id, now, node, "in", in});
+  r.turns.push_back({c.id, now, c.state.current, "out", std::move(out)});
 }
 
 store::ConversationUpdate ChatSession::update_for(const Conversation& c, Millis now) const {
@@ -168,20 +191,18 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
     r.updates.push_back(std::move(u));
   }
   r.start = store::NewConversation{c.id, dialog->id, dialog->content_hash, c.channel, sha256_hex(token), state_to_json(c.state).dump(), now};
-  const bool say = c.channel != "web";
-  Reply events;
-  for (const auto& e : step.events) events.push_back(protocol::to_json(e, say));
-  add_turns(r, c, dialog->start, m.raw, events, now);
+  Frames event_frames = frames_of(render(step.events, c), m.ref);
+  add_turns(r, c, dialog->start, m.text, log_of(event_frames), now);  // the log never holds the token
   if (c.state.finished) {
     r.updates.push_back(update_for(c, now));
     ++c.revision;
   }
 
-  Reply out{json{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}}};
-  out.insert(out.end(), events.begin(), events.end());
-  commit(std::move(r), m.ref, [this, c = std::move(c), out = std::move(out), ref = m.ref]() mutable {
+  Frames out{protocol::serialise(json{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}}, m.ref)};
+  for (auto& f : event_frames) out.push_back(std::move(f));
+  commit(std::move(r), m.ref, [this, c = std::move(c), out = std::move(out)]() mutable {
     conv_ = std::move(c);
-    reply(out, ref);
+    send_frames(std::move(out));
   });
 }
 
@@ -193,14 +214,14 @@ void ChatSession::handle_engine_input(const protocol::Message& m, const Input& i
   const Millis now = ctx_.now();
   Step step = advance(*conv_->dialog, ctx_.guidance.content, conv_->state, input, now);
   Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel, conv_->revision};
-  Reply out = render(step.events);
+  Frames out = frames_of(render(step.events, next), m.ref);
   store::Record r;
-  add_turns(r, next, node, m.raw, out, now);
+  add_turns(r, next, node, m.text, log_of(out), now);
   r.updates.push_back(update_for(next, now));
   ++next.revision;
-  commit(std::move(r), m.ref, [this, next = std::move(next), out = std::move(out), ref = m.ref]() mutable {
+  commit(std::move(r), m.ref, [this, next = std::move(next), out = std::move(out)]() mutable {
     conv_ = std::move(next);
-    reply(out, ref);
+    send_frames(std::move(out));
   });
 }
 
@@ -216,11 +237,11 @@ void ChatSession::handle_end(const protocol::Message& m) {
   u.ended_at = now;
   const std::string status = u.status;
   r.updates.push_back(std::move(u));
-  Reply out{json{{"type", "ended"}, {"conversation", conv_->id}, {"status", status}}};
-  add_turns(r, *conv_, conv_->state.current, m.raw, out, now);
-  commit(std::move(r), m.ref, [this, out = std::move(out), ref = m.ref] {
+  Frames out = frames_of(Reply{json{{"type", "ended"}, {"conversation", conv_->id}, {"status", status}}}, m.ref);
+  add_turns(r, *conv_, conv_->state.current, m.text, log_of(out), now);
+  commit(std::move(r), m.ref, [this, out = std::move(out)]() mutable {
     conv_.reset();
-    reply(out, ref);
+    send_frames(std::move(out));
   });
 }
 
@@ -261,8 +282,8 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
     out.push_back(protocol::error_json("conversation_moved",
                                        "This conversation was carried on in another tab or window, so that answer was not taken. Here is where it is now."));
   out.push_back(json{{"type", "resumed"}, {"conversation", conv_->id}, {"dialog", dialog->id}, {"version", dialog->content_hash}});
-  for (auto& e : render(current_view(*dialog, ctx_.guidance.content, conv_->state))) out.push_back(std::move(e));
-  reply(out, m.ref);
+  for (auto& e : render(current_view(*dialog, ctx_.guidance.content, conv_->state), *conv_)) out.push_back(std::move(e));
+  reply(std::move(out), m.ref);
   do_read();
 }
 
@@ -287,8 +308,10 @@ void ChatSession::commit(store::Record record, std::optional<std::string> ref, s
   });
 }
 
-void ChatSession::reply(const Reply& messages, const std::optional<std::string>& ref) {
-  for (const auto& msg : messages) send(protocol::serialise(msg, ref));
+void ChatSession::reply(Reply&& messages, const std::optional<std::string>& ref) { send_frames(frames_of(std::move(messages), ref)); }
+
+void ChatSession::send_frames(Frames&& frames) {
+  for (auto& f : frames) send(std::move(f));
 }
 
 void ChatSession::reply_error(const std::string& code, const std::string& message, const std::optional<std::string>& ref) {

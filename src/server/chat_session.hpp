@@ -40,6 +40,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     std::int64_t revision = 0;  // as last read or written: writes are refused if another connection moved it on
   };
   using Reply = std::vector<nlohmann::json>;
+  using Frames = std::vector<std::string>;  // serialised once: sent as they are and logged as an array
 
   void on_accept(beast::error_code ec);
   void do_read();
@@ -52,14 +53,18 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok, bool after_conflict = false);
   void reload_after_conflict(const std::optional<std::string>& ref);
 
-  Reply render(const std::vector<Event>& events) const;
-  void add_turns(store::Record& record, const Conversation& c, const std::string& node, const nlohmann::json& in, const Reply& out, Millis now);
+  // Outcomes also carry the summary, made from the conversation's (redacted) state, id and time.
+  Reply render(const std::vector<Event>& events, const Conversation& c) const;
+  static Frames frames_of(Reply&& messages, const std::optional<std::string>& ref);
+  static std::string log_of(const Frames& frames);
+  void add_turns(store::Record& record, const Conversation& c, const std::string& node, const std::string& in, std::string out, Millis now);
   store::ConversationUpdate update_for(const Conversation& c, Millis now) const;
   // Writes the record, then on success runs `then` on this session's strand; on failure
   // replies server_busy. Either way the next message is read afterwards.
   void commit(store::Record record, std::optional<std::string> ref, std::function<void()> then);
 
-  void reply(const Reply& messages, const std::optional<std::string>& ref);
+  void reply(Reply&& messages, const std::optional<std::string>& ref);
+  void send_frames(Frames&& frames);
   void reply_error(const std::string& code, const std::string& message, const std::optional<std::string>& ref);
   void send(std::string frame);
   void do_write();

@@ -84,7 +84,7 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
   const auto type = text_field(j, "type");
   if (!type) return Error{"bad_message", "Every message needs a \"type\" (text).", ref};
 
-  Message m{{}, ref, j};
+  Message m{{}, ref, j, std::string(text)};
   if (*type == "start") {
     auto dialog = text_field(j, "dialog");
     auto channel = j.contains("channel") ? text_field(j, "channel") : std::optional<std::string>("web");
@@ -117,7 +117,30 @@ json to_json(const Event& event, bool with_say) { return std::visit(Render{with_
 
 json error_json(const std::string& code, const std::string& message) { return {{"type", "error"}, {"code", code}, {"message", message}}; }
 
-std::string serialise(json message, const std::optional<std::string>& ref) {
+json summary_fields_json(const Summary& s) {
+  json answers = json::array(), sections = json::array(), forms = json::array(), guidance = json::array(), sources = json::array();
+  for (const auto& a : s.answers) answers.push_back({{"node", a.node}, {"question", a.question}, {"answer", a.answer}, {"typed", a.typed}});
+  for (const auto& sec : s.sections) {
+    json items = json::array();
+    for (const auto& i : sec.items) items.push_back({{"label", i.label}, {"text", i.text}});
+    sections.push_back({{"heading", sec.heading}, {"intro", sec.intro}, {"items", std::move(items)}, {"source", sec.source}});
+  }
+  for (const auto& f : s.forms) forms.push_back({{"id", f.id}, {"name", f.name}, {"source", f.source}});
+  for (const auto& g : s.guidance) guidance.push_back({{"id", g.id}, {"title", g.title}, {"source", g.source}});
+  for (const auto& src : s.sources) sources.push_back({{"id", src.id}, {"title", src.title}});
+  return {{"heading", s.heading}, {"layout", s.layout}, {"date", s.date}, {"time_utc", s.time_utc}, {"reference", s.reference},
+          {"outcome", s.outcome}, {"node", s.node}, {"title", s.title}, {"advice", s.advice}, {"answers", std::move(answers)},
+          {"sections", std::move(sections)}, {"contacts", contacts_json(s.contacts)}, {"forms", std::move(forms)},
+          {"guidance", std::move(guidance)}, {"sources", std::move(sources)}};
+}
+
+void add_summary(json& outcome_message, const Summary& summary) {
+  if (summary.outcome.empty()) return;
+  outcome_message["summary"] = render_summary_text(summary);
+  outcome_message["summary_fields"] = summary_fields_json(summary);
+}
+
+std::string serialise(json&& message, const std::optional<std::string>& ref) {
   if (ref) message["ref"] = *ref;
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
 }

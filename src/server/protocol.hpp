@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/engine.hpp"
+#include "core/outcome_summary.hpp"
 
 namespace rc::protocol {
 
@@ -24,7 +25,8 @@ using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg>;
 struct Message {
   Command command;
   std::optional<std::string> ref;
-  nlohmann::json raw;  // the message as received, for the log
+  nlohmann::json raw;  // the message as parsed
+  std::string text;    // the message as it will be logged (the received text, or redacted)
 };
 
 struct Error {
@@ -37,7 +39,12 @@ std::variant<Message, Error> parse_client_message(std::string_view text);
 // Server messages. `ref` is echoed on direct replies when the client sent one.
 nlohmann::json to_json(const Event& event, bool with_say);
 nlohmann::json error_json(const std::string& code, const std::string& message);
-std::string serialise(nlohmann::json message, const std::optional<std::string>& ref);
+// Adds ref (when there is one) and writes the message as one JSON text frame.
+std::string serialise(nlohmann::json&& message, const std::optional<std::string>& ref);
+
+// Adds the outcome summary to an outcome message: `summary` (plain text) and `summary_fields`.
+void add_summary(nlohmann::json& outcome_message, const Summary& summary);
+nlohmann::json summary_fields_json(const Summary& summary);
 
 bool is_known_channel(const std::string& channel);
 

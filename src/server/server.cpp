@@ -16,7 +16,8 @@ Server::Server(const Config& config, const GuidanceSet& guidance, store::Convers
     : ctx_{config, guidance, log},
       ioc_(config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
       acceptor_(net::make_strand(ioc_)),
-      signals_(ioc_, SIGINT, SIGTERM) {}
+      signals_(ioc_, SIGINT, SIGTERM),
+      accept_pause_(acceptor_.get_executor()) {}
 
 Server::~Server() = default;
 
@@ -37,11 +38,18 @@ void Server::do_accept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!acceptor_.is_open()) return;  // shutting down
-      spdlog::warn("accept failed: {}", ec.message());
-    } else {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<HttpSession>(std::move(socket), ctx_)->run();
+      // Out of file descriptors (or similar): retrying at once would spin and flood the log.
+      // Wait a little for connections to close, and say so once per burst.
+      if (!accept_backing_off_) spdlog::warn("accept failed: {}; pausing new connections briefly", ec.message());
+      accept_backing_off_ = true;
+      accept_pause_.expires_after(std::chrono::milliseconds(100));
+      accept_pause_.async_wait([this](beast::error_code) { do_accept(); });
+      return;
     }
+    if (accept_backing_off_) spdlog::info("accepting connections again");
+    accept_backing_off_ = false;
+    socket.set_option(tcp::no_delay(true), ec);
+    std::make_shared<HttpSession>(std::move(socket), ctx_)->run();
     do_accept();
   });
 }

@@ -50,6 +50,7 @@ class GroupCommitWriter {
   };
   void run();
   void run_batch(std::deque<Job>& batch);
+  void run_checkpoints();
   bool ensure_open(std::string& error);
   bool file_was_replaced() const;
 
@@ -57,10 +58,12 @@ class GroupCommitWriter {
   std::unique_ptr<SqliteDb> db_;
   struct stat identity_ {};
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;             // the writer's: a job or stop
+  std::condition_variable checkpoint_wake_;  // the checkpointer's: stop only
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::thread thread_;
+  std::thread checkpointer_;  // copies the WAL into the database off the writer's path
   std::atomic<bool> last_ok_{true};
   std::atomic<std::uint64_t> commits_{0};
 };

@@ -291,3 +291,64 @@ TEST_CASE("two connections on one conversation cannot overwrite each other: the 
   CHECK(scalar(f.server.db(), "SELECT json_extract(state, '$.current') FROM conversations WHERE id = '" + id + "'") == "step_down");
   CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM turns WHERE conversation_id = '" + id + "' AND direction = 'in' AND json_extract(message, '$.option') = 'yes'") == "0");
 }
+
+TEST_CASE("the outcome message carries the summary and its fields - the same on resume - with typed text only redacted") {
+  Fixture f;
+  std::string id, token;
+  json outcome;
+  {
+    WsClient c(f.server.port());
+    auto s = c.request(start_msg());
+    id = s[0]["conversation"];
+    token = s[0]["token"];
+    for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
+             {"danger", "no"}, {"harm", "no"}, {"step_down", "yes"}, {"consent", "yes"}, {"needs", "multi"}})
+      c.request(answer(node, option));
+    c.request(typed("hub_notes", "Routines at home. NHS number 943 476 5919, mum on 07700 900123"));
+    auto r = c.request(answer("area", "west"));
+    outcome = r.back();
+  }
+  REQUIRE(outcome["type"] == "outcome");
+  REQUIRE(outcome["summary"].is_string());
+  const std::string text = outcome["summary"];
+  CHECK(text.find("Reference: " + id + "\n") != std::string::npos);
+  CHECK(text.find("(UK time)") != std::string::npos);
+  CHECK(text.find("Early Help Request Form: sections to complete") != std::string::npos);
+  CHECK(text.find("- Notes for the hub: Routines at home. NHS number [nhs_number], mum on [phone]") != std::string::npos);
+  CHECK(text.find("- Send it to: West Early Help Hub (phone 0113 535 1924, email westearlyhelp@leeds.gov.uk)") != std::string::npos);
+
+  const json& fields = outcome["summary_fields"];
+  CHECK(fields["reference"] == id);
+  CHECK(fields["layout"] == "request_form");
+  CHECK(fields["outcome"] == "hub_request_west");
+  CHECK(fields["title"] == outcome["title"]);
+  CHECK(fields["advice"] == outcome["text"]);
+  CHECK(fields["contacts"] == outcome["contacts"]);
+  CHECK(fields["answers"].size() == 7);
+  CHECK(fields["answers"][5]["node"] == "hub_notes");
+  CHECK(fields["answers"][5]["typed"] == true);
+  CHECK(fields["answers"][5]["answer"] == "Routines at home. NHS number [nhs_number], mum on [phone]");
+  CHECK(fields["sections"][0]["heading"] == "Early Help Request Form: sections to complete");
+  CHECK(fields["time_utc"].get<std::string>().size() == 20);
+  CHECK(!fields["sources"].empty());
+  const std::string frame = outcome.dump();
+  for (const char* secret : {"943 476 5919", "07700 900123"}) {
+    CAPTURE(secret);
+    CHECK(frame.find(secret) == std::string::npos);
+  }
+
+  // A resumed outcome shows the same summary: same reference, same time.
+  WsClient again(f.server.port());
+  auto r = again.request({{"type", "resume"}, {"conversation", id}, {"token", token}});
+  REQUIRE(r.back()["type"] == "outcome");
+  CHECK(r.back()["summary"] == outcome["summary"]);
+  CHECK(r.back()["summary_fields"] == outcome["summary_fields"]);
+}
+
+TEST_CASE("prompts carry no summary") {
+  Fixture f;
+  WsClient c(f.server.port());
+  auto r = c.request(start_msg());
+  CHECK_FALSE(r.back().contains("summary"));
+  CHECK_FALSE(c.request(answer("danger", "no")).back().contains("summary"));
+}

@@ -1,0 +1,57 @@
+// The summary a practitioner copies, prints or downloads at an outcome (and a handoff carries):
+// the date, the answers, the advice, the contacts, forms and sources, laid out for the next step.
+// Pure: the caller passes the reference (conversation id) and the time in.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "content_catalogue.hpp"
+#include "dialog.hpp"
+#include "engine.hpp"
+
+namespace rc {
+
+struct SummaryAnswer {
+  std::string node, question, answer;
+  bool typed = false;  // free text, as kept in the state (redacted), redacted again here
+};
+
+struct SummaryItem { std::string label, text; };
+
+// One part of the layout for the next step, e.g. "Early Help Request Form: sections to complete".
+struct SummarySection {
+  std::string heading, intro;
+  std::vector<SummaryItem> items;
+  std::string source;  // the document the wording follows
+};
+
+struct SummarySource { std::string id, title; };
+
+struct Summary {
+  std::string heading;      // "Early help in Leeds: summary"
+  std::string layout;       // request_form | registration | call | next_steps
+  std::string date;         // "Friday 14 March 2025, 10:32 (UK time)"
+  std::string time_utc;     // "2025-03-14T10:32:05Z"
+  std::string reference;    // the conversation id
+  std::string outcome, node, title, advice;
+  std::vector<SummaryAnswer> answers;
+  bool answers_in_sections = false;  // the call layout lists the answers as its points
+  std::vector<SummarySection> sections;
+  std::vector<ContactView> contacts;  // only checked details, as the outcome shows them
+  std::vector<FormView> forms;
+  std::vector<GuidanceView> guidance;
+  std::vector<SummarySource> sources;  // the documents behind all of the above, by id
+};
+
+// The summary of a conversation at its outcome. `state` must be finished; its free text is
+// the redacted text the server kept, and is redacted once more here. Returns an empty summary
+// (no outcome) when the state is not at an outcome.
+Summary summarise(const Dialog& dialog, const Catalogue& content, const State& state, const std::string& reference, Millis now);
+
+// The summary as plain text (UTF-8, "\n" line ends), for Copy, Download and a handoff.
+std::string render_summary_text(const Summary& summary);
+
+// "Friday 14 March 2025, 10:32 (UK time)": the UK clock, British Summer Time included.
+std::string uk_date_time(Millis when);
+
+}  // namespace rc
