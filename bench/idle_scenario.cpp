@@ -1,0 +1,46 @@
+// Idle: N connections each hold a started conversation; see scenarios.hpp.
+#include <unistd.h>
+
+#include <thread>
+
+#include "client_pool.hpp"
+#include "scenarios.hpp"
+
+namespace bench {
+
+IdleReport run_idle(const Options& o, const tcp::endpoint& server) {
+  const auto script = ConversationScript::early_help_east(o.dialog);
+  RunControl run;
+  run.endpoint = server;
+  run.host_header = host_header(server);
+  run.script = &script;
+  run.turn_timeout = to_duration(o.turn_timeout_seconds);
+
+  IdleReport r;
+  r.requested = o.idle_connections;
+  r.threads = o.threads;
+  r.hold_s = o.hold_seconds;
+  r.server_pid = o.server_pid;
+  if (o.server_pid) r.before = read_memory(o.server_pid);
+
+  ClientPool pool(run, ClientMode::hold, o.idle_connections, o.threads, o.connect_concurrency);
+  const auto started = Clock::now();
+  pool.open_all();
+  ClientPool::wait_until([&] { return run.ready.load() + run.failed.load() >= o.idle_connections; }, time_to_open(o.idle_connections));
+  r.open_s = std::chrono::duration<double>(Clock::now() - started).count();
+
+  std::this_thread::sleep_for(to_duration(o.hold_seconds));
+  r.ready = run.ready.load();
+  r.failed = run.failed.load();
+  if (o.server_pid) {
+    r.after = read_memory(o.server_pid);
+    r.server_alive = is_alive(o.server_pid);
+  }
+  r.bench_memory = read_memory(getpid());
+
+  pool.stop(std::chrono::seconds(10));
+  r.errors = pool.merged_stats().errors;
+  return r;
+}
+
+}  // namespace bench
