@@ -342,6 +342,7 @@
       entry.appendChild(make('p', 'rc-hint', 'Type your answer in the box below, then choose Send.'));
     }
     appendToLog(entry);
+    setPrintTarget(null);
     chat.active = { node: msg.node, kind: 'prompt', entry, heading, options, canGoBack: !!msg.can_go_back, input: msg.input };
 
     const action = actionOf(chat.group.ref);
@@ -401,6 +402,109 @@
     return li;
   }
 
+  // ---------- the outcome summary: copy, print, download ----------
+
+  function summaryReference(msg) {
+    const fields = msg.summary_fields || {};
+    return String(fields.reference || '').replace(/[^A-Za-z0-9-]/g, '') || 'summary';
+  }
+
+  // The card whose summary prints (the page prints just that summary, nothing else).
+  function setPrintTarget(card) {
+    ui.log.querySelectorAll('.rc-print-target').forEach((el) => el.classList.remove('rc-print-target'));
+    if (card) card.classList.add('rc-print-target');
+    root.classList.toggle('rc-print-summary', !!card);
+  }
+
+  // The Clipboard API needs a secure context (https or localhost); otherwise select and copy.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(() => copyBySelection(text));
+    return copyBySelection(text);
+  }
+
+  function copyBySelection(text) {
+    const area = make('textarea', 'rc-visually-hidden');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.setAttribute('aria-hidden', 'true');
+    document.body.appendChild(area);
+    area.select();
+    let copied = false;
+    try {
+      copied = document.execCommand('copy');
+    } catch (e) {
+      copied = false;
+    }
+    area.remove();
+    return copied ? Promise.resolve() : Promise.reject(new Error('copy refused'));
+  }
+
+  function selectContents(el) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function downloadText(text, fileName) {
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+    const link = make('a');
+    link.href = url;
+    link.download = fileName;
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function summaryPanel(msg, card) {
+    const panel = make('section', 'rc-summary');
+    const heading = make('h3', 'rc-card-subhead rc-summary-title', 'Summary to copy, print or save');
+    heading.id = newId('rc-s');
+    panel.setAttribute('aria-labelledby', heading.id);
+    panel.appendChild(heading);
+    panel.appendChild(make('p', 'rc-summary-hint',
+      'Keep it with your notes. Typed answers are shown with details such as phone numbers, NHS numbers and dates taken out.'));
+    const text = make('pre', 'rc-summary-text', msg.summary);
+    text.tabIndex = 0; // it scrolls: reachable by keyboard
+    text.setAttribute('aria-label', 'Summary');
+    panel.appendChild(text);
+
+    const status = make('p', 'rc-summary-status');
+    status.setAttribute('role', 'status');
+    const actions = make('div', 'rc-summary-actions');
+    const button = (label, onClick) => {
+      const b = make('button', 'rc-button rc-secondary', label);
+      b.type = 'button';
+      b.addEventListener('click', onClick);
+      actions.appendChild(b);
+      return b;
+    };
+    button('Copy', () => {
+      copyText(msg.summary).then(
+        () => { status.textContent = 'Summary copied.'; },
+        () => {
+          selectContents(text);
+          status.textContent = 'Copying was not allowed: the summary is selected, so copy it with Ctrl+C (or Cmd+C).';
+        });
+    });
+    button('Print', () => {
+      setPrintTarget(card);
+      status.textContent = '';
+      window.print();
+    });
+    const fileName = 'early-help-summary-' + summaryReference(msg) + '.txt';
+    button('Download', () => {
+      downloadText(msg.summary, fileName);
+      status.textContent = 'Summary downloaded as ' + fileName + '.';
+    });
+    panel.appendChild(actions);
+    panel.appendChild(status);
+    return panel;
+  }
+
   function showOutcome(msg) {
     if (isAlreadyShown(msg, 'outcome')) return;
     retireActive();
@@ -419,14 +523,19 @@
     section(card, 'Forms', msg.forms, (f) => titledItem(f.name, f.text));
     section(card, 'Guidance', msg.guidance, (g) => titledItem(g.title, g.text));
 
-    const actions = make('div', 'rc-card-actions');
-    const print = make('button', 'rc-button rc-secondary', 'Print or save this page');
-    print.type = 'button';
-    print.addEventListener('click', () => window.print());
-    actions.appendChild(print);
-    card.appendChild(actions);
+    if (typeof msg.summary === 'string' && msg.summary) {
+      card.appendChild(summaryPanel(msg, card));
+    } else {
+      const actions = make('div', 'rc-card-actions');
+      const print = make('button', 'rc-button rc-secondary', 'Print or save this page');
+      print.type = 'button';
+      print.addEventListener('click', () => window.print());
+      actions.appendChild(print);
+      card.appendChild(actions);
+    }
 
     appendToLog(card);
+    setPrintTarget(card.querySelector('.rc-summary') ? card : null);
     chat.active = { node: msg.node, kind: 'outcome', entry: card, heading, options: null, canGoBack: msg.can_go_back !== false, input: 'none' };
     if (actionOf(chat.group.ref) && !chat.group.alert) focusOn(heading, card);
   }
@@ -516,6 +625,11 @@
     root.classList.toggle('rc-busy', !!chat.awaitingRef);
   }
 
+  // Print on an earlier card prints that summary once; afterwards the page prints what is current.
+  window.addEventListener('afterprint', () => {
+    const a = chat.active;
+    setPrintTarget(a && a.kind === 'outcome' && a.entry.querySelector('.rc-summary') ? a.entry : null);
+  });
   ui.composer.addEventListener('submit', submitTyped);
   ui.back.addEventListener('click', goBack);
   ui.restart.addEventListener('click', startAgain);

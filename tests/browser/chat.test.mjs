@@ -236,6 +236,84 @@ test('a practitioner reaches the East hub outcome, and the conversation is store
   assert.equal(sqlite(server.db, `select area from conversations where id = '${conversation.replace(/'/g, '')}'`), 'east');
 });
 
+test('the outcome summary is shown and can be copied - downloaded and printed on its own', async (t) => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server, {
+      before: (ctx) => ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
+    });
+    await choose(page, 'No', HARM_QUESTION);
+    await choose(page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
+    await choose(page, 'Yes', 'Have you talked with the child and family, and do they agree to early help?');
+    await choose(page, 'Yes, they agree', 'Which best describes the help the child and family need?');
+    await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
+    await type(page, 'Routines at home. NHS number 943 476 5919');
+    await question(page, 'Which area of Leeds does the family live in?').waitFor();
+    await choose(page, 'East Leeds', 'Early Help Assessment and a request to the East Early Help Hub');
+    const conversation = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
+
+    // Shown on the card: the reference, the request form's sections, the typed note redacted.
+    const card = page.locator('article.rc-outcome');
+    const summary = card.locator('.rc-summary');
+    await summary.getByRole('heading', { name: 'Summary to copy, print or save', level: 3 }).waitFor();
+    const shown = await summary.locator('.rc-summary-text').textContent();
+    assert.match(shown, new RegExp(`^Reference: ${conversation}$`, 'm'));
+    assert.match(shown, /^Date: \w+day \d{1,2} \w+ \d{4}, \d\d:\d\d \(UK time\)$/m);
+    assert.match(shown, /Early Help Request Form: sections to complete/);
+    assert.match(shown, /- Stepping down from social work or specialist care: Yes\./);
+    assert.match(shown, /- Notes for the hub: Routines at home\. NHS number \[nhs_number\]/);
+    assert.match(shown, /- Send it to: East Early Help Hub \(email eastearlyhelp@leeds\.gov\.uk\)/);
+    assert.doesNotMatch(shown, /943 ?476 ?5919/);
+    assert.doesNotMatch(shown, /0113 ?535 ?899\b/, 'the unverified East hub phone is not in the summary');
+    await screenshot(page, t, 'summary-desktop.png');
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling at 360px (overflow ${overflow}px)`);
+    await summary.screenshot({ path: path.join(screenshotDir, 'summary-360.png') });
+    t.diagnostic(`screenshot: ${path.join(screenshotDir, 'summary-360.png')}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Copy puts exactly the summary on the clipboard.
+    await summary.getByRole('button', { name: 'Copy', exact: true }).click();
+    await summary.getByText('Summary copied.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), shown);
+
+    // Download gives a .txt named with the reference.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      summary.getByRole('button', { name: 'Download', exact: true }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `early-help-summary-${conversation}.txt`);
+    const saved = readFileSync(await download.path(), 'utf8');
+    assert.equal(saved, shown);
+    assert.match(saved, new RegExp(`Reference: ${conversation}`));
+
+    // Print asks the browser to print, with this summary as what prints.
+    await page.evaluate(() => { window.print = () => { window.rcPrinted = (window.rcPrinted || 0) + 1; }; });
+    await summary.getByRole('button', { name: 'Print', exact: true }).click();
+    assert.equal(await page.evaluate(() => window.rcPrinted), 1);
+
+    // The print view shows just the summary, whole: no controls, no conversation, no buttons.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await summary.locator('.rc-summary-text').isVisible(), 'the summary prints');
+    const box = await summary.locator('.rc-summary-text').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    assert.ok(box.scroll <= box.client + 1, `the summary prints whole, not in a scroll box (${JSON.stringify(box)})`);
+    for (const hidden of ['.rc-summary-actions', '.rc-summary-status', '.rc-summary-title', '.rc-controls', '.rc-composer',
+      '.rc-header', '#rc-log > .rc-prompt', 'article.rc-outcome .rc-contacts', 'article.rc-outcome .rc-card-title']) {
+      const shownCount = await page.locator(hidden).evaluateAll((els) => els.filter((el) => el.getClientRects().length > 0).length);
+      assert.equal(shownCount, 0, `${hidden} is hidden in print`);
+    }
+    await screenshot(page, t, 'summary-print.png');
+    await page.emulateMedia({ media: 'screen' });
+
+    // Back to a question: the page prints the conversation again.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await question(page, 'Which area of Leeds does the family live in?').waitFor();
+    assert.equal(await page.evaluate(() => document.getElementById('rc-chat').classList.contains('rc-print-summary')), false);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
 test('Back returns to the previous question and focuses it', async () => {
   await withServer(async (server) => {
     const { context, page, problems } = await openChat(server);

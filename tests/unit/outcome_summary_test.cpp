@@ -162,6 +162,11 @@ TEST_CASE("every outcome of the early-help dialog has a summary laid out for its
     std::set<std::string> allowed;
     for (const auto& contact : o->contacts) allowed.insert(digits_of(contact.phone));
     for (const auto& run : number_runs(text)) CHECK_MESSAGE(allowed.count(run) == 1, run);
+    std::set<std::string> emails;
+    for (const auto& contact : o->contacts) emails.insert(contact.email);
+    static const std::regex email(R"([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), email); it != std::sregex_iterator(); ++it)
+      CHECK_MESSAGE(emails.count(it->str()) == 1, it->str());
     CHECK(!has(text, "0113535899"));
     CHECK(!has(text, "0113 535 899"));
     CHECK(!has(text, "southeearlyhelp"));
