@@ -2,6 +2,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "command_args.hpp"
 #include "commands.hpp"
 #include "database_options.hpp"
 #include "staff/audit_log.hpp"
@@ -10,31 +11,6 @@
 
 namespace rc::cli {
 namespace {
-
-bool has_flag(Args& args, const std::string& flag) {
-  for (auto it = args.begin(); it != args.end(); ++it)
-    if (*it == flag) {
-      args.erase(it);
-      return true;
-    }
-  return false;
-}
-
-std::string take_value(Args& args, const std::string& name) {
-  for (std::size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == name) {
-      std::string v = args[i + 1];
-      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
-      return v;
-    }
-  return {};
-}
-
-bool wants_help(const Args& args) {
-  for (const auto& a : args)
-    if (a == "--help" || a == "-h") return true;
-  return false;
-}
 
 // Runs `work` in one transaction; false (with the reason on err) if the database failed.
 template <class Work>
@@ -67,7 +43,7 @@ int purge_command(const Args& given, std::ostream& out, std::ostream& err) {
   }
   auto config = take_database_options(args, err);
   if (!config) return kUsage;
-  const bool dry_run = has_flag(args, "--dry-run"), now = has_flag(args, "--now");
+  const bool dry_run = take_flag(args, "--dry-run"), now = take_flag(args, "--now");
   if (dry_run == now || !args.empty()) {
     err << "purge: say --dry-run or --now (see rightconv purge --help)\n";
     return kUsage;

@@ -1,6 +1,7 @@
 // rightconv staff add|token|list|disable: staff accounts for the review API and consoles.
 #include <ostream>
 
+#include "command_args.hpp"
 #include "commands.hpp"
 #include "database_options.hpp"
 #include "staff/audit_log.hpp"
@@ -20,28 +21,17 @@ const char* kHelp =
     "A token is printed once, here, and stored only as a hash. It expires after --days\n"
     "(default: staff_token_days in the config, 90).\n";
 
-std::string option(std::vector<std::string>& args, const std::string& name) {
-  for (std::size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == name) {
-      std::string v = args[i + 1];
-      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
-      return v;
-    }
-  return {};
-}
-
 }  // namespace
 
 int staff_command(const Args& given, std::ostream& out, std::ostream& err) {
   Args args = given;
-  for (const auto& a : args)
-    if (a == "--help" || a == "-h") {
-      out << kHelp;
-      return kOk;
-    }
+  if (wants_help(args)) {
+    out << kHelp;
+    return kOk;
+  }
   auto config = take_database_options(args, err);
   if (!config) return kUsage;
-  const std::string role = option(args, "--role"), name = option(args, "--name"), days_text = option(args, "--days");
+  const std::string role = take_value(args, "--role"), name = take_value(args, "--name"), days_text = take_value(args, "--days");
   int days = config->staff_token_days;
   if (!days_text.empty()) {
     if (days_text.find_first_not_of("0123456789") != std::string::npos || days_text.size() > 4 || std::stoi(days_text) < 1) {

@@ -41,7 +41,7 @@ struct TypeInput {
   std::string node, text;
   // What a free-text answer is kept as in the state, when it differs from `text` (the server
   // passes the redacted text here; the safety check and matching still see `text`).
-  std::optional<std::string> record_as;
+  std::optional<std::string> record_as = std::nullopt;
 };
 struct BackInput {};
 struct RestartInput {};

@@ -256,7 +256,7 @@ void ChatSession::handle_resume(const protocol::Message& m, const protocol::Resu
 // Another connection moved this conversation on: load where it is now and show that.
 void ChatSession::reload_after_conflict(const std::optional<std::string>& ref) {
   auto self = shared_from_this();
-  protocol::Message m{protocol::EndMsg{}, ref, json::object()};
+  protocol::Message m{protocol::EndMsg{}, ref, json::object(), {}};
   ctx_.log.load(conv_->id, [self, m](std::optional<store::StoredConversation> found, bool ok, const std::string&) {
     net::post(self->ws_.get_executor(), [self, m, found = std::move(found), ok]() mutable { self->on_resume_loaded(m, std::move(found), ok, true); });
   });

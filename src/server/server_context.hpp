@@ -32,6 +32,8 @@ class SessionRegistry {
 };
 
 struct ServerContext {
+  ServerContext(const Config& c, const GuidanceSet& g, store::ConversationLog& l) : config(c), guidance(g), log(l) {}
+
   const Config& config;
   const GuidanceSet& guidance;
   store::ConversationLog& log;
