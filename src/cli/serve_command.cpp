@@ -144,7 +144,9 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   store::SqliteConversationLog log(writer);
   Server server(config, guidance, log);
   for (const auto& d : guidance.dialogs)
-    log.remember_dialog(d.id, d.content_hash, d.version, d.source_text, server.context().now(), [](bool, const std::string&) {});
+    log.remember_dialog(d.id, d.content_hash, d.version, d.source_text, server.context().now(), [id = d.id](bool ok, const std::string& error) {
+      if (!ok) spdlog::error("could not store the text of dialog {}: {}", id, error);
+    });
 
   auto port = server.listen();
   if (!port) {
@@ -164,6 +166,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {}); staff API and review page on http://{}:{}",
                config.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value());
   std::thread staff_thread([&] { staff_api.run(); });
+  staff_api.wait_until_running();  // so a SIGTERM from now on can stop it
   staff::DailyPurge daily_purge(writer, config.retention);
   server.run();
   daily_purge.stop();

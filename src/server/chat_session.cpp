@@ -107,12 +107,13 @@ void ChatSession::handle(const std::string& text) {
         using T = std::decay_t<decltype(cmd)>;
         if constexpr (std::is_same_v<T, protocol::StartMsg>) handle_start(m, cmd);
         else if constexpr (std::is_same_v<T, protocol::AnswerMsg>) {
-          if (cmd.option) return handle_engine_input(m, ChooseInput{cmd.node, *cmd.option}, cmd.node);
+          // Without a conversation there is nothing to answer: say so before doing any work on the text.
+          if (cmd.option || !conv_) return handle_engine_input(m, ChooseInput{cmd.node, cmd.option.value_or("")}, cmd.node);
           // Safety check and matching see the typed text; only its redacted form is kept.
           const std::string redacted = redact(*cmd.text);
           protocol::Message logged = m;
-          logged.raw["text"] = redacted;
-          logged.text = logged.raw.dump(-1, ' ', false, json::error_handler_t::replace);
+          std::get<protocol::AnswerMsg>(logged.command).text = redacted;
+          logged.text = protocol::canonical_text(logged);
           handle_engine_input(logged, TypeInput{cmd.node, *cmd.text, redacted}, cmd.node);
         } else if constexpr (std::is_same_v<T, protocol::BackMsg>) handle_engine_input(m, BackInput{}, conv_ ? conv_->state.current : "");
         else if constexpr (std::is_same_v<T, protocol::EndMsg>) handle_end(m);
@@ -256,7 +257,7 @@ void ChatSession::handle_resume(const protocol::Message& m, const protocol::Resu
 // Another connection moved this conversation on: load where it is now and show that.
 void ChatSession::reload_after_conflict(const std::optional<std::string>& ref) {
   auto self = shared_from_this();
-  protocol::Message m{protocol::EndMsg{}, ref, json::object(), {}};
+  protocol::Message m{protocol::EndMsg{}, ref, {}};
   ctx_.log.load(conv_->id, [self, m](std::optional<store::StoredConversation> found, bool ok, const std::string&) {
     net::post(self->ws_.get_executor(), [self, m, found = std::move(found), ok]() mutable { self->on_resume_loaded(m, std::move(found), ok, true); });
   });

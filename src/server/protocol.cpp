@@ -84,7 +84,7 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
   const auto type = text_field(j, "type");
   if (!type) return Error{"bad_message", "Every message needs a \"type\" (text).", ref};
 
-  Message m{{}, ref, j, std::string(text)};
+  Message m{{}, ref, {}};
   if (*type == "start") {
     auto dialog = text_field(j, "dialog");
     auto channel = j.contains("channel") ? text_field(j, "channel") : std::optional<std::string>("web");
@@ -97,6 +97,9 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
     auto typed = text_field(j, "text");
     if (!node) return missing("answer", "the \"node\" it answers", ref);
     if (option.has_value() == typed.has_value()) return missing("answer", "either an \"option\" id or \"text\"", ref);
+    // Typed answers are short by nature, and redaction's regexes cost more with every character.
+    if (typed && typed->size() > kMaxTypedText)
+      return Error{"bad_message", "A typed answer is at most " + std::to_string(kMaxTypedText) + " characters.", ref};
     m.command = AnswerMsg{*node, option, typed};
   } else if (*type == "back") {
     m.command = BackMsg{};
@@ -110,7 +113,27 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
   } else {
     return Error{"unknown_type", "Unknown message type \"" + type->substr(0, 40) + "\".", ref};
   }
+  m.text = canonical_text(m);
   return m;
+}
+
+std::string canonical_text(const Message& m) {
+  json j = std::visit(
+      [](const auto& c) -> json {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, StartMsg>) return {{"type", "start"}, {"dialog", c.dialog}, {"channel", c.channel}};
+        else if constexpr (std::is_same_v<T, AnswerMsg>) {
+          json a{{"type", "answer"}, {"node", c.node}};
+          if (c.option) a["option"] = *c.option;
+          if (c.text) a["text"] = *c.text;
+          return a;
+        } else if constexpr (std::is_same_v<T, BackMsg>) return {{"type", "back"}};
+        else if constexpr (std::is_same_v<T, EndMsg>) return {{"type", "end"}};
+        else return {{"type", "resume"}, {"conversation", c.conversation}};  // never the token
+      },
+      m.command);
+  if (m.ref) j["ref"] = *m.ref;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 json to_json(const Event& event, bool with_say) { return std::visit(Render{with_say}, event); }

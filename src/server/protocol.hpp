@@ -25,9 +25,14 @@ using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg>;
 struct Message {
   Command command;
   std::optional<std::string> ref;
-  nlohmann::json raw;  // the message as parsed
-  std::string text;    // the message as it will be logged (the received text, or redacted)
+  std::string text;    // the message as it will be logged: only the known fields (see canonical_text)
 };
+
+inline constexpr std::size_t kMaxTypedText = 2000;
+
+// The message rebuilt from its parsed fields: what the log keeps. Unknown fields a client adds
+// (which could carry identifying details) are dropped, and a resume token never appears.
+std::string canonical_text(const Message& m);
 
 struct Error {
   std::string code, message;

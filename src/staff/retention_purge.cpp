@@ -89,7 +89,7 @@ PurgeCounts purge(store::SqliteDb& db, const Retention& r, std::int64_t now, boo
                     record_cutoff, abandoned_cutoff);
   c.audit_rows = count(db, "SELECT COUNT(*) FROM audit WHERE at < ?1", audit_cutoff);
   if (!dry_run) {
-    store::Statement left(db.handle(), "UPDATE conversations SET status = 'abandoned', ended_at = updated_at WHERE status = 'active' AND updated_at < ?1");
+    store::Statement left(db.handle(), "UPDATE conversations SET status = 'abandoned', ended_at = updated_at, revision = revision + 1 WHERE status = 'active' AND updated_at < ?1");
     left.bind(1, token_cutoff).run();
     store::Statement tokens(db.handle(), "UPDATE conversations SET token_hash = NULL WHERE token_hash IS NOT NULL AND started_at < ?1");
     tokens.bind(1, token_cutoff).run();

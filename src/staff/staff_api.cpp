@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <future>
+#include <thread>
 
 #include "audit_log.hpp"
 #include "review_queries.hpp"
@@ -55,6 +56,10 @@ Result<unsigned short> StaffApi::listen(const std::string& address, unsigned sho
 }
 
 void StaffApi::run() { server_->listen_after_bind(); }
+void StaffApi::wait_until_running() {
+  for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
 void StaffApi::stop() { server_->stop(); }
 
 void StaffApi::routes() {

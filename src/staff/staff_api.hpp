@@ -25,6 +25,8 @@ class StaffApi {
 
   Result<unsigned short> listen(const std::string& address, unsigned short port);
   void run();   // blocks until stop()
+  // Waits (up to a few seconds) until run() is serving: cpp-httplib ignores a stop() before that.
+  void wait_until_running();
   void stop();
 
  private:

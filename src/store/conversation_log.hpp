@@ -24,7 +24,8 @@ struct TurnRow {
 struct ConversationUpdate {
   std::string id;
   std::string state, status;
-  std::optional<std::string> outcome, outcome_node, area;
+  std::optional<std::string> outcome, outcome_node;  // kept when not given: the last outcome reached
+  std::optional<std::string> area;                   // as the answers now say (going back can clear it)
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> ended_at;
   std::optional<std::int64_t> expected_revision;  // when set, the write fails with kConflict if another moved it on

@@ -3,8 +3,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include "conversation_log.hpp"
+
 namespace rc::store {
 namespace {
+
+template <class Job>
+void call_done(Job& job, bool ok, const std::string& error) {
+  if (!job.done) return;
+  try {
+    job.done(ok, error);
+  } catch (const std::exception& e) {
+    spdlog::error("a write's completion failed: {}", e.what());  // the writer goes on regardless
+  }
+}
 
 // SQLite may already have rolled back (disk full does): only roll back what is still open.
 void rollback(SqliteDb& db) {
@@ -66,9 +78,13 @@ void GroupCommitWriter::stop() {
 void GroupCommitWriter::submit(Work work, Done done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({std::move(work), std::move(done)});
+    if (!stopping_) {
+      queue_.push_back({std::move(work), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
   }
-  wake_.notify_one();
+  if (done) done(false, "the database writer has stopped");  // never leave a caller waiting
 }
 
 std::size_t GroupCommitWriter::queue_depth() const {
@@ -123,28 +139,30 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
   std::string error;
   auto finish_all = [&](bool ok) {
     last_ok_ = ok;
-    for (auto& job : batch)
-      if (job.done) job.done(ok, error);
+    for (auto& job : batch) call_done(job, ok, error);
   };
   if (!ensure_open(error)) {
     spdlog::error("database unavailable: {}", error);
     return finish_all(false);
   }
-  // Fast path: the whole batch in one transaction.
+  // Fast path: the whole batch in one transaction. Any exception from a job (not only SQLite's)
+  // rolls the batch back; the thread itself must never die.
+  bool committed = false;
   try {
     db_->exec("BEGIN IMMEDIATE");
     try {
       for (auto& job : batch) job.work(*db_);
       db_->exec("COMMIT");
       commits_++;
-      return finish_all(true);
-    } catch (const SqliteError&) {
+      committed = true;
+    } catch (const std::exception&) {
       rollback(*db_);
       throw;
     }
-  } catch (const SqliteError& e) {
+  } catch (const std::exception& e) {
     error = e.what();
   }
+  if (committed) return finish_all(true);  // outside the try: a callback's exception must not re-run committed jobs
   if (batch.size() == 1 || db_->handle() == nullptr) {
     spdlog::error("database write failed: {}", error);
     return finish_all(false);
@@ -161,16 +179,16 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
         job.work(*db_);
         db_->exec("COMMIT");
         ok = true;
-      } catch (const SqliteError&) {
+      } catch (const std::exception&) {
         rollback(*db_);
         throw;
       }
-    } catch (const SqliteError& e) {
+    } catch (const std::exception& e) {
       job_error = e.what();
-      spdlog::error("database write failed: {}", job_error);
+      if (job_error != kConflict) spdlog::error("database write failed: {}", job_error);
     }
     any_ok = any_ok || ok;
-    if (job.done) job.done(ok, job_error);
+    call_done(job, ok, job_error);
   }
   last_ok_ = any_ok;
 }

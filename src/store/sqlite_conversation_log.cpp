@@ -17,7 +17,7 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   for (const auto& u : r.updates) {
     db.prepared(
           "UPDATE conversations SET state = ?2, status = ?3, outcome = COALESCE(?4, outcome), outcome_node = COALESCE(?5, outcome_node), "
-          "area = COALESCE(?6, area), updated_at = ?7, ended_at = COALESCE(?8, ended_at), revision = revision + 1 "
+          "area = ?6, updated_at = ?7, ended_at = COALESCE(?8, ended_at), revision = revision + 1 "
           "WHERE id = ?1 AND (?9 IS NULL OR revision = ?9)")
         .bind(1, u.id).bind(2, u.state).bind(3, u.status).bind_optional(4, u.outcome).bind_optional(5, u.outcome_node)
         .bind_optional(6, u.area).bind(7, u.updated_at).bind_optional(8, u.ended_at).bind_optional(9, u.expected_revision).run();

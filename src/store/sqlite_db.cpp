@@ -74,11 +74,17 @@ SqliteDb::SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms,
   }
   sqlite3_busy_timeout(db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db_, 1);
-  if (!read_only) {
-    exec("PRAGMA journal_mode=WAL");
-    exec(full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  try {
+    if (!read_only) {
+      exec("PRAGMA journal_mode=WAL");
+      exec(full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    }
+    exec("PRAGMA foreign_keys=ON");
+  } catch (...) {
+    sqlite3_close_v2(db_);  // the destructor will not run for a constructor that throws
+    db_ = nullptr;
+    throw;
   }
-  exec("PRAGMA foreign_keys=ON");
 }
 
 SqliteDb::~SqliteDb() {

@@ -352,3 +352,46 @@ TEST_CASE("prompts carry no summary") {
   CHECK_FALSE(r.back().contains("summary"));
   CHECK_FALSE(c.request(answer("danger", "no")).back().contains("summary"));
 }
+
+TEST_CASE("an overlong typed answer is refused before any work on it and the server carries on") {
+  Fixture f;
+  WsClient c(f.server.port());
+  c.send({{"type", "answer"}, {"node", "x"}, {"text", std::string(60000, 'a')}});  // no conversation even
+  auto m = c.receive();
+  REQUIRE(m);
+  CHECK((*m)["code"] == "bad_message");
+  c.request(start_msg());
+  c.send(typed("danger", std::string(2001, '1')));
+  auto too_long = c.receive();
+  REQUIRE(too_long);
+  CHECK((*too_long)["code"] == "bad_message");
+  CHECK(http_get(f.server.port(), "/healthz") == 200);
+  CHECK(c.request(answer("danger", "no")).back()["node"] == "harm");
+}
+
+TEST_CASE("the log keeps only the fields the protocol knows - never extra ones a client adds") {
+  Fixture f;
+  WsClient c(f.server.port());
+  std::string id = c.request({{"type", "start"}, {"dialog", "early-help"}, {"child_name", "Zebedee Quux"}})[0]["conversation"];
+  c.request({{"type", "answer"}, {"node", "danger"}, {"option", "no"}, {"dob", "01/02/2019"}, {"ref", "r9"}});
+  CHECK(f.server.stop(SIGTERM) == 0);
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM turns WHERE message LIKE '%Zebedee%' OR message LIKE '%01/02/2019%'") == "0");
+  CHECK(scalar(f.server.db(), "SELECT message FROM turns WHERE conversation_id = '" + id + "' AND direction = 'in' AND message LIKE '%answer%'") ==
+        R"({"node":"danger","option":"no","ref":"r9","type":"answer"})");
+}
+
+TEST_CASE("going back past the area question clears the conversation's area") {
+  Fixture f;
+  WsClient c(f.server.port());
+  std::string id = c.request(start_msg())[0]["conversation"];
+  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
+           {"danger", "no"}, {"harm", "no"}, {"step_down", "no"}, {"consent", "yes"}, {"needs", "multi"}})
+    c.request(answer(node, option));
+  c.request(typed("hub_notes", "none"));
+  c.request(answer("area", "west"));
+  CHECK(scalar(f.server.db(), "SELECT area FROM conversations WHERE id = '" + id + "'") == "west");
+  c.request({{"type", "back"}});
+  CHECK(scalar(f.server.db(), "SELECT area FROM conversations WHERE id = '" + id + "'") == "NULL");
+  c.request(answer("area", "south"));
+  CHECK(scalar(f.server.db(), "SELECT area FROM conversations WHERE id = '" + id + "'") == "south");
+}

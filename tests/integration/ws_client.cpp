@@ -1,8 +1,6 @@
 // See ws_client.hpp. Blocking Beast calls with socket receive timeouts.
 #include "ws_client.hpp"
 
-#include <sys/socket.h>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -68,11 +66,26 @@ void WsClient::send_binary(const std::string& bytes) {
 
 std::optional<nlohmann::json> WsClient::receive(int timeout_ms) {
   if (closed_ || !impl_->ok) return std::nullopt;
-  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-  setsockopt(impl_->ws.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  // Asio's blocking reads ignore SO_RCVTIMEO, so read asynchronously and run the context for the
+  // timeout. A read that times out is cancelled, which leaves the stream unusable: the client
+  // then counts as closed (code 0), so a test can never hang on a missing reply.
   beast::flat_buffer buffer;
   beast::error_code ec;
-  impl_->ws.read(buffer, ec);
+  bool done = false;
+  impl_->ws.async_read(buffer, [&](beast::error_code e, std::size_t) {
+    ec = e;
+    done = true;
+  });
+  impl_->ioc.restart();
+  impl_->ioc.run_for(std::chrono::milliseconds(timeout_ms));
+  if (!done) {
+    beast::error_code ignored;
+    impl_->ws.next_layer().cancel(ignored);
+    impl_->ioc.restart();
+    impl_->ioc.run();
+    closed_ = true;
+    return std::nullopt;
+  }
   if (ec) {
     closed_ = true;
     close_code_ = impl_->ws.reason().code;
