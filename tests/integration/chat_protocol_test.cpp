@@ -204,24 +204,18 @@ TEST_CASE("abuse closes the connection: binary frames - oversized frames - flood
   }
   ServerProcess server(dir, {"--config", dir.file("limits.json")});
   REQUIRE(server.start());
-  {
+  // The error that explains the close comes first, then the close frame with its code.
+  auto expect_error_then_close = [&](auto send, const char* code, int close_code) {
     WsClient c(server.port());
-    c.send_binary("\x01\x02");
+    send(c);
     auto m = c.receive();
     REQUIRE(m);
-    CHECK((*m)["code"] == "bad_message");
+    CHECK((*m)["code"] == code);
     CHECK_FALSE(c.receive());
-    CHECK(c.close_code() == 1003);
-  }
-  {
-    WsClient c(server.port());
-    c.send_text(R"({"type":"start","dialog":")" + std::string(2000, 'x') + "\"}");
-    auto m = c.receive();
-    REQUIRE(m);
-    CHECK((*m)["code"] == "too_large");
-    CHECK_FALSE(c.receive());
-    CHECK(c.close_code() == 1009);
-  }
+    CHECK(c.close_code() == close_code);
+  };
+  expect_error_then_close([](WsClient& c) { c.send_binary("\x01\x02"); }, "bad_message", 1003);
+  expect_error_then_close([](WsClient& c) { c.send_text(R"({"type":"start","dialog":")" + std::string(2000, 'x') + "\"}"); }, "too_large", 1009);
   {
     WsClient c(server.port());
     c.send_text(std::string(1024 * 1024, ' '));  // far past the limit: refused without reading it all
