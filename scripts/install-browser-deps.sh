@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the browser test needs (tests/browser): Debian's Chromium and sqlite3, Node.js and
+# Installs the peers the tests start beyond the build: Debian's Chromium and sqlite3 (browser tests),
+# python3-aiosmtpd and openssl (the SMTP server and its certificate for the email connector test), Node.js and
 # npm if there is no node yet, then playwright-core from the lock file. Idempotent; run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 missing=()
-for p in chromium sqlite3; do
+for p in chromium sqlite3 python3-aiosmtpd openssl; do
   is_installed "$p" || missing+=("$p")
 done
 # Node may come from elsewhere than Debian (e.g. /usr/local/bin): only add Debian's when absent.

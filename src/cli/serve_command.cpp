@@ -143,6 +143,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   }
   store::SqliteConversationLog log(writer);
   Server server(config, guidance, log);
+  server.context().writer = &writer;
   for (const auto& d : guidance.dialogs)
     log.remember_dialog(d.id, d.content_hash, d.version, d.source_text, server.context().now(), [id = d.id](bool ok, const std::string& error) {
       if (!ok) spdlog::error("could not store the text of dialog {}: {}", id, error);

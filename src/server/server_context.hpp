@@ -14,6 +14,10 @@
 #include "core/guidance_set.hpp"
 #include "store/conversation_log.hpp"
 
+namespace rc::store {
+class GroupCommitWriter;
+}
+
 namespace rc {
 
 class ChatSession;
@@ -37,6 +41,7 @@ struct ServerContext {
   const Config& config;
   const GuidanceSet& guidance;
   store::ConversationLog& log;
+  store::GroupCommitWriter* writer = nullptr;  // for endpoints with their own queries (voice); null in tools
   SessionRegistry sessions;
   std::atomic<int> open_chats{0};
   std::atomic<bool> stopping{false};
