@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   g++ cmake ninja-build pkg-config
   libboost-dev libssl-dev nlohmann-json3-dev libyaml-dev libsqlite3-dev libspdlog-dev libcpp-httplib-dev
-  doctest-dev libcurl4-openssl-dev
+  doctest-dev libcurl4-openssl-dev libxml2-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,4 +1,5 @@
-// The webhook connector: see docs/connectors.md.
+// The webhook connector: delivers handoff events to a ticketing or case system as signed
+// Standard Webhooks POSTs, and takes the system's signed callbacks. See docs/connectors.md.
 #pragma once
 #include "handoff/connector.hpp"
 

@@ -9,6 +9,8 @@
 
 #include "commands.hpp"
 #include "core/guidance_set.hpp"
+#include "handoff/handoff_service.hpp"
+#include "handoff_setup.hpp"
 #include "server/logging.hpp"
 #include "server/server.hpp"
 #include "staff/daily_purge.hpp"
@@ -20,24 +22,27 @@ namespace rc::cli {
 namespace {
 
 const char* kHelp =
-    "usage: rightconv serve [--config FILE] [--listen ADDR:PORT] [--staff-listen ADDR:PORT] [--db PATH]\n"
+    "usage: rightconv serve [--config FILE] [--listen ADDR:PORT] [--staff-listen ADDR:PORT] [--console-listen ADDR:PORT]\n"
+    "                       [--db PATH]\n"
     "                       [--dialogs DIR] [--content DIR] [--web DIR] [--log-format text|json]\n"
     "                       [--log-level LEVEL] [--port-file FILE]\n"
     "Runs the chat server (WebSocket protocol v1 at /v1/chat, the chat page at /, /healthz, /readyz).\n"
-    "The staff API and review page listen separately (default 127.0.0.1:8081).\n"
+    "The staff API and review page listen separately (default 127.0.0.1:8081), and so does the staff\n"
+    "console WebSocket /v1/staff (default 127.0.0.1:8082).\n"
     "Defaults: 127.0.0.1:8080, ./rightconv.db, dialogs/, content/, web/. Flags override the file.\n"
-    "  --port-file FILE   write the chat port, then the staff port, one per line (useful with port 0)\n"
+    "  --port-file FILE   write the chat, staff and console ports, one per line (useful with port 0)\n"
     "Stops cleanly on SIGTERM or SIGINT.\n";
 
 struct ServeFlags {
-  std::string config_file, listen, staff_listen, db, dialogs, content, web, log_format, log_level, port_file;
+  std::string config_file, listen, staff_listen, console_listen, db, dialogs, content, web, log_format, log_level, port_file;
 };
 
 bool parse_flags(const Args& args, ServeFlags& f, std::ostream& err) {
   const std::pair<const char*, std::string ServeFlags::*> table[] = {
       {"--config", &ServeFlags::config_file}, {"--listen", &ServeFlags::listen},        {"--db", &ServeFlags::db}, {"--staff-listen", &ServeFlags::staff_listen},
       {"--dialogs", &ServeFlags::dialogs},    {"--content", &ServeFlags::content},      {"--web", &ServeFlags::web},
-      {"--log-format", &ServeFlags::log_format}, {"--log-level", &ServeFlags::log_level}, {"--port-file", &ServeFlags::port_file}};
+      {"--log-format", &ServeFlags::log_format}, {"--log-level", &ServeFlags::log_level}, {"--port-file", &ServeFlags::port_file},
+      {"--console-listen", &ServeFlags::console_listen}};
   for (std::size_t i = 0; i < args.size(); ++i) {
     bool known = false;
     for (const auto& [name, member] : table) {
@@ -76,6 +81,15 @@ bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
     }
     c.staff_address = l->first;
     c.staff_port = l->second;
+  }
+  if (!f.console_listen.empty()) {
+    auto l = parse_listen(f.console_listen, c.console_address);
+    if (!l) {
+      err << "serve: --console-listen: " << l.error().message << "\n";
+      return false;
+    }
+    c.console_address = l->first;
+    c.console_port = l->second;
   }
   if (!f.db.empty()) c.db_path = f.db;
   if (!f.dialogs.empty()) c.dialogs = {f.dialogs};
@@ -149,27 +163,51 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
       if (!ok) spdlog::error("could not store the text of dialog {}: {}", id, error);
     });
 
+  // Handoff: the live hub, the service, the connectors and the outbox that delivers to them.
+  HandoffHub hub;
+  handoff::ConnectorSet connectors;
+  auto now = [&server] { return server.context().now(); };
+  HandoffService handoffs(config, guidance, writer, hub, connectors, now, server.context().metrics);
+  if (auto built = cli::build_connectors(config, guidance, handoffs, hub, now, connectors); !built) {
+    err << built.error().describe() << "\nserve: not starting: fix the configuration\n";
+    return kProblems;
+  }
+  handoff::OutboxWorker outbox(writer, connectors, config.handoff.outbox_workers, config.handoff.outbox_poll_seconds, now, &server.context().metrics);
+  handoffs.set_outbox(&outbox);
+  server.context().handoffs = &handoffs;
+
   auto port = server.listen();
   if (!port) {
     err << "serve: " << port.error().message << "\n";
     return kProblems;
   }
+  auto console_port = server.listen_console();
+  if (!console_port) {
+    err << "serve: " << console_port.error().message << "\n";
+    return kProblems;
+  }
   staff::StaffApi staff_api(config, writer, &server.context());
+  staff_api.serve_connectors(&connectors, &handoffs, console_port.value());
   auto staff_port = staff_api.listen(config.staff_address, config.staff_port);
   if (!staff_port) {
     err << "serve: " << staff_port.error().message << "\n";
     return kProblems;
   }
   if (!flags.port_file.empty()) {
-    std::ofstream(flags.port_file + ".tmp") << port.value() << "\n" << staff_port.value() << "\n";
+    std::ofstream(flags.port_file + ".tmp") << port.value() << "\n" << staff_port.value() << "\n" << console_port.value() << "\n";
     std::rename((flags.port_file + ".tmp").c_str(), flags.port_file.c_str());
   }
-  spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {}); staff API and review page on http://{}:{}",
-               config.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value());
+  spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {}); staff API and review page on http://{}:{}; "
+               "staff console WebSocket on ws://{}:{}/v1/staff; {} handoff connector(s)",
+               config.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value(),
+               config.console_address, console_port.value(), connectors.size());
   std::thread staff_thread([&] { staff_api.run(); });
   staff_api.wait_until_running();  // so a SIGTERM from now on can stop it
   staff::DailyPurge daily_purge(writer, config.retention);
+  outbox.start();
   server.run();
+  outbox.stop();  // deliveries in flight finish (bounded by each connector's timeout); the rest wait in the outbox
+  server.context().handoffs = nullptr;  // sessions the io_context still holds must not reach it
   daily_purge.stop();
   staff_api.stop();
   staff_thread.join();

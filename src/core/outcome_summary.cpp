@@ -249,6 +249,8 @@ std::string uk_date_time(Millis when) {
   return buf;
 }
 
+std::vector<SummaryAnswer> summary_answers(const Dialog& dialog, const State& state) { return answers_of(dialog, state); }
+
 Summary summarise(const Dialog& d, const Catalogue& content, const State& s, const std::string& reference, Millis now) {
   Summary sum;
   const Node* n = d.find(s.current);

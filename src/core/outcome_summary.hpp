@@ -48,6 +48,9 @@ struct Summary {
 // (no outcome) when the state is not at an outcome.
 Summary summarise(const Dialog& dialog, const Catalogue& content, const State& state, const std::string& reference, Millis now);
 
+// The answers given so far, in order (typed ones redacted again): for a handoff before an outcome.
+std::vector<SummaryAnswer> summary_answers(const Dialog& dialog, const State& state);
+
 // The summary as plain text (UTF-8, "\n" line ends), for Copy, Download and a handoff.
 std::string render_summary_text(const Summary& summary);
 

@@ -59,6 +59,11 @@ Result<CommonSettings> parse_common_settings(const std::string& name, const nloh
   return c;
 }
 
+Result<RetryPolicy> retry_policy_of(const std::string& name, const nlohmann::json& settings, const std::string& file) {
+  if (!settings.is_object() || !settings.contains("retry")) return RetryPolicy{};
+  return parse_retry(name, settings["retry"], file);
+}
+
 Result<std::string> read_secret(const std::string& name, const nlohmann::json& settings, const std::string& key, bool required,
                                 const std::string& file) {
   const std::string env_key = key + "_env";

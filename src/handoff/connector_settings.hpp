@@ -31,6 +31,9 @@ Result<CommonSettings> parse_common_settings(const std::string& name, const nloh
 Result<std::string> read_secret(const std::string& name, const nlohmann::json& settings, const std::string& key, bool required,
                                 const std::string& config_file);
 
+// Only the retry policy of a block (the outbox worker's part), ignoring the other keys.
+Result<RetryPolicy> retry_policy_of(const std::string& name, const nlohmann::json& settings, const std::string& config_file);
+
 // "handoff.connectors.<name>.<key>"
 std::string setting_path(const std::string& name, const std::string& key);
 

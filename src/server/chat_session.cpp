@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/redaction.hpp"
+#include "handoff/handoff_service.hpp"
 #include "core/sha256.hpp"
 #include "core/state_json.hpp"
 #include "ids.hpp"
@@ -23,6 +24,7 @@ ChatSession::ChatSession(tcp::socket&& socket, ServerContext& ctx)
     : ws_(std::move(socket)),
       ctx_(ctx),
       idle_timer_(ws_.get_executor()),
+      handoff_timer_(ws_.get_executor()),
       bucket_(ctx.config.limits.max_messages_per_second, ctx.config.limits.burst_messages) {
   ctx_.open_chats++;
   ctx_.metrics.connections_total++;
@@ -31,6 +33,7 @@ ChatSession::ChatSession(tcp::socket&& socket, ServerContext& ctx)
 ChatSession::~ChatSession() {
   ctx_.open_chats--;
   ctx_.sessions.remove(this);
+  if (!followed_.empty() && ctx_.handoffs) ctx_.handoffs->hub().detach(followed_, this);
 }
 
 void ChatSession::run(http::request<http::string_body> upgrade) {
@@ -74,6 +77,8 @@ void ChatSession::on_read(beast::error_code ec, std::size_t bytes) {
     if (ec != websocket::error::closed && ec != net::error::operation_aborted) spdlog::debug("chat read ended: {}", ec.message());
     closing_ = true;
     idle_timer_.cancel();
+    handoff_timer_.cancel();
+    if (conv_ && conv_->handoff) follow(std::nullopt);  // staff see that the practitioner left
     return;
   }
   arm_idle_timer();
@@ -117,6 +122,8 @@ void ChatSession::handle(const std::string& text) {
           handle_engine_input(logged, TypeInput{cmd.node, *cmd.text, redacted}, cmd.node);
         } else if constexpr (std::is_same_v<T, protocol::BackMsg>) handle_engine_input(m, BackInput{}, conv_ ? conv_->state.current : "");
         else if constexpr (std::is_same_v<T, protocol::EndMsg>) handle_end(m);
+        else if constexpr (std::is_same_v<T, protocol::HandoffMsg>) handle_handoff(m, cmd);
+        else if constexpr (std::is_same_v<T, protocol::ChatMsg>) handle_chat_message(m, cmd);
         else handle_resume(m, cmd);
       },
       m.command);
@@ -180,16 +187,18 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
   }
   const Millis now = ctx_.now();
   Step step = advance(*dialog, ctx_.guidance.content, State{}, StartInput{}, now);
-  Conversation c{new_conversation_id(now), dialog, std::move(step.state), start.channel};
+  Conversation c{new_conversation_id(now), dialog, std::move(step.state), start.channel, 0, std::nullopt};
   const std::string token = random_token();
 
   store::Record r;
+  std::function<void()> after = [] {};
   if (conv_) {  // a new start ends the one this connection had
     auto u = update_for(*conv_, now);
     if (!conv_->state.finished) u.status = "abandoned";
     u.ended_at = now;
     u.expected_revision.reset();  // ended whatever another tab did with it
     r.updates.push_back(std::move(u));
+    after = cancel_into(r, now);
   }
   r.start = store::NewConversation{c.id, dialog->id, dialog->content_hash, c.channel, sha256_hex(token), state_to_json(c.state).dump(), now};
   Frames event_frames = frames_of(render(step.events, c), m.ref);
@@ -201,9 +210,11 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
 
   Frames out{protocol::serialise(json{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}}, m.ref)};
   for (auto& f : event_frames) out.push_back(std::move(f));
-  commit(std::move(r), m.ref, [this, c = std::move(c), out = std::move(out)]() mutable {
+  commit(std::move(r), m.ref, [this, after, c = std::move(c), out = std::move(out)]() mutable {
+    if (conv_ && conv_->handoff) follow(std::nullopt);
     conv_ = std::move(c);
     send_frames(std::move(out));
+    after();
   });
 }
 
@@ -212,9 +223,15 @@ void ChatSession::handle_engine_input(const protocol::Message& m, const Input& i
     reply_error("no_conversation", "There is no conversation on this connection: send start or resume first.", m.ref);
     return do_read();
   }
+  if (conv_->handoff && conv_->handoff->status == "accepted") {
+    // The person leads now; the script would talk over them.
+    reply_error("in_handoff", "You are talking with " + conv_->handoff->staff_name +
+                                  " now. Send a message, or leave the conversation with them (handoff cancel) to carry on here.", m.ref);
+    return do_read();
+  }
   const Millis now = ctx_.now();
   Step step = advance(*conv_->dialog, ctx_.guidance.content, conv_->state, input, now);
-  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel, conv_->revision};
+  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel, conv_->revision, conv_->handoff};
   Frames out = frames_of(render(step.events, next), m.ref);
   store::Record r;
   add_turns(r, next, node, m.text, log_of(out), now);
@@ -238,9 +255,12 @@ void ChatSession::handle_end(const protocol::Message& m) {
   u.ended_at = now;
   const std::string status = u.status;
   r.updates.push_back(std::move(u));
+  auto after = cancel_into(r, now);
   Frames out = frames_of(Reply{json{{"type", "ended"}, {"conversation", conv_->id}, {"status", status}}}, m.ref);
   add_turns(r, *conv_, conv_->state.current, m.text, log_of(out), now);
-  commit(std::move(r), m.ref, [this, out = std::move(out)]() mutable {
+  commit(std::move(r), m.ref, [this, after, out = std::move(out)]() mutable {
+    if (conv_->handoff) follow(std::nullopt);
+    after();
     conv_.reset();
     send_frames(std::move(out));
   });
@@ -277,13 +297,23 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
     return fail("dialog_changed", "The guidance has been updated since this conversation began. Please start again.");
   auto state = state_from_json(json::parse(found->state, nullptr, false));
   if (!state || !dialog->find(state->current)) return fail("dialog_changed", "This conversation cannot be resumed. Please start again.");
-  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->channel, found->revision};
+  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->channel, found->revision, std::nullopt};
+  if (found->handoff && ctx_.handoffs) {
+    const auto& h = *found->handoff;
+    conv_->handoff = OpenHandoff{h.reference, h.status, h.route, ctx_.handoffs->queue_of(h.route), h.staff_name, h.urgent,
+                                 h.unavailable_at.has_value(), h.deadline_at};
+  }
   Reply out;
   if (after_conflict)
     out.push_back(protocol::error_json("conversation_moved",
                                        "This conversation was carried on in another tab or window, so that answer was not taken. Here is where it is now."));
   out.push_back(json{{"type", "resumed"}, {"conversation", conv_->id}, {"dialog", dialog->id}, {"version", dialog->content_hash}});
   for (auto& e : render(current_view(*dialog, ctx_.guidance.content, conv_->state), *conv_)) out.push_back(std::move(e));
+  if (conv_->handoff) {
+    out.push_back(handoff_status_json(*conv_->handoff, found->handoff->messages));
+    follow(conv_->handoff);
+    arm_handoff_timer();
+  }
   reply(std::move(out), m.ref);
   do_read();
 }
@@ -298,13 +328,23 @@ void ChatSession::commit(store::Record record, std::optional<std::string> ref, s
         self->ctx_.metrics.turns++;
         then();
         self->ctx_.metrics.turn_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - self->read_at_).count());
-      } else if (error == store::kConflict && self->conv_) {
+      } else if ((error == store::kConflict || error == store::kHandoffOpen || error == store::kHandoffStale) && self->conv_) {
         return self->reload_after_conflict(ref);  // reads on when the reload is done
       } else {
         self->ctx_.metrics.write_failures++;
         self->reply_error("server_busy", "Your answer could not be saved just now, so it was not taken. Please try again in a moment.", ref);
       }
       self->do_read();
+    });
+  });
+}
+
+void ChatSession::commit_unprompted(store::Record record, std::function<void()> then) {
+  auto self = shared_from_this();
+  ctx_.log.write(std::move(record), [self, then = std::move(then)](bool ok, const std::string& error) mutable {
+    net::post(self->ws_.get_executor(), [self, ok, error, then = std::move(then)] {
+      if (ok) return then();
+      if (!store::is_expected_refusal(error)) self->ctx_.metrics.write_failures++;
     });
   });
 }

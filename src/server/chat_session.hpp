@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "handoff/handoff_hub.hpp"
 #include "protocol.hpp"
 #include "server_context.hpp"
 #include "token_bucket.hpp"
@@ -22,7 +23,7 @@ namespace net = boost::asio;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
-class ChatSession : public std::enable_shared_from_this<ChatSession> {
+class ChatSession : public std::enable_shared_from_this<ChatSession>, public PractitionerLink {
  public:
   ChatSession(tcp::socket&& socket, ServerContext& ctx);
   ~ChatSession();
@@ -30,14 +31,23 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void run(beast::http::request<beast::http::string_body> upgrade);
   // Safe from any thread: closes with 1001 (going away).
   void shutdown();
+  // Safe from any thread: a person accepted, wrote, or ended (already logged).
+  void handoff_notice(HandoffNotice notice) override;
 
  private:
+  // The conversation's open handoff, as this connection knows it.
+  struct OpenHandoff {
+    std::string reference, status, route, queue, staff_name;  // status: requested | accepted
+    bool urgent = false, told_unavailable = false;
+    Millis deadline = 0;
+  };
   struct Conversation {
     std::string id;
     const Dialog* dialog = nullptr;
     State state;
     std::string channel;
     std::int64_t revision = 0;  // as last read or written: writes are refused if another connection moved it on
+    std::optional<OpenHandoff> handoff;
   };
   using Reply = std::vector<nlohmann::json>;
   using Frames = std::vector<std::string>;  // serialised once: sent as they are and logged as an array
@@ -52,6 +62,18 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void handle_resume(const protocol::Message& m, const protocol::ResumeMsg& resume);
   void on_resume_loaded(const protocol::Message& m, std::optional<store::StoredConversation> found, bool ok, bool after_conflict = false);
   void reload_after_conflict(const std::optional<std::string>& ref);
+  // Handoff (docs/protocol.md).
+  void handle_handoff(const protocol::Message& m, const protocol::HandoffMsg& h);
+  void request_handoff(const protocol::Message& m, const std::string& reason);
+  void cancel_handoff(const protocol::Message& m);
+  void handle_chat_message(const protocol::Message& m, const protocol::ChatMsg& msg);
+  void on_handoff_notice(const HandoffNotice& notice);
+  void arm_handoff_timer();
+  void tell_unavailable();
+  void follow(const std::optional<OpenHandoff>& h);  // attach to / detach from live notices
+  // An end or a new start leaves the person: adds the cancellation; returns what to do after the commit.
+  std::function<void()> cancel_into(store::Record& r, Millis now);
+  nlohmann::json handoff_status_json(const OpenHandoff& h, const std::vector<std::string>& logged) const;
 
   // Outcomes also carry the summary, made from the conversation's (redacted) state, id and time.
   Reply render(const std::vector<Event>& events, const Conversation& c) const;
@@ -62,6 +84,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   // Writes the record, then on success runs `then` on this session's strand; on failure
   // replies server_busy. Either way the next message is read afterwards.
   void commit(store::Record record, std::optional<std::string> ref, std::function<void()> then);
+  // The same for writes no client message caused (a timer): no reply on failure, no read after.
+  void commit_unprompted(store::Record record, std::function<void()> then);
 
   void reply(Reply&& messages, const std::optional<std::string>& ref);
   void send_frames(Frames&& frames);
@@ -78,6 +102,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   beast::flat_buffer buffer_;
   ServerContext& ctx_;
   net::steady_timer idle_timer_;
+  net::steady_timer handoff_timer_;  // "unavailable" when no one accepts in time
+  std::string followed_;             // the conversation this session gets live notices for
   TokenBucket bucket_;
   int rate_limited_ = 0;
   std::deque<std::string> outbox_;

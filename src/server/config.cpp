@@ -113,7 +113,7 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
   c.file = file;
   std::vector<std::string> errors;
   Reader r(errors);
-  r.unknown_keys(j, "", {"$comment", "listen", "staff_listen", "staff_token_days", "retention", "db", "dialogs", "content", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts"});
+  r.unknown_keys(j, "", {"$comment", "listen", "staff_listen", "console_listen", "staff_token_days", "retention", "db", "dialogs", "content", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts", "handoff", "voice"});
   if (j.contains("listen")) {
     if (!j["listen"].is_string()) {
       r.fail("listen", "expected \"ADDRESS:PORT\"", j["listen"]);
@@ -132,6 +132,16 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
     } else {
       c.staff_address = l->first;
       c.staff_port = l->second;
+    }
+  }
+  if (j.contains("console_listen")) {
+    if (!j["console_listen"].is_string()) {
+      r.fail("console_listen", "expected \"ADDRESS:PORT\"", j["console_listen"]);
+    } else if (auto l = parse_listen(j["console_listen"].get<std::string>(), c.console_address); !l) {
+      errors.push_back("console_listen: " + l.error().message);
+    } else {
+      c.console_address = l->first;
+      c.console_port = l->second;
     }
   }
   r.positive_int(j, "", "staff_token_days", c.staff_token_days, 3650);
@@ -171,6 +181,8 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
     r.text(l, "logging.", "format", c.logging.format, {"text", "json"});
   }
   if (r.object(j, "", "contacts")) c.contacts = j["contacts"];
+  if (j.contains("handoff")) parse_handoff_config(j["handoff"], c.handoff, errors);
+  if (j.contains("voice")) parse_voice_config(j["voice"], c.voice, errors);
   if (!errors.empty()) {
     std::string all;
     for (const auto& e : errors) all += (all.empty() ? "" : "\n") + file + ": " + e;

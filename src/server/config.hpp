@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "handoff/handoff_config.hpp"
+#include "voice/voice_config.hpp"
 
 namespace rc {
 
@@ -40,6 +42,8 @@ struct Config {
   unsigned short port = 8080;
   std::string staff_address = "127.0.0.1";  // the staff API and review page
   unsigned short staff_port = 8081;
+  std::string console_address = "127.0.0.1";  // the staff console WebSocket (/v1/staff)
+  unsigned short console_port = 8082;
   int staff_token_days = 90;
   std::string db_path = "rightconv.db";
   std::vector<std::string> dialogs{"dialogs"};
@@ -51,6 +55,8 @@ struct Config {
   LoggingConfig logging;
   Retention retention;
   nlohmann::json contacts = nlohmann::json::object();  // contact overrides, see content/
+  HandoffConfig handoff;
+  VoiceConfig voice;  // the telephony webhook (src/voice, docs/voice.md)
   std::string file;  // where it came from, for messages
 };
 

@@ -6,7 +6,9 @@
 #include <boost/beast/websocket.hpp>
 
 #include "chat_session.hpp"
+#include "staff_console_session.hpp"
 #include "static_files.hpp"
+#include "voice/voice_endpoint.hpp"
 
 namespace rc {
 
@@ -38,7 +40,8 @@ bool is_allowed_origin(const std::string& origin, const std::string& host, const
   return name == "localhost" || name == "127.0.0.1" || name == "[::1]";
 }
 
-HttpSession::HttpSession(tcp::socket&& socket, ServerContext& ctx) : stream_(std::move(socket)), ctx_(ctx) {}
+HttpSession::HttpSession(tcp::socket&& socket, ServerContext& ctx, Listener listener)
+    : stream_(std::move(socket)), ctx_(ctx), listener_(listener) {}
 
 void HttpSession::run() {
   net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
@@ -74,12 +77,16 @@ HttpSession::Response HttpSession::plain(const Request& req, http::status status
 }
 
 void HttpSession::route(Request req) {
+  if (listener_ == Listener::console) return route_console(std::move(req));
   const std::string target(req.target());
   const std::string path = target.substr(0, target.find('?'));
   if (websocket::is_upgrade(req)) {
     if (path == "/v1/chat") return upgrade(std::move(req));
     return send(plain(req, http::status::not_found, "no WebSocket endpoint here; use /v1/chat\n"));
   }
+  // --- voice (docs/voice.md): the telephony webhook takes POST, so it is routed before the method check ---
+  if (voice::is_voice_path(path)) return voice_webhook(std::move(req));
+  // --- end voice ---
   if (req.method() != http::verb::get && req.method() != http::verb::head)
     return send(plain(req, http::status::method_not_allowed, "method not allowed\n"));
   if (path == "/healthz") return send(plain(req, http::status::ok, "{\"status\":\"ok\"}", "application/json"));
@@ -91,6 +98,27 @@ void HttpSession::route(Request req) {
   res.set(http::field::cache_control, "no-cache");
   res.set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors *");
   send(std::move(res));
+}
+
+// The console listener: the staff console WebSocket and a health check, nothing else.
+void HttpSession::route_console(Request req) {
+  const std::string target(req.target());
+  const std::string path = target.substr(0, target.find('?'));
+  if (path == "/healthz" && !websocket::is_upgrade(req)) return send(plain(req, http::status::ok, "{\"status\":\"ok\"}", "application/json"));
+  if (path != "/v1/staff" || !websocket::is_upgrade(req)) return send(plain(req, http::status::not_found, "the staff console WebSocket is /v1/staff\n"));
+  if (ctx_.stopping) return send(plain(req, http::status::service_unavailable, "shutting down\n"));
+  // The console page comes from the staff listener (another port of the same host); the token
+  // sent as the first message is what authenticates, so no cookie can be ridden.
+  const std::string origin(req[http::field::origin]);
+  const std::string host(req[http::field::host]);
+  const std::string origin_name = hostname_only(host_of(origin));
+  if (!origin.empty() && origin_name != hostname_only(host) && !is_allowed_origin(origin, host, ctx_.config.limits.allowed_origins)) {
+    auto res = plain(req, http::status::forbidden, "origin not allowed\n");
+    res.keep_alive(false);
+    return send(std::move(res));
+  }
+  stream_.expires_never();
+  std::make_shared<StaffConsoleSession>(stream_.release_socket(), ctx_)->run(std::move(req));
 }
 
 void HttpSession::upgrade(Request req) {
@@ -125,6 +153,23 @@ void HttpSession::readiness(Request req) {
     });
   });
 }
+
+// --- voice: hands the request to src/voice and sends its answer back on this session's strand ---
+void HttpSession::voice_webhook(Request req) {
+  beast::error_code ec;
+  const auto remote = stream_.socket().remote_endpoint(ec);
+  voice::VoiceRequest in{std::string(req.method_string()), std::string(req.target()), std::string(req[http::field::content_type]),
+                         std::nullopt, req.body(), ec ? std::string("unknown") : remote.address().to_string()};
+  if (auto it = req.find("X-Twilio-Signature"); it != req.end()) in.signature = std::string(it->value());
+  auto self = shared_from_this();
+  auto shared_req = std::make_shared<Request>(std::move(req));
+  voice::handle_voice_request(ctx_, std::move(in), [self, shared_req](voice::VoiceResponse out) {
+    net::post(self->stream_.get_executor(), [self, shared_req, out = std::move(out)] {
+      self->send(self->plain(*shared_req, static_cast<http::status>(out.status), out.body, out.content_type));
+    });
+  });
+}
+// --- end voice ---
 
 void HttpSession::send(Response res) {
   pending_ = std::make_shared<Response>(std::move(res));

@@ -16,7 +16,8 @@ using tcp = net::ip::tcp;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, ServerContext& ctx);
+  enum class Listener { chat, console };
+  HttpSession(tcp::socket&& socket, ServerContext& ctx, Listener listener = Listener::chat);
   void run();
 
  private:
@@ -27,7 +28,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(beast::error_code ec, std::size_t bytes);
   void route(Request req);
   void upgrade(Request req);
+  void route_console(Request req);
   void readiness(Request req);
+  void voice_webhook(Request req);  // POST /v1/voice/{dialog}: src/voice/voice_endpoint
   void send(Response res);
   void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
   Response plain(const Request& req, beast::http::status status, const std::string& body, const std::string& type = "text/plain; charset=utf-8");
@@ -35,6 +38,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   ServerContext& ctx_;
+  Listener listener_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::shared_ptr<Response> pending_;
 };

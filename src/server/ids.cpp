@@ -38,4 +38,17 @@ bool equal_in_constant_time(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
+std::string new_handoff_reference() {
+  static const char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const std::string hex = random_token();
+  std::string out = "HO-";
+  for (int i = 0; i < 8; ++i) {
+    if (i == 4) out += '-';
+    out += kAlphabet[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 32];
+  }
+  return out;
+}
+
+std::string new_event_id() { return "evt_" + random_token(); }
+
 }  // namespace rc

@@ -28,6 +28,14 @@ struct Metrics {
   std::atomic<std::uint64_t> write_failures{0};    // server_busy replies
   LatencyHistogram turn_latency;                   // message read -> reply queued
   LatencyHistogram db_write_latency;               // submitted to the writer -> committed
+  // Handoffs and the outbox.
+  std::atomic<std::uint64_t> handoffs_requested{0};
+  std::atomic<std::uint64_t> handoffs_accepted{0};
+  std::atomic<std::uint64_t> handoffs_unavailable{0};  // practitioners given contacts instead of a person
+  std::atomic<std::uint64_t> outbox_delivered{0};
+  std::atomic<std::uint64_t> outbox_retries{0};
+  std::atomic<std::uint64_t> outbox_failed{0};         // gave up or the peer said gone (410): alerts
+  std::atomic<std::int64_t> outbox_pending{-1};        // depth at the last scan (-1: not scanned yet)
 };
 
 }  // namespace rc

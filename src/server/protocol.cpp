@@ -16,19 +16,6 @@ Error missing(const char* type, const char* what, const std::optional<std::strin
   return {"bad_message", std::string("\"") + type + "\" needs " + what + ".", ref};
 }
 
-json contacts_json(const std::vector<ContactView>& contacts) {
-  json out = json::array();
-  for (const auto& c : contacts) {
-    json j{{"id", c.id}, {"name", c.name}, {"source", c.source}};
-    if (!c.phone.empty()) j["phone"] = c.phone;
-    if (!c.email.empty()) j["email"] = c.email;
-    if (!c.hours.empty()) j["hours"] = c.hours;
-    if (!c.note.empty()) j["note"] = c.note;
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
 struct Render {
   bool with_say;
   void say(json& j, const std::string& s) const {
@@ -110,6 +97,21 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
     auto token = text_field(j, "token");
     if (!conversation || !token) return missing("resume", "\"conversation\" and \"token\"", ref);
     m.command = ResumeMsg{*conversation, *token};
+  } else if (*type == "handoff") {
+    auto reason = j.contains("reason") ? text_field(j, "reason") : std::optional<std::string>("");
+    if (!reason) return Error{"bad_message", "\"reason\" must be text.", ref};
+    if (reason->size() > kMaxTypedText) return Error{"bad_message", "A reason is at most " + std::to_string(kMaxTypedText) + " characters.", ref};
+    bool cancel = false;
+    if (auto it = j.find("cancel"); it != j.end()) {
+      if (!it->is_boolean()) return Error{"bad_message", "\"cancel\" must be true or false.", ref};
+      cancel = it->get<bool>();
+    }
+    m.command = HandoffMsg{*reason, cancel};
+  } else if (*type == "message") {
+    auto typed = text_field(j, "text");
+    if (!typed || typed->find_first_not_of(" \t\r\n") == std::string::npos) return missing("message", "some \"text\"", ref);
+    if (typed->size() > kMaxTypedText) return Error{"bad_message", "A message is at most " + std::to_string(kMaxTypedText) + " characters.", ref};
+    m.command = ChatMsg{*typed};
   } else {
     return Error{"unknown_type", "Unknown message type \"" + type->substr(0, 40) + "\".", ref};
   }
@@ -129,6 +131,12 @@ std::string canonical_text(const Message& m) {
           return a;
         } else if constexpr (std::is_same_v<T, BackMsg>) return {{"type", "back"}};
         else if constexpr (std::is_same_v<T, EndMsg>) return {{"type", "end"}};
+        else if constexpr (std::is_same_v<T, HandoffMsg>) {
+          json h{{"type", "handoff"}};
+          if (!c.reason.empty()) h["reason"] = c.reason;
+          if (c.cancel) h["cancel"] = true;
+          return h;
+        } else if constexpr (std::is_same_v<T, ChatMsg>) return {{"type", "message"}, {"text", c.text}};
         else return {{"type", "resume"}, {"conversation", c.conversation}};  // never the token
       },
       m.command);
@@ -166,6 +174,37 @@ void add_summary(json& outcome_message, const Summary& summary) {
 std::string serialise(json&& message, const std::optional<std::string>& ref) {
   if (ref) message["ref"] = *ref;
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json contacts_json(const std::vector<ContactView>& contacts) {
+  json out = json::array();
+  for (const auto& c : contacts) {
+    json j{{"id", c.id}, {"name", c.name}, {"source", c.source}};
+    if (!c.phone.empty()) j["phone"] = c.phone;
+    if (!c.email.empty()) j["email"] = c.email;
+    if (!c.hours.empty()) j["hours"] = c.hours;
+    if (!c.note.empty()) j["note"] = c.note;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json handoff_json(const std::string& status, const std::string& reference) {
+  return json{{"type", "handoff"}, {"status", status}, {"reference", reference}};
+}
+
+json handoff_unavailable_json(const std::string& reference, const std::vector<ContactView>& contacts, bool urgent) {
+  json j = handoff_json("unavailable", reference);
+  j["contacts"] = contacts_json(contacts);
+  j["urgent"] = urgent;
+  j["message"] = urgent ? "This needs a call now rather than a wait: please use these contacts."
+                        : "No one is free to take this just now. Your request stays with the team (reference " + reference +
+                              "), and you can use these contacts now.";
+  return j;
+}
+
+json staff_message_json(const std::string& name, const std::string& text) {
+  return json{{"type", "message"}, {"from", "staff"}, {"name", name}, {"text", text}};
 }
 
 }  // namespace rc::protocol

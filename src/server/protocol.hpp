@@ -20,7 +20,14 @@ struct AnswerMsg {
 struct BackMsg {};
 struct EndMsg {};
 struct ResumeMsg { std::string conversation, token; };
-using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg>;
+// Asks for a person (or, with cancel, stops asking / leaves the person). reason is optional free text.
+struct HandoffMsg {
+  std::string reason;
+  bool cancel = false;
+};
+// A live message to the person who has the conversation.
+struct ChatMsg { std::string text; };
+using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg, HandoffMsg, ChatMsg>;
 
 struct Message {
   Command command;
@@ -50,6 +57,13 @@ std::string serialise(nlohmann::json&& message, const std::optional<std::string>
 // Adds the outcome summary to an outcome message: `summary` (plain text) and `summary_fields`.
 void add_summary(nlohmann::json& outcome_message, const Summary& summary);
 nlohmann::json summary_fields_json(const Summary& summary);
+
+nlohmann::json contacts_json(const std::vector<ContactView>& contacts);
+
+// Handoff messages (docs/protocol.md): {"type":"handoff","status":...,"reference":...}.
+nlohmann::json handoff_json(const std::string& status, const std::string& reference);
+nlohmann::json handoff_unavailable_json(const std::string& reference, const std::vector<ContactView>& contacts, bool urgent);
+nlohmann::json staff_message_json(const std::string& name, const std::string& text);
 
 bool is_known_channel(const std::string& channel);
 

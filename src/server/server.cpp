@@ -16,6 +16,7 @@ Server::Server(const Config& config, const GuidanceSet& guidance, store::Convers
     : ctx_{config, guidance, log},
       ioc_(config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
       acceptor_(net::make_strand(ioc_)),
+      console_acceptor_(net::make_strand(ioc_)),
       signals_(ioc_, SIGINT, SIGTERM),
       accept_pause_(acceptor_.get_executor()) {}
 
@@ -32,6 +33,33 @@ Result<unsigned short> Server::listen() {
   if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return make_error("cannot listen on " + ctx_.config.listen_address + ":" + std::to_string(ctx_.config.port) + ": " + ec.message());
   return acceptor_.local_endpoint().port();
+}
+
+Result<unsigned short> Server::listen_console() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(ctx_.config.console_address, ec);
+  if (ec) return make_error("console listen address \"" + ctx_.config.console_address + "\" is not an IP address");
+  tcp::endpoint endpoint{address, ctx_.config.console_port};
+  console_acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) console_acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) console_acceptor_.bind(endpoint, ec);
+  if (!ec) console_acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return make_error("cannot listen on " + ctx_.config.console_address + ":" + std::to_string(ctx_.config.console_port) + ": " + ec.message());
+  return console_acceptor_.local_endpoint().port();
+}
+
+// Few connections (hub staff): no back-off needed beyond a short pause on errors.
+void Server::do_accept_console() {
+  if (!console_acceptor_.is_open()) return;
+  console_acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!console_acceptor_.is_open()) return;
+      auto t = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(100));
+      return t->async_wait([this, t](beast::error_code) { do_accept_console(); });
+    }
+    std::make_shared<HttpSession>(std::move(socket), ctx_, HttpSession::Listener::console)->run();
+    do_accept_console();
+  });
 }
 
 void Server::do_accept() {
@@ -61,6 +89,7 @@ void Server::run() {
     begin_shutdown();
   });
   do_accept();
+  do_accept_console();
   const int n = ctx_.config.threads > 0 ? ctx_.config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
@@ -79,6 +108,10 @@ void Server::begin_shutdown() {
   net::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
+  });
+  net::post(console_acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    console_acceptor_.close(ignored);
   });
   const auto sessions = ctx_.sessions.snapshot();
   spdlog::info("closing {} open chat(s)", sessions.size());

@@ -20,6 +20,8 @@ class Server {
 
   // Binds the listening socket. Returns the port (useful with port 0) or an error.
   Result<unsigned short> listen();
+  // Binds the staff console listener (WebSocket /v1/staff). Returns its port.
+  Result<unsigned short> listen_console();
   // Runs until a signal or stop(); returns when every thread has finished.
   void run();
   void stop();
@@ -27,12 +29,14 @@ class Server {
 
  private:
   void do_accept();
+  void do_accept_console();
   void begin_shutdown();
   void wait_for_sessions(int attempts_left);
 
   ServerContext ctx_;
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::acceptor console_acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer accept_pause_;  // runs on the acceptor's strand
   bool accept_backing_off_ = false;

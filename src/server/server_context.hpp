@@ -21,6 +21,7 @@ class GroupCommitWriter;
 namespace rc {
 
 class ChatSession;
+class HandoffService;
 
 // The open chat sessions, so a shutdown can tell each one to close.
 class SessionRegistry {
@@ -42,6 +43,7 @@ struct ServerContext {
   const GuidanceSet& guidance;
   store::ConversationLog& log;
   store::GroupCommitWriter* writer = nullptr;  // for endpoints with their own queries (voice); null in tools
+  HandoffService* handoffs = nullptr;          // null when the server runs without handoff (tools, some tests)
   SessionRegistry sessions;
   std::atomic<int> open_chats{0};
   std::atomic<bool> stopping{false};

@@ -247,8 +247,25 @@ void StaffApi::routes() {
           auto db = reader();
           store::Statement q(db->handle(), "SELECT status, COUNT(*) FROM conversations GROUP BY status");
           while (q.step()) out += "rightconv_conversations{status=\"" + q.text(0) + "\"} " + std::to_string(q.integer(1)) + "\n";
-          out += "# HELP rightconv_connector_deliveries_total Handoff deliveries by connectors.\n# TYPE rightconv_connector_deliveries_total counter\n";
-          out += "rightconv_connector_deliveries_total 0\n";
+          if (chat_) {
+            const auto& m = chat_->metrics;
+            auto counter = [&out](const char* name, const char* help, std::uint64_t v) {
+              out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + std::to_string(v) + "\n";
+            };
+            counter("rightconv_handoffs_requested_total", "Handoffs queued for a person.", m.handoffs_requested.load());
+            counter("rightconv_handoffs_accepted_total", "Handoffs a person accepted.", m.handoffs_accepted.load());
+            counter("rightconv_handoffs_unavailable_total", "Practitioners given contacts because no one could take it.", m.handoffs_unavailable.load());
+            counter("rightconv_outbox_delivered_total", "Outbox events a peer acknowledged.", m.outbox_delivered.load());
+            counter("rightconv_outbox_retries_total", "Outbox delivery attempts that will be retried.", m.outbox_retries.load());
+            counter("rightconv_outbox_failed_total", "Outbox events given up on or refused for good (alerts).", m.outbox_failed.load());
+          }
+          {
+            store::Statement q(db->handle(), "SELECT status, COUNT(*) FROM outbox GROUP BY status");
+            out += "# HELP rightconv_outbox_events Outbox events by status (pending is the depth).\n# TYPE rightconv_outbox_events gauge\n";
+            std::map<std::string, std::int64_t> by{{"pending", 0}, {"delivered", 0}, {"failed", 0}};
+            while (q.step()) by[q.text(0)] = q.integer(1);
+            for (const auto& [status, n] : by) out += "rightconv_outbox_events{status=\"" + status + "\"} " + std::to_string(n) + "\n";
+          }
           res.set_content(out, "text/plain; version=0.0.4");
         }));
 
@@ -276,6 +293,41 @@ void StaffApi::routes() {
     auto file = read_static_file(config_.web_root, path);
     if (!file) return send_error(res, 404, "not_found", "Not found.");
     res.set_header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    res.set_content(file->body, file->content_type);
+  });
+}
+
+void StaffApi::serve_connectors(handoff::ConnectorSet* connectors, handoff::HandoffControl* control, unsigned short console_port) {
+  auto& s = *server_;
+  // A peer's callback: the connector checks it (signature, timestamp) and applies it.
+  s.Post(R"(/v1/connectors/([a-z_]+)/([A-Za-z0-9_.-]{1,64}))", [connectors, control](const httplib::Request& req, httplib::Response& res) {
+    auto it = connectors->find(req.matches[2]);
+    // The path names the type too, so a callback cannot reach a connector of another kind.
+    if (it != connectors->end() && it->second.type != req.matches[1].str()) it = connectors->end();
+    if (it == connectors->end() || req.body.size() > 64 * 1024)
+      return send_error(res, it == connectors->end() ? 404 : 413, it == connectors->end() ? "not_found" : "too_large",
+                        it == connectors->end() ? "No such connector." : "The body is too large.");
+    handoff::CallbackRequest cb;
+    for (const auto& [name, value] : req.headers) {
+      std::string lower = name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      cb.headers[lower] = value;
+    }
+    cb.body = req.body;
+    cb.remote_address = req.remote_addr;
+    auto reply = it->second.connector->callback(cb, *control);
+    res.status = reply.status;
+    res.set_content(reply.body.empty() ? std::string("{}") : reply.body, "application/json");
+  });
+  // The console page learns where the console WebSocket listens.
+  s.Get("/console/config.json", [console_port](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, {{"console_port", console_port}, {"path", "/v1/staff"}});
+  });
+  s.Get(R"(/(console|console\.html|console\.js|console\.css))", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string path = req.path == "/console" ? "/console.html" : req.path;
+    auto file = read_static_file(config_.web_root, path);
+    if (!file) return send_error(res, 404, "not_found", "Not found.");
+    res.set_header("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'");
     res.set_content(file->body, file->content_type);
   });
 }

@@ -9,6 +9,7 @@
 #include "core/result.hpp"
 #include "server/config.hpp"
 #include "server/server_context.hpp"
+#include "handoff/outbox_worker.hpp"
 #include "store/group_commit_writer.hpp"
 
 namespace httplib {
@@ -24,6 +25,9 @@ class StaffApi {
   ~StaffApi();
 
   Result<unsigned short> listen(const std::string& address, unsigned short port);
+  // Connector callbacks (POST /v1/connectors/<type>/<name>) and the staff console page, which
+  // needs the console listener's port. Call before run().
+  void serve_connectors(handoff::ConnectorSet* connectors, handoff::HandoffControl* control, unsigned short console_port);
   void run();   // blocks until stop()
   // Waits (up to a few seconds) until run() is serving: cpp-httplib ignores a stop() before that.
   void wait_until_running();

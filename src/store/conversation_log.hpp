@@ -33,18 +33,75 @@ struct ConversationUpdate {
 
 // The error a write reports when a ConversationUpdate's expected revision was stale.
 inline constexpr const char* kConflict = "conversation moved on elsewhere";
+// A HandoffChange found the handoff in another state (someone else accepted it first...).
+inline constexpr const char* kHandoffStale = "the handoff is no longer in that state";
+// A HandoffOpen for a conversation that already has an open handoff (a database constraint).
+inline constexpr const char* kHandoffOpen = "the conversation already has an open handoff";
+
+// A new handoff (see migrations/004_handoffs_outbox.sql for the fields).
+struct HandoffOpen {
+  std::string reference, conversation_id, status = "requested", route, queue;
+  std::optional<std::string> area, outcome, reason;
+  bool urgent = false;
+  std::string item;  // JSON
+  std::int64_t requested_at = 0, deadline_at = 0;
+  std::optional<std::int64_t> unavailable_at;
+};
+
+// A change to a handoff, applied only when its status is one of `from`; otherwise the whole
+// record fails with kHandoffStale (so two staff accepting at once: one wins).
+struct HandoffChange {
+  std::string reference;
+  std::vector<std::string> from;
+  std::optional<std::string> to;
+  std::int64_t at = 0;
+  std::optional<std::int64_t> unavailable_at;
+  std::optional<std::string> accepted_by, staff_name, via, ended_by, wrap_up;
+};
+
+// One outbound event for one connector (the outbox worker delivers it).
+struct OutboxRow {
+  std::string event_id, connector, conversation_id, reference, kind, payload;
+  std::int64_t created_at = 0;
+};
+
+// Idempotency for a connector's callback: the record fails with kDuplicateCallback if seen.
+inline constexpr const char* kDuplicateCallback = "callback already applied";
+struct CallbackSeen {
+  std::string connector, callback_id;
+  std::int64_t at = 0;
+};
+
+// Refusals that are answers, not faults: not logged as database errors.
+inline bool is_expected_refusal(const std::string& error) {
+  return error == kConflict || error == kHandoffStale || error == kHandoffOpen || error == kDuplicateCallback;
+}
 
 // Everything one client message causes, written in one transaction.
 struct Record {
   std::optional<NewConversation> start;
   std::vector<ConversationUpdate> updates;  // applied in order, after `start`
   std::vector<TurnRow> turns;
+  std::optional<CallbackSeen> callback;        // checked first
+  std::optional<HandoffOpen> open_handoff;
+  std::vector<HandoffChange> handoff_changes;  // after open_handoff
+  std::vector<OutboxRow> outbox;
+};
+
+// The open handoff of a conversation, as resume needs it.
+struct StoredHandoff {
+  std::string reference, status, staff_name, route;
+  bool urgent = false;
+  std::int64_t requested_at = 0, deadline_at = 0;
+  std::optional<std::int64_t> unavailable_at, accepted_at;
+  std::vector<std::string> messages;  // the logged frame arrays that carried live messages, oldest first
 };
 
 struct StoredConversation {
   std::string id, dialog_id, dialog_version, channel, status, token_hash, state;
   std::optional<std::int64_t> ended_at;
   std::int64_t revision = 0;
+  std::optional<StoredHandoff> handoff;  // the open one, if any
 };
 
 class ConversationLog {

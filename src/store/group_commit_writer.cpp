@@ -185,7 +185,7 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
       }
     } catch (const std::exception& e) {
       job_error = e.what();
-      if (job_error != kConflict) spdlog::error("database write failed: {}", job_error);
+      if (!is_expected_refusal(job_error)) spdlog::error("database write failed: {}", job_error);
     }
     any_ok = any_ok || ok;
     call_done(job, ok, job_error);

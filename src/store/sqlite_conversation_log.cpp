@@ -5,7 +5,95 @@
 
 namespace rc::store {
 
+namespace {
+
+void record_callback(SqliteDb& db, const CallbackSeen& c) {
+  auto& q = db.prepared("INSERT OR IGNORE INTO connector_callbacks (connector, callback_id, received_at) VALUES (?1, ?2, ?3)");
+  q.bind(1, c.connector).bind(2, c.callback_id).bind(3, c.at).run();
+  if (db.changes() == 0) throw SqliteError(kDuplicateCallback, 0);
+}
+
+void open_handoff(SqliteDb& db, const HandoffOpen& h) {
+  try {
+    db.prepared(
+          "INSERT INTO handoffs (reference, conversation_id, status, route, queue, area, outcome, urgent, reason, item, requested_at, "
+          "deadline_at, unavailable_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?11)")
+        .bind(1, h.reference).bind(2, h.conversation_id).bind(3, h.status).bind(4, h.route).bind(5, h.queue).bind_optional(6, h.area)
+        .bind_optional(7, h.outcome).bind(8, std::int64_t{h.urgent}).bind_optional(9, h.reason).bind(10, h.item).bind(11, h.requested_at)
+        .bind(12, h.deadline_at).bind_optional(13, h.unavailable_at).run();
+  } catch (const SqliteError& e) {
+    if ((e.code & 0xff) == SQLITE_CONSTRAINT) throw SqliteError(kHandoffOpen, e.code);
+    throw;
+  }
+}
+
+std::string in_list(const std::vector<std::string>& statuses) {
+  std::string out;
+  for (const auto& s : statuses) out += (out.empty() ? "'" : ",'") + s + "'";  // statuses are our own constants
+  return out;
+}
+
+void change_handoff(SqliteDb& db, const HandoffChange& c) {
+  db.prepared("UPDATE handoffs SET status = COALESCE(?2, status), unavailable_at = COALESCE(?3, unavailable_at), "
+              "accepted_at = CASE WHEN ?2 = 'accepted' THEN ?4 ELSE accepted_at END, accepted_by = COALESCE(?5, accepted_by), "
+              "staff_name = COALESCE(?6, staff_name), via = COALESCE(?7, via), "
+              "ended_at = CASE WHEN ?2 IN ('ended', 'cancelled') THEN ?4 ELSE ended_at END, ended_by = COALESCE(?8, ended_by), "
+              "wrap_up = COALESCE(?9, wrap_up), updated_at = ?4 WHERE reference = ?1 AND status IN (" + in_list(c.from) + ")")
+      .bind(1, c.reference).bind_optional(2, c.to).bind_optional(3, c.unavailable_at).bind(4, c.at).bind_optional(5, c.accepted_by)
+      .bind_optional(6, c.staff_name).bind_optional(7, c.via).bind_optional(8, c.ended_by).bind_optional(9, c.wrap_up).run();
+  if (db.changes() == 0) throw SqliteError(kHandoffStale, 0);
+  // A conversation a person took part in is kept as handed_off (its free text is kept longer).
+  if (c.to == "accepted")
+    db.prepared("UPDATE conversations SET status = 'handed_off' WHERE id = (SELECT conversation_id FROM handoffs WHERE reference = ?1)")
+        .bind(1, c.reference).run();
+}
+
+void queue_event(SqliteDb& db, const OutboxRow& o) {
+  db.prepared("INSERT INTO outbox (event_id, connector, conversation_id, reference, kind, payload, created_at, next_attempt_at, window_start) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)")
+      .bind(1, o.event_id).bind(2, o.connector).bind(3, o.conversation_id).bind(4, o.reference).bind(5, o.kind).bind(6, o.payload)
+      .bind(7, o.created_at).run();
+}
+
+// The turns that carried live messages since the handoff began: the server's frames (an
+// array each), which hold both the echo of what the practitioner typed and what staff wrote.
+std::vector<std::string> handoff_messages(SqliteDb& db, const std::string& conversation_id, std::int64_t since) {
+  std::vector<std::string> out;
+  auto& q = db.prepared(
+      "SELECT message FROM turns WHERE conversation_id = ?1 AND at >= ?2 AND direction = 'out' AND message LIKE '%\"type\":\"message\"%' ORDER BY seq");
+  q.bind(1, conversation_id).bind(2, since);
+  while (q.step()) out.push_back(q.text(0));
+  q.reset();
+  return out;
+}
+
+std::optional<StoredHandoff> load_open_handoff(SqliteDb& db, const std::string& conversation_id) {
+  auto& q = db.prepared(
+      "SELECT reference, status, COALESCE(staff_name, ''), route, urgent, requested_at, deadline_at, unavailable_at, accepted_at "
+      "FROM handoffs WHERE conversation_id = ?1 AND status IN ('requested', 'accepted')");
+  q.bind(1, conversation_id);
+  std::optional<StoredHandoff> h;
+  if (q.step()) {
+    h.emplace();
+    h->reference = q.text(0);
+    h->status = q.text(1);
+    h->staff_name = q.text(2);
+    h->route = q.text(3);
+    h->urgent = q.integer(4) != 0;
+    h->requested_at = q.integer(5);
+    h->deadline_at = q.integer(6);
+    if (!q.is_null(7)) h->unavailable_at = q.integer(7);
+    if (!q.is_null(8)) h->accepted_at = q.integer(8);
+  }
+  q.reset();
+  if (h) h->messages = handoff_messages(db, conversation_id, h->requested_at);
+  return h;
+}
+
+}  // namespace
+
 void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
+  if (r.callback) record_callback(db, *r.callback);
   if (r.start) {
     const auto& c = *r.start;
     db.prepared(
@@ -16,7 +104,7 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   }
   for (const auto& u : r.updates) {
     db.prepared(
-          "UPDATE conversations SET state = ?2, status = ?3, outcome = COALESCE(?4, outcome), outcome_node = COALESCE(?5, outcome_node), "
+          "UPDATE conversations SET state = ?2, status = CASE WHEN status = 'handed_off' THEN status ELSE ?3 END, outcome = COALESCE(?4, outcome), outcome_node = COALESCE(?5, outcome_node), "
           "area = ?6, updated_at = ?7, ended_at = COALESCE(?8, ended_at), revision = revision + 1 "
           "WHERE id = ?1 AND (?9 IS NULL OR revision = ?9)")
         .bind(1, u.id).bind(2, u.state).bind(3, u.status).bind_optional(4, u.outcome).bind_optional(5, u.outcome_node)
@@ -30,6 +118,9 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
       "VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE conversation_id = ?1), ?2, ?3, ?4, ?5)");
   for (const auto& t : r.turns)
     insert.bind(1, t.conversation_id).bind(2, t.at).bind(3, t.node).bind(4, t.direction).bind(5, t.message).run();
+  if (r.open_handoff) open_handoff(db, *r.open_handoff);
+  for (const auto& c : r.handoff_changes) change_handoff(db, c);
+  for (const auto& o : r.outbox) queue_event(db, o);
 }
 
 void SqliteConversationLog::write(Record record, Done done) {
@@ -58,6 +149,7 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
           *found = std::move(c);
         }
         q.reset();
+        if (*found) (*found)->handoff = load_open_handoff(db, conversation_id);
       },
       [found, done = std::move(done)](bool ok, const std::string& error) { done(ok ? *found : std::nullopt, ok, error); });
 }

@@ -1,0 +1,130 @@
+// See handoff_request.hpp.
+#include "handoff_request.hpp"
+
+#include <ctime>
+
+#include "core/outcome_summary.hpp"
+
+namespace rc {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::optional<std::string> fact(const std::map<std::string, std::string>& facts, const std::string& key) {
+  auto it = facts.find(key);
+  if (it == facts.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+json optional_json(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+bool raises_alert(const Catalogue& content, const std::string& text) { return !text.empty() && !safety_alerts(content, text).empty(); }
+
+json answers_json(const std::vector<SummaryAnswer>& answers, bool include_free_text) {
+  json out = json::array();
+  for (const auto& a : answers)
+    if (!a.typed || include_free_text) out.push_back({{"node", a.node}, {"question", a.question}, {"answer", a.answer}});
+  return out;
+}
+
+}  // namespace
+
+std::string iso8601(Millis at) {
+  std::time_t t = static_cast<std::time_t>(at / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+HandoffFacts handoff_facts(const Dialog& dialog, const Catalogue& content, const State& state, const std::string& channel,
+                           const std::string& reason) {
+  HandoffFacts f;
+  f.dialog = dialog.id;
+  f.channel = channel;
+  const auto facts = facts_of(dialog, state);
+  f.area = fact(facts, "area");
+  f.consent = fact(facts, "consent");
+  if (state.finished)
+    if (const Node* n = dialog.find(state.current)) {
+      f.outcome = n->outcome;
+      f.outcome_title = n->title;
+    }
+  f.urgent = raises_alert(content, reason);
+  for (const auto& a : state.history) f.urgent = f.urgent || raises_alert(content, a.text);
+  return f;
+}
+
+const HandoffRoute* choose_route(const HandoffConfig& config, const HandoffFacts& facts) {
+  for (const auto& r : config.routes) {
+    if (r.outcome && r.outcome != facts.outcome) continue;
+    if (r.area && r.area != facts.area) continue;
+    if (r.urgent && *r.urgent != facts.urgent) continue;
+    return &r;
+  }
+  return nullptr;
+}
+
+std::vector<ContactView> route_contacts(const Catalogue& content, const std::vector<std::string>& ids) {
+  std::vector<ContactView> out;
+  for (const auto& id : ids) {
+    auto it = content.contacts.find(id);
+    if (it == content.contacts.end()) continue;
+    ContactView v = view_of(it->second);  // withheld details come back empty
+    if (v.phone.empty() && v.email.empty()) continue;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+json requested_data(const Dialog& dialog, const Catalogue& content, const State& state, const HandoffFacts& facts, const std::string& reason,
+                    bool include_free_text, const std::string& conversation_id, Millis now) {
+  json d{{"channel", facts.channel},
+         {"dialog", facts.dialog},
+         {"outcome", optional_json(facts.outcome)},
+         {"outcome_title", optional_json(facts.outcome_title)},
+         {"area", optional_json(facts.area)},
+         {"consent", optional_json(facts.consent)},
+         {"urgent", facts.urgent},
+         {"answers", answers_json(summary_answers(dialog, state), include_free_text)}};
+  if (include_free_text && !reason.empty()) d["reason"] = reason;
+  if (state.finished) {
+    Summary s = summarise(dialog, content, state, conversation_id, now);
+    if (!include_free_text) {  // the summary lists typed answers too: leave them out
+      std::erase_if(s.answers, [](const SummaryAnswer& a) { return a.typed; });
+      for (auto& sec : s.sections)
+        std::erase_if(sec.items, [&](const SummaryItem& i) {
+          for (const auto& a : summary_answers(dialog, state))
+            if (a.typed && a.question == i.label) return true;
+          return false;
+        });
+    }
+    d["summary_text"] = render_summary_text(s);
+  }
+  return d;
+}
+
+json event_payload(const std::string& kind, const std::string& event_id, const std::string& reference, const std::string& conversation_id,
+                   const std::string& route, const std::string& queue, Millis at, json data) {
+  return json{{"type", "handoff." + kind}, {"event_id", event_id}, {"reference", reference}, {"conversation", conversation_id},
+              {"route", route}, {"queue", queue}, {"at", iso8601(at)}, {"data", std::move(data)}};
+}
+
+json queue_item(const Dialog& dialog, const Catalogue& content, const State& state, const HandoffFacts& facts) {
+  json path = json::array();
+  for (const auto& a : summary_answers(dialog, state))
+    path.push_back({{"question", a.question}, {"answer", a.typed ? json("(typed answer: open the conversation to read it)") : json(a.answer)}});
+  return json{{"dialog", facts.dialog},
+              {"channel", facts.channel},
+              {"outcome", optional_json(facts.outcome)},
+              {"outcome_title", optional_json(facts.outcome_title)},
+              {"area", optional_json(facts.area)},
+              {"consent", optional_json(facts.consent)},
+              {"urgent", facts.urgent},
+              {"at_node", state.current},
+              {"path", std::move(path)}};
+}
+
+}  // namespace rc

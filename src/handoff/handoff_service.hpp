@@ -1,0 +1,100 @@
+// The handoff state machine around the database: requested -> accepted -> ended, or
+// cancelled by the practitioner, with "unavailable" told when no one accepts in time. Every
+// change is one transaction with the turn it causes and the outbox events it queues; the
+// live notices (practitioner, consoles) go out only after the commit.
+//
+// Practitioner-side changes are planned here and committed by the chat session with its own
+// turn (commit before reply); staff-side changes (console, connector callbacks) are done here.
+#pragma once
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connector.hpp"
+#include "core/guidance_set.hpp"
+#include "handoff_hub.hpp"
+#include "handoff_request.hpp"
+#include "outbox_worker.hpp"
+#include "server/config.hpp"
+#include "server/metrics.hpp"
+#include "store/conversation_log.hpp"
+#include "store/group_commit_writer.hpp"
+
+namespace rc {
+
+// A signed-in staff member acting in the console.
+struct ConsoleStaff {
+  std::string id, display_name, scope;  // scope: their hub's queue, or "" (admin: every queue)
+  std::string address;
+};
+
+class HandoffService : public handoff::HandoffControl {
+ public:
+  HandoffService(const Config& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
+                 handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics);
+
+  void set_outbox(handoff::OutboxWorker* outbox) { outbox_ = outbox; }
+  HandoffHub& hub() { return hub_; }
+
+  // --- practitioner side: what the chat session writes with its turn ---
+  struct Plan {
+    std::string reference;
+    const HandoffRoute* route = nullptr;
+    HandoffFacts facts;
+    std::vector<ContactView> contacts;  // for "unavailable"
+    bool unavailable_now = false;       // contacts only, or no connector can take it
+    Millis deadline = 0;
+    store::HandoffOpen open;
+    std::vector<store::OutboxRow> outbox;
+  };
+  Plan plan_request(const Dialog& dialog, const State& state, const std::string& conversation_id, const std::string& channel,
+                    const std::string& reason_redacted, const std::string& reason_raw, Millis now) const;
+  // One outbox row per connector of the route that takes this kind (minus `except`).
+  std::vector<store::OutboxRow> events(const std::string& kind, const std::string& reference, const std::string& conversation_id,
+                                       const std::string& route_name, const std::string& queue, const nlohmann::json& data, Millis now,
+                                       const std::string& except = "") const;
+  // The contacts for "unavailable" on a route (by name; Duty and Advice if the route is gone).
+  std::vector<ContactView> contacts_for(const std::string& route_name) const;
+  std::string queue_of(const std::string& route_name) const;
+  // After the chat session committed a change: wake the outbox, tell the consoles.
+  void practitioner_changed(const std::string& reference, const std::string& queue, const std::string& what);
+  // After the chat session committed a live message: to the staff member who has the handoff.
+  void practitioner_message(const std::string& reference, const std::string& conversation_id, const std::string& text, bool safety_alert);
+
+  // --- staff side: connectors (HandoffControl) ---
+  void accept(const std::string& reference, const handoff::PeerActor& by, const std::string& callback_id, handoff::ControlDone done) override;
+  void reject(const std::string& reference, const handoff::PeerActor& by, const std::string& reason, const std::string& callback_id,
+              handoff::ControlDone done) override;
+  void staff_message(const std::string& reference, const handoff::PeerActor& by, const std::string& text, const std::string& callback_id,
+                     handoff::ControlDone done) override;
+  void end(const std::string& reference, const handoff::PeerActor& by, const std::string& note, const std::string& callback_id,
+           handoff::ControlDone done) override;
+
+  // --- staff side: the console ---
+  using ConsoleDone = std::function<void(handoff::ControlOutcome, nlohmann::json)>;
+  void console_accept(const std::string& reference, const ConsoleStaff& staff, ConsoleDone done);
+  void console_message(const std::string& reference, const ConsoleStaff& staff, const std::string& text, ConsoleDone done);
+  void console_end(const std::string& reference, const ConsoleStaff& staff, const std::string& note, ConsoleDone done);
+  // The conversation behind a handoff the staff member has (or may take): audited.
+  void console_open(const std::string& reference, const ConsoleStaff& staff, ConsoleDone done);
+  // Open handoffs this scope sees, oldest first (no free text).
+  void console_queue(const ConsoleStaff& staff, ConsoleDone done);
+
+ private:
+  struct Op;
+  void run_op(std::shared_ptr<Op> op, ConsoleDone done);
+  std::string display_name(const handoff::PeerActor& by) const;
+
+  const Config& config_;
+  const GuidanceSet& guidance_;
+  store::GroupCommitWriter& writer_;
+  HandoffHub& hub_;
+  handoff::ConnectorSet& connectors_;
+  std::function<Millis()> now_;
+  Metrics& metrics_;
+  handoff::OutboxWorker* outbox_ = nullptr;
+};
+
+}  // namespace rc

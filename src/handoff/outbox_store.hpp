@@ -1,0 +1,50 @@
+// The outbox's SQL: due events (the oldest pending one per connector and conversation, so
+// each conversation's events reach a peer in order), results, and the operator's list/retry.
+// Every function runs on the writer thread (or a CLI's own connection) inside a transaction.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connector.hpp"
+#include "connector_settings.hpp"
+#include "store/sqlite_db.hpp"
+
+namespace rc::handoff {
+
+struct OutboxEntry {
+  OutboundEvent event;
+  std::string status, last_error;
+  int attempts = 0;
+  Millis next_attempt_at = 0, window_start = 0;
+  std::optional<Millis> delivered_at;
+};
+
+// Up to `limit` events due now whose connector is enabled, each the oldest pending one of its
+// connector and conversation.
+std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit);
+
+// Records a delivery attempt's result. Returns the status the row now has (pending, delivered, failed).
+std::string record_attempt(store::SqliteDb& db, const OutboxEntry& entry, const Delivery& result, const RetryPolicy& policy, Millis now,
+                           double jitter /* 0..1 */);
+
+std::int64_t pending_count(store::SqliteDb& db);
+
+struct OutboxFilter {
+  std::optional<std::string> status, connector, reference;
+  int limit = 100;
+};
+std::vector<OutboxEntry> list_outbox(store::SqliteDb& db, const OutboxFilter& filter);
+
+// Makes failed events (one by id, or all of a connector) pending again now, and re-enables the
+// connector. Returns how many events it changed.
+std::int64_t retry_failed(store::SqliteDb& db, std::optional<std::int64_t> id, std::optional<std::string> connector, Millis now);
+
+void disable_connector(store::SqliteDb& db, const std::string& name, const std::string& reason, Millis now);
+std::vector<std::string> disabled_connectors(store::SqliteDb& db);
+
+// The delay before the next attempt: exponential from initial_seconds, capped at max_seconds,
+// with jitter so that many retries do not arrive together; a peer's Retry-After wins if longer.
+double backoff_seconds(const RetryPolicy& policy, int attempts_so_far, std::optional<int> retry_after, double jitter);
+
+}  // namespace rc::handoff

@@ -1,0 +1,64 @@
+// Delivers the outbox: a few threads take due events (the oldest pending one per connector
+// and conversation), call the connector, and record what the peer said. A row is marked
+// delivered only after the peer acknowledged it; retries back off with jitter; after the
+// connector's retry window the event fails and an alert is logged. Survives restarts: the
+// outbox is the database.
+#pragma once
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connector.hpp"
+#include "connector_settings.hpp"
+#include "outbox_store.hpp"
+#include "server/metrics.hpp"
+#include "store/group_commit_writer.hpp"
+
+namespace rc::handoff {
+
+struct ConnectorSlot {
+  std::unique_ptr<Connector> connector;
+  RetryPolicy retry;
+  std::string type;  // "console", "webhook", "email"...
+};
+using ConnectorSet = std::map<std::string, ConnectorSlot>;
+
+class OutboxWorker {
+ public:
+  OutboxWorker(store::GroupCommitWriter& writer, ConnectorSet& connectors, int threads, double poll_seconds, std::function<Millis()> now,
+               Metrics* metrics);
+  ~OutboxWorker();
+
+  void start();
+  // Finishes the deliveries in progress (each bounded by its connector's timeout), then stops.
+  void stop();
+  // New events were committed: look now rather than at the next poll.
+  void wake();
+
+ private:
+  void run();
+  bool deliver_one();  // false when nothing was due
+  std::vector<OutboxEntry> fetch_due();
+  void finish(const OutboxEntry& entry, const Delivery& result);
+
+  store::GroupCommitWriter& writer_;
+  ConnectorSet& connectors_;
+  int threads_count_;
+  double poll_seconds_;
+  std::function<Millis()> now_;
+  Metrics* metrics_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::uint64_t wakes_ = 0;
+  std::set<std::string> busy_;  // "<connector>\n<conversation>" being delivered now: keeps each conversation in order
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace rc::handoff
