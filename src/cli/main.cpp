@@ -15,6 +15,7 @@ void usage(std::ostream& out) {
          "  purge   apply the retention periods (--dry-run or --now)\n"
          "  export-subject  write a subject access package\n"
          "  erase   remove conversations on request\n"
+         "  outbox  list handoff deliveries; retry failed ones\n"
          "  check   check dialogs and content, reporting every problem\n"
          "  walk    run a dialog in the terminal\n"
          "  graph   print a dialog as a Graphviz or Mermaid diagram\n"
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   if (command == "test") return test_command(args, std::cout, std::cerr);
   if (command == "diff") return diff_command(args, std::cout, std::cerr);
   if (command == "replay") return replay_command(args, std::cout, std::cerr);
+  if (command == "outbox") return outbox_command(args, std::cout, std::cerr);
   std::cerr << "rightconv: unknown command \"" << command << "\"\n\n";
   usage(std::cerr);
   return kUsage;

@@ -91,16 +91,12 @@ json requested_data(const Dialog& dialog, const Catalogue& content, const State&
          {"answers", answers_json(summary_answers(dialog, state), include_free_text)}};
   if (include_free_text && !reason.empty()) d["reason"] = reason;
   if (state.finished) {
-    Summary s = summarise(dialog, content, state, conversation_id, now);
-    if (!include_free_text) {  // the summary lists typed answers too: leave them out
-      std::erase_if(s.answers, [](const SummaryAnswer& a) { return a.typed; });
-      for (auto& sec : s.sections)
-        std::erase_if(sec.items, [&](const SummaryItem& i) {
-          for (const auto& a : summary_answers(dialog, state))
-            if (a.typed && a.question == i.label) return true;
-          return false;
-        });
-    }
+    // Without free text, the summary is made from the answers with typed words withheld.
+    State shown = state;
+    if (!include_free_text)
+      for (auto& a : shown.history)
+        if (!a.text.empty()) a.text = "(typed answer withheld)";
+    Summary s = summarise(dialog, content, shown, conversation_id, now);
     d["summary_text"] = render_summary_text(s);
   }
   return d;

@@ -206,7 +206,15 @@ void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
       return;
     }
     store::Record record;
-    if (!op->callback_id.empty()) record.callback = store::CallbackSeen{op->by.connector, op->callback_id, op->now};
+    if (!op->callback_id.empty()) {
+      // A repeated callback is acknowledged before anything else is looked at.
+      auto& seen = db.prepared("SELECT 1 FROM connector_callbacks WHERE connector = ?1 AND callback_id = ?2");
+      seen.bind(1, op->by.connector).bind(2, op->callback_id);
+      const bool repeated = seen.step();
+      seen.reset();
+      if (repeated) throw store::SqliteError(store::kDuplicateCallback, 0);
+      record.callback = store::CallbackSeen{op->by.connector, op->callback_id, op->now};
+    }
     auto row = read_handoff(db, op->reference);
     // Out of scope looks the same as unknown, so references cannot be probed.
     if (!row || (op->staff && !scope_sees(op->staff->scope, row->queue))) refuse("unknown_reference", "There is no handoff " + op->reference.substr(0, 20) + ".");

@@ -13,20 +13,13 @@
 #include "db_reader.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
+#include "staff_helpers.hpp"
 #include "ws_client.hpp"
 
 using namespace rc::test;
 using json = nlohmann::json;
 
 namespace {
-
-std::string add_staff(const std::string& db, const std::string& id, const std::string& role) {
-  auto r = run_process(RC_BINARY, {"staff", "add", id, "--role", role, "--name", id + " (test)", "--db", db});
-  REQUIRE(r.exit_code == 0);
-  std::string token = r.out.substr(0, r.out.find('\n'));
-  REQUIRE(token.rfind("rcs_", 0) == 0);
-  return token;
-}
 
 // Runs one conversation along a path and returns its id.
 std::string converse(unsigned short port, const std::vector<json>& answers, bool end = false) {

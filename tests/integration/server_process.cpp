@@ -40,7 +40,8 @@ ServerProcess::~ServerProcess() {
 
 bool ServerProcess::start() {
   std::filesystem::remove(port_file_);
-  std::vector<std::string> args{RC_BINARY, "serve", "--listen", "127.0.0.1:0", "--staff-listen", "127.0.0.1:0", "--port-file", port_file_};
+  std::vector<std::string> args{RC_BINARY, "serve", "--listen", "127.0.0.1:0", "--staff-listen", "127.0.0.1:0", "--console-listen", "127.0.0.1:0",
+                                "--port-file", port_file_};
   bool has_db = false;
   for (const auto& a : extra_) has_db = has_db || a == "--db";
   if (!has_db) args.insert(args.end(), {"--db", db_});
@@ -65,10 +66,11 @@ bool ServerProcess::start() {
       return false;
     }
     std::ifstream in(port_file_);
-    unsigned port = 0, staff_port = 0;
-    if (in >> port >> staff_port && port > 0) {
+    unsigned port = 0, staff_port = 0, console_port = 0;
+    if (in >> port >> staff_port >> console_port && port > 0) {
       port_ = static_cast<unsigned short>(port);
       staff_port_ = static_cast<unsigned short>(staff_port);
+      console_port_ = static_cast<unsigned short>(console_port);
       if (http_get(port_, "/healthz") == 200) return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -34,6 +34,7 @@ class ServerProcess {
   bool running() const { return pid_ > 0; }
   unsigned short port() const { return port_; }
   unsigned short staff_port() const { return staff_port_; }
+  unsigned short console_port() const { return console_port_; }
   std::string db() const { return db_; }
   std::string log() const;      // what the server wrote to stderr
   pid_t pid() const { return pid_; }
@@ -42,7 +43,7 @@ class ServerProcess {
   std::string dir_, db_, log_file_, port_file_;
   std::vector<std::string> extra_;
   pid_t pid_ = -1;
-  unsigned short port_ = 0, staff_port_ = 0;
+  unsigned short port_ = 0, staff_port_ = 0, console_port_ = 0;
 };
 
 // A single HTTP GET on loopback; returns the status code (0 on failure) and the body.

@@ -3,6 +3,7 @@
 // libxml2), and the SQLite log read back.
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <fstream>

@@ -1,0 +1,285 @@
+// The webhook connector end to end: the real server delivers signed events to an HTTP receiver
+// the test starts on loopback (which checks the signatures itself and fails on purpose), and a
+// peer's signed callbacks drive the handoff. Includes kill -9 with undelivered events.
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "db_reader.hpp"
+#include "handoff_support.hpp"
+#include "process.hpp"
+#include "staff_helpers.hpp"
+
+using namespace rc::test;
+using json = nlohmann::json;
+
+namespace {
+
+// "whsec_" + base64 of the 24-byte key "rightconv-test-key-12345".
+const std::string kSecret = "whsec_cmlnaHRjb252LXRlc3Qta2V5LTEyMzQ1";
+const std::string kKey = "rightconv-test-key-12345";
+
+std::string base64(const unsigned char* data, int n) {
+  std::string out(4 * ((n + 2) / 3), '\0');
+  const int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, n);
+  out.resize(len);
+  return out;
+}
+
+// Standard Webhooks: base64 of HMAC-SHA256(key, "id.timestamp.body"), written independently of the server's code.
+std::string signature(const std::string& id, const std::string& timestamp, const std::string& body) {
+  const std::string signed_text = id + "." + timestamp + "." + body;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), kKey.data(), static_cast<int>(kKey.size()), reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac, &len);
+  return "v1," + base64(mac, static_cast<int>(len));
+}
+
+struct Delivery {
+  std::string id, timestamp, body;
+  bool signature_ok = false;
+  int answered = 0;
+};
+
+// An HTTP peer on loopback that answers with the scripted statuses in turn (then 200).
+class Receiver {
+ public:
+  Receiver() {
+    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex_);
+      Delivery d{req.get_header_value("webhook-id"), req.get_header_value("webhook-timestamp"), req.body};
+      d.signature_ok = req.get_header_value("webhook-signature") == signature(d.id, d.timestamp, d.body);
+      d.answered = script_.empty() ? 200 : script_.front();
+      if (!script_.empty()) script_.erase(script_.begin());
+      deliveries_.push_back(d);
+      res.status = d.answered;
+      res.set_content("{}", "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+  void script(std::vector<int> statuses) {
+    std::lock_guard lock(mutex_);
+    script_ = std::move(statuses);
+  }
+  std::vector<Delivery> deliveries() {
+    std::lock_guard lock(mutex_);
+    return deliveries_;
+  }
+  // Waits until some delivery of this event type was answered 2xx.
+  bool wait_for_success(const std::string& type, int timeout_ms = 15000) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < end) {
+      for (const auto& d : deliveries())
+        if (d.answered / 100 == 2 && json::parse(d.body)["type"] == type) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  bool wait_for_attempts(std::size_t n, int timeout_ms = 15000) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < end && deliveries().size() < n) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return deliveries().size() >= n;
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mutex_;
+  std::vector<int> script_;
+  std::vector<Delivery> deliveries_;
+};
+
+json webhook_config(int receiver_port) {
+  return {{"handoff",
+           {{"accept_timeout_seconds", 60},
+            {"outbox_poll_seconds", 0.2},
+            {"routes", json::array({{{"name", "east"}, {"match", {{"area", "east"}}}, {"queue", "east"}, {"connectors", {"console", "crm"}}, {"contacts", {"hub_east"}}},
+                                    {{"name", "any"}, {"match", json::object()}, {"connectors", {"console"}}, {"contacts", {"hub_east"}}}})},
+            {"connectors",
+             {{"console", {{"type", "console"}}},
+              {"crm",
+               {{"type", "webhook"},
+                {"url", "http://127.0.0.1:" + std::to_string(receiver_port) + "/hook"},
+                {"secret", kSecret},
+                {"timeout_seconds", 2},
+                {"retry", {{"initial_seconds", 0.2}, {"max_seconds", 0.4}, {"give_up_after_seconds", 60}}}}}}}}}};
+}
+
+struct Fixture {
+  Receiver receiver;
+  TempDir dir;
+  ServerProcess server;
+  Fixture() : server(dir, {"--config", write_config(dir, webhook_config(receiver.port()))}) { REQUIRE(server.start()); }
+};
+
+std::string request_handoff(unsigned short port, std::string* conversation = nullptr) {
+  WsClient p(port);
+  walk(p, kToEastHub, conversation);
+  p.send({{"type", "handoff"}, {"reason", "Call me please"}});
+  auto r = p.receive_until({"handoff"});
+  REQUIRE(!r.empty());
+  REQUIRE(r.back()["status"] == "requested");
+  return r.back()["reference"];
+}
+
+// A signed callback to the server, as the peer would send it.
+httplib::Result callback(unsigned short staff_port, const json& body, const std::string& id, long long timestamp_s, bool good_signature = true) {
+  httplib::Client cli("127.0.0.1", staff_port);
+  const std::string text = body.dump();
+  const std::string ts = std::to_string(timestamp_s);
+  httplib::Headers h{{"webhook-id", id}, {"webhook-timestamp", ts}, {"webhook-signature", good_signature ? signature(id, ts, text) : signature(id, ts, text + " ")}};
+  return cli.Post("/v1/connectors/webhook/crm", h, text, "application/json");
+}
+
+long long unix_now() { return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(); }
+
+}  // namespace
+
+TEST_CASE("webhook - signed event - 503 twice then 200 - delivered once with one id") {
+  Fixture f;
+  f.receiver.script({503, 503});
+  std::string conversation;
+  const std::string ref = request_handoff(f.server.port(), &conversation);
+  REQUIRE(f.receiver.wait_for_success("handoff.requested"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // nothing more should arrive
+  auto all = f.receiver.deliveries();
+  REQUIRE(all.size() == 3);
+  for (const auto& d : all) {
+    CHECK(d.signature_ok);
+    CHECK(d.id == all[0].id);  // the same event id: the peer's idempotency key
+  }
+  const json payload = json::parse(all.back().body);
+  CHECK(payload["reference"] == ref);
+  CHECK(payload["conversation"] == conversation);
+  CHECK(payload["event_id"] == all[0].id);
+  CHECK(payload["data"]["outcome"] == "hub_request_east");
+  CHECK(payload["data"]["area"] == "east");
+  CHECK_FALSE(payload["data"].contains("reason"));  // free text is not included unless configured
+  CHECK(all.back().body.find("routines") == std::string::npos);
+  CHECK(std::abs(std::stoll(all[0].timestamp) - unix_now()) < 60);
+  CHECK(scalar(f.server.db(), "SELECT status || '|' || attempts FROM outbox WHERE connector = 'crm'") == "delivered|3");
+}
+
+TEST_CASE("webhook - 409 counts as delivered") {
+  Fixture f;
+  f.receiver.script({409});
+  request_handoff(f.server.port());
+  REQUIRE(f.receiver.wait_for_attempts(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  CHECK(f.receiver.deliveries().size() == 1);
+  CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "delivered");
+}
+
+TEST_CASE("webhook - kill -9 with an undelivered event - restart delivers it exactly once") {
+  Fixture f;
+  f.receiver.script(std::vector<int>(1000, 503));
+  const std::string ref = request_handoff(f.server.port());
+  REQUIRE(f.receiver.wait_for_attempts(2));
+  CHECK(f.server.stop(9) == 128 + 9);
+  CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "pending");
+  f.receiver.script({});
+  REQUIRE(f.server.start());
+  REQUIRE(f.receiver.wait_for_success("handoff.requested"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  int acknowledged = 0;
+  for (const auto& d : f.receiver.deliveries()) acknowledged += d.answered == 200;
+  CHECK(acknowledged == 1);
+  CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "delivered");
+  // The handoff itself survived too.
+  CHECK(scalar(f.server.db(), "SELECT status FROM handoffs WHERE reference = '" + ref + "'") == "requested");
+}
+
+TEST_CASE("webhook - 410 disables the connector with an alert - outbox retry enables it again") {
+  Fixture f;
+  f.receiver.script({410});
+  request_handoff(f.server.port());
+  REQUIRE(f.receiver.wait_for_attempts(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "failed");
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM connector_state WHERE name = 'crm' AND disabled_at IS NOT NULL") == "1");
+  CHECK(f.server.log().find("ALERT") != std::string::npos);
+  auto listed = run_process(RC_BINARY, {"outbox", "list", "--db", f.server.db()});
+  CHECK(listed.exit_code == 0);
+  CHECK(listed.out.find("connector crm is DISABLED") != std::string::npos);
+  CHECK(listed.out.find("failed") != std::string::npos);
+  // Events for a disabled connector wait; once retried they go.
+  auto retried = run_process(RC_BINARY, {"outbox", "retry", "--connector", "crm", "--db", f.server.db()});
+  CHECK(retried.exit_code == 0);
+  CHECK(retried.out.find("retrying 1 event(s)") != std::string::npos);
+  REQUIRE(f.receiver.wait_for_success("handoff.requested"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "delivered");
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM audit WHERE action = 'outbox_retry'") == "1");
+  auto bad = run_process(RC_BINARY, {"outbox", "retry", "--db", f.server.db()});
+  CHECK(bad.exit_code == 2);
+}
+
+TEST_CASE("webhook callbacks - accept message and end drive the chat - bad signatures and stale timestamps refused - duplicates ignored") {
+  Fixture f;
+  WsClient p(f.server.port());
+  walk(p, kToEastHub);
+  p.send({{"type", "handoff"}});
+  const std::string ref = p.receive_until({"handoff"}).back()["reference"];
+
+  const json accept{{"type", "accepted"}, {"reference", ref}, {"by", {{"id", "4711"}, {"name", "Sam (East hub)"}}}};
+  auto bad_sig = callback(f.server.staff_port(), accept, "msg_1", unix_now(), false);
+  REQUIRE(bad_sig);
+  CHECK(bad_sig->status == 401);
+  auto stale = callback(f.server.staff_port(), accept, "msg_1", unix_now() - 400);
+  REQUIRE(stale);
+  CHECK(stale->status == 400);
+  CHECK(scalar(f.server.db(), "SELECT status FROM handoffs WHERE reference = '" + ref + "'") == "requested");
+
+  auto ok = callback(f.server.staff_port(), accept, "msg_1", unix_now());
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  auto to_p = p.receive_until({"handoff"});
+  REQUIRE(!to_p.empty());
+  CHECK(to_p.back()["status"] == "accepted");
+  CHECK(to_p.back()["name"] == "Sam (East hub)");
+  auto dup = callback(f.server.staff_port(), accept, "msg_1", unix_now());
+  REQUIRE(dup);
+  CHECK(dup->status == 200);
+  CHECK(json::parse(dup->body)["duplicate"] == true);
+  auto again = callback(f.server.staff_port(), accept, "msg_2", unix_now());
+  CHECK(again->status == 409);  // a new id, but it is no longer waiting
+
+  auto msg = callback(f.server.staff_port(), {{"type", "message"}, {"reference", ref}, {"by", {{"id", "4711"}, {"name", "Sam (East hub)"}}}, {"text", "Hi, Sam here"}},
+                      "msg_3", unix_now());
+  CHECK(msg->status == 200);
+  auto m = p.receive_until({"message"});
+  REQUIRE(!m.empty());
+  CHECK(m.back()["text"] == "Hi, Sam here");
+  CHECK(m.back()["name"] == "Sam (East hub)");
+
+  // The practitioner's reply goes out through the outbox (text withheld: free text is off).
+  p.send({{"type", "message"}, {"text", "Thank you"}});
+  REQUIRE(f.receiver.wait_for_success("handoff.message"));
+  for (const auto& d : f.receiver.deliveries())
+    if (json::parse(d.body)["type"] == "handoff.message") {
+      CHECK(json::parse(d.body)["data"]["text"].is_null());
+      CHECK(json::parse(d.body)["data"]["text_withheld"] == true);
+    }
+
+  auto end = callback(f.server.staff_port(), {{"type", "ended"}, {"reference", ref}, {"by", {{"id", "4711"}, {"name", "Sam (East hub)"}}}, {"note", "done"}},
+                      "msg_4", unix_now());
+  CHECK(end->status == 200);
+  auto ended = p.receive_until({"outcome"});
+  REQUIRE(find_type(ended, "handoff"));
+  CHECK((*find_type(ended, "handoff"))["status"] == "ended");
+  auto unknown = callback(f.server.staff_port(), {{"type", "accepted"}, {"reference", "HO-ZZZZ-ZZZZ"}, {"by", {{"id", "1"}, {"name", "X"}}}}, "msg_5", unix_now());
+  CHECK(unknown->status == 404);
+}
