@@ -53,7 +53,7 @@ async function startServer({ port: fixedPort = 0, db: givenDb } = {}) {
   mkdirSync(dir);
   const portFile = path.join(dir, 'port');
   const db = givenDb || path.join(dir, 't.db');
-  const args = ['serve', '--listen', `127.0.0.1:${fixedPort}`, '--staff-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
+  const args = ['serve', '--listen', `127.0.0.1:${fixedPort}`, '--staff-listen', '127.0.0.1:0', '--console-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
   const child = spawn(BIN, args, {
     cwd: SOURCE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,7 +54,7 @@ async function startServer() {
   mkdirSync(dir);
   const portFile = path.join(dir, 'ports');
   const db = path.join(dir, 't.db');
-  const args = ['serve', '--listen', '127.0.0.1:0', '--staff-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
+  const args = ['serve', '--listen', '127.0.0.1:0', '--staff-listen', '127.0.0.1:0', '--console-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
   const child = spawn(BIN, args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
@@ -69,7 +69,7 @@ async function startServer() {
       if (exit) throw new Error(`rightconv serve exited early (${JSON.stringify(exit)}):\n${output}`);
       if (!existsSync(portFile)) return null;
       const lines = readFileSync(portFile, 'utf8').trim().split('\n');
-      return lines.length === 2 && lines.every((l) => /^\d+$/.test(l)) ? lines.map(Number) : null;
+      return lines.length === 3 && lines.every((l) => /^\d+$/.test(l)) ? lines.map(Number) : null;
     });
     for (const port of ports) {
       await waitFor(`/healthz on ${port}`, async () => {

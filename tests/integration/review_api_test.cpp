@@ -274,7 +274,8 @@ TEST_CASE("metrics in Prometheus text for an admin") {
   REQUIRE(status == 200);
   for (const char* metric : {"rightconv_open_connections ", "rightconv_turns_total ", "rightconv_turn_latency_seconds_bucket{le=\"0.005\"}",
                              "rightconv_db_write_latency_seconds_count ", "rightconv_db_queue_depth ", "rightconv_conversations{status=\"completed\"} 5",
-                             "rightconv_connector_deliveries_total "}) {
+                             "rightconv_outbox_events{status=\"pending\"} 0", "rightconv_outbox_delivered_total ", "rightconv_outbox_failed_total ",
+                             "rightconv_handoffs_requested_total "}) {
     CAPTURE(metric);
     CHECK(text.find(metric) != std::string::npos);
   }
