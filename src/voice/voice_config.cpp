@@ -62,7 +62,7 @@ std::string host_of(const std::string& rest) {
   return authority.substr(0, authority.find(':'));
 }
 
-void read_token(VoiceReader& r, const json& v, VoiceConfig& into) {
+void read_token(VoiceReader& r, VoiceConfig& into) {
   std::string literal, variable;
   const bool has_literal = r.text("auth_token", literal, false);
   const bool has_variable = r.text("auth_token_env", variable);
@@ -104,7 +104,7 @@ void parse_voice_config(const json& v, VoiceConfig& into, std::vector<std::strin
     else
       into.public_base_url = url;
   }
-  read_token(r, v, into);
+  read_token(r, into);
   std::string language, voice;
   if (r.text("language", language)) {
     if (is_plain_name(language, 16)) into.language = language;

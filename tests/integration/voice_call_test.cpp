@@ -7,7 +7,9 @@
 
 #include <csignal>
 #include <fstream>
+#include <set>
 
+#include "core/guidance_set.hpp"
 #include "db_reader.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
@@ -105,6 +107,20 @@ TEST_CASE("the harness signs exactly as the provider's published example") {
   CHECK(provider_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
                            {{"CallSid", "CA1234567890ABCDE"}, {"Caller", "+14158675309"}, {"Digits", "1234"}, {"From", "+14158675309"}, {"To", "+18005551212"}}) ==
         "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+}
+
+TEST_CASE("the voice walks cover every outcome node of the shipped dialog") {
+  const auto guidance = rc::load_guidance({std::string(RC_SOURCE_DIR) + "/dialogs"}, std::string(RC_SOURCE_DIR) + "/content");
+  const rc::Dialog* dialog = guidance.find("early-help");
+  REQUIRE(dialog);
+  std::set<std::string> outcomes, walked;
+  for (const auto& n : dialog->nodes)
+    if (n.is_outcome()) outcomes.insert(n.id);
+  for (const auto& p : kOutcomes) {
+    walked.insert(p.node);
+    CHECK(p.keys.size() == p.speech.size());
+  }
+  CHECK(walked == outcomes);
 }
 
 TEST_CASE("a caller hears the 999 line first and then the first question as a Gather") {
