@@ -5,109 +5,21 @@
 // (or RIGHTCONV_KEEP_TMP=1 to keep the databases too). RIGHTCONV_CHROMIUM overrides /usr/bin/chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { checkSetup, launchBrowser, makeWorkspace, sqlite } from './server.mjs';
 
-// playwright-core comes from `npm ci` in this folder; say so plainly when it has not been run.
-const { chromium } = await import('playwright-core').catch((e) => {
-  throw new Error(`playwright-core is not installed: run \`npm ci\` in tests/browser (scripts/install-browser-deps.sh does it). ${e.message}`);
-});
-
-const BIN = process.env.RIGHTCONV_BIN;
-const SOURCE_DIR = process.env.RIGHTCONV_SOURCE_DIR;
-const CHROMIUM = process.env.RIGHTCONV_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const STORAGE_KEY = 'rightconv.chat.v1';
 const FIRST_QUESTION = 'Is a child in immediate danger right now?';
 const HARM_QUESTION = /may be suffering, or at risk of, significant harm/;
 
-const workDir = mkdtempSync(path.join(tmpdir(), 'rightconv-browser-'));
-const screenshotDir = process.env.RIGHTCONV_SCREENSHOT_DIR || path.join(workDir, 'screenshots');
-mkdirSync(screenshotDir, { recursive: true });
+const workspace = makeWorkspace('rightconv-browser-');
+const screenshotDir = workspace.screenshotDir;
+const startServer = (options) => workspace.startServer(options);
+const screenshot = (page, t, name) => workspace.screenshot(page, t, name);
 let browser;
-let serverCount = 0;
 
 // ---------- the server ----------
-
-async function waitFor(what, check, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(25);
-  }
-}
-
-// Starts `rightconv serve` with its own database (or `db`), on port 0 unless `port` is given;
-// resolves once /healthz answers.
-async function startServer({ port: fixedPort = 0, db: givenDb } = {}) {
-  serverCount += 1;
-  const dir = path.join(workDir, `server-${serverCount}`);
-  mkdirSync(dir);
-  const portFile = path.join(dir, 'port');
-  const db = givenDb || path.join(dir, 't.db');
-  const args = ['serve', '--listen', `127.0.0.1:${fixedPort}`, '--staff-listen', '127.0.0.1:0', '--console-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
-  const child = spawn(BIN, args, {
-    cwd: SOURCE_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let exit = null;
-  exited.then((e) => { exit = e; });
-
-  let port;
-  let url;
-  try {
-    port = await waitFor('the port file', () => {
-      if (exit) throw new Error(`rightconv serve exited early (${JSON.stringify(exit)}):\n${output}`);
-      if (!existsSync(portFile)) return null;
-      const text = readFileSync(portFile, 'utf8').split('\n')[0].trim();  // chat port, then staff port
-      return /^\d+$/.test(text) ? Number(text) : null;
-    });
-    url = `http://127.0.0.1:${port}`;
-    await waitFor('/healthz', async () => {
-      if (exit) throw new Error(`rightconv serve exited (${JSON.stringify(exit)}):\n${output}`);
-      try {
-        return (await fetch(`${url}/healthz`)).ok;
-      } catch {
-        return false;
-      }
-    });
-  } catch (e) {
-    if (!exit) child.kill('SIGKILL');
-    throw e;
-  }
-
-  return {
-    url,
-    port,
-    db,
-    output: () => output,
-    // SIGTERM, then waits for the clean exit that commits everything queued.
-    async stop() {
-      if (!exit) child.kill('SIGTERM');
-      let timer;
-      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, 15000, null); });
-      const result = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
-      if (!result) {
-        child.kill('SIGKILL');
-        throw new Error(`rightconv serve did not stop on SIGTERM:\n${output}`);
-      }
-      return result;
-    },
-  };
-}
 
 async function withServer(fn) {
   const server = await startServer();
@@ -154,31 +66,17 @@ async function focusedText(page) {
   return page.evaluate(() => document.activeElement && document.activeElement.textContent);
 }
 
-async function screenshot(page, t, name) {
-  const file = path.join(screenshotDir, name);
-  await page.screenshot({ path: file, fullPage: true });
-  t.diagnostic(`screenshot: ${file}`);
-}
-
-function sqlite(db, sql) {
-  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
-}
-
 // ---------- the tests ----------
 
-before(() => {
-  assert.ok(BIN && existsSync(BIN), 'set RIGHTCONV_BIN to the rightconv binary');
-  assert.ok(SOURCE_DIR && existsSync(path.join(SOURCE_DIR, 'web', 'index.html')), 'set RIGHTCONV_SOURCE_DIR to the source tree');
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-});
+before(() => checkSetup('index.html'));
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (!process.env.RIGHTCONV_SCREENSHOT_DIR && !process.env.RIGHTCONV_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+  workspace.remove();
 });
 
 test('a practitioner reaches the East hub outcome, and the conversation is stored', async (t) => {

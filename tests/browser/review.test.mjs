@@ -7,29 +7,14 @@
 // (or RIGHTCONV_KEEP_TMP=1 to keep the database too). RIGHTCONV_CHROMIUM overrides /usr/bin/chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { BIN, addStaff as addStaffTo, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite as sqliteAt } from './server.mjs';
 
-// playwright-core comes from `npm ci` in this folder; say so plainly when it has not been run.
-const { chromium } = await import('playwright-core').catch((e) => {
-  throw new Error(`playwright-core is not installed: run \`npm ci\` in tests/browser (scripts/install-browser-deps.sh does it). ${e.message}`);
-});
-
-const BIN = process.env.RIGHTCONV_BIN;
-const SOURCE_DIR = process.env.RIGHTCONV_SOURCE_DIR;
-const CHROMIUM = process.env.RIGHTCONV_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const STORAGE_KEY = 'rightconv.review.v1';
 
-const workDir = mkdtempSync(path.join(tmpdir(), 'rightconv-review-'));
-const screenshotDir = process.env.RIGHTCONV_SCREENSHOT_DIR || path.join(workDir, 'screenshots');
-mkdirSync(screenshotDir, { recursive: true });
+const workspace = makeWorkspace('rightconv-review-');
+const screenshot = (page, t, name) => workspace.screenshot(page, t, name);
 let browser;
 let server;
 let staff; // id -> token
@@ -37,84 +22,12 @@ let seeded; // name -> conversation id
 
 // ---------- the server ----------
 
-async function waitFor(what, check, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(25);
-  }
-}
-
-// Starts `rightconv serve` with its own database, chat and staff listeners on port 0; resolves
-// once both /healthz answer.
-async function startServer() {
-  const dir = path.join(workDir, 'server');
-  mkdirSync(dir);
-  const portFile = path.join(dir, 'ports');
-  const db = path.join(dir, 't.db');
-  const args = ['serve', '--listen', '127.0.0.1:0', '--staff-listen', '127.0.0.1:0', '--console-listen', '127.0.0.1:0', '--port-file', portFile, '--db', db];
-  const child = spawn(BIN, args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let exit = null;
-  exited.then((e) => { exit = e; });
-
-  let ports;
-  try {
-    ports = await waitFor('the port file', () => {
-      if (exit) throw new Error(`rightconv serve exited early (${JSON.stringify(exit)}):\n${output}`);
-      if (!existsSync(portFile)) return null;
-      const lines = readFileSync(portFile, 'utf8').trim().split('\n');
-      return lines.length === 3 && lines.every((l) => /^\d+$/.test(l)) ? lines.map(Number) : null;
-    });
-    for (const port of ports) {
-      await waitFor(`/healthz on ${port}`, async () => {
-        if (exit) throw new Error(`rightconv serve exited (${JSON.stringify(exit)}):\n${output}`);
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
-        } catch {
-          return false;
-        }
-      });
-    }
-  } catch (e) {
-    if (!exit) child.kill('SIGKILL');
-    throw e;
-  }
-
-  return {
-    chatUrl: `http://127.0.0.1:${ports[0]}`,
-    staffUrl: `http://127.0.0.1:${ports[1]}`,
-    db,
-    output: () => output,
-    async stop() {
-      if (!exit) child.kill('SIGTERM');
-      let timer;
-      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, 15000, null); });
-      const result = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
-      if (!result) {
-        child.kill('SIGKILL');
-        throw new Error(`rightconv serve did not stop on SIGTERM:\n${output}`);
-      }
-      return result;
-    },
-  };
-}
-
-// `rightconv staff add` prints the new token once, on stdout.
 function addStaff(id, role) {
-  const token = execFileSync(BIN, ['staff', 'add', id, '--role', role, '--db', server.db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  assert.match(token, /^rcs_\S+$/);
-  return token;
+  return addStaffTo(server.db, id, role);
 }
 
 function sqlite(sql) {
-  return execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
+  return sqliteAt(server.db, sql);
 }
 
 // ---------- seeding conversations through the chat WebSocket ----------
@@ -206,28 +119,13 @@ async function waitForListed(page, count) {
     document.querySelectorAll('#rv-list-body tr').length === n, count);
 }
 
-async function screenshot(page, t, name) {
-  const file = path.join(screenshotDir, name);
-  await page.screenshot({ path: file, fullPage: true });
-  t.diagnostic(`screenshot: ${file}`);
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `no sideways scrolling at 360px on ${what} (overflow ${overflow}px)`);
-}
-
 // ---------- setup ----------
 
-before(() => {
-  assert.ok(BIN && existsSync(BIN), 'set RIGHTCONV_BIN to the rightconv binary');
-  assert.ok(SOURCE_DIR && existsSync(path.join(SOURCE_DIR, 'web', 'review.html')), 'set RIGHTCONV_SOURCE_DIR to the source tree');
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-});
+before(() => checkSetup('review.html'));
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  server = await startServer();
+  browser = await launchBrowser();
+  server = await workspace.startServer();
   seeded = await seed({
     eastSchool: { answers: toHub('Support with school attendance and routines at home', 'east') },
     eastHousing: { answers: toHub('Worries about housing; she is scared to go home', 'east') },
@@ -246,7 +144,7 @@ after(async () => {
     const exit = await server.stop();
     assert.deepEqual(exit, { code: 0, signal: null }, `clean exit on SIGTERM:\n${server.output()}`);
   }
-  if (!process.env.RIGHTCONV_SCREENSHOT_DIR && !process.env.RIGHTCONV_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+  workspace.remove();
 });
 
 // ---------- the tests ----------

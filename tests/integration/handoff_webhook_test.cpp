@@ -102,7 +102,7 @@ class Receiver {
   std::vector<Delivery> deliveries_;
 };
 
-json webhook_config(int receiver_port) {
+json webhook_config(int receiver_port, double give_up_after = 60) {
   return {{"handoff",
            {{"accept_timeout_seconds", 60},
             {"outbox_poll_seconds", 0.2},
@@ -115,14 +115,16 @@ json webhook_config(int receiver_port) {
                 {"url", "http://127.0.0.1:" + std::to_string(receiver_port) + "/hook"},
                 {"secret", kSecret},
                 {"timeout_seconds", 2},
-                {"retry", {{"initial_seconds", 0.2}, {"max_seconds", 0.4}, {"give_up_after_seconds", 60}}}}}}}}}};
+                {"retry", {{"initial_seconds", 0.2}, {"max_seconds", 0.4}, {"give_up_after_seconds", give_up_after}}}}}}}}}};
 }
 
 struct Fixture {
   Receiver receiver;
   TempDir dir;
   ServerProcess server;
-  Fixture() : server(dir, {"--config", write_config(dir, webhook_config(receiver.port()))}) { REQUIRE(server.start()); }
+  explicit Fixture(double give_up_after = 60) : server(dir, {"--config", write_config(dir, webhook_config(receiver.port(), give_up_after))}) {
+    REQUIRE(server.start());
+  }
 };
 
 std::string request_handoff(unsigned short port, std::string* conversation = nullptr) {
@@ -282,4 +284,22 @@ TEST_CASE("webhook callbacks - accept message and end drive the chat - bad signa
   CHECK((*find_type(ended, "handoff"))["status"] == "ended");
   auto unknown = callback(f.server.staff_port(), {{"type", "accepted"}, {"reference", "HO-ZZZZ-ZZZZ"}, {"by", {{"id", "1"}, {"name", "X"}}}}, "msg_5", unix_now());
   CHECK(unknown->status == 404);
+}
+
+TEST_CASE("webhook - a peer failing past the retry window - the event fails with an alert and stays listed") {
+  Fixture f(1);
+  f.receiver.script(std::vector<int>(1000, 500));
+  request_handoff(f.server.port());
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < end && scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") != "failed")
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "failed");
+  CHECK(scalar(f.server.db(), "SELECT last_error FROM outbox WHERE connector = 'crm'") == "HTTP 500");
+  CHECK(f.server.log().find("ALERT outbox: gave up") != std::string::npos);
+  CHECK(f.receiver.deliveries().size() >= 2);
+  // The connector itself stays enabled: only this event failed.
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM connector_state") == "0");
+  auto listed = run_process(RC_BINARY, {"outbox", "list", "--status", "failed", "--json", "--db", f.server.db()});
+  REQUIRE(listed.exit_code == 0);
+  CHECK(json::parse(listed.out)["events"].size() == 1);
 }

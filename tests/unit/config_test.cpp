@@ -63,6 +63,25 @@ TEST_CASE("config/rightconv.json writes out exactly the embedded defaults") {
   CHECK(file->logging.format == defaults.logging.format);
   CHECK(file->staff_address == defaults.staff_address);
   CHECK(file->staff_port == defaults.staff_port);
+  CHECK(file->console_address == defaults.console_address);
+  CHECK(file->console_port == defaults.console_port);
+  CHECK(file->handoff.accept_timeout_seconds == defaults.handoff.accept_timeout_seconds);
+  CHECK(file->handoff.outbox_workers == defaults.handoff.outbox_workers);
+  CHECK(file->handoff.outbox_poll_seconds == defaults.handoff.outbox_poll_seconds);
+  CHECK(file->handoff.connectors == defaults.handoff.connectors);
+  REQUIRE(file->handoff.routes.size() == defaults.handoff.routes.size());
+  for (std::size_t i = 0; i < defaults.handoff.routes.size(); ++i) {
+    const auto &a = file->handoff.routes[i], &b = defaults.handoff.routes[i];
+    CAPTURE(b.name);
+    CHECK(a.name == b.name);
+    CHECK(a.outcome == b.outcome);
+    CHECK(a.area == b.area);
+    CHECK(a.urgent == b.urgent);
+    CHECK(a.contacts_only == b.contacts_only);
+    CHECK(a.queue == b.queue);
+    CHECK(a.connectors == b.connectors);
+    CHECK(a.contacts == b.contacts);
+  }
   CHECK(file->staff_token_days == defaults.staff_token_days);
   CHECK(file->retention.free_text_days == defaults.retention.free_text_days);
   CHECK(file->retention.free_text_handed_off_days == defaults.retention.free_text_handed_off_days);
@@ -71,4 +90,26 @@ TEST_CASE("config/rightconv.json writes out exactly the embedded defaults") {
   CHECK(file->retention.record_days == defaults.retention.record_days);
   CHECK(file->retention.audit_days == defaults.retention.audit_days);
   CHECK(load_config_file(std::string(RC_SOURCE_DIR) + "/config/example.deployment.json").ok());
+}
+
+TEST_CASE("handoff configuration errors name their key") {
+  struct Case { const char* json; const char* expected; };
+  const Case cases[] = {
+      {R"({"handoff": {"accept_timeout_seconds": 0}})", "handoff.accept_timeout_seconds: expected a whole number from 1 to 86400"},
+      {R"({"handoff": {"routes": []}})", "handoff.routes: expected a non-empty list of routes"},
+      {R"({"handoff": {"routes": [{"name": "a", "connectors": ["crm"], "contacts": ["hub_east"]}]}})", "names connector \"crm\", which handoff.connectors does not define"},
+      {R"({"handoff": {"routes": [{"name": "a", "contacts": ["hub_east"]}]}})", "handoff.routes[0].connectors: give at least one connector, or set contacts_only"},
+      {R"({"handoff": {"routes": [{"name": "a", "contacts_only": true}]}})", "handoff.routes[0].contacts: give at least one contact id"},
+      {R"({"handoff": {"routes": [{"name": "a", "queue": "north", "contacts_only": true, "contacts": ["x"]}]}})", "handoff.routes[0].queue: expected east, west, south or any"},
+      {R"({"handoff": {"routes": [{"name": "a", "match": {"area": "north"}, "contacts_only": true, "contacts": ["x"]}]}})", "handoff.routes[0].match.area: expected east, west or south"},
+      {R"({"handoff": {"routes": [{"match": {}, "contacts_only": true, "contacts": ["x"]}]}})", "handoff.routes[0].name: missing"},
+      {R"({"handoff": {"connectors": {"crm": {"url": "x"}}}})", "handoff.connectors.crm.type: missing"},
+      {R"({"handoff": {"queue": 1}})", "handoff.queue: unknown key"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.json);
+    auto parsed = parse_config(c.json, "site.json");
+    REQUIRE_FALSE(parsed.ok());
+    CHECK_MESSAGE(parsed.error().message.find(c.expected) != std::string::npos, parsed.error().message);
+  }
 }

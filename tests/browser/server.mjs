@@ -1,0 +1,154 @@
+// Shared by the browser tests: the environment they need (the rightconv binary, the source tree,
+// Debian's Chromium, playwright-core), a temporary workspace per test file, and the real server
+// started on port 0 with its own database (chat, staff and console listeners), stopped with SIGTERM.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+// playwright-core comes from `npm ci` in this folder; say so plainly when it has not been run.
+export const { chromium } = await import('playwright-core').catch((e) => {
+  throw new Error(`playwright-core is not installed: run \`npm ci\` in tests/browser (scripts/install-browser-deps.sh does it). ${e.message}`);
+});
+
+export const BIN = process.env.RIGHTCONV_BIN;
+export const SOURCE_DIR = process.env.RIGHTCONV_SOURCE_DIR;
+export const CHROMIUM = process.env.RIGHTCONV_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// Fails early, with the fix, when the binary, the source tree (checked by one of its web/ files)
+// or Chromium is missing.
+export function checkSetup(webFile) {
+  assert.ok(BIN && existsSync(BIN), 'set RIGHTCONV_BIN to the rightconv binary');
+  assert.ok(SOURCE_DIR && existsSync(path.join(SOURCE_DIR, 'web', webFile)), 'set RIGHTCONV_SOURCE_DIR to the source tree');
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+}
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function waitFor(what, check, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(25);
+  }
+}
+
+// `rightconv staff add` prints the new token once, on the first line of stdout.
+export function addStaff(db, id, role, name) {
+  const args = ['staff', 'add', id, '--role', role, '--db', db];
+  if (name) args.push('--name', name);
+  const token = execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0].trim();
+  assert.match(token, /^rcs_\S+$/);
+  return token;
+}
+
+export function sqlite(db, sql) {
+  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+}
+
+export async function noSidewaysScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling at 360px on ${what} (overflow ${overflow}px)`);
+}
+
+// A temporary folder for one test file: servers' databases and screenshots. Screenshots go to
+// RIGHTCONV_SCREENSHOT_DIR when set; the folder is kept when that or RIGHTCONV_KEEP_TMP is set.
+export function makeWorkspace(prefix) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const screenshotDir = process.env.RIGHTCONV_SCREENSHOT_DIR || path.join(dir, 'screenshots');
+  mkdirSync(screenshotDir, { recursive: true });
+  let serverCount = 0;
+  return {
+    dir,
+    screenshotDir,
+    // Starts `rightconv serve` in its own folder, on port 0 unless given (`port` is the chat
+    // listener's), with its own database unless `db` is given; resolves once every listener's
+    // /healthz answers.
+    startServer({ port = 0, staffPort = 0, consolePort = 0, db } = {}) {
+      serverCount += 1;
+      const serverDir = path.join(dir, `server-${serverCount}`);
+      mkdirSync(serverDir);
+      return startServer({ dir: serverDir, port, staffPort, consolePort, db: db || path.join(serverDir, 't.db') });
+    },
+    async screenshot(page, t, name) {
+      const file = path.join(screenshotDir, name);
+      await page.screenshot({ path: file, fullPage: true });
+      t.diagnostic(`screenshot: ${file}`);
+    },
+    remove() {
+      if (!process.env.RIGHTCONV_SCREENSHOT_DIR && !process.env.RIGHTCONV_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startServer({ dir, port, staffPort, consolePort, db }) {
+  const portFile = path.join(dir, 'ports');
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--staff-listen', `127.0.0.1:${staffPort}`,
+    '--console-listen', `127.0.0.1:${consolePort}`, '--port-file', portFile, '--db', db];
+  const child = spawn(BIN, args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let exit = null;
+  exited.then((e) => { exit = e; });
+
+  let ports;
+  try {
+    // The port file has three lines: chat, staff and console ports.
+    ports = await waitFor('the port file', () => {
+      if (exit) throw new Error(`rightconv serve exited early (${JSON.stringify(exit)}):\n${output}`);
+      if (!existsSync(portFile)) return null;
+      const lines = readFileSync(portFile, 'utf8').trim().split('\n');
+      return lines.length === 3 && lines.every((l) => /^\d+$/.test(l)) ? lines.map(Number) : null;
+    });
+    for (const p of ports) {
+      await waitFor(`/healthz on ${p}`, async () => {
+        if (exit) throw new Error(`rightconv serve exited (${JSON.stringify(exit)}):\n${output}`);
+        try {
+          return (await fetch(`http://127.0.0.1:${p}/healthz`)).ok;
+        } catch {
+          return false;
+        }
+      });
+    }
+  } catch (e) {
+    if (!exit) child.kill('SIGKILL');
+    throw e;
+  }
+
+  const [chatPort, staffListenPort, consoleListenPort] = ports;
+  return {
+    url: `http://127.0.0.1:${chatPort}`,
+    chatUrl: `http://127.0.0.1:${chatPort}`,
+    staffUrl: `http://127.0.0.1:${staffListenPort}`,
+    port: chatPort,
+    staffPort: staffListenPort,
+    consolePort: consoleListenPort,
+    db,
+    output: () => output,
+    // SIGTERM, then waits for the clean exit that commits everything queued.
+    async stop() {
+      if (!exit) child.kill('SIGTERM');
+      let timer;
+      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, 15000, null); });
+      const result = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (!result) {
+        child.kill('SIGKILL');
+        throw new Error(`rightconv serve did not stop on SIGTERM:\n${output}`);
+      }
+      return result;
+    },
+  };
+}

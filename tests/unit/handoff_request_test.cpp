@@ -1,0 +1,82 @@
+// The pure parts of a handoff: facts, the route chosen, the contacts a practitioner gets, the
+// thin payload connectors see, and the outbox's backoff.
+#include <doctest/doctest.h>
+
+#include "handoff/handoff_request.hpp"
+#include "handoff/outbox_store.hpp"
+#include "shipped.hpp"
+
+using namespace rc;
+using namespace rc::test;
+
+namespace {
+
+const std::vector<std::string> kEast{"no", "no", "no", "yes", "multi", "text:Needs help with routines", "east"};
+
+}  // namespace
+
+TEST_CASE("handoff facts come from the answers - urgency from the safety terms") {
+  auto step = walk(early_help(), shipped().content, kEast);
+  auto f = handoff_facts(early_help(), shipped().content, step.state, "web", "");
+  CHECK(f.outcome == std::optional<std::string>("hub_request_east"));
+  CHECK(f.area == std::optional<std::string>("east"));
+  CHECK_FALSE(f.urgent);
+  CHECK(handoff_facts(early_help(), shipped().content, step.state, "web", "his dad hit him").urgent);
+  auto mid = walk(early_help(), shipped().content, {"no"});
+  auto m = handoff_facts(early_help(), shipped().content, mid.state, "web", "");
+  CHECK_FALSE(m.outcome);
+  CHECK_FALSE(m.area);
+}
+
+TEST_CASE("the first matching route wins - urgent beats the area - no catch-all means no route") {
+  HandoffConfig config;
+  HandoffFacts f;
+  f.area = "east";
+  CHECK(choose_route(config, f)->name == "east");
+  f.urgent = true;
+  CHECK(choose_route(config, f)->name == "urgent");
+  f = {};
+  f.outcome = "duty_and_advice";
+  CHECK(choose_route(config, f)->name == "duty_and_advice");
+  f = {};
+  CHECK(choose_route(config, f)->name == "any");
+  config.routes.pop_back();
+  CHECK(choose_route(config, f) == nullptr);
+}
+
+TEST_CASE("route contacts show only checked details and skip a contact with nothing to show") {
+  auto contacts = route_contacts(shipped().content, {"hub_east", "hub_south", "no_such_contact", "duty_and_advice"});
+  REQUIRE(contacts.size() == 3);
+  CHECK(contacts[0].id == "hub_east");
+  CHECK(contacts[0].phone.empty());  // the misprinted East number is withheld
+  CHECK(contacts[0].email == "eastearlyhelp@leeds.gov.uk");
+  CHECK(contacts[1].id == "hub_south");
+  CHECK(contacts[1].email.empty());  // the doubtful South address is withheld
+  CHECK(contacts[2].phone == "0113 376 0336");
+}
+
+TEST_CASE("the requested payload leaves out free text unless the connector takes it") {
+  auto step = walk(early_help(), shipped().content, kEast);
+  auto f = handoff_facts(early_help(), shipped().content, step.state, "web", "call me");
+  auto without = requested_data(early_help(), shipped().content, step.state, f, "call me", false, "c1", 1000);
+  CHECK(without.dump().find("routines") == std::string::npos);
+  CHECK(without.dump().find("call me") == std::string::npos);
+  CHECK(without["outcome"] == "hub_request_east");
+  CHECK(without["summary_text"].get<std::string>().find("East") != std::string::npos);
+  auto with = requested_data(early_help(), shipped().content, step.state, f, "call me", true, "c1", 1000);
+  CHECK(with["reason"] == "call me");
+  CHECK(with.dump().find("routines") != std::string::npos);
+  auto p = event_payload("requested", "evt_1", "HO-AAAA-BBBB", "c1", "east", "east", 0, with);
+  CHECK(p["type"] == "handoff.requested");
+  CHECK(p["at"] == "1970-01-01T00:00:00Z");
+}
+
+TEST_CASE("outbox backoff doubles up to the cap with jitter never below half - Retry-After wins") {
+  handoff::RetryPolicy p{2, 60, 3600};
+  CHECK(handoff::backoff_seconds(p, 1, std::nullopt, 1.0) == doctest::Approx(2));
+  CHECK(handoff::backoff_seconds(p, 3, std::nullopt, 1.0) == doctest::Approx(8));
+  CHECK(handoff::backoff_seconds(p, 3, std::nullopt, 0.0) == doctest::Approx(4));
+  CHECK(handoff::backoff_seconds(p, 20, std::nullopt, 1.0) == doctest::Approx(60));
+  CHECK(handoff::backoff_seconds(p, 1, 30, 0.5) == doctest::Approx(30));
+  CHECK(handoff::backoff_seconds(p, 1, 600, 0.5) == doctest::Approx(60));
+}
