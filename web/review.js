@@ -482,6 +482,7 @@
     cells.forEach(([label, text]) => {
       const td = make('td', null, text);
       td.dataset.label = label;
+      if (label === 'Channel' && item.call) appendCallBrief(td, item.call);
       tr.appendChild(td);
     });
     const review = make('td');
@@ -490,6 +491,25 @@
     if (item.legal_hold) review.appendChild(make('span', 'rv-badge rv-hold', 'Legal hold'));
     tr.appendChild(review);
     return tr;
+  }
+
+  // A phone call in the list: who took it, and whether it was wrapped up.
+  function appendCallBrief(td, c) {
+    td.appendChild(make('span', 'rv-call-by', 'Taken by ' + (c.staff_name || c.staff_id)));
+    if (!c.wrapped_up) td.appendChild(make('span', 'rv-badge rv-unwrapped', 'Not wrapped up'));
+  }
+
+  function callDetails(c) {
+    const pairs = [['Taken by', (c.staff_name || c.staff_id) + ' (' + c.staff_id + ')']];
+    if (!c.wrap_up) {
+      pairs.push(['Wrap-up', 'Not wrapped up: the call page closed before the wrap-up.']);
+      return details(pairs);
+    }
+    pairs.push(['Wrap-up code', c.wrap_up.code]);
+    pairs.push(['Outcome confirmed', c.wrap_up.outcome ? (c.wrap_up.outcome_confirmed ? 'Yes: ' : 'No: ') + outcomeLabel(c.wrap_up.outcome) : 'No outcome (the call ended early)']);
+    pairs.push(['Wrap-up note', c.wrap_up.note]);
+    pairs.push(['Wrapped up', timeElement(c.wrap_up.at)]);
+    return details(pairs);
   }
 
   function updateListCount() {
@@ -605,6 +625,13 @@
     (t.path || []).forEach((step) => {
       const li = make('li', 'rv-step');
       const prompt = seen.prompts.get(step.node);
+      if (step.urgent) { // a phone call's Urgent: the place it left, not an answer
+        li.classList.add('rv-step-urgent');
+        li.appendChild(make('p', 'rv-step-q', 'Urgent pressed at: ' + (prompt ? prompt.text : step.node)));
+        li.appendChild(make('p', 'rv-hint', 'The call went to the immediate danger question from here.'));
+        ol.appendChild(li);
+        return;
+      }
       li.appendChild(make('p', 'rv-step-q', prompt ? prompt.text : step.node));
       const answer = make('p', 'rv-step-a');
       answer.appendChild(make('span', 'rv-step-label', 'Answer: '));
@@ -669,6 +696,9 @@
       if (!m || typeof m !== 'object') return 'Unreadable message';
       if (m.type === 'answer') return 'Answered ' + (m.option !== undefined ? 'option "' + m.option + '"' : 'by typing "' + (m.text || '') + '"');
       if (m.type === 'start') return 'Started (' + (m.channel || 'web') + ')';
+      if (m.type === 'urgent') return 'Pressed Urgent';
+      if (m.type === 'note') return 'Call note: "' + (m.text || '') + '"';
+      if (m.type === 'wrap_up') return 'Wrap-up: ' + (m.code || '') + (m.note ? ' "' + m.note + '"' : '');
       return String(m.type || 'message');
     }
     if (!Array.isArray(m)) return 'Reply';
@@ -681,6 +711,8 @@
       if (x.type === 'info') return 'Information: ' + (x.text || x.node);
       if (x.type === 'started') return 'Conversation started';
       if (x.type === 'ended') return 'Ended (' + (x.status || '') + ')';
+      if (x.type === 'note') return 'Note saved';
+      if (x.type === 'wrapped_up') return 'Wrapped up (' + (x.code || '') + ')';
       return x.type;
     }).join(' · ');
   }
@@ -848,6 +880,21 @@
       body.push(section('Safety alerts shown', [make('p', null, 'Something the practitioner typed matched the safety terms, so they were shown an urgent alert.'), ul]));
     }
 
+    if (t.call) {
+      // The worker's notes during the call (stored redacted), from the logged turns.
+      const callNotes = (t.turns || []).filter((turn) => turn.direction === 'in' && turn.message && turn.message.type === 'note');
+      const notesPart = callNotes.length ? make('ol', 'rv-notes') : make('p', 'rv-empty', 'No notes during the call.');
+      callNotes.forEach((turn) => {
+        const li = make('li', 'rv-note');
+        const meta = make('p', 'rv-note-meta');
+        meta.appendChild(timeElement(turn.at));
+        li.appendChild(meta);
+        li.appendChild(make('p', 'rv-note-text', turn.message.text || ''));
+        notesPart.appendChild(li);
+      });
+      body.push(section('Phone call', [callDetails(t.call), heading(4, 'Notes during the call', 'rv-subhead'), notesPart]));
+    }
+
     body.push(section('Path through the questions', [pathList(t, seen)]));
 
     body.push(section('Contacts shown', contactsShown(t, seen)));
@@ -860,7 +907,7 @@
     const all = make('details', 'rv-turns');
     all.appendChild(make('summary', null, 'Every message (' + turns.length + ')'));
     all.appendChild(dataTable('Every message in order', ['#', 'Time', 'Direction', 'Node', 'What'], turns.map((turn) => [
-      String(turn.seq), timeElement(turn.at), turn.direction === 'in' ? 'Practitioner' : 'Service', turn.node || '', turnSummary(turn),
+      String(turn.seq), timeElement(turn.at), turn.direction === 'in' ? (t.call ? 'Phone-line staff' : 'Practitioner') : 'Service', turn.node || '', turnSummary(turn),
     ]), 'rv-turn-table', true));
     body.push(all);
 

@@ -188,6 +188,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   }
   staff::StaffApi staff_api(config, writer, &server.context());
   staff_api.serve_connectors(&connectors, &handoffs, console_port.value());
+  staff_api.serve_call_page(port.value());
   auto staff_port = staff_api.listen(config.staff_address, config.staff_port);
   if (!staff_port) {
     err << "serve: " << staff_port.error().message << "\n";

@@ -141,9 +141,16 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
       });
     } else if (section == "safety") {
       parse_safety(v, file, c, problems);
+    } else if (section == "wrap_up_codes") {
+      parse_items(v, "wrap_up_codes", file, c.wrap_up_codes, problems, [](YamlFields& f, WrapUpCode& x) {
+        x.label = f.text("label", true);
+        x.text = f.text("text", true);
+        x.source = f.text("source", true);
+        x.needs_outcome = f.flag("needs_outcome", true);
+      });
     } else {
       problems.push_back({Severity::error, file, key.line, "",
-                          "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance or safety)"});
+                          "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance, safety or wrap_up_codes)"});
     }
   }
 }
@@ -192,6 +199,10 @@ Problems check_catalogue(const Catalogue& c) {
   check_sources(c.forms, c, out);
   check_sources(c.services, c, out);
   check_sources(c.guidance, c, out);
+  check_sources(c.wrap_up_codes, c, out);
+  for (const auto& [id, x] : c.wrap_up_codes)  // stored and filtered on, so kept to plain ids
+    if (id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      out.push_back({Severity::error, x.file, x.line, id, "wrap-up code must use only a-z, 0-9 and _"});
   const SafetyRules& s = c.safety;
   if (s.file.empty()) {
     out.push_back({Severity::error, "content", 0, "safety", "no safety section: the urgent alert has no terms"});

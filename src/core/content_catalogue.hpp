@@ -46,6 +46,13 @@ struct GuidanceSnippet {
   int line = 0;
 };
 
+// How phone-line staff close a call (content/wrap_up_codes.yaml): the code recorded with the call.
+struct WrapUpCode {
+  std::string id, label, text, source, file;
+  bool needs_outcome = true;  // only after the dialog reached an outcome (false: caller_disconnected, other)
+  int line = 0;
+};
+
 struct SafetyTerm {
   std::string term;      // normalised phrase, matched on word boundaries
   std::string category;  // immediate_danger | significant_harm
@@ -68,13 +75,14 @@ struct Catalogue {
   std::map<std::string, Form> forms;
   std::map<std::string, Service> services;
   std::map<std::string, GuidanceSnippet> guidance;
+  std::map<std::string, WrapUpCode> wrap_up_codes;
   SafetyRules safety;
 
   bool has_source(const std::string& id) const { return sources.count(id) != 0; }
 };
 
 // Parses one content file (YAML or JSON) into the catalogue. Any top-level section may
-// appear in any file: sources, contacts, forms, services, guidance, safety.
+// appear in any file: sources, contacts, forms, services, guidance, safety, wrap_up_codes.
 void parse_content(const std::string& text, const std::string& file, Catalogue& into, Problems& problems);
 
 // Checks every contact (UK phone format, email syntax), every source reference and the

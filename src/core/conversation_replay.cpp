@@ -21,6 +21,7 @@ std::optional<Input> input_of(const std::string& text, bool& ends) {
   const std::string type = j["type"];
   if (type == "start") return StartInput{};
   if (type == "back") return BackInput{};
+  if (type == "urgent") return UrgentInput{};
   if (type == "end") {
     ends = true;
     return std::nullopt;

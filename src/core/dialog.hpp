@@ -50,6 +50,9 @@ struct Dialog {
   std::string title;
   std::string description;
   std::string start;
+  // Where "Urgent" jumps from anywhere (the phone line's safety path); empty when the dialog has none.
+  std::string urgent;
+  int urgent_line = 0;
   std::string file;
   std::string content_hash;  // hex SHA-256 prefix of the file's bytes: the version a conversation ran on
   std::string source_text;   // the file as loaded, kept so every served version can be stored

@@ -243,6 +243,9 @@ std::string was_in_words(const Dialog& d, const PathEnd& e) {
 DialogDiff diff_dialogs(const Dialog& before, const Dialog& after, std::size_t max_paths) {
   DialogDiff out;
   if (before.start != after.start) out.changed.push_back({"(start)", "now starts at " + after.start + ", was " + before.start});
+  if (before.urgent != after.urgent)  // where the phone line's Urgent goes
+    out.changed.push_back({"(urgent)", "Urgent now goes to " + (after.urgent.empty() ? std::string("nowhere") : after.urgent) + ", was " +
+                                           (before.urgent.empty() ? std::string("nowhere") : before.urgent)});
   NodeComparer comparer(out);
   for (const auto& n : after.nodes) {
     if (const Node* b = before.find(n.id)) comparer.compare(*b, n);

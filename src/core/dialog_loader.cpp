@@ -115,6 +115,8 @@ std::optional<Dialog> parse_dialog(const std::string& text, const std::string& f
   d.title = f.text("title", true);
   d.description = f.text("description");
   d.start = f.text("start", true);
+  d.urgent = f.text("urgent");
+  d.urgent_line = f.line_of_key("urgent");
   const YamlValue* nodes = f.raw("nodes");
   f.report_unknown_keys();
   if (!nodes || !nodes->is_sequence()) {

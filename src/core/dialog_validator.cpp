@@ -29,6 +29,8 @@ class Checker {
     if (!d_.start.empty() && !d_.find(d_.start))
       out_.push_back({Severity::error, d_.file, 1, "", "start names unknown node \"" + d_.start + "\""});
     if (d_.nodes.empty()) out_.push_back({Severity::error, d_.file, 1, "", "the dialog has no nodes"});
+    if (!d_.urgent.empty() && !d_.find(d_.urgent))
+      out_.push_back({Severity::error, d_.file, d_.urgent_line ? d_.urgent_line : 1, "", "urgent names unknown node \"" + d_.urgent + "\""});
   }
 
   void check_duplicates() {
@@ -124,10 +126,12 @@ class Checker {
 
     std::vector<char> reachable(count, 0), reaches_outcome(count, 0);
     std::deque<std::size_t> queue;
-    if (auto it = d_.index.find(d_.start); it != d_.index.end()) {
-      reachable[it->second] = 1;
-      queue.push_back(it->second);
-    }
+    // The urgent node is a second way in: Urgent jumps there from anywhere.
+    for (const std::string* root : {&d_.start, &d_.urgent})
+      if (auto it = d_.index.find(*root); it != d_.index.end() && !reachable[it->second]) {
+        reachable[it->second] = 1;
+        queue.push_back(it->second);
+      }
     while (!queue.empty()) {
       auto i = queue.front();
       queue.pop_front();

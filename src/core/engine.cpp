@@ -117,6 +117,21 @@ Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeI
                 error("no_match", "Sorry, that did not match any of the answers. Please choose one of the options."));
 }
 
+// The safety path: the urgent node, with the place left pushed so "back" returns to it. Already
+// at the urgent question, it is simply shown again (pushing would make "back" stand still).
+Step jump_to_urgent(const Dialog& d, const Catalogue& content, State s) {
+  if (d.urgent.empty() || !d.find(d.urgent))
+    return reject(d, content, std::move(s), {}, error("no_urgent_path", "This dialog has no urgent path. Use the contacts for 999 and Duty and Advice."));
+  if (!s.finished && s.current == d.urgent) {
+    auto events = current_view(d, content, s);
+    return {std::move(s), std::move(events)};
+  }
+  s.history.push_back({s.current, {}, {}, true});
+  std::vector<Event> events;
+  enter(d, content, s, d.urgent, events);
+  return {std::move(s), std::move(events)};
+}
+
 bool is_current(const State& s, const std::string& node) { return !s.finished && node == s.current; }
 
 ErrorEvent stale(const State& s) {
@@ -130,7 +145,7 @@ std::map<std::string, std::string> facts_of(const Dialog& d, const State& s) {
   std::map<std::string, std::string> facts;
   for (const auto& a : s.history) {
     const Node* n = d.find(a.node);
-    if (!n) continue;
+    if (!n || a.urgent) continue;
     if (n->kind == NodeKind::text && !n->fact.empty()) facts[n->fact] = a.text;
     for (const auto& o : n->options)
       if (o.id == a.option)
@@ -181,6 +196,8 @@ Step advance(const Dialog& d, const Catalogue& content, State s, const Input& in
     enter(d, content, s, previous, events);
     return {std::move(s), std::move(events)};
   }
+
+  if (std::holds_alternative<UrgentInput>(input)) return jump_to_urgent(d, content, std::move(s));
 
   if (const auto* in = std::get_if<ChooseInput>(&input)) {
     if (!is_current(s, in->node)) return reject(d, content, std::move(s), {}, stale(s));

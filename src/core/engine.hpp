@@ -20,6 +20,9 @@ struct Answer {
   std::string node;
   std::string option;  // set for questions
   std::string text;    // set for free-text nodes
+  // Not an answer: the place Urgent jumped from, kept so "back" returns there. Facts and
+  // summaries skip it.
+  bool urgent = false;
 };
 
 struct State {
@@ -45,7 +48,9 @@ struct TypeInput {
 };
 struct BackInput {};
 struct RestartInput {};
-using Input = std::variant<StartInput, ChooseInput, TypeInput, BackInput, RestartInput>;
+// Jumps to the dialog's `urgent` node from anywhere (even an outcome), keeping the place for "back".
+struct UrgentInput {};
+using Input = std::variant<StartInput, ChooseInput, TypeInput, BackInput, RestartInput, UrgentInput>;
 
 // --- events: self-contained values, so the caller can render them without the dialog ---
 struct OptionView { std::string id, label; };

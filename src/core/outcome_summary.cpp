@@ -28,7 +28,7 @@ const Option* chosen_option(const Node& n, const Answer& a) {
 // Whether the path asked a question that can record `fact` (so its absence means "no").
 bool was_asked(const Dialog& d, const State& s, const std::string& fact) {
   for (const auto& a : s.history)
-    if (const Node* n = d.find(a.node)) {
+    if (const Node* n = d.find(a.node); n && !a.urgent) {
       if (n->kind == NodeKind::text && n->fact == fact) return true;
       for (const auto& o : n->options)
         if (o.sets.count(fact)) return true;
@@ -168,7 +168,7 @@ std::vector<SummaryAnswer> answers_of(const Dialog& d, const State& s) {
   std::vector<SummaryAnswer> out;
   for (const auto& a : s.history) {
     const Node* n = d.find(a.node);
-    if (!n) continue;
+    if (!n || a.urgent) continue;  // a place Urgent left is not an answer
     SummaryAnswer sa{n->id, n->text, {}, n->kind == NodeKind::text};
     if (sa.typed) {
       sa.answer = redact(a.text);

@@ -7,6 +7,11 @@ nlohmann::json state_to_json(const State& s) {
   nlohmann::json history = nlohmann::json::array();
   for (const auto& a : s.history) {
     nlohmann::json h{{"node", a.node}};
+    if (a.urgent) {
+      h["urgent"] = true;  // a place Urgent left, not an answer
+      history.push_back(std::move(h));
+      continue;
+    }
     if (!a.option.empty()) h["option"] = a.option;
     if (!a.text.empty() || a.option.empty()) h["text"] = a.text;
     history.push_back(std::move(h));
@@ -29,6 +34,7 @@ Result<State> state_from_json(const nlohmann::json& j) {
       a.node = h.at("node").get<std::string>();
       a.option = h.value("option", "");
       a.text = h.value("text", "");
+      a.urgent = h.value("urgent", false);
       s.history.push_back(std::move(a));
     }
     return s;

@@ -124,6 +124,9 @@ void ChatSession::handle(const std::string& text) {
         else if constexpr (std::is_same_v<T, protocol::EndMsg>) handle_end(m);
         else if constexpr (std::is_same_v<T, protocol::HandoffMsg>) handle_handoff(m, cmd);
         else if constexpr (std::is_same_v<T, protocol::ChatMsg>) handle_chat_message(m, cmd);
+        else if constexpr (std::is_same_v<T, protocol::UrgentMsg>) handle_engine_input(m, UrgentInput{}, conv_ ? conv_->state.current : "");
+        else if constexpr (std::is_same_v<T, protocol::NoteMsg>) handle_note(m, cmd);
+        else if constexpr (std::is_same_v<T, protocol::WrapUpMsg>) handle_wrap_up(m, cmd);
         else handle_resume(m, cmd);
       },
       m.command);
@@ -179,15 +182,17 @@ store::ConversationUpdate ChatSession::update_for(const Conversation& c, Millis 
   return u;
 }
 
-void ChatSession::handle_start(const protocol::Message& m, const protocol::StartMsg& start) {
+void ChatSession::handle_start(const protocol::Message& m, const protocol::StartMsg& start, std::optional<PhoneCall> call) {
+  if (refuse_unwrapped_call(m.ref)) return;
   const Dialog* dialog = ctx_.guidance.find(start.dialog);
   if (!dialog) {
     reply_error("unknown_dialog", "There is no dialog called \"" + start.dialog.substr(0, 60) + "\".", m.ref);
     return do_read();
   }
+  if (start.channel == "phone" && !call) return take_call(m, start);  // checks the staff token, then comes back here
   const Millis now = ctx_.now();
   Step step = advance(*dialog, ctx_.guidance.content, State{}, StartInput{}, now);
-  Conversation c{new_conversation_id(now), dialog, std::move(step.state), start.channel, 0, std::nullopt};
+  Conversation c{new_conversation_id(now), dialog, std::move(step.state), start.channel, 0, std::nullopt, std::move(call)};
   const std::string token = random_token();
 
   store::Record r;
@@ -201,6 +206,7 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
     after = cancel_into(r, now);
   }
   r.start = store::NewConversation{c.id, dialog->id, dialog->content_hash, c.channel, sha256_hex(token), state_to_json(c.state).dump(), now};
+  if (c.call) r.call_taken = store::PhoneCallTaken{c.id, c.call->staff_id, now};
   Frames event_frames = frames_of(render(step.events, c), m.ref);
   add_turns(r, c, dialog->start, m.text, log_of(event_frames), now);  // the log never holds the token
   if (c.state.finished) {
@@ -208,7 +214,9 @@ void ChatSession::handle_start(const protocol::Message& m, const protocol::Start
     ++c.revision;
   }
 
-  Frames out{protocol::serialise(json{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}}, m.ref)};
+  json started{{"type", "started"}, {"conversation", c.id}, {"token", token}, {"dialog", dialog->id}, {"version", dialog->content_hash}};
+  if (c.call) add_call_fields(started, *c.call);
+  Frames out{protocol::serialise(std::move(started), m.ref)};
   for (auto& f : event_frames) out.push_back(std::move(f));
   commit(std::move(r), m.ref, [this, after, c = std::move(c), out = std::move(out)]() mutable {
     if (conv_ && conv_->handoff) follow(std::nullopt);
@@ -229,9 +237,10 @@ void ChatSession::handle_engine_input(const protocol::Message& m, const Input& i
                                   " now. Send a message, or leave the conversation with them (handoff cancel) to carry on here.", m.ref);
     return do_read();
   }
+  if (refuse_after_wrap_up(m.ref)) return;
   const Millis now = ctx_.now();
   Step step = advance(*conv_->dialog, ctx_.guidance.content, conv_->state, input, now);
-  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel, conv_->revision, conv_->handoff};
+  Conversation next{conv_->id, conv_->dialog, std::move(step.state), conv_->channel, conv_->revision, conv_->handoff, conv_->call};
   Frames out = frames_of(render(step.events, next), m.ref);
   store::Record r;
   add_turns(r, next, node, m.text, log_of(out), now);
@@ -248,6 +257,7 @@ void ChatSession::handle_end(const protocol::Message& m) {
     reply_error("no_conversation", "There is no conversation on this connection to end.", m.ref);
     return do_read();
   }
+  if (refuse_unwrapped_call(m.ref)) return;
   const Millis now = ctx_.now();
   store::Record r;
   auto u = update_for(*conv_, now);
@@ -297,7 +307,8 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
     return fail("dialog_changed", "The guidance has been updated since this conversation began. Please start again.");
   auto state = state_from_json(json::parse(found->state, nullptr, false));
   if (!state || !dialog->find(state->current)) return fail("dialog_changed", "This conversation cannot be resumed. Please start again.");
-  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->channel, found->revision, std::nullopt};
+  conv_ = Conversation{found->id, dialog, std::move(state.value()), found->channel, found->revision, std::nullopt, std::nullopt};
+  if (found->call) conv_->call = PhoneCall{found->call->staff_id, found->call->staff_name, found->call->wrapped_up};
   if (found->handoff && ctx_.handoffs) {
     const auto& h = *found->handoff;
     conv_->handoff = OpenHandoff{h.reference, h.status, h.route, ctx_.handoffs->queue_of(h.route), h.staff_name, h.urgent,
@@ -308,6 +319,7 @@ void ChatSession::on_resume_loaded(const protocol::Message& m, std::optional<sto
     out.push_back(protocol::error_json("conversation_moved",
                                        "This conversation was carried on in another tab or window, so that answer was not taken. Here is where it is now."));
   out.push_back(json{{"type", "resumed"}, {"conversation", conv_->id}, {"dialog", dialog->id}, {"version", dialog->content_hash}});
+  if (conv_->call) add_call_fields(out.back(), *conv_->call);
   for (auto& e : render(current_view(*dialog, ctx_.guidance.content, conv_->state), *conv_)) out.push_back(std::move(e));
   if (conv_->handoff) {
     out.push_back(handoff_status_json(*conv_->handoff, found->handoff->messages));
@@ -328,7 +340,8 @@ void ChatSession::commit(store::Record record, std::optional<std::string> ref, s
         self->ctx_.metrics.turns++;
         then();
         self->ctx_.metrics.turn_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - self->read_at_).count());
-      } else if ((error == store::kConflict || error == store::kHandoffOpen || error == store::kHandoffStale) && self->conv_) {
+      } else if ((error == store::kConflict || error == store::kHandoffOpen || error == store::kHandoffStale || error == store::kAlreadyWrappedUp) &&
+                 self->conv_) {
         return self->reload_after_conflict(ref);  // reads on when the reload is done
       } else {
         self->ctx_.metrics.write_failures++;

@@ -41,6 +41,11 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
     bool urgent = false, told_unavailable = false;
     Millis deadline = 0;
   };
+  // A phone call: who took it, and whether it is wrapped up (it cannot be ended before).
+  struct PhoneCall {
+    std::string staff_id, staff_name;
+    bool wrapped_up = false;
+  };
   struct Conversation {
     std::string id;
     const Dialog* dialog = nullptr;
@@ -48,6 +53,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
     std::string channel;
     std::int64_t revision = 0;  // as last read or written: writes are refused if another connection moved it on
     std::optional<OpenHandoff> handoff;
+    std::optional<PhoneCall> call;  // channel phone only
   };
   using Reply = std::vector<nlohmann::json>;
   using Frames = std::vector<std::string>;  // serialised once: sent as they are and logged as an array
@@ -56,7 +62,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void handle(const std::string& text);
-  void handle_start(const protocol::Message& m, const protocol::StartMsg& start);
+  void handle_start(const protocol::Message& m, const protocol::StartMsg& start, std::optional<PhoneCall> call = std::nullopt);
   void handle_engine_input(const protocol::Message& m, const Input& input, const std::string& node);
   void handle_end(const protocol::Message& m);
   void handle_resume(const protocol::Message& m, const protocol::ResumeMsg& resume);
@@ -68,6 +74,16 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   void cancel_handoff(const protocol::Message& m);
   void handle_chat_message(const protocol::Message& m, const protocol::ChatMsg& msg);
   void on_handoff_notice(const HandoffNotice& notice);
+  // Phone calls (chat_session_call.cpp; docs/protocol.md, "Phone calls").
+  void take_call(const protocol::Message& m, const protocol::StartMsg& start);  // checks the staff token first
+  void on_staff_checked(const protocol::Message& m, const protocol::StartMsg& start, std::optional<PhoneCall> taker, bool ok);
+  void handle_note(const protocol::Message& m, const protocol::NoteMsg& note);
+  void handle_wrap_up(const protocol::Message& m, const protocol::WrapUpMsg& wrap_up);
+  // Each replies with the error and reads on when it refuses (returns true).
+  bool refuse_unwrapped_call(const std::optional<std::string>& ref);  // before end or a new start
+  bool refuse_after_wrap_up(const std::optional<std::string>& ref);   // the script is closed once wrapped up
+  bool refuse_unless_call(const protocol::Message& m);                // notes and wrap-up: phone calls only
+  void add_call_fields(nlohmann::json& started_or_resumed, const PhoneCall& call) const;
   void arm_handoff_timer();
   void tell_unavailable();
   void follow(const std::optional<OpenHandoff>& h);  // attach to / detach from live notices

@@ -77,7 +77,12 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
     auto channel = j.contains("channel") ? text_field(j, "channel") : std::optional<std::string>("web");
     if (!dialog || dialog->empty()) return missing("start", "a \"dialog\" id", ref);
     if (!channel || !is_known_channel(*channel)) return Error{"bad_message", "\"channel\" must be web, phone or voice.", ref};
-    m.command = StartMsg{*dialog, *channel};
+    // A phone call is taken by a member of staff, who signs it with their staff token.
+    auto staff_token = j.contains("staff_token") ? text_field(j, "staff_token") : std::nullopt;
+    if (j.contains("staff_token") && !staff_token) return Error{"bad_message", "\"staff_token\" must be text.", ref};
+    if (*channel == "phone" && (!staff_token || staff_token->empty()))
+      return Error{"staff_token_required", "A phone call is started by a member of staff: send \"staff_token\".", ref};
+    m.command = StartMsg{*dialog, *channel, *channel == "phone" ? staff_token : std::nullopt};
   } else if (*type == "answer") {
     auto node = text_field(j, "node");
     auto option = text_field(j, "option");
@@ -112,6 +117,9 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
     if (!typed || typed->find_first_not_of(" \t\r\n") == std::string::npos) return missing("message", "some \"text\"", ref);
     if (typed->size() > kMaxTypedText) return Error{"bad_message", "A message is at most " + std::to_string(kMaxTypedText) + " characters.", ref};
     m.command = ChatMsg{*typed};
+  } else if (auto call = parse_call_command(*type, j, ref)) {
+    if (auto* e = std::get_if<Error>(&*call)) return *e;
+    m.command = std::get<Command>(std::move(*call));
   } else {
     return Error{"unknown_type", "Unknown message type \"" + type->substr(0, 40) + "\".", ref};
   }
@@ -137,6 +145,7 @@ std::string canonical_text(const Message& m) {
           if (c.cancel) h["cancel"] = true;
           return h;
         } else if constexpr (std::is_same_v<T, ChatMsg>) return {{"type", "message"}, {"text", c.text}};
+        else if constexpr (std::is_same_v<T, UrgentMsg> || std::is_same_v<T, NoteMsg> || std::is_same_v<T, WrapUpMsg>) return call_canonical_json(c);
         else return {{"type", "resume"}, {"conversation", c.conversation}};  // never the token
       },
       m.command);

@@ -12,7 +12,10 @@
 
 namespace rc::protocol {
 
-struct StartMsg { std::string dialog, channel; };
+struct StartMsg {
+  std::string dialog, channel;
+  std::optional<std::string> staff_token;  // required on phone; never logged
+};
 struct AnswerMsg {
   std::string node;
   std::optional<std::string> option, text;
@@ -27,7 +30,14 @@ struct HandoffMsg {
 };
 // A live message to the person who has the conversation.
 struct ChatMsg { std::string text; };
-using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg, HandoffMsg, ChatMsg>;
+// Phone calls (docs/protocol.md, "Phone calls"; parsed in protocol_call.cpp).
+struct UrgentMsg {};
+struct NoteMsg { std::string text; };
+struct WrapUpMsg {
+  bool outcome_confirmed = false;
+  std::string code, note;  // empty when left out: the session says which is missing
+};
+using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg, HandoffMsg, ChatMsg, UrgentMsg, NoteMsg, WrapUpMsg>;
 
 struct Message {
   Command command;
@@ -66,5 +76,15 @@ nlohmann::json handoff_unavailable_json(const std::string& reference, const std:
 nlohmann::json staff_message_json(const std::string& name, const std::string& text);
 
 bool is_known_channel(const std::string& channel);
+
+// --- phone calls (protocol_call.cpp) ---
+// The call messages (urgent, note, wrap_up): nullopt when `type` is not one of them.
+std::optional<std::variant<Command, Error>> parse_call_command(const std::string& type, const nlohmann::json& j, const std::optional<std::string>& ref);
+// How a call message is logged (the note and wrap-up note as given: the session redacts first).
+nlohmann::json call_canonical_json(const UrgentMsg&);
+nlohmann::json call_canonical_json(const NoteMsg& m);
+nlohmann::json call_canonical_json(const WrapUpMsg& m);
+// The codes a call can be wrapped up with, for the page's form.
+nlohmann::json wrap_up_codes_json(const Catalogue& content);
 
 }  // namespace rc::protocol

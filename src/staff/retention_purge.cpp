@@ -33,12 +33,14 @@ void delete_conversations(store::SqliteDb& db, const std::string& where, std::in
   q.run();
 }
 
-// Typed text lives in the logged client messages and in the state's history.
+// Typed text lives in the logged client messages and in the state's history; a phone call's
+// wrap-up note (logged as "note") also in its phone_calls row.
 std::int64_t purge_free_text(store::SqliteDb& db, std::int64_t cutoff, std::int64_t handed_off_cutoff, bool dry_run) {
   const std::string due =
       "legal_hold = 0 AND ((status != 'handed_off' AND updated_at < ?1) OR (status = 'handed_off' AND updated_at < ?2)) AND "
       "EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = conversations.id AND t.direction = 'in' AND "
-      "json_extract(t.message, '$.text') IS NOT NULL AND json_extract(t.message, '$.text') != '[purged]')";
+      "((json_extract(t.message, '$.text') IS NOT NULL AND json_extract(t.message, '$.text') != '[purged]') OR "
+      "(json_extract(t.message, '$.note') IS NOT NULL AND json_extract(t.message, '$.note') != '[purged]')))";
   std::vector<std::pair<std::string, std::string>> states;
   {
     store::Statement q(db.handle(), "SELECT id, state FROM conversations WHERE " + due);
@@ -51,6 +53,12 @@ std::int64_t purge_free_text(store::SqliteDb& db, std::int64_t cutoff, std::int6
                            "UPDATE turns SET message = json_set(message, '$.text', ?2) WHERE conversation_id = ?1 AND direction = 'in' AND "
                            "json_extract(message, '$.text') IS NOT NULL");
     turns.bind(1, id).bind(2, std::string(kPurged)).run();
+    store::Statement notes(db.handle(),
+                           "UPDATE turns SET message = json_set(message, '$.note', ?2) WHERE conversation_id = ?1 AND direction = 'in' AND "
+                           "json_extract(message, '$.note') IS NOT NULL");
+    notes.bind(1, id).bind(2, std::string(kPurged)).run();
+    store::Statement call(db.handle(), "UPDATE phone_calls SET wrap_up_note = ?2 WHERE conversation_id = ?1 AND wrap_up_note IS NOT NULL");
+    call.bind(1, id).bind(2, std::string(kPurged)).run();
     auto state = nlohmann::json::parse(state_text, nullptr, false);
     if (state.is_object() && state.contains("history"))
       for (auto& step : state["history"])

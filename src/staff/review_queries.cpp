@@ -50,17 +50,36 @@ Where where_for(const Filter& f, const std::string& scope_area) {
   return w;
 }
 
+// Columns 12 on are a phone call's (migrations/006_phone_calls.sql): NULL for other channels.
 const char* kListColumns =
     "SELECT c.id, c.dialog_id, c.dialog_version, c.channel, c.started_at, c.updated_at, c.ended_at, c.status, c.outcome, c.area, "
-    "COALESCE(r.state, 'new'), c.legal_hold FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id";
+    "COALESCE(r.state, 'new'), c.legal_hold, p.staff_id, COALESCE(s.display_name, p.staff_id), p.wrapped_up_at, p.wrap_up_code, "
+    "p.wrap_up_outcome, p.outcome_confirmed, p.wrap_up_note "
+    "FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id "
+    "LEFT JOIN phone_calls p ON p.conversation_id = c.id LEFT JOIN staff s ON s.id = p.staff_id";
 
-json row_json(store::Statement& q) {
+json optional_text(store::Statement& q, int column) { return q.is_null(column) ? json(nullptr) : json(q.text(column)); }
+
+// Who took a phone call and how it was wrapped up; null for a conversation that is not a call.
+// The wrap-up note only in a transcript (`with_note`): a list is read at a glance.
+json call_json(store::Statement& q, bool with_note) {
+  if (q.is_null(12)) return nullptr;
+  json call{{"staff_id", q.text(12)}, {"staff_name", q.text(13)}, {"wrapped_up", !q.is_null(14)}, {"wrap_up", nullptr}};
+  if (q.is_null(14)) return call;
+  json w{{"at", iso_time(q.integer(14))}, {"code", q.text(15)}, {"outcome", optional_text(q, 16)}, {"outcome_confirmed", q.integer(17) != 0}};
+  if (with_note) w["note"] = q.text(18);
+  call["wrap_up"] = std::move(w);
+  return call;
+}
+
+json row_json(store::Statement& q, bool with_note = false) {
   json j{{"id", q.text(0)},      {"dialog", q.text(1)},         {"dialog_version", q.text(2)}, {"channel", q.text(3)},
          {"started_at", iso_time(q.integer(4))}, {"updated_at", iso_time(q.integer(5))}, {"status", q.text(7)},
          {"review_state", q.text(10)}, {"legal_hold", q.integer(11) != 0}};
   j["ended_at"] = q.is_null(6) ? json(nullptr) : json(iso_time(q.integer(6)));
   j["outcome"] = q.is_null(8) ? json(nullptr) : json(q.text(8));
   j["area"] = q.is_null(9) ? json(nullptr) : json(q.text(9));
+  j["call"] = call_json(q, with_note);
   return j;
 }
 
@@ -209,7 +228,7 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
   store::Statement c(db.handle(), std::string(kListColumns) + " WHERE c.id = ?1");
   c.bind(1, id);
   if (!c.step()) return std::nullopt;
-  json out = row_json(c);
+  json out = row_json(c, true);
   store::Statement st(db.handle(), "SELECT state FROM conversations WHERE id = ?1");
   st.bind(1, id);
   if (st.step()) {
@@ -256,7 +275,10 @@ std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_a
         std::string path;
         if (auto t = transcript(db, item["id"], scope_area))
           for (const auto& step : (*t)["path"])
-            path += (path.empty() ? "" : " > ") + step.value("node", "") + "=" + (step.contains("option") ? step.value("option", "") : "\"" + step.value("text", "") + "\"");
+            path += (path.empty() ? "" : " > ") + step.value("node", "") + "=" +
+                    (step.value("urgent", false) ? std::string("urgent")  // the place Urgent jumped from
+                     : step.contains("option")   ? step.value("option", "")
+                                                 : "\"" + step.value("text", "") + "\"");
         line += "," + csv_cell(path);
       }
       out += line + "\r\n";

@@ -28,6 +28,9 @@ class StaffApi {
   // Connector callbacks (POST /v1/connectors/<type>/<name>) and the staff console page, which
   // needs the console listener's port. Call before run().
   void serve_connectors(handoff::ConnectorSet* connectors, handoff::HandoffControl* control, unsigned short console_port);
+  // The call-guidance page (web/call.*) and /call/config.json, which tells it the chat port
+  // (known only once the chat listener is bound). Call before run(). See staff_api_call.cpp.
+  void serve_call_page(unsigned short chat_port);
   void run();   // blocks until stop()
   // Waits (up to a few seconds) until run() is serving: cpp-httplib ignores a stop() before that.
   void wait_until_running();

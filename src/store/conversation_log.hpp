@@ -72,9 +72,24 @@ struct CallbackSeen {
   std::int64_t at = 0;
 };
 
+// A phone call's staff member, written with its start (migrations/006_phone_calls.sql).
+struct PhoneCallTaken {
+  std::string conversation_id, staff_id;
+  std::int64_t at = 0;
+};
+
+// A phone call's wrap-up. Written once: a second one fails the record with kAlreadyWrappedUp.
+struct PhoneCallWrapUp {
+  std::string conversation_id, code, note;  // note redacted
+  std::optional<std::string> outcome;       // the outcome code confirmed, when there was one
+  bool outcome_confirmed = false;
+  std::int64_t at = 0;
+};
+inline constexpr const char* kAlreadyWrappedUp = "the call is already wrapped up";
+
 // Refusals that are answers, not faults: not logged as database errors.
 inline bool is_expected_refusal(const std::string& error) {
-  return error == kConflict || error == kHandoffStale || error == kHandoffOpen || error == kDuplicateCallback;
+  return error == kConflict || error == kHandoffStale || error == kHandoffOpen || error == kDuplicateCallback || error == kAlreadyWrappedUp;
 }
 
 // Everything one client message causes, written in one transaction.
@@ -86,6 +101,8 @@ struct Record {
   std::optional<HandoffOpen> open_handoff;
   std::vector<HandoffChange> handoff_changes;  // after open_handoff
   std::vector<OutboxRow> outbox;
+  std::optional<PhoneCallTaken> call_taken;     // after `start`
+  std::optional<PhoneCallWrapUp> call_wrap_up;
 };
 
 // The open handoff of a conversation, as resume needs it.
@@ -97,11 +114,18 @@ struct StoredHandoff {
   std::vector<std::string> messages;  // the logged frame arrays that carried live messages, oldest first
 };
 
+// A phone call as resume needs it.
+struct StoredPhoneCall {
+  std::string staff_id, staff_name;
+  bool wrapped_up = false;
+};
+
 struct StoredConversation {
   std::string id, dialog_id, dialog_version, channel, status, token_hash, state;
   std::optional<std::int64_t> ended_at;
   std::int64_t revision = 0;
   std::optional<StoredHandoff> handoff;  // the open one, if any
+  std::optional<StoredPhoneCall> call;   // channel phone only
 };
 
 class ConversationLog {

@@ -3,6 +3,8 @@
 
 #include <memory>
 
+#include "phone_call_rows.hpp"
+
 namespace rc::store {
 
 namespace {
@@ -102,6 +104,7 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
         .bind(1, c.id).bind(2, c.dialog_id).bind(3, c.dialog_version).bind(4, c.channel).bind(5, c.started_at)
         .bind(6, c.token_hash).bind(7, c.state).run();
   }
+  if (r.call_taken) record_call_taken(db, *r.call_taken);
   for (const auto& u : r.updates) {
     db.prepared(
           "UPDATE conversations SET state = ?2, status = CASE WHEN status = 'handed_off' THEN status ELSE ?3 END, outcome = COALESCE(?4, outcome), outcome_node = COALESCE(?5, outcome_node), "
@@ -121,6 +124,7 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   if (r.open_handoff) open_handoff(db, *r.open_handoff);
   for (const auto& c : r.handoff_changes) change_handoff(db, c);
   for (const auto& o : r.outbox) queue_event(db, o);
+  if (r.call_wrap_up) record_call_wrap_up(db, *r.call_wrap_up);
 }
 
 void SqliteConversationLog::write(Record record, Done done) {
@@ -150,6 +154,7 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
         }
         q.reset();
         if (*found) (*found)->handoff = load_open_handoff(db, conversation_id);
+        if (*found && (*found)->channel == "phone") (*found)->call = load_phone_call(db, conversation_id);
       },
       [found, done = std::move(done)](bool ok, const std::string& error) { done(ok ? *found : std::nullopt, ok, error); });
 }

@@ -130,7 +130,7 @@ before(async () => {
     eastSchool: { answers: toHub('Support with school attendance and routines at home', 'east') },
     eastHousing: { answers: toHub('Worries about housing; she is scared to go home', 'east') },
     west: { answers: toHub('Help with school attendance', 'west') },
-    south: { answers: toHub('Parenting support', 'south'), channel: 'phone' },
+    south: { answers: toHub('Parenting support', 'south') },
     dutyAndAdvice: { answers: [{ option: 'no' }, { option: 'yes' }] },
     stoppedAtConsent: { answers: [{ option: 'no' }, { option: 'no' }, { option: 'no' }], end: true },
     stoppedAtHarm: { answers: [{ option: 'no' }], end: true },

@@ -7,6 +7,7 @@
 
 #include "db_reader.hpp"
 #include "server_process.hpp"
+#include "staff_helpers.hpp"
 #include "ws_client.hpp"
 
 using namespace rc::test;
@@ -83,9 +84,14 @@ TEST_CASE("answers by option and by text - info before the next prompt - back - 
 }
 
 TEST_CASE("a phone channel conversation carries the read-aloud wording") {
-  Fixture f;
-  WsClient c(f.server.port());
-  auto r = c.request(start_msg("phone"));
+  TempDir dir;
+  ServerProcess server{dir};
+  const std::string token = add_staff(server.db(), "p.line", "hub:east");  // a phone call is taken by staff
+  REQUIRE(server.start());
+  WsClient c(server.port());
+  json start = start_msg("phone");
+  start["staff_token"] = token;
+  auto r = c.request(start);
   CHECK(r.back()["say"] == "First, is the child in immediate danger right now?");
 }
 

@@ -133,3 +133,20 @@ TEST_CASE("a conversation left open past its resume window is marked abandoned -
   CHECK(d.count("SELECT ended_at FROM conversations WHERE id = 'open'") == kT0);
   CHECK(d.purge(kT0 + 9 * kDay).abandoned == 1);
 }
+
+TEST_CASE("a phone call's wrap-up note goes with the free text and its call row with the record") {
+  Db d;
+  d.db.exec("INSERT INTO staff (id, display_name, role, created_at) VALUES ('p.line', 'Pat Line', 'hub:south', 0)");
+  Record r;
+  r.start = NewConversation{"call", "early-help", "v1", "phone", "tokenhash", R"({"history":[]})", kT0};
+  r.updates.push_back({"call", R"({"history":[]})", "completed", std::nullopt, std::nullopt, std::nullopt, kT0, std::nullopt});
+  r.call_taken = PhoneCallTaken{"call", "p.line", kT0};
+  r.call_wrap_up = PhoneCallWrapUp{"call", "other", "rang about a cousin", std::nullopt, false, kT0};
+  r.turns.push_back({"call", kT0, "danger", "in", R"({"type":"wrap_up","outcome_confirmed":false,"code":"other","note":"rang about a cousin"})"});
+  SqliteConversationLog::apply(d.db, r);
+  CHECK(d.purge(kT0 + 31 * kDay).free_text == 1);
+  CHECK(d.text("SELECT json_extract(message, '$.note') FROM turns WHERE conversation_id = 'call'") == "[purged]");
+  CHECK(d.text("SELECT wrap_up_note || '|' || wrap_up_code || '|' || staff_id FROM phone_calls WHERE conversation_id = 'call'") == "[purged]|other|p.line");
+  d.purge(kT0 + 6 * 365 * kDay + kDay);
+  CHECK(d.count("SELECT COUNT(*) FROM phone_calls") == 0);
+}

@@ -137,13 +137,13 @@ int bound_socket(int* port) {
 
 }  // namespace
 
-TempDir::TempDir() {
+ScratchDir::ScratchDir() {
   char tmpl[] = "/tmp/rc-email-test-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
 }
 
-TempDir::~TempDir() {
+ScratchDir::~ScratchDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
 }

@@ -12,12 +12,12 @@
 namespace rc::test {
 
 // A folder under /tmp, removed with everything in it when the object goes.
-class TempDir {
+class ScratchDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
   const std::string& path() const { return path_; }
 
  private:
@@ -46,7 +46,7 @@ class SmtpTestServer {
   std::vector<nlohmann::json> received() const;
 
  private:
-  TempDir dir_;
+  ScratchDir dir_;
   std::string cert_, key_, out_;
   pid_t pid_ = -1;
   int port_ = 0;

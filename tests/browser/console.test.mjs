@@ -1,0 +1,380 @@
+// Drives the staff console (web/console.*) in Debian's Chromium against the real rightconv server:
+// a practitioner (a raw WebSocket in a page on the chat origin) walks to the East hub outcome and
+// asks for a person; a hub worker signs in, sees the request arrive, accepts it, reads the path,
+// chats both ways, sees a safety concern flagged and ends with a wrap-up note; an admin sees it
+// taken. Also: a bad token, the keyboard alone at 360px, and a reload and a server restart.
+// Run: RIGHTCONV_BIN=build/src/rightconv RIGHTCONV_SOURCE_DIR=$PWD node --test tests/browser/console.test.mjs
+// Screenshots go to a temporary folder removed at the end; set RIGHTCONV_SCREENSHOT_DIR to keep them
+// (or RIGHTCONV_KEEP_TMP=1 to keep the databases too). RIGHTCONV_CHROMIUM overrides /usr/bin/chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addStaff, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, waitFor } from './server.mjs';
+
+const STORAGE_KEY = 'rightconv.console.v1';
+const EAST_TITLE = 'Early Help Assessment and a request to the East Early Help Hub';
+// The path to the East hub outcome by option id (or typed text), as in tests/integration/handoff_support.hpp.
+const TO_EAST_HUB = [{ option: 'no' }, { option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'multi' },
+  { text: 'Needs help with routines' }, { option: 'east' }];
+
+const workspace = makeWorkspace('rightconv-console-');
+const screenshot = (page, t, name) => workspace.screenshot(page, t, name);
+let browser;
+let server;
+let staff; // id -> token
+
+// ---------- the practitioner: a WebSocket on the chat origin ----------
+
+// Node 20 has no WebSocket, so the practitioner's socket lives in a page on the chat listener;
+// every frame it receives is kept in window.practitioner.frames.
+async function openPractitioner(srv) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  await page.goto(srv.chatUrl + '/healthz');
+  await page.evaluate(async (url) => {
+    const ws = new WebSocket(url);
+    window.practitioner = { ws, frames: [] };
+    ws.onmessage = (event) => window.practitioner.frames.push(JSON.parse(event.data));
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('WebSocket failed')); });
+  }, srv.chatUrl.replace('http:', 'ws:') + '/v1/chat');
+  let refs = 0;
+  const p = {
+    context,
+    page,
+    send: (message) => page.evaluate((m) => window.practitioner.ws.send(JSON.stringify(m)), message),
+    // The first frame (from index `from`) whose fields include all of `match`.
+    async next(match, from = 0) {
+      const handle = await page.waitForFunction(([m, start]) => {
+        const frames = window.practitioner.frames;
+        for (let i = start; i < frames.length; i += 1)
+          if (Object.entries(m).every(([k, v]) => frames[i][k] === v)) return { index: i, frame: frames[i] };
+        return null;
+      }, [match, from]);
+      return handle.jsonValue();
+    },
+    count: () => page.evaluate(() => window.practitioner.frames.length),
+    // Sends with a ref and resolves with the last frame of the reply (a question, outcome or handoff).
+    async request(message) {
+      refs += 1;
+      const ref = 'p' + refs;
+      await p.send({ ...message, ref });
+      const handle = await page.waitForFunction((r) => window.practitioner.frames.find((f) => f.ref === r &&
+        ['prompt', 'outcome', 'handoff', 'error'].includes(f.type)), ref);
+      const frame = await handle.jsonValue();
+      if (frame.type === 'error') throw new Error(`${frame.code}: ${frame.message}`);
+      return frame;
+    },
+  };
+  return p;
+}
+
+// Walks to the East hub outcome (each prompt names its node) and asks for a person; returns the
+// handoff reference.
+async function askForAPerson(srv, reason) {
+  const p = await openPractitioner(srv);
+  let last = await p.request({ type: 'start', dialog: 'early-help' });
+  for (const answer of TO_EAST_HUB) {
+    assert.equal(last.type, 'prompt');
+    last = await p.request({ type: 'answer', node: last.node, ...answer });
+  }
+  assert.equal(last.type, 'outcome');
+  assert.equal(last.outcome, 'hub_request_east');
+  const handoff = await p.request({ type: 'handoff', reason });
+  assert.equal(handoff.status, 'requested');
+  p.reference = handoff.reference;
+  return p;
+}
+
+// ---------- the console page ----------
+
+// Opens the console on the staff listener. `allow` lists patterns of console errors a test expects
+// (a server going away); `route` runs before the page loads (to watch its WebSocket).
+async function openConsole(srv, { width = 1280, height = 900, allow = [], route } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !allow.some((re) => re.test(m.text()))) problems.push(`console: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
+  if (route) await route(page);
+  await page.goto(srv.staffUrl + '/console');
+  await page.getByRole('heading', { name: 'Sign in', level: 2 }).waitFor();
+  return { context, page, problems };
+}
+
+async function signIn(page, token, name) {
+  await page.getByLabel('Staff token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (name) await page.getByText(`Signed in as ${name}`, { exact: true }).waitFor();
+}
+
+const queueItem = (page, reference) => page.locator(`#cs-queue-list > li[data-reference="${reference}"]`);
+const messages = (page) => page.locator('#cs-messages > li');
+
+async function focusByTab(page, isTarget, what, limit = 40) {
+  for (let i = 0; i < limit; i += 1) {
+    if (await page.evaluate(isTarget)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`${what} can be reached with Tab`);
+}
+
+// ---------- setup ----------
+
+before(() => checkSetup('console.html'));
+
+before(async () => {
+  browser = await launchBrowser();
+  server = await workspace.startServer();
+  staff = {
+    eve: addStaff(server.db, 'eve', 'hub:east', 'Eve'),
+    ada: addStaff(server.db, 'ada', 'admin', 'Ada'),
+  };
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) {
+    const exit = await server.stop();
+    assert.deepEqual(exit, { code: 0, signal: null }, `clean exit on SIGTERM:\n${server.output()}`);
+  }
+  workspace.remove();
+});
+
+// ---------- the tests ----------
+
+test('a hub worker takes a request from the live queue and chats and ends it with a note', async (t) => {
+  const eve = await openConsole(server);
+  const { page } = eve;
+  await screenshot(page, t, 'signin-desktop.png');
+  await signIn(page, staff.eve, 'Eve');
+  await page.getByText('(East hub)').waitFor();
+  assert.ok(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), 'the token is kept in sessionStorage');
+  assert.equal(await page.evaluate(() => localStorage.length), 0, 'and nowhere else');
+  assert.ok(!page.url().includes('rcs_'), 'never in the address');
+  await page.locator('#cs-connection', { hasText: 'Connected' }).waitFor();
+
+  // The request arrives without a reload, with what the hub needs to decide.
+  const p = await askForAPerson(server, 'I would like help filling in the request form');
+  const item = queueItem(page, p.reference);
+  await item.waitFor();
+  assert.equal(await item.getByRole('heading', { level: 3 }).textContent(), EAST_TITLE);
+  const facts = await item.locator('.cs-facts').textContent();
+  assert.match(facts, /Area\s*East/);
+  assert.match(facts, /Consent\s*The family agrees/);
+  assert.match(facts, new RegExp(`Reference\\s*${p.reference}`));
+  await item.getByText('Practitioner online').waitFor();
+  await item.locator('.cs-badge-waiting', { hasText: 'Waiting' }).waitFor();
+  await page.locator('#cs-queue-news', { hasText: `New request: ${EAST_TITLE} (${p.reference})` }).waitFor();
+  assert.equal(await page.locator('#cs-queue-news').getAttribute('aria-live'), 'polite');
+  const waited = item.locator('.cs-waiting');
+  const firstWait = await waited.textContent();
+  assert.match(firstWait, /^\d+ s$/);
+  await waitFor('the waiting time to count up', async () => (await waited.textContent()) !== firstWait, 3000);
+
+  // An admin in another browser sees it too; their socket is held back from queue updates for a
+  // moment, so their Accept comes too late and is refused in plain words.
+  let holdQueue = false;
+  const ada = await openConsole(server, {
+    route: (pg) => pg.routeWebSocket(/\/v1\/staff$/, (ws) => {
+      const upstream = ws.connectToServer();
+      upstream.onMessage((m) => {
+        const frame = JSON.parse(String(m));
+        if (holdQueue && !frame.ref && (frame.type === 'queue' || frame.type === 'queue_changed')) return;
+        ws.send(m);
+      });
+    }),
+  });
+  await signIn(ada.page, staff.ada, 'Ada');
+  await queueItem(ada.page, p.reference).getByRole('button', { name: /^Accept/ }).waitFor();
+  holdQueue = true;
+
+  // Eve accepts: the path so far, and the practitioner is told who has it.
+  assert.equal(await page.locator('#cs-chat').isVisible(), false);
+  await item.getByRole('button', { name: new RegExp(`^Accept ${p.reference}`) }).click();
+  const title = page.getByRole('heading', { name: `Conversation ${p.reference}`, level: 2 });
+  await title.waitFor();
+  assert.equal(await title.evaluate((h) => h === document.activeElement), true, 'focus moves to the conversation');
+  const accepted = await p.next({ type: 'handoff', status: 'accepted' });
+  assert.equal(accepted.frame.name, 'Eve');
+  const steps = page.locator('ol.cs-path > li');
+  assert.equal(await steps.count(), 8, 'seven answers and the outcome');
+  assert.match(await steps.nth(0).textContent(), /Is a child in immediate danger right now\?\s*Answer: No/);
+  assert.match(await steps.nth(5).textContent(), /Needs help with routines/);
+  assert.match(await steps.nth(6).textContent(), /Answer: East Leeds/);
+  assert.match(await steps.nth(7).textContent(), new RegExp(`Outcome: ${EAST_TITLE}`));
+  await page.locator('.cs-reason').getByText('I would like help filling in the request form').waitFor();
+  assert.equal(await page.locator('#cs-safety').isVisible(), false, 'no safety banner yet');
+  await item.locator('.cs-badge', { hasText: 'Taken by you' }).waitFor();
+  await item.getByText('Open in the conversation pane.').waitFor();
+
+  // Ada's Accept is refused, said plainly; her queue then shows who has it.
+  await queueItem(ada.page, p.reference).getByRole('button', { name: /^Accept/ }).click();
+  await ada.page.getByRole('alert').getByText('Someone else has already taken this handoff (Eve).').waitFor();
+  await queueItem(ada.page, p.reference).getByText('Taken by Eve.').waitFor();
+  assert.equal(await queueItem(ada.page, p.reference).getByRole('button').count(), 0, 'no Accept on a taken request');
+  holdQueue = false;
+  await screenshot(ada.page, t, 'queue-taken-admin.png');
+
+  // Practitioner to staff, live.
+  const log = page.locator('.cs-log');
+  assert.equal(await log.getAttribute('role'), 'log');
+  assert.equal(await log.getAttribute('aria-live'), 'polite');
+  await p.send({ type: 'message', text: 'Thank you. The family are happy for the hub to call them.' });
+  const fromPractitioner = messages(page).filter({ hasText: 'The family are happy for the hub to call them.' });
+  await fromPractitioner.waitFor();
+  assert.match(await fromPractitioner.textContent(), /^Practitioner/);
+
+  // Staff to practitioner: shown once the server says it was sent.
+  await page.getByLabel('Message to the practitioner').fill('Hello, I am Eve from the East hub. I can help with the form.');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const atPractitioner = await p.next({ type: 'message', from: 'staff' });
+  assert.equal(atPractitioner.frame.name, 'Eve');
+  assert.equal(atPractitioner.frame.text, 'Hello, I am Eve from the East hub. I can help with the form.');
+  const mine = messages(page).filter({ hasText: 'I can help with the form.' });
+  await mine.waitFor();
+  assert.match(await mine.textContent(), /^You \(Eve\)/);
+  assert.equal(await page.getByLabel('Message to the practitioner').inputValue(), '', 'the box is cleared');
+
+  // Words that raise the safety check: the message is flagged and the banner is shown.
+  await p.send({ type: 'message', text: 'Also his dad hit him last night' });
+  const banner = page.locator('#cs-safety');
+  await banner.waitFor();
+  assert.equal(await banner.getAttribute('role'), 'alert');
+  assert.match(await banner.textContent(), /Safety concern raised: consider Duty and Advice \/ 999/);
+  const flagged = messages(page).filter({ hasText: 'his dad hit him last night' });
+  await flagged.waitFor();
+  assert.equal(await flagged.evaluate((li) => li.classList.contains('cs-message-safety')), true);
+  assert.match(await flagged.textContent(), /Safety concern/);
+  await screenshot(page, t, 'conversation-desktop.png');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noSidewaysScroll(page, 'the conversation');
+  await screenshot(page, t, 'conversation-360.png');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // End needs a wrap-up note.
+  const ending = await p.count();
+  await page.getByRole('button', { name: 'End the conversation' }).click();
+  await page.getByText('Write a wrap-up note before ending the conversation.').waitFor();
+  const note = page.getByLabel('Wrap-up note (required)');
+  assert.equal(await note.getAttribute('aria-invalid'), 'true');
+  assert.equal(await note.evaluate((el) => el === document.activeElement), true, 'focus moves to the note');
+  assert.equal(await page.locator('#cs-chat').isVisible(), true, 'still open');
+  await note.fill('Talked through the request form. Hub to call the family; D&A advised. Call 07700 900123');
+  await page.getByRole('button', { name: 'End the conversation' }).click();
+  const ended = await p.next({ type: 'handoff', status: 'ended' }, ending);
+  assert.equal(ended.frame.reference, p.reference);
+  await page.getByText(`Conversation ${p.reference} ended.`, { exact: false }).waitFor();
+  await page.locator('#cs-chat').waitFor({ state: 'hidden' });
+  await queueItem(page, p.reference).waitFor({ state: 'detached' });
+  await page.getByText('No one is waiting just now.', { exact: false }).waitFor();
+  await queueItem(ada.page, p.reference).waitFor({ state: 'detached' });
+
+  // The log: the wrap-up note redacted, and Eve's read audited.
+  const wrapUp = sqlite(server.db, `select status || '|' || accepted_by || '|' || wrap_up from handoffs where reference = '${p.reference}'`);
+  assert.match(wrapUp, /^ended\|eve\|Talked through the request form\./);
+  assert.doesNotMatch(wrapUp, /900123/);
+  assert.equal(sqlite(server.db, "select count(*) from audit where actor = 'eve' and action = 'read'"), '1');
+
+  // Signing out forgets the token and what was shown.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in', level: 2 }).waitFor();
+  assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), null);
+  assert.equal(await page.locator('#cs-queue-list > li').count(), 0);
+  assert.deepEqual(eve.problems, []);
+  assert.deepEqual(ada.problems, []);
+  await eve.context.close();
+  await ada.context.close();
+  await p.context.close();
+});
+
+test('a token that is not recognised is said so and nothing is stored', async (t) => {
+  const { context, page, problems } = await openConsole(server);
+  await signIn(page, 'rcs_not-a-real-token-000000');
+  await page.getByRole('alert').getByText(/Token not recognised or expired/).waitFor();
+  assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), null);
+  await page.getByLabel('Staff token').waitFor();
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noSidewaysScroll(page, 'sign in');
+  await screenshot(page, t, 'signin-bad-token-360.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a request can be accepted and answered and ended with the keyboard alone at 360px', async (t) => {
+  const p = await askForAPerson(server, 'Quick question about consent');
+  const { context, page, problems } = await openConsole(server, { width: 360, height: 800 });
+  await page.getByLabel('Staff token').focus();
+  await page.keyboard.type(staff.eve);
+  await page.keyboard.press('Enter');
+  await queueItem(page, p.reference).waitFor();
+  await noSidewaysScroll(page, 'the queue');
+  await screenshot(page, t, 'queue-360.png');
+
+  const acceptName = `Accept ${p.reference}`;
+  await focusByTab(page, `document.activeElement && document.activeElement.textContent.startsWith(${JSON.stringify(acceptName)})`, 'the Accept button');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: `Conversation ${p.reference}`, level: 2 }).waitFor();
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /^Conversation HO-/, 'focus moves to the conversation');
+  await p.next({ type: 'handoff', status: 'accepted' });
+
+  await focusByTab(page, "document.activeElement && document.activeElement.id === 'cs-compose-text'", 'the message box');
+  await page.keyboard.type('Hello from the keyboard');
+  await page.keyboard.press('Enter');
+  assert.equal((await p.next({ type: 'message', from: 'staff' })).frame.text, 'Hello from the keyboard');
+  await messages(page).filter({ hasText: 'Hello from the keyboard' }).waitFor();
+
+  await focusByTab(page, "document.activeElement && document.activeElement.id === 'cs-end-note'", 'the wrap-up note');
+  await page.keyboard.type('Answered by keyboard');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'End the conversation');
+  await page.keyboard.press('Enter');
+  await p.next({ type: 'handoff', status: 'ended' });
+  await page.locator('#cs-chat').waitFor({ state: 'hidden' });
+  await noSidewaysScroll(page, 'the queue after ending');
+  assert.deepEqual(problems, []);
+  await context.close();
+  await p.context.close();
+});
+
+test('after a reload and a server restart the console carries on with the open conversation', async () => {
+  const first = await workspace.startServer();
+  let second;
+  try {
+    const token = addStaff(first.db, 'eve', 'hub:east', 'Eve');
+    const p = await askForAPerson(first, 'Can someone talk this through');
+    // While the server is down, Chromium logs the refused connections.
+    const { context, page, problems } = await openConsole(first, { allow: [/ERR_CONNECTION_REFUSED|WebSocket connection/] });
+    await signIn(page, token, 'Eve');
+    await queueItem(page, p.reference).getByRole('button', { name: /^Accept/ }).click();
+    await page.getByRole('heading', { name: `Conversation ${p.reference}`, level: 2 }).waitFor();
+    await p.send({ type: 'message', text: 'Before the reload' });
+    await messages(page).filter({ hasText: 'Before the reload' }).waitFor();
+
+    // A reload signs in again from this tab's storage and reopens the conversation.
+    await page.reload();
+    await page.getByRole('heading', { name: `Conversation ${p.reference}`, level: 2 }).waitFor();
+    await messages(page).filter({ hasText: 'Before the reload' }).waitFor();
+
+    // The server restarts on the same ports: the page reconnects, signs in and reopens it.
+    await first.stop();
+    await page.locator('#cs-connection', { hasText: 'Reconnecting' }).waitFor();
+    second = await workspace.startServer({ port: first.port, staffPort: first.staffPort, consolePort: first.consolePort, db: first.db });
+    await page.locator('#cs-status', { hasText: 'Connected again.' }).waitFor({ timeout: 20000 });
+    await page.locator('#cs-connection', { hasText: 'Connected' }).waitFor();
+    await page.getByRole('heading', { name: `Conversation ${p.reference}`, level: 2 }).waitFor();
+    assert.equal(await messages(page).filter({ hasText: 'Before the reload' }).count(), 1, 'the messages are not shown twice');
+    await page.getByLabel('Message to the practitioner').fill('Still here after the restart');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await messages(page).filter({ hasText: 'Still here after the restart' }).waitFor();
+    assert.equal(sqlite(first.db, "select count(*) from turns where message like '%Still here after the restart%'"), '1');
+    assert.equal(sqlite(first.db, "select count(*) from audit where actor = 'eve' and action = 'read'"), '3', 'accept, reopen after the reload, reopen after the restart');
+    assert.deepEqual(problems, []);
+    await context.close();
+    await p.context.close();
+  } finally {
+    await first.stop();
+    if (second) await second.stop();
+  }
+});
