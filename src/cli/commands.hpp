@@ -22,6 +22,7 @@ int test_command(const Args& args, std::ostream& out, std::ostream& err);
 int diff_command(const Args& args, std::ostream& out, std::ostream& err);
 int replay_command(const Args& args, std::ostream& out, std::ostream& err);
 int outbox_command(const Args& args, std::ostream& out, std::ostream& err);
+int safety_command(const Args& args, std::ostream& out, std::ostream& err);
 
 constexpr int kOk = 0, kProblems = 1, kUsage = 2;
 

@@ -37,7 +37,8 @@ std::optional<GuidanceSet> load_guidance_for(const GuidanceOptions& opts, std::o
   }
   const std::string content = opts.content_dir.empty() ? config.content : opts.content_dir;
   const auto& dialogs = opts.dialog_paths.empty() ? config.dialogs : opts.dialog_paths;
-  return load_guidance(dialogs, content, config.contacts, opts.config_file.empty() ? "config" : opts.config_file);
+  return load_guidance(dialogs, content, config.contacts, opts.config_file.empty() ? "config" : opts.config_file,
+                       config.spelling_dictionary);
 }
 
 }  // namespace rc::cli

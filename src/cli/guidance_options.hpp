@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/guidance_set.hpp"
+#include "guidance/guidance_loader.hpp"
 
 namespace rc::cli {
 

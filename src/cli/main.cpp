@@ -21,7 +21,8 @@ void usage(std::ostream& out) {
          "  graph   print a dialog as a Graphviz or Mermaid diagram\n"
          "  test    run the scenario tests next to the dialogs and report coverage\n"
          "  diff    show what changed between two versions of a dialog, and which outcomes\n"
-         "  replay  re-run logged conversations against a candidate dialog\n\n"
+         "  replay  re-run logged conversations against a candidate dialog\n"
+         "  safety  measure the safety detector on its labelled corpus (eval), or explain one text\n\n"
          "Run 'rightconv COMMAND --help' for a command's options.\n";
 }
 
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "diff") return diff_command(args, std::cout, std::cerr);
   if (command == "replay") return replay_command(args, std::cout, std::cerr);
   if (command == "outbox") return outbox_command(args, std::cout, std::cerr);
+  if (command == "safety") return safety_command(args, std::cout, std::cerr);
   std::cerr << "rightconv: unknown command \"" << command << "\"\n\n";
   usage(std::cerr);
   return kUsage;

@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
-#include "core/guidance_set.hpp"
+#include "guidance/guidance_loader.hpp"
 #include "handoff/handoff_service.hpp"
 #include "handoff_setup.hpp"
 #include "server/logging.hpp"
@@ -141,7 +141,8 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   if (!apply_flags(flags, config, err)) return kUsage;
   setup_logging(config.logging);
 
-  const GuidanceSet guidance = load_guidance(config.dialogs, config.content, config.contacts, config.file.empty() ? "config" : config.file);
+  const GuidanceSet guidance = load_guidance(config.dialogs, config.content, config.contacts, config.file.empty() ? "config" : config.file,
+                                             config.spelling_dictionary);
   for (const auto& p : guidance.problems)
     (p.severity == Severity::error ? spdlog::error("{}", p.describe()) : spdlog::warn("{}", p.describe()));
   if (has_errors(guidance.problems) || guidance.dialogs.empty()) {

@@ -2,7 +2,6 @@
 #include "content_catalogue.hpp"
 
 #include "contact_check.hpp"
-#include "text_match.hpp"
 #include "yaml_fields.hpp"
 
 namespace rc {
@@ -66,28 +65,11 @@ void parse_safety(const YamlValue& map, const std::string& file, Catalogue& c, P
   s.line = f.line();
   s.alert_text = f.text("alert_text", true);
   s.alert_say = f.text("alert_say");
+  s.fail_safe_text = f.text("fail_safe_text", true);
+  s.fail_safe_say = f.text("fail_safe_say");
+  s.outcome_note = f.text("outcome_note", true);
   s.contacts = f.text_list("contacts");
   s.source = f.text("source", true);
-  const YamlValue* terms = f.raw("terms");
-  if (terms && terms->is_map()) {
-    for (const auto& [k, list] : terms->entries) {
-      const std::string category = k.scalar;
-      if (!list.is_sequence()) {
-        f.problem("safety terms of \"" + category + "\" must be a list", list.line);
-        continue;
-      }
-      for (const auto& t : list.items) {
-        if (!t.is_scalar()) {
-          f.problem("safety terms must be text", t.line);
-          continue;
-        }
-        const bool prefix = !t.scalar.empty() && t.scalar.back() == '*';
-        s.terms.push_back({normalise(t.scalar), category, prefix});
-      }
-    }
-  } else {
-    f.problem("\"terms\" must map a category (immediate_danger, significant_harm) to a list of phrases");
-  }
   f.report_unknown_keys();
 }
 
@@ -141,6 +123,8 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
       });
     } else if (section == "safety") {
       parse_safety(v, file, c, problems);
+    } else if (section == "safety_detector") {
+      parse_safety_detector(v, file, c.safety.detector_rules, problems);
     } else if (section == "wrap_up_codes") {
       parse_items(v, "wrap_up_codes", file, c.wrap_up_codes, problems, [](YamlFields& f, WrapUpCode& x) {
         x.label = f.text("label", true);
@@ -150,7 +134,7 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
       });
     } else {
       problems.push_back({Severity::error, file, key.line, "",
-                          "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance, safety or wrap_up_codes)"});
+                          "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance, safety, safety_detector or wrap_up_codes)"});
     }
   }
 }
@@ -191,7 +175,44 @@ void check_sources(const std::map<std::string, Item>& items, const Catalogue& c,
       out.push_back({Severity::error, x.file, x.line, id, "unknown source \"" + x.source + "\""});
 }
 
+void check_safety(const Catalogue& c, Problems& out) {
+  const SafetyRules& s = c.safety;
+  auto report = [&](const std::string& msg) { out.push_back({Severity::error, s.file.empty() ? "content" : s.file, s.line, "safety", msg}); };
+  if (s.file.empty()) return report("no safety section: the urgent alert has no text or contacts");
+  if (s.detector_rules.empty())
+    out.push_back({Severity::error, "content", 0, "safety_detector", "no safety_detector section: nothing decides when typed text raises the alert"});
+  if (!s.source.empty() && !c.has_source(s.source)) report("unknown source \"" + s.source + "\"");
+  for (const auto& id : s.contacts)
+    if (!c.contacts.count(id)) report("unknown contact \"" + id + "\"");
+  for (const std::string* text : {&s.fail_safe_text, &s.fail_safe_say, &s.alert_text, &s.alert_say, &s.outcome_note})
+    if (auto filled = fill_contact_details(*text, c); !filled) report(filled.error().message);
+}
+
 }  // namespace
+
+Result<std::string> fill_contact_details(const std::string& text, const Catalogue& c) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t open = text.find('{', i);
+    if (open == std::string::npos) break;
+    const std::size_t close = text.find('}', open);
+    if (close == std::string::npos) return make_error("unclosed { in \"" + text.substr(open, 40) + "\"");
+    out += text.substr(i, open - i);
+    const std::string ref = text.substr(open + 1, close - open - 1);
+    const std::size_t dot = ref.find('.');
+    const std::string id = ref.substr(0, dot), field = dot == std::string::npos ? "" : ref.substr(dot + 1);
+    auto it = c.contacts.find(id);
+    if (it == c.contacts.end()) return make_error("{" + ref + "} names an unknown contact");
+    const std::string value = field == "phone" ? it->second.shown_phone() : field == "email" ? it->second.shown_email() : field == "name" ? it->second.name : "";
+    if (field != "phone" && field != "email" && field != "name") return make_error("{" + ref + "}: write {contact.phone}, {contact.email} or {contact.name}");
+    if (value.empty()) return make_error("{" + ref + "} has no detail that can be shown (missing or withheld until verified)");
+    out += value;
+    i = close + 1;
+  }
+  out += text.substr(i);
+  return out;
+}
 
 Problems check_catalogue(const Catalogue& c) {
   Problems out;
@@ -203,21 +224,7 @@ Problems check_catalogue(const Catalogue& c) {
   for (const auto& [id, x] : c.wrap_up_codes)  // stored and filtered on, so kept to plain ids
     if (id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
       out.push_back({Severity::error, x.file, x.line, id, "wrap-up code must use only a-z, 0-9 and _"});
-  const SafetyRules& s = c.safety;
-  if (s.file.empty()) {
-    out.push_back({Severity::error, "content", 0, "safety", "no safety section: the urgent alert has no terms"});
-    return out;
-  }
-  if (s.terms.empty()) out.push_back({Severity::error, s.file, s.line, "safety", "no safety terms"});
-  if (!s.source.empty() && !c.has_source(s.source))
-    out.push_back({Severity::error, s.file, s.line, "safety", "unknown source \"" + s.source + "\""});
-  for (const auto& id : s.contacts)
-    if (!c.contacts.count(id)) out.push_back({Severity::error, s.file, s.line, "safety", "unknown contact \"" + id + "\""});
-  for (const auto& t : s.terms) {
-    if (t.category != "immediate_danger" && t.category != "significant_harm")
-      out.push_back({Severity::error, s.file, s.line, "safety", "unknown safety category \"" + t.category + "\""});
-    if (t.term.empty()) out.push_back({Severity::error, s.file, s.line, "safety", "empty safety term"});
-  }
+  check_safety(c, out);
   return out;
 }
 

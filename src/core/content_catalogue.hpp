@@ -2,11 +2,14 @@
 // each with the source document it came from. Dialogs refer to these by id only.
 #pragma once
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "problem.hpp"
+#include "result.hpp"
+#include "safety_rules.hpp"
 
 namespace rc {
 
@@ -53,20 +56,25 @@ struct WrapUpCode {
   int line = 0;
 };
 
-struct SafetyTerm {
-  std::string term;      // normalised phrase, matched on word boundaries
-  std::string category;  // immediate_danger | significant_harm
-  bool prefix = false;   // written with a trailing * ("bruis*"): matches the start of a word
-};
+class SafetyDetector;
 
+// The safety interrupt (content/safety/): what an alert says, the line every unmatched answer
+// carries, and the detector that decides when free text raises an alert.
 struct SafetyRules {
   std::string alert_text;
   std::string alert_say;
+  // "If a child is in immediate danger, call {emergency_999.phone}...": the one line every reply
+  // to unmatched text carries. Contact details come from the catalogue ({contact.phone|email}).
+  std::string fail_safe_text;
+  std::string fail_safe_say;
+  // Shown on every outcome of a conversation in which an alert fired.
+  std::string outcome_note;
   std::vector<std::string> contacts;  // contact ids shown with every alert
   std::string source;
-  std::vector<SafetyTerm> terms;
   std::string file;
   int line = 0;
+  SafetyDetectorRules detector_rules;
+  std::shared_ptr<const SafetyDetector> detector;  // compiled from detector_rules when guidance is loaded
 };
 
 struct Catalogue {
@@ -82,8 +90,13 @@ struct Catalogue {
 };
 
 // Parses one content file (YAML or JSON) into the catalogue. Any top-level section may
-// appear in any file: sources, contacts, forms, services, guidance, safety, wrap_up_codes.
+// appear in any file: sources, contacts, forms, services, guidance, safety, safety_detector,
+// wrap_up_codes.
 void parse_content(const std::string& text, const std::string& file, Catalogue& into, Problems& problems);
+
+// "{duty_and_advice.phone}" in a text filled from the catalogue's shown details; an unknown
+// contact or a withheld detail comes back as an error naming it.
+Result<std::string> fill_contact_details(const std::string& text, const Catalogue& catalogue);
 
 // Checks every contact (UK phone format, email syntax), every source reference and the
 // safety rules. A malformed detail not marked needs_verification is an error; a marked one

@@ -33,6 +33,7 @@ struct Node {
   std::vector<Option> options;  // question
   std::string next;             // text, info
   std::string fact;             // text: the fact name the typed answer is kept under
+  std::string on_disclosure;    // text: where typed text that raises a safety alert goes (else the dialog's)
 
   // outcome
   std::string outcome;  // outcome code, e.g. duty_and_advice
@@ -53,6 +54,10 @@ struct Dialog {
   // Where "Urgent" jumps from anywhere (the phone line's safety path); empty when the dialog has none.
   std::string urgent;
   int urgent_line = 0;
+  // Where free text that raises a safety alert at a text node goes, instead of carrying on
+  // (a node may name its own). Empty: the alert shows and the conversation carries on.
+  std::string on_disclosure;
+  int on_disclosure_line = 0;
   std::string file;
   std::string content_hash;  // hex SHA-256 prefix of the file's bytes: the version a conversation ran on
   std::string source_text;   // the file as loaded, kept so every served version can be stored

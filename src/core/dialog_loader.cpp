@@ -75,6 +75,7 @@ Node parse_node(const YamlValue& item, const std::string& file, Problems& proble
       n.help = f.text("help");
       n.next = f.text("next", true);
       n.fact = f.text("fact");
+      n.on_disclosure = f.text("on_disclosure");
       break;
     case NodeKind::info:
       n.next = f.text("next", true);
@@ -117,6 +118,8 @@ std::optional<Dialog> parse_dialog(const std::string& text, const std::string& f
   d.start = f.text("start", true);
   d.urgent = f.text("urgent");
   d.urgent_line = f.line_of_key("urgent");
+  d.on_disclosure = f.text("on_disclosure");
+  d.on_disclosure_line = f.line_of_key("on_disclosure");
   const YamlValue* nodes = f.raw("nodes");
   f.report_unknown_keys();
   if (!nodes || !nodes->is_sequence()) {

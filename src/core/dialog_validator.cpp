@@ -31,6 +31,28 @@ class Checker {
     if (d_.nodes.empty()) out_.push_back({Severity::error, d_.file, 1, "", "the dialog has no nodes"});
     if (!d_.urgent.empty() && !d_.find(d_.urgent))
       out_.push_back({Severity::error, d_.file, d_.urgent_line ? d_.urgent_line : 1, "", "urgent names unknown node \"" + d_.urgent + "\""});
+    if (!d_.on_disclosure.empty())
+      check_disclosure_target(d_.on_disclosure, d_.on_disclosure_line ? d_.on_disclosure_line : 1, "");
+  }
+
+  // A disclosure goes to a question or an outcome: a text node there would take the next
+  // disclosure round again, and an info node only postpones where it goes.
+  void check_disclosure_target(const std::string& target, int line, const std::string& owner) {
+    const Node* n = d_.find(target);
+    if (!n)
+      out_.push_back({Severity::error, d_.file, line, owner, "on_disclosure names unknown node \"" + target + "\""});
+    else if (n->kind == NodeKind::text || n->kind == NodeKind::info)
+      out_.push_back({Severity::error, d_.file, line, owner,
+                      "on_disclosure must lead to a question or an outcome, not the " + std::string(to_string(n->kind)) + " node \"" + target + "\""});
+  }
+
+  // Free text with nowhere to go on a disclosure: the alert shows, then the conversation carries on.
+  void check_text_node(const Node& n) {
+    if (!n.on_disclosure.empty())
+      check_disclosure_target(n.on_disclosure, n.line, n.id);
+    else if (d_.on_disclosure.empty())
+      out_.push_back({Severity::warning, d_.file, n.line, n.id,
+                      "free text here has no on_disclosure: a disclosure typed here raises the alert, then the conversation carries on"});
   }
 
   void check_duplicates() {
@@ -67,6 +89,9 @@ class Checker {
     switch (n.kind) {
       case NodeKind::question: check_question(n); break;
       case NodeKind::text:
+        check_reference(n, 0, n.next, "next");
+        check_text_node(n);
+        break;
       case NodeKind::info: check_reference(n, 0, n.next, "next"); break;
       case NodeKind::outcome: check_outcome(n); break;
     }
@@ -115,6 +140,7 @@ class Checker {
       for (const auto& o : n.options) add(o.next);
     else if (n.kind != NodeKind::outcome)
       add(n.next);
+    if (n.kind == NodeKind::text) add(n.on_disclosure.empty() ? d_.on_disclosure : n.on_disclosure);
     return out;
   }
 

@@ -1,6 +1,8 @@
 // See engine.hpp. Every function here is a pure function of its arguments.
 #include "engine.hpp"
 
+#include <algorithm>
+
 #include "text_match.hpp"
 
 namespace rc {
@@ -21,6 +23,18 @@ std::vector<ContactView> contact_views(const Catalogue& content, const std::vect
     if (!v.phone.empty() || !v.email.empty()) out.push_back(std::move(v));
   }
   return out;
+}
+
+// An alert fired earlier in the conversation: whatever this outcome advises, the safety
+// contacts come first and the outcome says why.
+void add_alert_to_outcome(const Catalogue& content, OutcomeEvent& o) {
+  o.alert_fired = true;
+  auto filled = fill_contact_details(content.safety.outcome_note, content);
+  o.alert_note = filled ? filled.value() : content.safety.alert_text;
+  std::vector<ContactView> first;
+  for (auto& c : contact_views(content, content.safety.contacts))
+    if (std::none_of(o.contacts.begin(), o.contacts.end(), [&](const ContactView& v) { return v.id == c.id; })) first.push_back(std::move(c));
+  o.contacts.insert(o.contacts.begin(), first.begin(), first.end());
 }
 
 PromptEvent prompt_for(const Node& n, const State& s) {
@@ -49,10 +63,11 @@ OutcomeEvent outcome_for(const Dialog& d, const Catalogue& content, const Node& 
       o.guidance.push_back({id, it->second.name, it->second.text, it->second.source});
   o.handoff_available = n.handoff;
   o.facts = facts_of(d, s);
+  if (s.alert_fired()) add_alert_to_outcome(content, o);
   return o;
 }
 
-ErrorEvent error(std::string code, std::string message) { return {std::move(code), std::move(message)}; }
+ErrorEvent error(std::string code, std::string message) { return ErrorEvent{std::move(code), std::move(message), {}, {}}; }
 
 // Moves to `node_id`, passing through info nodes (each shown as an event), and stops at the
 // first node that takes input or at an outcome. Guarded against info cycles the validator missed.
@@ -100,21 +115,37 @@ Step choose(const Dialog& d, const Catalogue& content, State s, const Node& n, c
   return {std::move(s), std::move(events)};
 }
 
-Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeInput& in, std::vector<Event> events) {
+// What unmatched text gets: never a bare "did not match", always the 999 and Duty and Advice line.
+ErrorEvent no_match(const Catalogue& content) {
+  ErrorEvent e = error("no_match", "Sorry, that did not match any of the answers. Please choose one of the options.");
+  const SafetyRules& safety = content.safety;
+  auto line = fill_contact_details(safety.fail_safe_text, content);
+  auto said = fill_contact_details(safety.fail_safe_say.empty() ? safety.fail_safe_text : safety.fail_safe_say, content);
+  e.say = "Sorry, I did not catch that.";
+  if (line) e.message += " " + line.value();
+  if (said) e.say += " " + said.value();
+  e.contacts = contact_views(content, safety.contacts);
+  return e;
+}
+
+// Where typed text that raised an alert at a free-text node goes instead of carrying on.
+std::string disclosure_target(const Dialog& d, const Node& n) { return n.on_disclosure.empty() ? d.on_disclosure : n.on_disclosure; }
+
+Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeInput& in, std::vector<Event> events, bool alerted) {
   const Node& n = *d.find(s.current);
   if (n.kind == NodeKind::text) {
-    s.history.push_back({n.id, {}, in.record_as.value_or(in.text)});
-    enter(d, content, s, n.next, events);
+    s.history.push_back({n.id, {}, in.record_as.value_or(in.text), false, alerted});
+    const std::string target = alerted ? disclosure_target(d, n) : std::string();
+    enter(d, content, s, target.empty() ? n.next : target, events);
     return {std::move(s), std::move(events)};
   }
   if (const Option* o = match_option(n, in.text)) return choose(d, content, std::move(s), n, *o, std::move(events));
-  if (!events.empty()) {
-    // The text raised a safety alert: the alert is the answer; keep the place without an error.
+  if (alerted) {
+    // The alert is the answer; keep the place without an error.
     for (auto& ev : current_view(d, content, s)) events.push_back(std::move(ev));
     return {std::move(s), std::move(events)};
   }
-  return reject(d, content, std::move(s), std::move(events),
-                error("no_match", "Sorry, that did not match any of the answers. Please choose one of the options."));
+  return reject(d, content, std::move(s), std::move(events), no_match(content));
 }
 
 // The safety path: the urgent node, with the place left pushed so "back" returns to it. Already
@@ -146,7 +177,7 @@ std::map<std::string, std::string> facts_of(const Dialog& d, const State& s) {
   for (const auto& a : s.history) {
     const Node* n = d.find(a.node);
     if (!n || a.urgent) continue;
-    if (n->kind == NodeKind::text && !n->fact.empty()) facts[n->fact] = a.text;
+    if (n->kind == NodeKind::text && !n->fact.empty() && !a.alerted) facts[n->fact] = a.text;
     for (const auto& o : n->options)
       if (o.id == a.option)
         for (const auto& [k, v] : o.sets) facts[k] = v;
@@ -155,17 +186,27 @@ std::map<std::string, std::string> facts_of(const Dialog& d, const State& s) {
 }
 
 std::vector<AlertEvent> safety_alerts(const Catalogue& content, const std::string& text) {
-  auto found = find_safety_terms(content.safety, text);
+  if (!content.safety.detector || text.empty()) return {};
+  auto found = content.safety.detector->detect(text);
   if (found.empty()) return {};
   AlertEvent a;
   a.category = "significant_harm";
-  for (const auto* t : found)
-    if (t->category == "immediate_danger") a.category = "immediate_danger";
+  for (const auto& f : found)
+    if (f.level == "immediate_danger") a.category = "immediate_danger";
   a.text = content.safety.alert_text;
   a.say = content.safety.alert_say;
   a.source = content.safety.source;
   a.contacts = contact_views(content, content.safety.contacts);
+  a.detections = std::move(found);
   return {a};
+}
+
+void remember_alerts(State& s, const std::string& node, const std::vector<AlertEvent>& alerts, Millis now) {
+  for (const auto& a : alerts) {
+    AlertMark mark{node, a.category, {}, now};
+    for (const auto& d : a.detections) mark.categories.push_back(d.category);
+    s.alerts.push_back(std::move(mark));
+  }
 }
 
 std::vector<Event> current_view(const Dialog& d, const Catalogue& content, const State& s) {
@@ -211,10 +252,11 @@ Step advance(const Dialog& d, const Catalogue& content, State s, const Input& in
 
   const auto& in = std::get<TypeInput>(input);
   // Safety first, whatever the text is an answer to, and even when it answers nothing.
-  std::vector<Event> events;
-  for (auto& a : safety_alerts(content, in.text)) events.push_back(std::move(a));
+  const auto alerts = safety_alerts(content, in.text);
+  remember_alerts(s, is_current(s, in.node) ? in.node : s.current, alerts, now);
+  std::vector<Event> events(alerts.begin(), alerts.end());
   if (!is_current(s, in.node)) return reject(d, content, std::move(s), std::move(events), stale(s));
-  return answer_text(d, content, std::move(s), in, std::move(events));
+  return answer_text(d, content, std::move(s), in, std::move(events), !alerts.empty());
 }
 
 }  // namespace rc

@@ -10,6 +10,7 @@
 
 #include "content_catalogue.hpp"
 #include "dialog.hpp"
+#include "safety_detector.hpp"
 
 namespace rc {
 
@@ -23,6 +24,16 @@ struct Answer {
   // Not an answer: the place Urgent jumped from, kept so "back" returns there. Facts and
   // summaries skip it.
   bool urgent = false;
+  // Typed text that raised a safety alert: never recorded as a fact nor put in a summary.
+  bool alerted = false;
+};
+
+// A safety alert that fired in a conversation. Kept for good: going back does not undo it.
+struct AlertMark {
+  std::string node;   // where the text was typed
+  std::string level;  // immediate_danger | significant_harm
+  std::vector<std::string> categories;  // physical_abuse, neglect...
+  Millis at = 0;
 };
 
 struct State {
@@ -31,10 +42,12 @@ struct State {
   std::string current;  // node waiting for input, or the outcome reached
   bool finished = false;
   std::vector<Answer> history;  // answered nodes, oldest first; "back" pops
+  std::vector<AlertMark> alerts;  // every safety alert so far, oldest first
   Millis started = 0;
   Millis updated = 0;
 
   bool can_go_back() const { return !history.empty(); }
+  bool alert_fired() const { return !alerts.empty(); }
 };
 
 // --- inputs ---
@@ -72,14 +85,24 @@ struct OutcomeEvent {
   std::vector<GuidanceView> guidance;  // guidance snippets and services, in the order named
   bool handoff_available = false;
   std::map<std::string, std::string> facts;  // e.g. area, consent
+  // A safety alert fired earlier: the outcome shows the safety contacts and says so.
+  bool alert_fired = false;
+  std::string alert_note;
 };
 struct AlertEvent {
   std::string level = "urgent";
   std::string category;  // immediate_danger | significant_harm
   std::string text, say, source;
   std::vector<ContactView> contacts;
+  // Why it fired (categories and the words), for the log and the hub reviewer: never sent to
+  // the practitioner.
+  std::vector<Detection> detections;
 };
-struct ErrorEvent { std::string code, message; };
+struct ErrorEvent {
+  std::string code, message;
+  std::string say;                    // for phone and voice, when it differs
+  std::vector<ContactView> contacts;  // no_match: the safety contacts its fail-safe line names
+};
 using Event = std::variant<PromptEvent, InfoEvent, OutcomeEvent, AlertEvent, ErrorEvent>;
 
 struct Step {
@@ -97,8 +120,12 @@ std::vector<Event> current_view(const Dialog& dialog, const Catalogue& content, 
 // Facts recorded along the path (option `sets`, free-text `fact`s).
 std::map<std::string, std::string> facts_of(const Dialog& dialog, const State& state);
 
-// The contacts shown with a safety alert, when free text raises one.
+// The alert free text raises (none, or one naming every category found), with the contacts.
 std::vector<AlertEvent> safety_alerts(const Catalogue& content, const std::string& text);
+
+// The state with the alerts remembered (typed text at `node` raised them at `now`): for text
+// the engine does not see, such as a message to a person or a phone note.
+void remember_alerts(State& state, const std::string& node, const std::vector<AlertEvent>& alerts, Millis now);
 
 ContactView view_of(const Contact& contact);
 

@@ -1,7 +1,6 @@
-// Loads the dialogs and the content catalogue from disk, applies a deployment's contact
-// overrides and runs every check. The one place that reads guidance files.
+// The dialogs and the content catalogue a server runs on, with every problem found while
+// loading them (guidance/guidance_loader reads them from disk).
 #pragma once
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -22,15 +21,5 @@ struct GuidanceSet {
     return nullptr;
   }
 };
-
-// dialog_paths: files, or folders whose *.yaml / *.yml / *.json files are dialogs
-// (JSON Schemas, *.schema.json, are skipped). content_dir: a folder of content files.
-GuidanceSet load_guidance(const std::vector<std::string>& dialog_paths, const std::string& content_dir,
-                          const nlohmann::json& contact_overrides = nlohmann::json::object(),
-                          const std::string& overrides_file = "config");
-
-// Replaces contact details with a deployment's verified ones: {"hub_east": {"phone": "..."}}.
-// An overridden detail is no longer "needs verification" but must still pass the check.
-void apply_contact_overrides(Catalogue& content, const nlohmann::json& overrides, const std::string& file, Problems& problems);
 
 }  // namespace rc

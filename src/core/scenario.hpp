@@ -11,6 +11,10 @@ struct ScenarioAnswer {
   enum class Kind { option, text, back };
   Kind kind = Kind::option;
   std::string value;  // the option id, or the typed text
+  // Typed text the dialog must refuse (no_match) and carry on from: {text: "...", not_taken: true}.
+  bool not_taken = false;
+  // Words the reply to this answer must contain (alert, error or prompt text), e.g. the fail-safe line.
+  std::vector<std::string> reply_includes;
   int line = 0;
 };
 

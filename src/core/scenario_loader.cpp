@@ -12,7 +12,8 @@ void add_problem(Problems& problems, const std::string& file, int line, const st
   problems.push_back({Severity::error, file, line, owner, message});
 }
 
-// An answer is an option id, {text: "..."} or {back: true}.
+// An answer is an option id, {text: "..."} or {back: true}. A typed answer may add
+// not_taken: true and reply_includes: [...].
 std::optional<ScenarioAnswer> parse_answer(const YamlValue& v, const std::string& file, const std::string& owner, Problems& problems) {
   ScenarioAnswer a;
   a.line = v.line;
@@ -24,7 +25,13 @@ std::optional<ScenarioAnswer> parse_answer(const YamlValue& v, const std::string
     YamlFields f(v, file, problems, owner);
     const YamlValue* text = f.raw("text");
     const bool back = f.flag("back");
+    a.not_taken = f.flag("not_taken");
+    a.reply_includes = f.text_list("reply_includes");
     f.report_unknown_keys();
+    if ((a.not_taken || !a.reply_includes.empty()) && !text) {
+      f.problem("not_taken and reply_includes go with a typed answer ({text: ...})");
+      return std::nullopt;
+    }
     if (text && back) {
       f.problem("an answer is either {text: ...} or {back: true}, not both");
       return std::nullopt;

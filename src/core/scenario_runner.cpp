@@ -14,15 +14,28 @@ struct Run {
   std::vector<std::string> trail;  // the path in words, back steps included
   int alerts = 0;
   std::string error;  // the engine's complaint about the last answer, if any
+  std::string reply;  // every text of the last reply, for reply_includes
 
   void note(const std::vector<Event>& events) {
     error.clear();
+    reply.clear();
     for (const auto& e : events) {
-      if (auto* p = std::get_if<PromptEvent>(&e)) reached.nodes.insert(p->node);
-      else if (auto* i = std::get_if<InfoEvent>(&e)) reached.nodes.insert(i->node);
-      else if (auto* o = std::get_if<OutcomeEvent>(&e)) reached.nodes.insert(o->node);
-      else if (std::holds_alternative<AlertEvent>(e)) ++alerts;
-      else if (auto* err = std::get_if<ErrorEvent>(&e)) error = err->message;
+      if (auto* p = std::get_if<PromptEvent>(&e)) {
+        reached.nodes.insert(p->node);
+        reply += p->text + "\n";
+      } else if (auto* i = std::get_if<InfoEvent>(&e)) {
+        reached.nodes.insert(i->node);
+        reply += i->text + "\n";
+      } else if (auto* o = std::get_if<OutcomeEvent>(&e)) {
+        reached.nodes.insert(o->node);
+        reply += o->title + "\n" + o->text + "\n" + o->alert_note + "\n";
+      } else if (auto* a = std::get_if<AlertEvent>(&e)) {
+        ++alerts;
+        reply += a->text + "\n";
+      } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
+        error = err->message;
+        reply += err->code + ": " + err->message + "\n";
+      }
     }
   }
 };
@@ -101,6 +114,19 @@ ScenarioResult run_scenario(const Dialog& d, const Catalogue& content, const Sce
     }
     run.note(step.events);
     run.trail.push_back(step_words(d, a, before, step.state, run.error.empty()));
+    for (const auto& words : a.reply_includes)
+      if (run.reply.find(words) == std::string::npos)
+        r.failures.push_back("answer " + std::to_string(i + 1) + " " + describe(a) + " (line " + std::to_string(a.line) + "): the reply does not include \"" +
+                             words + "\"");
+    if (a.not_taken) {
+      if (run.error.empty()) {
+        r.failures.push_back("answer " + std::to_string(i + 1) + " " + describe(a) + " (line " + std::to_string(a.line) + ") at " + before.current +
+                             " was taken, but the scenario says it must not be");
+        break;
+      }
+      continue;
+    }
+    if (!r.failures.empty()) break;
     if (!run.error.empty()) {
       r.failures.push_back("answer " + std::to_string(i + 1) + " " + describe(a) + " (line " + std::to_string(a.line) + ") at " + before.current +
                            " was not taken: " + run.error);

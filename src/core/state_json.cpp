@@ -14,10 +14,16 @@ nlohmann::json state_to_json(const State& s) {
     }
     if (!a.option.empty()) h["option"] = a.option;
     if (!a.text.empty() || a.option.empty()) h["text"] = a.text;
+    if (a.alerted) h["alerted"] = true;
     history.push_back(std::move(h));
   }
-  return {{"dialog", s.dialog}, {"version", s.version}, {"current", s.current}, {"finished", s.finished},
-          {"history", std::move(history)}, {"started", s.started}, {"updated", s.updated}};
+  nlohmann::json j{{"dialog", s.dialog}, {"version", s.version}, {"current", s.current}, {"finished", s.finished},
+                   {"history", std::move(history)}, {"started", s.started}, {"updated", s.updated}};
+  if (!s.alerts.empty()) {
+    auto& alerts = j["alerts"] = nlohmann::json::array();
+    for (const auto& m : s.alerts) alerts.push_back({{"node", m.node}, {"level", m.level}, {"categories", m.categories}, {"at", m.at}});
+  }
+  return j;
 }
 
 Result<State> state_from_json(const nlohmann::json& j) {
@@ -35,8 +41,13 @@ Result<State> state_from_json(const nlohmann::json& j) {
       a.option = h.value("option", "");
       a.text = h.value("text", "");
       a.urgent = h.value("urgent", false);
+      a.alerted = h.value("alerted", false);
       s.history.push_back(std::move(a));
     }
+    if (auto it = j.find("alerts"); it != j.end())
+      for (const auto& m : *it)
+        s.alerts.push_back({m.at("node").get<std::string>(), m.at("level").get<std::string>(),
+                            m.at("categories").get<std::vector<std::string>>(), m.at("at").get<Millis>()});
     return s;
   } catch (const nlohmann::json::exception& e) {
     return make_error(std::string("stored conversation state is not readable: ") + e.what());

@@ -1,30 +1,16 @@
 // See text_match.hpp.
 #include "text_match.hpp"
 
-#include <cctype>
+#include "text_fold.hpp"
 
 namespace rc {
 
 std::string normalise(const std::string& text) {
   std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    // Apostrophes join words ("don't" == "dont"); the typographic one is E2 80 99 in UTF-8.
-    if (c == '\'') continue;
-    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(text[i + 2]) == 0x99 || static_cast<unsigned char>(text[i + 2]) == 0x98)) {
-      i += 2;
-      continue;
-    }
-    if (std::isalnum(c) || c >= 0x80) {
-      if (pending_space && !out.empty()) out += ' ';
-      pending_space = false;
-      out += static_cast<char>(std::tolower(c));
-    } else {
-      pending_space = true;
-    }
+  for (const auto& w : split_words(fold_text(text))) {
+    if (!out.empty()) out += ' ';
+    for (char c : w.text)
+      if (c != '\'') out += c;  // apostrophes join words: "don't" == "dont"
   }
   return out;
 }
@@ -52,17 +38,6 @@ const Option* match_option(const Node& question, const std::string& typed) {
       if (found && found != &question.options[i]) return nullptr;
       found = &question.options[i];
     }
-  return found;
-}
-
-std::vector<const SafetyTerm*> find_safety_terms(const SafetyRules& rules, const std::string& text) {
-  std::vector<const SafetyTerm*> found;
-  const std::string padded = " " + normalise(text) + " ";
-  for (const auto& term : rules.terms) {
-    if (term.term.empty()) continue;
-    const std::string needle = " " + term.term + (term.prefix ? "" : " ");
-    if (padded.find(needle) != std::string::npos) found.push_back(&term);
-  }
   return found;
 }
 

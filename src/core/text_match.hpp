@@ -1,10 +1,9 @@
-// Matching typed or spoken answers to options, and finding safety terms in free text.
-// Both compare normalised text: lower case, punctuation as spaces, single spaces.
+// Matching typed or spoken answers to options. Compares normalised text: folded (see
+// text_fold.hpp), punctuation as spaces, apostrophes dropped, single spaces.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "content_catalogue.hpp"
 #include "dialog.hpp"
 
 namespace rc {
@@ -16,8 +15,5 @@ std::vector<std::string> phrases_for(const Option& option, std::size_t position)
 
 // The option the typed text selects, or nullptr.
 const Option* match_option(const Node& question, const std::string& typed);
-
-// The safety terms found in the text, on word boundaries ("hit" is not found in "white").
-std::vector<const SafetyTerm*> find_safety_terms(const SafetyRules& rules, const std::string& text);
 
 }  // namespace rc

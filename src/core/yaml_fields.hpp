@@ -25,6 +25,7 @@ class YamlFields {
   int line() const { return map_.line; }
   int line_of_key(const char* key) const;
   void set_owner(std::string owner) { owner_ = std::move(owner); }
+  const std::string& owner() const { return owner_; }
   void problem(const std::string& message, int line = 0);
 
   // Reports every key that no accessor asked for.

@@ -1,13 +1,15 @@
-// See guidance_set.hpp.
-#include "guidance_set.hpp"
+// See guidance_loader.hpp.
+#include "guidance_loader.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "dialog_loader.hpp"
-#include "dialog_validator.hpp"
+#include "core/dialog_loader.hpp"
+#include "core/dialog_validator.hpp"
+#include "core/safety_detector.hpp"
+#include "hunspell_words.hpp"
 
 namespace fs = std::filesystem;
 
@@ -43,6 +45,19 @@ std::vector<fs::path> data_files_in(const std::string& path, Problems& problems)
     problems.push_back({Severity::error, path, 0, "", "no such file or folder"});
   }
   return out;
+}
+
+// The detector reads typed text with a real dictionary behind its typo tolerance; without
+// one it would "correct" real words, so a missing dictionary is an error, not a fallback.
+void compile_safety_detector(Catalogue& content, const std::string& dictionary_path, Problems& problems) {
+  SafetyRules& s = content.safety;
+  if (s.detector_rules.empty()) return;  // check_catalogue reports it
+  auto dictionary = load_hunspell_words(dictionary_path);
+  if (!dictionary) {
+    problems.push_back({Severity::error, s.detector_rules.file, s.detector_rules.line, "safety_detector", dictionary.error().message});
+    return;
+  }
+  s.detector = SafetyDetector::compile(s.detector_rules, dictionary.value(), problems);
 }
 
 }  // namespace
@@ -88,9 +103,14 @@ void apply_contact_overrides(Catalogue& content, const nlohmann::json& overrides
 }
 
 GuidanceSet load_guidance(const std::vector<std::string>& dialog_paths, const std::string& content_dir,
-                          const nlohmann::json& contact_overrides, const std::string& overrides_file) {
+                          const nlohmann::json& contact_overrides, const std::string& overrides_file,
+                          const std::string& spelling_dictionary) {
   GuidanceSet g;
-  for (const auto& p : data_files_in(content_dir, g.problems)) {
+  auto content_files = data_files_in(content_dir, g.problems);
+  std::error_code ec;
+  if (const fs::path safety = fs::path(content_dir) / "safety"; fs::is_directory(safety, ec))
+    for (auto& p : data_files_in(safety.string(), g.problems)) content_files.push_back(std::move(p));
+  for (const auto& p : content_files) {
     std::string text;
     if (!read_file(p, text)) {
       g.problems.push_back({Severity::error, p.string(), 0, "", "cannot read file"});
@@ -99,6 +119,7 @@ GuidanceSet load_guidance(const std::vector<std::string>& dialog_paths, const st
     parse_content(text, p.string(), g.content, g.problems);
   }
   apply_contact_overrides(g.content, contact_overrides, overrides_file, g.problems);
+  compile_safety_detector(g.content, spelling_dictionary, g.problems);
   for (auto& p : check_catalogue(g.content)) g.problems.push_back(std::move(p));
 
   for (const auto& path : dialog_paths) {

@@ -113,7 +113,7 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
   c.file = file;
   std::vector<std::string> errors;
   Reader r(errors);
-  r.unknown_keys(j, "", {"$comment", "listen", "staff_listen", "console_listen", "staff_token_days", "retention", "db", "dialogs", "content", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts", "handoff", "voice"});
+  r.unknown_keys(j, "", {"$comment", "listen", "staff_listen", "console_listen", "staff_token_days", "retention", "db", "dialogs", "content", "spelling_dictionary", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts", "handoff", "voice"});
   if (j.contains("listen")) {
     if (!j["listen"].is_string()) {
       r.fail("listen", "expected \"ADDRESS:PORT\"", j["listen"]);
@@ -158,6 +158,7 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
   r.text(j, "", "db", c.db_path);
   r.text_list(j, "", "dialogs", c.dialogs);
   r.text(j, "", "content", c.content);
+  r.text(j, "", "spelling_dictionary", c.spelling_dictionary);
   r.text(j, "", "web_root", c.web_root);
   r.positive_int(j, "", "threads", c.threads, 256);
   r.positive_int(j, "", "group_commit_max", c.group_commit_max, 100000);

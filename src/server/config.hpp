@@ -48,6 +48,8 @@ struct Config {
   std::string db_path = "rightconv.db";
   std::vector<std::string> dialogs{"dialogs"};
   std::string content = "content";
+  // Hunspell dictionary (path without .aff/.dic) behind the safety detector's typo tolerance.
+  std::string spelling_dictionary = "/usr/share/hunspell/en_GB";
   std::string web_root = "web";
   int threads = 0;  // 0: one per core
   int group_commit_max = 512;  // turns per transaction at most

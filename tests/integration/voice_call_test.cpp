@@ -9,7 +9,7 @@
 #include <fstream>
 #include <set>
 
-#include "core/guidance_set.hpp"
+#include "guidance/guidance_loader.hpp"
 #include "db_reader.hpp"
 #include "process.hpp"
 #include "server_process.hpp"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
-#include "core/guidance_set.hpp"
+#include "guidance/guidance_loader.hpp"
 
 namespace rc::test {
 

@@ -1,0 +1,42 @@
+// The safety detector's pattern language, compiled to an RE2 regular expression over the
+// stream of words that the detector builds from typed text, each as its stem and the word read
+// (" he=he hit=hits her=her # she=she cri=cries ").
+//
+//   bruise            the word in any form (stemmed: bruises, bruised, bruising)
+//   =bumped           the word in exactly this form (not "bump")
+//   suicid*           any word that starts so (suicidal, suicide)
+//   @adult            any word or phrase in the named word list
+//   (lap|knee)        one of these; an alternative may be several items: (sat on|sits on (his|her))
+//   [on his], (...)?  optional
+//   ...               up to `gap` words (4 unless the rules say otherwise); ..2 up to two (..20 at most)
+//
+// Words never match across a sentence end. RE2 runs in time linear in the text.
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.hpp"
+
+namespace rc {
+
+struct CompiledPattern {
+  std::string regex;                // over the stem stream; capture groups mark the words that are not gaps
+  int groups = 0;
+  std::vector<std::string> stems;   // every whole word's stem (the spelling fixer's vocabulary)
+  std::vector<std::string> prefixes;
+};
+
+struct PatternWords {
+  // A word list by name, as written (may name other lists with @).
+  const std::map<std::string, std::vector<std::string>>* lists = nullptr;
+  // A written word as the stems it reads as ("won't" -> {"will", "not"}).
+  std::function<std::vector<std::string>(std::string_view)> read;
+  int gap = 4;
+};
+
+Result<CompiledPattern> compile_safety_pattern(std::string_view pattern, const PatternWords& words);
+
+}  // namespace rc

@@ -1,0 +1,22 @@
+// Folds typed text to one comparable form before anything matches it: Unicode normalised
+// (NFKC), case folded, accents stripped, curly quotes, dashes and odd spaces lumped to ASCII
+// (utf8proc), invalid UTF-8 replaced. Then split into words and sentence breaks.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rc {
+
+// "Don’t  SHOUT – café" -> "don't  shout - cafe". Never fails: bytes that are not UTF-8 become spaces.
+std::string fold_text(std::string_view text);
+
+struct FoldedWord {
+  std::string text;             // letters, digits and inner apostrophes ("don't"), folded
+  bool after_break = false;     // a sentence ends before it (. ! ? ; or a line break)
+};
+
+// The words of folded text, in order.
+std::vector<FoldedWord> split_words(std::string_view folded);
+
+}  // namespace rc
