@@ -16,6 +16,8 @@ namespace {
 
 constexpr const char* kPractice = "003_0797b728761df10e.txt";  // "How we put early help into practice"
 constexpr const char* kOneMinuteGuide = "002_9cb3e83fa45f89f9.txt";
+constexpr const char* kWithheld =
+    "Not included: what was typed here raised the safety alert. Tell Duty and Advice about it; it does not belong in a request for early help.";
 
 // --- facts along the path, read generically from the dialog ---
 
@@ -96,7 +98,14 @@ SummarySection request_form_section(const Dialog& d, const State& s, const std::
   if (was_asked(d, s, "hub_notes")) {
     auto it = facts.find("hub_notes");
     const std::string notes = it == facts.end() ? std::string() : redact(it->second);
-    sec.items.push_back({"Notes for the hub", notes.find_first_not_of(" \t\r\n") == std::string::npos ? "None given." : notes});
+    // Text that raised the safety alert is a matter for Duty and Advice, never a hub request.
+    const bool withheld = std::any_of(s.history.begin(), s.history.end(), [&](const Answer& a) {
+      const Node* n = d.find(a.node);
+      return a.alerted && n && n->fact == "hub_notes";
+    });
+    sec.items.push_back({"Notes for the hub", withheld ? kWithheld
+                                              : notes.find_first_not_of(" \t\r\n") == std::string::npos ? "None given."
+                                                                                                        : notes});
   }
   const auto area = facts.find("area");
   const ContactView* hub = area == facts.end() ? nullptr : find_contact(contacts, "hub_" + area->second);
@@ -139,6 +148,17 @@ SummarySection registration_section(const Dialog& d, const State& s, const std::
   return sec;
 }
 
+// "A safety alert was raised at the question "...", on ..." plus the outcome's note.
+std::string safety_alert_words(const Dialog& d, const State& s, const OutcomeEvent& o) {
+  std::string where;
+  for (const auto& mark : s.alerts) {
+    const Node* n = d.find(mark.node);
+    const std::string at = "\"" + (n ? n->text : mark.node) + "\" (" + uk_date_time(mark.at) + ")";
+    if (where.find(at) == std::string::npos) where += (where.empty() ? "" : "; ") + at;
+  }
+  return "A safety alert was raised in this conversation, by what was typed at " + where + ". " + o.alert_note;
+}
+
 SummarySection call_section(const std::string& code, const std::string& source, const std::vector<SummaryAnswer>& answers) {
   SummarySection sec;
   sec.source = source;
@@ -169,8 +189,10 @@ std::vector<SummaryAnswer> answers_of(const Dialog& d, const State& s) {
   for (const auto& a : s.history) {
     const Node* n = d.find(a.node);
     if (!n || a.urgent) continue;  // a place Urgent left is not an answer
-    SummaryAnswer sa{n->id, n->text, {}, n->kind == NodeKind::text};
-    if (sa.typed) {
+    SummaryAnswer sa{n->id, n->text, {}, n->kind == NodeKind::text, a.alerted};
+    if (sa.withheld) {
+      sa.answer = kWithheld;
+    } else if (sa.typed) {
       sa.answer = redact(a.text);
       if (sa.answer.find_first_not_of(" \t\r\n") == std::string::npos) sa.answer = "(nothing typed)";
     } else if (const Option* o = chosen_option(*n, a)) {
@@ -273,6 +295,7 @@ Summary summarise(const Dialog& d, const Catalogue& content, const State& s, con
   sum.forms = o.forms;
   sum.guidance = o.guidance;
   sum.sources = sources_of(content, d, s, o);
+  if (o.alert_fired) sum.safety_alert = safety_alert_words(d, s, o);
 
   const auto facts = facts_of(d, s);
   if (sum.layout == "request_form") {
@@ -293,6 +316,12 @@ std::string render_summary_text(const Summary& s) {
   out += "Date: " + s.date + "\n";
   out += "Reference: " + s.reference + "\n";
   out += "Outcome: " + s.title + "\n";
+
+  if (!s.safety_alert.empty()) {
+    out += "\n";
+    heading(out, "SAFETY ALERT", '-');
+    out += s.safety_alert + "\n";
+  }
 
   out += "\n";
   heading(out, "What to do next", '-');

@@ -14,6 +14,7 @@ namespace rc {
 struct SummaryAnswer {
   std::string node, question, answer;
   bool typed = false;  // free text, as kept in the state (redacted), redacted again here
+  bool withheld = false;  // typed text that raised the safety alert: never copied into the summary
 };
 
 struct SummaryItem { std::string label, text; };
@@ -34,6 +35,8 @@ struct Summary {
   std::string time_utc;     // "2025-03-14T10:32:05Z"
   std::string reference;    // the conversation id
   std::string outcome, node, title, advice;
+  // Set when a safety alert fired in the conversation: said first, before any other step.
+  std::string safety_alert;
   std::vector<SummaryAnswer> answers;
   bool answers_in_sections = false;  // the call layout lists the answers as its points
   std::vector<SummarySection> sections;

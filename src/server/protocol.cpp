@@ -42,6 +42,10 @@ struct Render {
     json j{{"type", "outcome"}, {"node", o.node}, {"outcome", o.code}, {"title", o.title}, {"text", o.text},
            {"contacts", contacts_json(o.contacts)}, {"forms", std::move(forms)}, {"guidance", std::move(guidance)},
            {"handoff_available", o.handoff_available}, {"can_go_back", true}, {"source", o.source}};
+    if (o.alert_fired) {
+      j["alert_fired"] = true;
+      j["alert_note"] = o.alert_note;
+    }
     say(j, o.say);
     return j;
   }
@@ -51,7 +55,14 @@ struct Render {
     say(j, a.say);
     return j;
   }
-  json operator()(const ErrorEvent& e) const { return error_json(e.code, e.message); }
+  // The words that raised an alert (AlertEvent::detections) stay out: they are for the hub
+  // reviewer, from the log, never for the practitioner.
+  json operator()(const ErrorEvent& e) const {
+    json j = error_json(e.code, e.message);
+    if (!e.contacts.empty()) j["contacts"] = contacts_json(e.contacts);
+    say(j, e.say);
+    return j;
+  }
 };
 
 }  // namespace
@@ -159,7 +170,10 @@ json error_json(const std::string& code, const std::string& message) { return {{
 
 json summary_fields_json(const Summary& s) {
   json answers = json::array(), sections = json::array(), forms = json::array(), guidance = json::array(), sources = json::array();
-  for (const auto& a : s.answers) answers.push_back({{"node", a.node}, {"question", a.question}, {"answer", a.answer}, {"typed", a.typed}});
+  for (const auto& a : s.answers) {
+    answers.push_back({{"node", a.node}, {"question", a.question}, {"answer", a.answer}, {"typed", a.typed}});
+    if (a.withheld) answers.back()["withheld"] = true;
+  }
   for (const auto& sec : s.sections) {
     json items = json::array();
     for (const auto& i : sec.items) items.push_back({{"label", i.label}, {"text", i.text}});
@@ -171,7 +185,7 @@ json summary_fields_json(const Summary& s) {
   return {{"heading", s.heading}, {"layout", s.layout}, {"date", s.date}, {"time_utc", s.time_utc}, {"reference", s.reference},
           {"outcome", s.outcome}, {"node", s.node}, {"title", s.title}, {"advice", s.advice}, {"answers", std::move(answers)},
           {"sections", std::move(sections)}, {"contacts", contacts_json(s.contacts)}, {"forms", std::move(forms)},
-          {"guidance", std::move(guidance)}, {"sources", std::move(sources)}};
+          {"guidance", std::move(guidance)}, {"sources", std::move(sources)}, {"safety_alert", s.safety_alert}};
 }
 
 void add_summary(json& outcome_message, const Summary& summary) {

@@ -34,6 +34,9 @@ TEST_CASE("every outcome of the early-help dialog is reached by a scripted path 
       {{"no", "no", "no", "yes", "multi", "text:", "south"}, "hub_south", "hub_request_south", {"0113 535 0185", ff}, {}, true},
       {{"no", "no", "yes", "yes", "multi", "text:", "unknown"}, "hub_unknown", "hub_request_area_unknown", {ff, "0113 535 1924", "0113 535 0185"},
        {"eastearlyhelp@leeds.gov.uk", "westearlyhelp@leeds.gov.uk"}, true},
+      // A disclosure typed into the hub notes goes to the Safeguarding Lead check, not on to a hub.
+      {{"no", "no", "no", "yes", "multi", "text:his dad punches him", "not_yet"}, "duty_and_advice_disclosure", "duty_and_advice",
+       {daa, "999"}, {}, false},
   };
   std::set<std::string> reached;
   for (const auto& p : paths) {

@@ -109,49 +109,110 @@ TEST_CASE("answering after the outcome is stale; back from the outcome reopens t
   CHECK_FALSE(back.state.finished);
 }
 
-TEST_CASE("the safety interrupt fires on typed text at several nodes and keeps the place") {
-  struct Case { std::vector<std::string> before; const char* node; const char* typed; const char* category; };
+TEST_CASE("the safety interrupt fires on typed text at a question and keeps the place") {
+  struct Case { std::vector<std::string> before; const char* node; const char* typed; const char* level; const char* category; };
   const Case cases[] = {
-      {{}, "danger", "he says it is unsafe to go home", "immediate_danger"},
-      {{"no"}, "harm", "there was a bruise on her arm", "significant_harm"},
-      {{"no", "no", "no", "yes"}, "needs", "Dad HIT him last week", "significant_harm"},
-      {{"no", "no"}, "step_down", "talked about suicide", "immediate_danger"},
-      {{"no", "no", "no", "yes", "multi"}, "hub_notes", "possible sexual exploitation", "significant_harm"},
+      {{}, "danger", "he says it is unsafe to go home", "immediate_danger", "immediate_danger"},
+      {{"no"}, "harm", "there was a bruise on her arm", "significant_harm", "physical_abuse"},
+      {{"no", "no", "no", "yes"}, "needs", "Dad HIT him last week", "significant_harm", "physical_abuse"},
+      {{"no", "no"}, "step_down", "she told me she wants to go to sleep and never wake up", "significant_harm", "self_harm_suicide"},
+      {{"no", "no", "no"}, "consent", "the older lads give him money to drop parcels off", "significant_harm", "criminal_exploitation"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.typed);
     Step s = walk(early_help(), content(), c.before);
     REQUIRE(s.state.current == c.node);
-    const auto history = s.state.history.size();
-    Step after = send(s, TypeInput{c.node, c.typed});
+    Step after = send(s, TypeInput{c.node, c.typed}, 5000);
     const auto* alert = last_of<AlertEvent>(after.events);
     REQUIRE(alert);
-    CHECK(alert->category == c.category);
+    CHECK(alert->category == c.level);
     CHECK(alert->level == "urgent");
     REQUIRE(alert->contacts.size() == 2);
     CHECK(alert->contacts[0].phone == "999");
     CHECK(alert->contacts[1].phone == "0113 376 0336");
+    REQUIRE_FALSE(alert->detections.empty());  // why, for the reviewer
+    CHECK(std::any_of(alert->detections.begin(), alert->detections.end(), [&](const Detection& d) { return d.category == c.category; }));
+    CHECK_FALSE(alert->detections.front().words.empty());
     CHECK_FALSE(error_of(after));  // the alert is the reply, not a "no match" scolding
-    if (std::string(c.node) == "hub_notes") {
-      CHECK(after.state.current == "area");  // free text is an answer: it is kept and the dialog goes on
-    } else {
-      CHECK(after.state.current == c.node);
-      CHECK(after.state.history.size() == history);
-      CHECK(last_of<PromptEvent>(after.events)->node == c.node);
-    }
+    CHECK(last_of<PromptEvent>(after.events)->node == c.node);
+    REQUIRE(after.state.alerts.size() == 1);  // remembered for the rest of the conversation
+    CHECK(after.state.alerts[0].node == c.node);
+    CHECK(after.state.alerts[0].at == 5000);
   }
 }
 
-TEST_CASE("safety terms match whole words only") {
-  CHECK(safety_alerts(content(), "white board, a chit, this").empty());
-  CHECK(safety_alerts(content(), "nothing worrying").empty());
-  CHECK(safety_alerts(content(), "bruised knee").size() == 1);  // bruis* matches the start of a word
-  CHECK(safety_alerts(content(), "Self-harming").size() == 1);
-  CHECK(safety_alerts(content(), "a stale answer typed with a knife emoji").front().category == "immediate_danger");
-  // A safety term in an answer to the wrong node still raises the alert.
+TEST_CASE("ordinary words and negated harm raise no alert") {
+  for (const char* text : {"white board, a chit, this", "nothing worrying", "he kicked off at break", "no concerns about neglect",
+                           "I don't think it is significant harm", "It is not significant harm, but the family needs help",
+                           "beat the eggs and cut the onions", "she's in danger of missing the deadline"}) {
+    CAPTURE(text);
+    CHECK(safety_alerts(content(), text).empty());
+  }
+}
+
+TEST_CASE("typos - capitals - curly quotes and txt-speak still raise the alert") {
+  for (const char* text : {"brusies on both arms", "I think she is sucidal", "HE SAYS HIS DAD PUNCHES HIM",
+                           "she said \u201cmy step dad touchd me down there\u201d", "u need 2 know he hits her n she is 8"}) {
+    CAPTURE(text);
+    CHECK_FALSE(safety_alerts(content(), text).empty());
+  }
+  // A safety word in an answer to the wrong node still raises the alert.
   Step s = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"danger", "he was beaten"});
   CHECK(last_of<AlertEvent>(s.events));
   CHECK(error_of(s)->code == "stale_node");
+  CHECK(s.state.alerts.size() == 1);
+}
+
+TEST_CASE("unmatched text is never a bare no match: the reply carries 999 and Duty and Advice from content") {
+  Step s = send(start(), TypeInput{"danger", "purple elephants"});
+  const auto* e = error_of(s);
+  REQUIRE(e);
+  CHECK(e->code == "no_match");
+  CHECK(e->message.find("call 999") != std::string::npos);
+  CHECK(e->message.find("Duty and Advice on 0113 376 0336") != std::string::npos);
+  CHECK(e->say.find("9 9 9") != std::string::npos);
+  REQUIRE(e->contacts.size() == 2);
+  CHECK(e->contacts[1].id == "duty_and_advice");
+  CHECK(s.state.alerts.empty());
+}
+
+TEST_CASE("a disclosure in free text goes to on_disclosure instead of carrying on - and its text is no fact") {
+  Step s = walk(early_help(), content(), {"no", "no", "no", "yes", "multi"});
+  REQUIRE(s.state.current == "hub_notes");
+  Step after = send(s, TypeInput{"hub_notes", "his stepdad leathers him", std::string("his stepdad leathers him (kept)")});
+  CHECK(last_of<AlertEvent>(after.events));
+  CHECK(after.state.current == "disclosure_check");
+  REQUIRE_FALSE(after.state.history.empty());
+  CHECK(after.state.history.back().alerted);
+  CHECK(after.state.history.back().text == "his stepdad leathers him (kept)");
+  CHECK(facts_of(early_help(), after.state).count("hub_notes") == 0);
+
+  // Ordinary notes carry on as before.
+  Step calm = send(s, TypeInput{"hub_notes", "help with bedtimes"});
+  CHECK(calm.state.current == "area");
+  CHECK(facts_of(early_help(), calm.state).at("hub_notes") == "help with bedtimes");
+}
+
+TEST_CASE("every outcome after an alert shows the safety contacts first and says an alert fired - even after going back") {
+  Step alerted = send(walk(early_help(), content(), {"no", "no", "no"}), TypeInput{"consent", "mum was too drunk to stand at pick up"});
+  REQUIRE(alerted.state.alert_fired());
+  Step back = send(alerted, BackInput{});  // back to step_down: the alert is not undone
+  CHECK(back.state.alert_fired());
+  Step done = walk(early_help(), content(), {}, 0);
+  done.state = back.state;
+  for (const char* answer : {"no", "yes", "universal"}) done = send(done, ChooseInput{done.state.current, answer});
+  const auto* o = last_of<OutcomeEvent>(done.events);
+  REQUIRE(o);
+  CHECK(o->code == "universal_signpost");
+  CHECK(o->alert_fired);
+  CHECK(o->alert_note.find("0113 376 0336") != std::string::npos);
+  REQUIRE(o->contacts.size() >= 3);
+  CHECK(o->contacts[0].id == "emergency_999");
+  CHECK(o->contacts[1].id == "duty_and_advice");
+  // Without an alert the same outcome is unchanged.
+  const auto* plain = last_of<OutcomeEvent>(walk(early_help(), content(), {"no", "no", "no", "yes", "universal"}).events);
+  CHECK_FALSE(plain->alert_fired);
+  CHECK(plain->contacts.size() == 1);
 }
 
 TEST_CASE("state survives a JSON round trip mid-conversation and carries on the same") {
@@ -161,6 +222,12 @@ TEST_CASE("state survives a JSON round trip mid-conversation and carries on the 
   auto back = state_from_json(nlohmann::json::parse(j.dump()));
   REQUIRE(back.ok());
   CHECK(state_to_json(back.value()) == j);
+  Step alerted = send(s, TypeInput{"area", "she has a bruise on her face"}, 7);
+  auto again = state_from_json(nlohmann::json::parse(state_to_json(alerted.state).dump()));
+  REQUIRE(again.ok());
+  REQUIRE(again->alerts.size() == 1);
+  CHECK(again->alerts[0].categories == std::vector<std::string>{"physical_abuse"});
+  CHECK(again->alerts[0].at == 7);
   Step a = advance(early_help(), content(), s.state, ChooseInput{"area", "south"}, 9);
   Step b = advance(early_help(), content(), back.value(), ChooseInput{"area", "south"}, 9);
   CHECK(state_to_json(a.state) == state_to_json(b.state));

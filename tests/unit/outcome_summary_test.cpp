@@ -106,6 +106,10 @@ TEST_CASE("every outcome of the early-help dialog has a summary laid out for its
        {"- Area: Not known.", "- Stepping down from social work or specialist care: Yes.",
         "- Send it to: The Early Help Hub that covers the family", "Targeted Service Leader or Cluster Manager", "eastearlyhelp@leeds.gov.uk"},
        {"southe"}},
+      {{"no", "no", "no", "yes", "multi", "text:his dad punches him in the stomach", "not_yet"}, "duty_and_advice_disclosure", "call",
+       "Points to have ready when you ring Duty and Advice",
+       {"SAFETY ALERT\n", "A safety alert was raised in this conversation", "Not included: what was typed here raised the safety alert"},
+       {"punches", "stomach"}},
   };
 
   std::set<std::string> reached;
@@ -261,4 +265,21 @@ TEST_CASE("the plain text summary reads as headed sections") {
     at = found;
   }
   CHECK(text.back() == '\n');
+}
+
+TEST_CASE("after an alert the hub request summary leads with the alert and never carries the text that raised it") {
+  Step step = walk(early_help(), shipped().content,
+                   {"no", "no", "no", "yes", "multi", "text:she has been cutting her arms again", "agreed_early_help", "east"});
+  REQUIRE(step.state.finished);
+  REQUIRE(step.state.current == "hub_east");
+  const Summary s = summarise(early_help(), shipped().content, step.state, "c1", 1741948325000);
+  const std::string text = render_summary_text(s);
+  CAPTURE(text);
+  CHECK(s.layout == "request_form");
+  CHECK(text.find("cutting") == std::string::npos);
+  CHECK(text.find("SAFETY ALERT") < text.find("What to do next"));
+  CHECK(text.find("Is there anything the Early Help Hub should know") != std::string::npos);  // where it was typed
+  CHECK(text.find("- Notes for the hub: Not included: what was typed here raised the safety alert") != std::string::npos);
+  CHECK(text.find("Phone: 0113 376 0336") != std::string::npos);  // Duty and Advice among the contacts
+  CHECK(s.contacts.front().id == "emergency_999");
 }

@@ -1,0 +1,255 @@
+// The safety detector's mechanics, on small rules written here: the pattern language, folding,
+// word forms, typo tolerance, negation and ordinary phrases. The shipped rules are measured on
+// the labelled corpus by `rightconv safety eval` (a CTest of its own).
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "core/safety_corpus.hpp"
+#include "core/safety_detector.hpp"
+#include "core/spelling_fixer.hpp"
+#include "core/text_fold.hpp"
+#include "core/yaml_tree.hpp"
+
+using namespace rc;
+
+namespace {
+
+// A dictionary of a few real words, standing in for Hunspell.
+class FewWords final : public KnownWords {
+ public:
+  explicit FewWords(std::set<std::string> words) : words_(std::move(words)) {}
+  bool knows(std::string_view w) const override { return words_.count(std::string(w)) != 0; }
+
+ private:
+  std::set<std::string> words_;
+};
+
+SafetyDetectorRules rules_from(const std::string& yaml, Problems& problems) {
+  auto root = parse_yaml(yaml);
+  REQUIRE(root.ok());
+  SafetyDetectorRules rules;
+  parse_safety_detector(*root->find("safety_detector"), "rules.yaml", rules, problems);
+  return rules;
+}
+
+std::shared_ptr<const SafetyDetector> detector_for(const std::string& patterns, const std::string& extra = "") {
+  Problems problems;
+  const std::string yaml = "safety_detector:\n"
+                           "  spellings: {u: you, dont: do not}\n"
+                           "  known_words: [vape]\n"
+                           "  words:\n"
+                           "    carer: [dad, mum, step dad]\n"
+                           "  categories:\n"
+                           "    - id: harm\n"
+                           "      label: Harm\n"
+                           "      patterns:\n" +
+                           patterns + extra;
+  auto rules = rules_from(yaml, problems);
+  auto d = SafetyDetector::compile(rules, std::make_shared<FewWords>(std::set<std::string>{"cruised", "cruise", "child"}), problems);
+  for (const auto& p : problems) MESSAGE(p.describe());
+  REQUIRE(problems.empty());
+  REQUIRE(d);
+  return d;
+}
+
+bool raises(const SafetyDetector& d, const std::string& text) { return !d.detect(text).empty(); }
+
+}  // namespace
+
+TEST_CASE("folding lumps curly quotes and dashes - strips accents - folds case - and survives bytes that are not UTF-8") {
+  CHECK(fold_text("Don\u2019t SHOUT \u2013 caf\u00e9\u00a0now") == "don't shout - cafe now");
+  CHECK(fold_text(std::string("ok \xff\xfe bad")) == "ok    bad");
+  auto words = split_words("he's here. she isn't! o'clock \xf0\x9f\x98\xa2 hurt");
+  REQUIRE(words.size() == 6);
+  CHECK(words[0].text == "he's");
+  CHECK(words[2].text == "she");
+  CHECK(words[2].after_break);
+  CHECK(words[3].text == "isn't");
+  CHECK(words[5].text == "hurt");  // an emoji is not part of a word
+}
+
+TEST_CASE("a word matches all its forms - a prefix the starts of words - =word one exact form") {
+  auto d = detector_for("        - \"bruise\"\n        - \"suicid*\"\n        - \"he was =kicked\"\n");
+  for (const char* t : {"a bruise", "BRUISES", "bruised arm", "bruising", "suicidal", "suicide note", "he was kicked"}) {
+    CAPTURE(t);
+    CHECK(raises(*d, t));
+  }
+  for (const char* t : {"he was kicking off", "bruiser", "the cruise"}) {
+    CAPTURE(t);
+    CHECK_FALSE(raises(*d, t));
+  }
+}
+
+TEST_CASE("lists - choices with several words - optional words and gaps - never across a sentence end") {
+  auto d = detector_for("        - \"@carer ..2 (hits|hit) (him|her)\"\n        - \"(sit|sat) on [his|her] lap ... (won't let|will not let)\"\n");
+  CHECK(raises(*d, "her step dad hits her"));
+  CHECK(raises(*d, "mum really hits him"));
+  CHECK_FALSE(raises(*d, "mum says that she often hits him"));  // three words is past ..2
+  CHECK(raises(*d, "made to sit on his lap and he won't let go"));
+  CHECK(raises(*d, "sat on lap, then will not let her"));
+  CHECK_FALSE(raises(*d, "she sat on his lap. Nobody won't let her read"));  // a sentence ends between
+}
+
+TEST_CASE("typos of five letters or more are read as the word they miss - unless the dictionary knows them") {
+  auto d = detector_for("        - \"bruised\"\n        - \"suicid*\"\n        - \"raped\"\n");
+  CHECK(raises(*d, "brusied arm"));    // letters swapped
+  CHECK(raises(*d, "she is sucidal"));  // a letter missing from a prefix
+  CHECK_FALSE(raises(*d, "we cruised along"));  // a real word, one letter from bruised
+  CHECK_FALSE(raises(*d, "he vaped"));          // "vape" is a known word, not "rape"
+  CHECK_FALSE(raises(*d, "brused"));            // too short a stem to guess at
+  auto found = d->detect("brusied arm");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].words == std::vector<std::string>{"brusied"});  // the reviewer sees what was typed
+}
+
+TEST_CASE("contractions are opened and txt-speak read through the spellings") {
+  auto d = detector_for("        - \"(will not|do not) let (you|her) go\"\n        - \"he is 26\"\n");
+  CHECK(raises(*d, "he won't let her go"));
+  CHECK(raises(*d, "dont let u go"));
+  CHECK(raises(*d, "He\u2019s 26"));
+  CHECK_FALSE(raises(*d, "Dad's 26"));  // a possessive is not "is"
+}
+
+TEST_CASE("negation in the manner of NegEx: before - after - pseudo - reach and ends") {
+  const std::string negation =
+      "  negation:\n"
+      "    window: 4\n"
+      "    before: [\"no\", \"not\", \"no concerns (about|of)\"]\n"
+      "    after: [\"ruled out\"]\n"
+      "    pseudo: [\"not sure\", \"no doubt\"]\n"
+      "    ends: [but]\n";
+  auto d = detector_for("        - \"neglect\"\n        - \"not safe at home\"\n        - \"mum ... drunk\"\n", negation);
+  CHECK_FALSE(raises(*d, "no concerns about neglect"));
+  CHECK_FALSE(raises(*d, "neglect was ruled out"));
+  CHECK(raises(*d, "not sure if it is neglect"));      // uncertainty keeps the worry
+  CHECK(raises(*d, "no doubt this is neglect"));
+  CHECK(raises(*d, "no food, but neglect is likely"));  // "but" ends the reach
+  CHECK(raises(*d, "no one said so at the time and it is neglect"));  // past the window
+  CHECK(raises(*d, "she is not safe at home"));        // a negation that is part of the harm
+  CHECK_FALSE(raises(*d, "mum is not drunk"));          // a negation in a gap still negates
+  auto reading = d->read("no concerns about neglect");
+  REQUIRE(reading.matches.size() == 1);
+  CHECK(reading.matches[0].dropped_by.rfind("negation: no", 0) == 0);
+}
+
+TEST_CASE("a match whose first word belongs to an ordinary phrase is dropped - one in its gaps is not") {
+  auto d = detector_for("        - \"kick*\"\n        - \"says he fell\"\n",
+                        "  not_harm:\n    - \"kick* off\"\n    - \"(bruise|black eye) ..6 fell\"\n");
+  CHECK_FALSE(raises(*d, "he kicked off at break"));
+  CHECK(raises(*d, "he kicked the baby"));
+  CHECK(raises(*d, "a black eye and he says he fell"));
+  auto reading = d->read("he kicked off");
+  REQUIRE(reading.matches.size() == 1);
+  CHECK(reading.matches[0].dropped_by == "ordinary phrase: kick* off");
+}
+
+TEST_CASE("a detection names its category - level - rule line and the words - one per category") {
+  Problems problems;
+  auto rules = rules_from(
+      "safety_detector:\n"
+      "  categories:\n"
+      "    - id: neglect\n"
+      "      label: Neglect\n"
+      "      patterns: [\"no food\", \"left alone\"]\n"
+      "    - id: danger\n"
+      "      label: Danger now\n"
+      "      level: immediate_danger\n"
+      "      patterns:\n"
+      "        - {pattern: \"knife\", level: immediate_danger}\n",
+      problems);
+  REQUIRE(problems.empty());
+  auto d = SafetyDetector::compile(rules, nullptr, problems);
+  REQUIRE(d);
+  auto found = d->detect("no food in the house, left alone all day, and a knife");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].category == "neglect");
+  CHECK(found[0].label == "Neglect");
+  CHECK(found[0].level == "significant_harm");
+  CHECK(found[0].words == std::vector<std::string>{"no", "food"});
+  CHECK(found[0].line == 5);
+  CHECK(found[1].category == "danger");
+  CHECK(found[1].level == "immediate_danger");
+  CHECK_FALSE(d->corrects_spelling());  // no dictionary, no guessing
+}
+
+TEST_CASE("bad rules are problems with the file and line of each pattern") {
+  Problems problems;
+  auto rules = rules_from(
+      "safety_detector:\n"
+      "  words: {adult: [man]}\n"
+      "  categories:\n"
+      "    - id: x\n"
+      "      label: X\n"
+      "      patterns:\n"
+      "        - \"@nobody hits\"\n"
+      "        - \"(a|)\"\n"
+      "        - \"hit . her\"\n"
+      "        - \"(hit her\"\n"
+      "        - \"ab*\"\n"
+      "        - \"..30 hit\"\n"
+      "        - {pattern: \"hit\", level: loud}\n"
+      "    - id: x\n"
+      "      label: again\n"
+      "      patterns: [\"y\"]\n",
+      problems);
+  auto d = SafetyDetector::compile(rules, nullptr, problems);
+  CHECK_FALSE(d);
+  std::string all;
+  for (const auto& p : problems) all += p.describe() + "\n";
+  for (const char* expected : {"rules.yaml:7: error: [safety_detector] pattern \"@nobody hits\": no word list called @nobody",
+                               "rules.yaml:8: error: [safety_detector] pattern \"(a|)\": an empty alternative",
+                               "rules.yaml:9: error: [safety_detector] pattern \"hit . her\": a stray '.'",
+                               "rules.yaml:10: error: [safety_detector] pattern \"(hit her\": missing ')'",
+                               "rules.yaml:11: error: [safety_detector] pattern \"ab*\": a prefix needs at least three letters",
+                               "rules.yaml:12: error: [safety_detector] pattern \"..30 hit\": a gap must be ..1 to ..20",
+                               "level must be immediate_danger or significant_harm, not \"loud\"", "category \"x\" is defined twice"}) {
+    CAPTURE(expected);
+    CHECK(all.find(expected) != std::string::npos);
+  }
+}
+
+TEST_CASE("a long hostile text is read in one pass without trouble") {
+  auto d = detector_for("        - \"@carer ..4 (hits|hit) ..4 (him|her)\"\n        - \"bruise\"\n");
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "dad dad dad hits hits ";
+  CHECK_FALSE(raises(*d, text));
+  CHECK(raises(*d, text + "her"));
+  std::string quiet(40000, 'a');
+  CHECK_FALSE(raises(*d, quiet));
+}
+
+TEST_CASE("edit distance counts swaps as one edit and gives up past its limit") {
+  CHECK(edit_distance("bruised", "brusied", 1) == 1);
+  CHECK(edit_distance("suicidal", "sucidal", 1) == 1);
+  CHECK(edit_distance("neglect", "neglect", 1) == 0);
+  CHECK(edit_distance("abcdef", "ghijkl", 1) == 2);
+}
+
+TEST_CASE("the corpus reader reports bad lines and the evaluation counts recall and false alarms") {
+  auto d = detector_for("        - \"bruise\"\n");
+  Problems problems;
+  Problems rule_problems;
+  auto rules = rules_from("safety_detector:\n  categories:\n    - {id: harm, label: Harm, patterns: [\"bruise\"]}\n", rule_problems);
+  std::vector<CorpusLine> lines;
+  parse_safety_corpus("# a comment\n\nharm | a bruise on her arm\nharm | he is fine\nok.sport | a bruise from rugby\nok.school | "
+                      "homework\nnonsense | x\nno bar here\nok. | y\n",
+                      "c.txt", rules, lines, problems);
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[0].describe() == "c.txt:7: error: unknown label \"nonsense\": a harm category of the detector, or ok.<kind>");
+  CHECK(problems[1].describe() == "c.txt:8: error: expected `label | text`");
+  CHECK(problems[2].line == 9);
+  REQUIRE(lines.size() == 4);
+  auto e = evaluate_safety_corpus(*d, lines);
+  CHECK(e.harm_total == 2);
+  CHECK(e.harm_alerted == 1);
+  CHECK(e.recall() == doctest::Approx(0.5));
+  CHECK(e.false_alarm_rate() == doctest::Approx(0.5));
+  REQUIRE(e.misses.size() == 1);
+  CHECK(e.misses[0].line->line == 4);
+  REQUIRE(e.false_alarms.size() == 1);
+  CHECK(e.false_alarms[0].detections[0].words == std::vector<std::string>{"bruise"});
+  const std::string report = render_corpus_evaluation(e, true);
+  CHECK(report.find("recall 0.500 (1 of 2 disclosures), false-alarm rate 0.500 (1 of 2 ordinary lines)") != std::string::npos);
+  CHECK(report.find("c.txt:5 [ok.sport] a bruise from rugby") != std::string::npos);
+}
