@@ -8,6 +8,7 @@
 #include "core/sha256.hpp"
 #include "core/state_json.hpp"
 #include "ids.hpp"
+#include "store/safety_alert_rows.hpp"
 
 namespace rc {
 
@@ -182,6 +183,16 @@ store::ConversationUpdate ChatSession::update_for(const Conversation& c, Millis 
   return u;
 }
 
+void ChatSession::remember_typed_alerts(store::Record& r, Conversation& c, const std::vector<AlertEvent>& alerts, const char* source,
+                                        Millis now) const {
+  if (alerts.empty()) return;
+  const std::vector<Event> events(alerts.begin(), alerts.end());
+  for (auto& row : store::safety_alert_rows(c.id, c.state.current, source, events, now)) r.alerts.push_back(std::move(row));
+  remember_alerts(c.state, c.state.current, alerts, now);
+  r.updates.push_back(update_for(c, now));
+  ++c.revision;
+}
+
 void ChatSession::handle_start(const protocol::Message& m, const protocol::StartMsg& start, std::optional<PhoneCall> call) {
   if (refuse_unwrapped_call(m.ref)) return;
   const Dialog* dialog = ctx_.guidance.find(start.dialog);
@@ -244,6 +255,7 @@ void ChatSession::handle_engine_input(const protocol::Message& m, const Input& i
   Frames out = frames_of(render(step.events, next), m.ref);
   store::Record r;
   add_turns(r, next, node, m.text, log_of(out), now);
+  r.alerts = store::safety_alert_rows(next.id, node, "answer", step.events, now);
   r.updates.push_back(update_for(next, now));
   ++next.revision;
   commit(std::move(r), m.ref, [this, next = std::move(next), out = std::move(out)]() mutable {

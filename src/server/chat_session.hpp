@@ -97,6 +97,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   static std::string log_of(const Frames& frames);
   void add_turns(store::Record& record, const Conversation& c, const std::string& node, const std::string& in, std::string out, Millis now);
   store::ConversationUpdate update_for(const Conversation& c, Millis now) const;
+  // Typed text the engine did not see (a handoff reason, a message, a note) raised alerts: log
+  // them, and remember them in `c`'s state so every later outcome shows Duty and Advice.
+  void remember_typed_alerts(store::Record& r, Conversation& c, const std::vector<AlertEvent>& alerts, const char* source, Millis now) const;
   // Writes the record, then on success runs `then` on this session's strand; on failure
   // replies server_busy. Either way the next message is read afterwards.
   void commit(store::Record record, std::optional<std::string> ref, std::function<void()> then);

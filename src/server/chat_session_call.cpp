@@ -78,15 +78,22 @@ void ChatSession::handle_note(const protocol::Message& m, const protocol::NoteMs
   const Millis now = ctx_.now();
   const std::string redacted = redact(note.text);
   // Typed text anywhere goes through the safety interrupt: the worker may note what a caller said.
+  const auto alerts = safety_alerts(ctx_.guidance.content, note.text);
   Reply out;
-  for (const auto& a : safety_alerts(ctx_.guidance.content, note.text)) out.push_back(protocol::to_json(Event{a}, true));
+  for (const auto& a : alerts) out.push_back(protocol::to_json(Event{a}, true));
   out.push_back(json{{"type", "note"}, {"text", redacted}});
   Frames frames = frames_of(std::move(out), m.ref);
   protocol::Message logged = m;
   std::get<protocol::NoteMsg>(logged.command).text = redacted;
   store::Record r;
   add_turns(r, *conv_, conv_->state.current, protocol::canonical_text(logged), log_of(frames), now);
-  commit(std::move(r), m.ref, [this, frames = std::move(frames)]() mutable { send_frames(std::move(frames)); });
+  Conversation next = *conv_;
+  remember_typed_alerts(r, next, alerts, "note", now);
+  commit(std::move(r), m.ref, [this, next = std::move(next), frames = std::move(frames)]() mutable {
+    conv_->state = std::move(next.state);
+    conv_->revision = next.revision;
+    send_frames(std::move(frames));
+  });
 }
 
 void ChatSession::handle_wrap_up(const protocol::Message& m, const protocol::WrapUpMsg& w) {
@@ -104,8 +111,9 @@ void ChatSession::handle_wrap_up(const protocol::Message& m, const protocol::Wra
   std::optional<std::string> outcome;
   if (conv_->state.finished)
     if (const Node* n = conv_->dialog->find(conv_->state.current)) outcome = n->outcome;
+  const auto alerts = safety_alerts(ctx_.guidance.content, w.note);
   Reply out;
-  for (const auto& a : safety_alerts(ctx_.guidance.content, w.note)) out.push_back(protocol::to_json(Event{a}, true));
+  for (const auto& a : alerts) out.push_back(protocol::to_json(Event{a}, true));
   out.push_back(json{{"type", "wrapped_up"}, {"conversation", conv_->id}, {"code", w.code}, {"outcome", outcome ? json(*outcome) : json(nullptr)}, {"note", note}});
   Frames frames = frames_of(std::move(out), m.ref);
   protocol::Message logged = m;
@@ -113,7 +121,11 @@ void ChatSession::handle_wrap_up(const protocol::Message& m, const protocol::Wra
   store::Record r;
   r.call_wrap_up = store::PhoneCallWrapUp{conv_->id, w.code, note, outcome, w.outcome_confirmed && outcome.has_value(), now};
   add_turns(r, *conv_, conv_->state.current, protocol::canonical_text(logged), log_of(frames), now);
-  commit(std::move(r), m.ref, [this, frames = std::move(frames)]() mutable {
+  Conversation next = *conv_;
+  remember_typed_alerts(r, next, alerts, "wrap_up", now);
+  commit(std::move(r), m.ref, [this, next = std::move(next), frames = std::move(frames)]() mutable {
+    conv_->state = std::move(next.state);
+    conv_->revision = next.revision;
     conv_->call->wrapped_up = true;
     send_frames(std::move(frames));
   });

@@ -74,8 +74,9 @@ void ChatSession::request_handoff(const protocol::Message& m, const std::string&
   const Millis now = ctx_.now();
   const std::string redacted = redact(reason);
   auto plan = ctx_.handoffs->plan_request(*conv_->dialog, conv_->state, conv_->id, conv_->channel, redacted, reason, now);
+  const auto alerts = safety_alerts(ctx_.guidance.content, reason);
   Reply out;
-  for (const auto& a : safety_alerts(ctx_.guidance.content, reason)) out.push_back(protocol::to_json(Event{a}, with_say()));
+  for (const auto& a : alerts) out.push_back(protocol::to_json(Event{a}, with_say()));
   if (plan.unavailable_now) {
     out.push_back(protocol::handoff_unavailable_json(plan.reference, plan.contacts, plan.facts.urgent || (plan.route && plan.route->contacts_only)));
   } else {
@@ -88,11 +89,15 @@ void ChatSession::request_handoff(const protocol::Message& m, const std::string&
   std::get<protocol::HandoffMsg>(logged.command).reason = redacted;
   store::Record r;
   add_turns(r, *conv_, conv_->state.current, protocol::canonical_text(logged), log_of(frames), now);
+  Conversation next = *conv_;
+  remember_typed_alerts(r, next, alerts, "handoff_reason", now);
   r.open_handoff = plan.open;
   r.outbox = std::move(plan.outbox);
   OpenHandoff open{plan.reference, "requested", plan.open.route, plan.open.queue, "", plan.facts.urgent, false, plan.deadline};
   const bool waiting = !plan.unavailable_now;
-  commit(std::move(r), m.ref, [this, open, waiting, frames = std::move(frames)]() mutable {
+  commit(std::move(r), m.ref, [this, open, waiting, next = std::move(next), frames = std::move(frames)]() mutable {
+    conv_->state = std::move(next.state);
+    conv_->revision = next.revision;
     send_frames(std::move(frames));
     if (!waiting) {
       ctx_.metrics.handoffs_unavailable++;
@@ -148,10 +153,14 @@ void ChatSession::handle_chat_message(const protocol::Message& m, const protocol
   const auto& h = *conv_->handoff;
   store::Record r;
   add_turns(r, *conv_, conv_->state.current, protocol::canonical_text(logged), log_of(frames), now);
+  Conversation next = *conv_;
+  remember_typed_alerts(r, next, alerts, "message", now);
   r.outbox = ctx_.handoffs->events("message", h.reference, conv_->id, h.route, h.queue,
                                    {{"from", "practitioner"}, {"text", redacted}, {"safety_alert", !alerts.empty()}}, now);
   const bool alert = !alerts.empty();
-  commit(std::move(r), m.ref, [this, redacted, alert, reference = h.reference, frames = std::move(frames)]() mutable {
+  commit(std::move(r), m.ref, [this, redacted, alert, reference = h.reference, next = std::move(next), frames = std::move(frames)]() mutable {
+    conv_->state = std::move(next.state);
+    conv_->revision = next.revision;
     send_frames(std::move(frames));
     ctx_.handoffs->practitioner_message(reference, conv_->id, redacted, alert);
   });

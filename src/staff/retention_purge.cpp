@@ -21,7 +21,7 @@ std::int64_t count(store::SqliteDb& db, const std::string& sql, std::int64_t a, 
 }
 
 void delete_conversations(store::SqliteDb& db, const std::string& where, std::int64_t a, std::int64_t b = 0) {
-  for (const char* table : {"turns", "review_notes", "reviews"}) {
+  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts"}) {
     store::Statement q(db.handle(), std::string("DELETE FROM ") + table + " WHERE conversation_id IN (SELECT id FROM conversations WHERE " + where + ")");
     q.bind(1, a);
     if (where.find("?2") != std::string::npos) q.bind(2, b);
@@ -59,6 +59,8 @@ std::int64_t purge_free_text(store::SqliteDb& db, std::int64_t cutoff, std::int6
     notes.bind(1, id).bind(2, std::string(kPurged)).run();
     store::Statement call(db.handle(), "UPDATE phone_calls SET wrap_up_note = ?2 WHERE conversation_id = ?1 AND wrap_up_note IS NOT NULL");
     call.bind(1, id).bind(2, std::string(kPurged)).run();
+    store::Statement alert_words(db.handle(), "UPDATE safety_alerts SET words = NULL WHERE conversation_id = ?1");
+    alert_words.bind(1, id).run();
     auto state = nlohmann::json::parse(state_text, nullptr, false);
     if (state.is_object() && state.contains("history"))
       for (auto& step : state["history"])
@@ -122,7 +124,7 @@ EraseResult erase_conversation(store::SqliteDb& db, const std::string& id) {
   q.reset();
   store::Statement del_turns(db.handle(), "DELETE FROM turns WHERE conversation_id = ?1");
   del_turns.bind(1, id).run();
-  for (const char* table : {"review_notes", "reviews"}) {
+  for (const char* table : {"review_notes", "reviews", "safety_alerts"}) {
     store::Statement d(db.handle(), std::string("DELETE FROM ") + table + " WHERE conversation_id = ?1");
     d.bind(1, id).run();
   }

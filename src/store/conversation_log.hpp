@@ -87,6 +87,14 @@ struct PhoneCallWrapUp {
 };
 inline constexpr const char* kAlreadyWrappedUp = "the call is already wrapped up";
 
+// A safety alert raised by typed text: one row per harm category (migrations/007_safety_alerts.sql).
+struct SafetyAlertRow {
+  std::string conversation_id, node, source, level, category, label;
+  std::string words;  // JSON array of the typed words that raised it
+  std::int64_t at = 0;
+  int rule_line = 0;
+};
+
 // Refusals that are answers, not faults: not logged as database errors.
 inline bool is_expected_refusal(const std::string& error) {
   return error == kConflict || error == kHandoffStale || error == kHandoffOpen || error == kDuplicateCallback || error == kAlreadyWrappedUp;
@@ -103,6 +111,7 @@ struct Record {
   std::vector<OutboxRow> outbox;
   std::optional<PhoneCallTaken> call_taken;     // after `start`
   std::optional<PhoneCallWrapUp> call_wrap_up;
+  std::vector<SafetyAlertRow> alerts;          // after turns
 };
 
 // The open handoff of a conversation, as resume needs it.

@@ -92,6 +92,13 @@ std::optional<StoredHandoff> load_open_handoff(SqliteDb& db, const std::string& 
   return h;
 }
 
+void record_alert(SqliteDb& db, const SafetyAlertRow& a) {
+  db.prepared("INSERT INTO safety_alerts (conversation_id, at, node, source, level, category, label, words, rule_line) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+      .bind(1, a.conversation_id).bind(2, a.at).bind(3, a.node).bind(4, a.source).bind(5, a.level).bind(6, a.category)
+      .bind(7, a.label).bind(8, a.words).bind(9, static_cast<std::int64_t>(a.rule_line)).run();
+}
+
 }  // namespace
 
 void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
@@ -125,6 +132,7 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   for (const auto& c : r.handoff_changes) change_handoff(db, c);
   for (const auto& o : r.outbox) queue_event(db, o);
   if (r.call_wrap_up) record_call_wrap_up(db, *r.call_wrap_up);
+  for (const auto& a : r.alerts) record_alert(db, a);
 }
 
 void SqliteConversationLog::write(Record record, Done done) {

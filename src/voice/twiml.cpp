@@ -227,7 +227,9 @@ std::string render_twiml(const VoiceReply& reply, const TwimlSettings& settings,
       w.say(spoken(alert->say, alert->text));
       render_contacts(w, alert->contacts);
     } else if (const auto* error = std::get_if<ErrorEvent>(&event)) {
-      w.say(error_wording(error->code));
+      // no_match carries the safety line (999 and Duty and Advice) with its checked numbers.
+      w.say(error->say.empty() ? error_wording(error->code) : error->say);
+      render_contacts(w, error->contacts);
     } else if (const auto* prompt = std::get_if<PromptEvent>(&event)) {
       if (!reply.dial && !reply.hang_up) render_prompt(w, *prompt, reply.read_help);
     } else if (const auto* outcome = std::get_if<OutcomeEvent>(&event)) {

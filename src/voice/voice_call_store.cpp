@@ -3,6 +3,7 @@
 
 #include "core/state_json.hpp"
 #include "server/protocol.hpp"
+#include "store/safety_alert_rows.hpp"
 
 namespace rc::voice {
 namespace {
@@ -81,6 +82,7 @@ store::Record record_of_turn(const Dialog& d, const std::string& id, const CallT
   if (!start || s.finished || turn.ends_call) r.updates.push_back(update_for(d, id, s, turn.ends_call, now));
   r.turns.push_back({id, now, in_node, "in", turn.logged_in.dump()});
   r.turns.push_back({id, now, s.current, "out", heard(turn)});
+  r.alerts = store::safety_alert_rows(id, in_node, "speech", turn.reply.events, now);
   return r;
 }
 

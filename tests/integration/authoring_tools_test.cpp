@@ -51,8 +51,8 @@ TEST_CASE("test runs the shipped scenarios that reach every outcome and exits 0"
   CAPTURE(r.out);
   CAPTURE(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(has(r.out, "20 scenario(s): 20 passed, 0 failed"));
-  CHECK(has(r.out, "early-help: outcomes 12/12, nodes 25/25, options 23/23"));
+  CHECK(has(r.out, "27 scenario(s): 27 passed, 0 failed"));
+  CHECK(has(r.out, "early-help: outcomes 13/13, nodes 27/27, options 27/27"));
 }
 
 TEST_CASE("test fails a scenario with a wrong expected outcome and shows the path taken") {

@@ -158,6 +158,40 @@ TEST_CASE("the safety interrupt raises an urgent alert and keeps the place") {
   CHECK(find_type(r, "error") == nullptr);
 }
 
+TEST_CASE("an alert is logged for hub review - category and words - and every later outcome says it fired") {
+  Fixture f;
+  WsClient c(f.server.port());
+  std::string id = c.request(start_msg())[0]["conversation"];
+  c.request(answer("danger", "no"));
+  c.request(typed("harm", "he said his stepdad leathers him"));
+  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{{"harm", "no"}, {"step_down", "no"}, {"consent", "yes"}})
+    c.request(answer(node, option));
+  auto done = c.request(answer("needs", "universal"));
+  const json* outcome = find_type(done, "outcome");
+  REQUIRE(outcome);
+  CHECK((*outcome)["alert_fired"] == true);
+  CHECK((*outcome)["alert_note"].get<std::string>().find("0113 376 0336") != std::string::npos);
+  CHECK((*outcome)["contacts"][0]["id"] == "emergency_999");
+  CHECK((*outcome)["contacts"][1]["id"] == "duty_and_advice");
+  CHECK((*outcome)["summary"].get<std::string>().find("SAFETY ALERT") != std::string::npos);
+  CHECK(f.server.stop(SIGTERM) == 0);
+  CHECK(scalar(f.server.db(), "SELECT node || ' ' || source || ' ' || level || ' ' || category || ' ' || words FROM safety_alerts WHERE conversation_id = '" +
+                                  id + "'") == "harm answer significant_harm physical_abuse [\"stepdad\",\"leathers\",\"him\"]");
+}
+
+TEST_CASE("typed text that matches no answer gets the fail-safe line and the safety contacts") {
+  Fixture f;
+  WsClient c(f.server.port());
+  c.request(start_msg());
+  auto r = c.request(typed("danger", "purple elephants"));
+  const json* e = find_type(r, "error");
+  REQUIRE(e);
+  CHECK((*e)["code"] == "no_match");
+  CHECK((*e)["message"].get<std::string>().find("Duty and Advice on 0113 376 0336") != std::string::npos);
+  CHECK((*e)["contacts"][0]["phone"] == "999");
+  CHECK(r.back()["node"] == "danger");
+}
+
 TEST_CASE("resume after a reconnect re-sends the current prompt or outcome; a wrong token is refused") {
   Fixture f;
   std::string id, token;
@@ -253,8 +287,9 @@ TEST_CASE("free text is checked for safety first - then only its redacted form i
     c.request(answer(node, option));
   const std::string raw = "Mum on 07700 900123, NHS 999 123 4567, born 12/03/2015, near LS9 8AB; a bruise on her arm";
   auto r = c.request(typed("hub_notes", raw));
-  CHECK(find_type(r, "alert"));  // the safety check saw the words
-  CHECK(r.back()["node"] == "area");
+  REQUIRE(find_type(r, "alert"));  // the safety check saw the words
+  CHECK_FALSE(find_type(r, "alert")->contains("words"));  // what raised it is for the reviewer, not the practitioner
+  CHECK(r.back()["node"] == "disclosure_check");  // a disclosure changes the route
   c.request(typed("danger", "stale text from 07700 900124"));  // stale answers are logged redacted too
   CHECK(f.server.stop(SIGTERM) == 0);
 

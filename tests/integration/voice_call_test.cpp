@@ -88,6 +88,10 @@ const std::vector<OutcomePath> kOutcomes = {
      {kSouth, kFamiliesFirst}},
     {{"2", "3", "1", "1", "3", "", "4"}, {"no", "no", "stepping down", "yes", "multi", "No names, just routines.", "I don't know"}, "hub_unknown",
      "hub_request_area_unknown", {kFamiliesFirst, kWest, kSouth}},
+    // A disclosure at the free-text question goes to the Safeguarding Lead check, then Duty and Advice.
+    {{"2", "3", "2", "1", "3", "say:his dad punches him in the stomach", "1"},
+     {"no", "no", "no", "yes", "multi", "his dad punches him in the stomach", "not yet"}, "duty_and_advice_disclosure", "duty_and_advice",
+     {kDuty, k999}},
 };
 
 void check_outcome(VoiceServer& vs, const Twiml& last, const OutcomePath& p, const std::string& call_sid) {
@@ -151,7 +155,7 @@ TEST_CASE("every outcome of early-help is reached by keys and its checked number
     CAPTURE(p.node);
     VoiceCaller c = vs.caller(sid(++n));
     REQUIRE(c.call().status == 200);
-    for (const auto& k : p.keys) REQUIRE(c.press(k.empty() ? "1" : k).status == 200);
+    for (const auto& k : p.keys) REQUIRE((k.rfind("say:", 0) == 0 ? c.say(k.substr(4)) : c.press(k.empty() ? "1" : k)).status == 200);
     check_outcome(vs, c.last(), p, c.call_sid());
   }
 }
@@ -219,6 +223,26 @@ TEST_CASE("a spoken safety word raises the alert with its numbers and keeps the 
   CHECK(t.heard(kDuty));
   CHECK(node_of(t) == "danger");
   CHECK_FALSE(t.heard("did not catch"));
+}
+
+TEST_CASE("words that match no answer get the fail-safe line with the checked numbers - never a bare did not catch") {
+  VoiceServer vs;
+  VoiceCaller c = vs.caller(sid(1));
+  c.call();
+  Twiml t = c.say("purple elephants");
+  CHECK(t.heard("Sorry, I did not catch that."));
+  CHECK(t.heard("hang up and call 9 9 9"));
+  CHECK(t.heard(kDuty));
+  CHECK(node_of(t) == "danger");
+}
+
+TEST_CASE("a spoken disclosure is logged for hub review with its category and words") {
+  VoiceServer vs;
+  VoiceCaller c = vs.caller(sid(1));
+  c.call();
+  c.say("her stepdad leathers her with a belt");
+  CHECK(vs.db_scalar("SELECT source || ' ' || category || ' ' || level FROM safety_alerts") == "speech physical_abuse significant_harm");
+  CHECK(vs.db_scalar("SELECT words FROM safety_alerts").find("leathers") != std::string::npos);
 }
 
 TEST_CASE("a missing or bad signature is refused with 403 and audited") {
