@@ -24,7 +24,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::vector<std::string> corpus_texts(const std::string& dir) {
+// The corpus sentences; `which`: "all", "ordinary" (ok.* lines) or "disclosures".
+std::vector<std::string> corpus_texts(const std::string& dir, const std::string& which = "all") {
   std::vector<std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || e.path().extension() != ".txt") continue;
@@ -33,6 +34,8 @@ std::vector<std::string> corpus_texts(const std::string& dir) {
     while (std::getline(in, line)) {
       const auto bar = line.find(" | ");
       if (line.empty() || line[0] == '#' || bar == std::string::npos) continue;
+      const bool ordinary = line.rfind("ok.", 0) == 0;
+      if ((which == "ordinary" && !ordinary) || (which == "disclosures" && ordinary)) continue;
       out.push_back(line.substr(bar + 3));
     }
   }
@@ -107,6 +110,9 @@ int main(int argc, char** argv) {
   std::mt19937 rng(20261202);
   const auto short_msgs = messages_of(texts, 300, 200, rng);
   const auto long_msgs = messages_of(texts, 2000, 100, rng);
+  const auto ordinary = corpus_texts(corpus, "ordinary"), disclosures = corpus_texts(corpus, "disclosures");
+  const auto short_ordinary = messages_of(ordinary, 300, 200, rng), short_disclosures = messages_of(disclosures, 300, 200, rng);
+  const auto long_ordinary = messages_of(ordinary, 2000, 100, rng);
   std::string hostile;
   while (hostile.size() < 2000) hostile += "dad mum not no never bruis knife sexual touch her him ";
   hostile.resize(2000);
@@ -116,7 +122,11 @@ int main(int argc, char** argv) {
   auto detect = [&](const std::string& m) { return detector.detect(m).size(); };
   auto redact_it = [&](const std::string& m) { return rc::redact(m).size(); };
   std::vector<Row> rows = {
-      measure("safety detector", short_msgs, iterations, detect),  measure("safety detector", long_msgs, iterations, detect),
+      measure("safety detector, ordinary text", short_ordinary, iterations, detect),
+      measure("safety detector, disclosures only", short_disclosures, iterations, detect),
+      measure("safety detector, corpus mix", short_msgs, iterations, detect),
+      measure("safety detector, ordinary text", long_ordinary, iterations, detect),
+      measure("safety detector, corpus mix", long_msgs, iterations, detect),
       measure("safety detector (hostile)", hostile_msgs, iterations, detect), measure("redaction", short_msgs, iterations, redact_it),
       measure("redaction", long_msgs, iterations, redact_it),
   };

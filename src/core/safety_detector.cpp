@@ -2,9 +2,11 @@
 #include "safety_detector.hpp"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
+#include <shared_mutex>
+#include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "safety_pattern.hpp"
@@ -33,8 +35,146 @@ struct Stream {
   std::string text;
   std::vector<std::size_t> offsets;   // where each token starts in `text`
   std::vector<std::string> stems;     // each token ("#" for a sentence end)
+  std::vector<std::string> reads;     // each token's word as read (before stemming)
   std::vector<int> origin;            // the typed word a token came from (-1 for "#")
   std::vector<std::string> typed;     // the typed words, folded
+  // Each sentence's tokens [first, last) and its bytes in `text` (from the space before its
+  // first token to the space after its last): patterns never cross a sentence end, so each
+  // rule is only run on the sentences that hold its words.
+  struct Sentence {
+    int first = 0, last = 0;
+    std::size_t begin = 0, end = 0;
+  };
+  std::vector<Sentence> sentences;
+};
+
+// A rule that may match in one sentence.
+struct Hit {
+  int rule = 0, sentence = 0;
+};
+
+// Rules with an index of the words each cannot match without: only the rules whose every
+// keyed item has a word in the text are run. This keeps the work per message proportional to
+// the words present, not to the number of rules (one combined automaton of 1,500 patterns with
+// gaps was measured at hundreds of microseconds per message).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+};
+template <class V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+// Every word any rule keys on, numbered, by kind: a sentence's words become a set of numbers
+// once, and every rule set checks its keys against that set without hashing again.
+class KeyTable {
+ public:
+  int id_of(const PatternKey& k) {
+    auto& map = index(k.kind);
+    auto [it, fresh] = map.emplace(k.text, count_);
+    if (fresh) {
+      ++count_;
+      if (k.kind == PatternKey::Kind::prefix) longest_prefix_ = std::max(longest_prefix_, k.text.size());
+    }
+    return it->second;
+  }
+  int find(PatternKey::Kind kind, std::string_view text) const {
+    const auto& map = kind == PatternKey::Kind::stem ? stems_ : kind == PatternKey::Kind::word ? words_ : prefixes_;
+    auto it = map.find(text);
+    return it == map.end() ? -1 : it->second;
+  }
+  int size() const { return count_; }
+  std::size_t longest_prefix() const { return longest_prefix_; }
+
+ private:
+  StringMap<int>& index(PatternKey::Kind kind) { return kind == PatternKey::Kind::stem ? stems_ : kind == PatternKey::Kind::word ? words_ : prefixes_; }
+  StringMap<int> stems_, words_, prefixes_;
+  int count_ = 0;
+  std::size_t longest_prefix_ = 0;
+};
+
+// The keys present in one sentence: their numbers, and a mark per number.
+struct PresentKeys {
+  std::vector<int> ids;
+  std::vector<unsigned char> marked;  // indexed by key number
+  bool has(int id) const { return marked[static_cast<std::size_t>(id)] != 0; }
+};
+
+class RuleSet {
+ public:
+  void add(Rule rule, const CompiledPattern& c, KeyTable& keys) {
+    std::vector<std::vector<int>> items;
+    for (const auto& item : c.required) {
+      std::vector<int> ids;
+      for (const auto& k : item) ids.push_back(keys.id_of(k));
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      items.push_back(std::move(ids));
+    }
+    required_.push_back(std::move(items));
+    rules_.push_back(std::move(rule));
+  }
+
+  // Indexes each rule under its most selective item (the one whose words the fewest rules
+  // share); the rule's other items are checked only when that one is present.
+  void finalize(int key_count) {
+    std::vector<int> uses(static_cast<std::size_t>(key_count), 0);
+    for (const auto& items : required_)
+      for (const auto& item : items)
+        for (int id : item) ++uses[static_cast<std::size_t>(id)];
+    postings_.assign(static_cast<std::size_t>(key_count), {});
+    anchor_.assign(rules_.size(), -1);
+    for (std::size_t r = 0; r < rules_.size(); ++r) {
+      long best = -1;
+      for (std::size_t i = 0; i < required_[r].size(); ++i) {
+        long cost = 0;
+        for (int id : required_[r][i]) cost += uses[static_cast<std::size_t>(id)];
+        if (best < 0 || cost < best) best = cost, anchor_[r] = static_cast<int>(i);
+      }
+      if (anchor_[r] < 0) {
+        unkeyed_.push_back(static_cast<std::uint32_t>(r));
+        continue;
+      }
+      for (int id : required_[r][static_cast<std::size_t>(anchor_[r])]) postings_[static_cast<std::size_t>(id)].push_back(static_cast<std::uint32_t>(r));
+    }
+  }
+
+  const Rule& operator[](std::size_t i) const { return rules_[i]; }
+  std::size_t size() const { return rules_.size(); }
+
+  // The rules that may match, sentence by sentence, in rule order.
+  std::vector<Hit> candidates(const std::vector<PresentKeys>& present) const {
+    std::vector<Hit> out;
+    std::vector<std::uint32_t> anchored;
+    for (std::size_t sentence = 0; sentence < present.size(); ++sentence) {
+      const PresentKeys& p = present[sentence];
+      anchored.clear();
+      for (int id : p.ids) {
+        const auto& list = postings_[static_cast<std::size_t>(id)];
+        anchored.insert(anchored.end(), list.begin(), list.end());
+      }
+      anchored.insert(anchored.end(), unkeyed_.begin(), unkeyed_.end());
+      std::sort(anchored.begin(), anchored.end());
+      anchored.erase(std::unique(anchored.begin(), anchored.end()), anchored.end());
+      for (std::uint32_t r : anchored)
+        if (all_present(r, p)) out.push_back({static_cast<int>(r), static_cast<int>(sentence)});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Hit& a, const Hit& b) { return a.rule < b.rule; });
+    return out;
+  }
+
+ private:
+  bool all_present(std::uint32_t r, const PresentKeys& p) const {
+    const auto& items = required_[r];
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (static_cast<int>(i) != anchor_[r] && std::none_of(items[i].begin(), items[i].end(), [&](int id) { return p.has(id); })) return false;
+    return true;
+  }
+
+  std::vector<Rule> rules_;
+  std::vector<std::vector<std::vector<int>>> required_;  // per rule, per required item, the numbers of its first words
+  std::vector<int> anchor_;                               // the item each rule is indexed under
+  std::vector<std::vector<std::uint32_t>> postings_;      // key number -> rules anchored on it
+  std::vector<std::uint32_t> unkeyed_;
 };
 
 struct Span {
@@ -51,24 +191,65 @@ RE2::Options rule_options() {
 
 }  // namespace
 
+using WordReadings = std::vector<std::pair<std::string, std::string>>;  // (word read, stem)
+
+// The readings of words already seen: people use the same few thousand words, and reading one
+// (contractions, stem, the dictionary behind the spelling fixer) costs far more than a lookup.
+// Bounded: emptied when full. Safe from several threads.
+class ReadingCache {
+ public:
+  template <class Read>
+  WordReadings of(const std::string& word, Read&& read) {
+    {
+      std::shared_lock lock(mutex_);
+      if (auto it = cache_.find(word); it != cache_.end()) return it->second;
+    }
+    WordReadings r = read(word);
+    std::unique_lock lock(mutex_);
+    if (cache_.size() >= kLimit) cache_.clear();
+    cache_.emplace(word, r);
+    return r;
+  }
+
+ private:
+  static constexpr std::size_t kLimit = 50000;
+  std::shared_mutex mutex_;
+  std::unordered_map<std::string, WordReadings> cache_;
+};
+
 struct SafetyDetector::Compiled {
   WordReader reader{{}};
   std::unique_ptr<SpellingFixer> fixer;
   std::vector<SafetyCategory> categories;  // patterns not kept: the rules hold them
-  std::vector<Rule> harm, before, after, pseudo, not_harm;
-  std::unique_ptr<RE2::Set> harm_set;
+  KeyTable keys;
+  RuleSet harm, before, after, pseudo, not_harm;
   std::unordered_set<std::string> ends;
   int window = 6;
 
   Stream stream_of(std::string_view text) const;
-  std::vector<Span> occurrences(const Rule& rule, const Stream& s) const;
+  std::vector<Span> occurrences(const Rule& rule, const Stream& s, const Stream::Sentence& in) const;
   std::string negation_reaching(const Span& m, const Stream& s, const std::vector<std::pair<const Rule*, Span>>& triggers) const;
-  std::vector<int> matching_harm_rules(const Stream& s) const;
-  SafetyReading read(std::string_view text, bool keep_dropped) const;
+  SafetyReading read(std::string_view text, bool keep_dropped, bool one_per_category) const;
+  std::vector<PresentKeys> present_keys(const Stream& s) const;
+  WordReadings read_word(std::string_view word) const;
+  mutable ReadingCache readings;
 };
 
 SafetyDetector::SafetyDetector() : c_(std::make_unique<Compiled>()) {}
 SafetyDetector::~SafetyDetector() = default;
+
+// A typed word as the detector reads it: each word it stands for, with that word's stem
+// (after the spelling fixer).
+WordReadings SafetyDetector::Compiled::read_word(std::string_view word) const {
+  WordReadings out;
+  for (auto& read : reader.expand(word)) {
+    std::string stem = stem_word(read);
+    if (fixer)
+      if (std::string fixed = fixer->correct(stem, read); !fixed.empty()) stem = std::move(fixed);
+    out.emplace_back(std::move(read), std::move(stem));
+  }
+  return out;
+}
 
 Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
   Stream s;
@@ -83,6 +264,7 @@ Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
     }
     s.text += ' ';
     s.stems.push_back(std::move(stem));
+    s.reads.emplace_back(read);
     s.origin.push_back(origin);
   };
   const auto words = split_words(fold_text(text));
@@ -91,25 +273,50 @@ Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
     const int index = static_cast<int>(s.typed.size());
     s.typed.push_back(w.text);
     if (w.after_break) push("#", -1);
-    for (const auto& read : reader.expand(w.text)) {
-      std::string stem = stem_word(read);
-      if (fixer)
-        if (std::string fixed = fixer->correct(stem, read); !fixed.empty()) stem = std::move(fixed);
-      push(std::move(stem), index, read);
-    }
+    for (const auto& [read, stem] : readings.of(w.text, [&](std::string_view word) { return read_word(word); })) push(stem, index, read);
+  }
+  const int n = static_cast<int>(s.stems.size());
+  for (int t = 0, first = 0; t <= n; ++t) {
+    if (t < n && s.stems[static_cast<std::size_t>(t)] != "#") continue;
+    if (t > first)
+      s.sentences.push_back({first, t, s.offsets[static_cast<std::size_t>(first)] - 1, t < n ? s.offsets[static_cast<std::size_t>(t)] : s.text.size()});
+    first = t + 1;
   }
   return s;
 }
 
-std::vector<Span> SafetyDetector::Compiled::occurrences(const Rule& rule, const Stream& s) const {
+std::vector<PresentKeys> SafetyDetector::Compiled::present_keys(const Stream& s) const {
+  std::vector<PresentKeys> out(s.sentences.size());
+  const std::size_t longest = keys.longest_prefix();
+  for (std::size_t i = 0; i < s.sentences.size(); ++i) {
+    PresentKeys& p = out[i];
+    p.marked.assign(static_cast<std::size_t>(keys.size()), 0);
+    auto add = [&](int id) {
+      if (id < 0 || p.marked[static_cast<std::size_t>(id)]) return;
+      p.marked[static_cast<std::size_t>(id)] = 1;
+      p.ids.push_back(id);
+    };
+    for (int t = s.sentences[i].first; t < s.sentences[i].last; ++t) {
+      const std::string_view stem = s.stems[static_cast<std::size_t>(t)];
+      add(keys.find(PatternKey::Kind::stem, stem));
+      add(keys.find(PatternKey::Kind::word, s.reads[static_cast<std::size_t>(t)]));
+      for (std::size_t len = 3; len <= std::min(stem.size(), longest); ++len) add(keys.find(PatternKey::Kind::prefix, stem.substr(0, len)));
+    }
+  }
+  return out;
+}
+
+std::vector<Span> SafetyDetector::Compiled::occurrences(const Rule& rule, const Stream& s, const Stream::Sentence& in) const {
   std::vector<Span> out;
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(rule.groups) + 1);
   auto token_at = [&](std::size_t offset) {  // the token starting at or after offset
     return static_cast<int>(std::lower_bound(s.offsets.begin(), s.offsets.end(), offset) - s.offsets.begin());
   };
-  std::size_t pos = 0;
-  while (pos < s.text.size() && static_cast<int>(out.size()) < kMaxOccurrences &&
-         rule.re->Match(s.text, pos, s.text.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
+  // Most candidates do not match: a match-or-not check (a DFA pass, no submatches) comes first.
+  if (!rule.re->Match(s.text, in.begin, in.end, RE2::UNANCHORED, nullptr, 0)) return out;
+  std::size_t pos = in.begin;
+  while (pos < in.end && static_cast<int>(out.size()) < kMaxOccurrences &&
+         rule.re->Match(s.text, pos, in.end, RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
     const auto start = static_cast<std::size_t>(groups[0].data() - s.text.data());
     const auto end = start + groups[0].size();
     Span span{token_at(start + 1), token_at(end) - 1, {}};
@@ -153,48 +360,57 @@ std::string SafetyDetector::Compiled::negation_reaching(const Span& m, const Str
   return {};
 }
 
-std::vector<int> SafetyDetector::Compiled::matching_harm_rules(const Stream& s) const {
-  std::vector<int> hits;
-  RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-  if (harm_set->Match(s.text, &hits, &info) || info.kind == RE2::Set::kNoError) {
-    std::sort(hits.begin(), hits.end());
-    return hits;
-  }
-  // The set's DFA ran out of memory on this text: never miss a disclosure for that, so ask
-  // each rule on its own (RE2 falls back to its NFA, still linear).
-  hits.clear();
-  for (std::size_t i = 0; i < harm.size(); ++i)
-    if (RE2::PartialMatch(s.text, *harm[i].re)) hits.push_back(static_cast<int>(i));
-  return hits;
-}
-
-SafetyReading SafetyDetector::Compiled::read(std::string_view text, bool keep_dropped) const {
+SafetyReading SafetyDetector::Compiled::read(std::string_view text, bool keep_dropped, bool one_per_category) const {
   SafetyReading out;
   const Stream s = stream_of(text);
   if (keep_dropped) out.words = s.stems;
-  const std::vector<int> hits = matching_harm_rules(s);
+  const std::vector<PresentKeys> present = present_keys(s);
+  const std::vector<Hit> hits = harm.candidates(present);
   if (hits.empty()) return out;
 
-  // Negations and ordinary phrases are looked for only when something matched.
-  std::vector<std::pair<const Rule*, Span>> triggers;
-  std::vector<Span> pseudo_spans;
-  for (const auto& r : pseudo)
-    for (auto& sp : occurrences(r, s)) pseudo_spans.push_back(std::move(sp));
-  auto inside_pseudo = [&](const Span& t) {  // "there is no" within "there is no doubt"
-    return std::any_of(pseudo_spans.begin(), pseudo_spans.end(), [&](const Span& p) { return p.first <= t.last && t.first <= p.last; });
+  // Negations and ordinary phrases are looked for only in a sentence where a harm rule matched,
+  // the first time one does.
+  auto spans = [&](const RuleSet& set, const Hit& h) { return occurrences(set[static_cast<std::size_t>(h.rule)], s, s.sentences[static_cast<std::size_t>(h.sentence)]); };
+  struct Context {
+    bool ready = false;
+    std::vector<std::pair<const Rule*, Span>> triggers, ordinary;
   };
-  for (const auto* list : {&before, &after})
-    for (const auto& r : *list)
-      for (auto& sp : occurrences(r, s))
-        if (!inside_pseudo(sp)) triggers.emplace_back(&r, std::move(sp));
-  std::vector<std::pair<const Rule*, Span>> ordinary;
-  for (const auto& r : not_harm)
-    for (auto& sp : occurrences(r, s)) ordinary.emplace_back(&r, std::move(sp));
+  std::vector<Context> contexts(s.sentences.size());
+  std::optional<std::vector<Hit>> pseudo_hits, before_hits, after_hits, ordinary_hits;
+  auto context_of = [&](int sentence) -> const Context& {
+    Context& c = contexts[static_cast<std::size_t>(sentence)];
+    if (c.ready) return c;
+    c.ready = true;
+    if (!pseudo_hits) {
+      pseudo_hits = pseudo.candidates(present);
+      before_hits = before.candidates(present);
+      after_hits = after.candidates(present);
+      ordinary_hits = not_harm.candidates(present);
+    }
+    std::vector<Span> pseudo_spans;
+    for (const Hit& h : *pseudo_hits)
+      if (h.sentence == sentence)
+        for (auto& sp : spans(pseudo, h)) pseudo_spans.push_back(std::move(sp));
+    auto inside_pseudo = [&](const Span& t) {  // "there is no" within "there is no doubt"
+      return std::any_of(pseudo_spans.begin(), pseudo_spans.end(), [&](const Span& p) { return p.first <= t.last && t.first <= p.last; });
+    };
+    for (auto [set, hits_of] : {std::pair{&before, &*before_hits}, std::pair{&after, &*after_hits}})
+      for (const Hit& h : *hits_of)
+        if (h.sentence == sentence)
+          for (auto& sp : spans(*set, h))
+            if (!inside_pseudo(sp)) c.triggers.emplace_back(&(*set)[static_cast<std::size_t>(h.rule)], std::move(sp));
+    for (const Hit& h : *ordinary_hits)
+      if (h.sentence == sentence)
+        for (auto& sp : spans(not_harm, h)) c.ordinary.emplace_back(&not_harm[static_cast<std::size_t>(h.rule)], std::move(sp));
+    return c;
+  };
 
-  for (int index : hits) {
-    const Rule& rule = harm[static_cast<std::size_t>(index)];
+  std::vector<bool> raised_category(categories.size(), false);
+  for (const Hit& hit : hits) {
+    const Rule& rule = harm[static_cast<std::size_t>(hit.rule)];
+    if (one_per_category && raised_category[rule.category]) continue;  // detect() needs one reason per category
     const SafetyCategory& cat = categories[rule.category];
-    for (const Span& m : occurrences(rule, s)) {
+    for (const Span& m : spans(harm, hit)) {
       SafetyReading::Match match;
       Detection& d = match.detection;
       d.category = cat.id;
@@ -211,13 +427,15 @@ SafetyReading SafetyDetector::Compiled::read(std::string_view text, bool keep_dr
       // Inside an ordinary phrase: the match's first word is one of the phrase's own words
       // ("kicked" of "kicked off at break"); "says he fell" keeps its worry though "fell" is
       // ordinary, and words in the phrase's gaps are not excused.
-      for (const auto& [r, o] : ordinary)
+      const Context& context = context_of(hit.sentence);
+      for (const auto& [r, o] : context.ordinary)
         if (!m.marked.empty() && std::find(o.marked.begin(), o.marked.end(), m.marked.front()) != o.marked.end()) {
           match.dropped_by = "ordinary phrase: " + r->text;
           break;
         }
-      if (match.dropped_by.empty()) match.dropped_by = negation_reaching(m, s, triggers);
+      if (match.dropped_by.empty()) match.dropped_by = negation_reaching(m, s, context.triggers);
       const bool raised = match.dropped_by.empty();
+      if (raised) raised_category[rule.category] = true;
       if (raised || keep_dropped) out.matches.push_back(std::move(match));
       if (raised && !keep_dropped) break;  // one raised match per rule is enough
     }
@@ -236,7 +454,7 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
   std::vector<std::string> stems, prefixes;
   bool ok = true;
 
-  auto add = [&](std::vector<Rule>& into, const SafetyPatternText& p, std::size_t category, const std::string& level, bool looks_back = false) {
+  auto add = [&](RuleSet& into, const SafetyPatternText& p, std::size_t category, const std::string& level, bool looks_back = false) {
     auto compiled = compile_safety_pattern(p.text, words);
     if (!compiled) {
       problems.push_back({Severity::error, rules.file, p.line, "safety_detector", "pattern \"" + p.text + "\": " + compiled.error().message});
@@ -251,7 +469,7 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
     }
     stems.insert(stems.end(), compiled->stems.begin(), compiled->stems.end());
     prefixes.insert(prefixes.end(), compiled->prefixes.begin(), compiled->prefixes.end());
-    into.push_back(std::move(r));
+    into.add(std::move(r), *compiled, c.keys);
   };
 
   for (std::size_t i = 0; i < rules.categories.size(); ++i)
@@ -264,17 +482,9 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
     for (const auto& w : split_words(fold_text(e)))
       for (const auto& read : c.reader.expand(w.text)) c.ends.insert(stem_word(read));
   if (!ok) return nullptr;
-  if (c.harm.empty()) {
+  for (RuleSet* set : {&c.harm, &c.before, &c.after, &c.pseudo, &c.not_harm}) set->finalize(c.keys.size());
+  if (c.harm.size() == 0) {
     problems.push_back({Severity::error, rules.file, rules.line, "safety_detector", "no harm patterns"});
-    return nullptr;
-  }
-
-  RE2::Options set_options = rule_options();
-  set_options.set_max_mem(64 << 20);  // one DFA for every rule: give it room, and fall back if it runs out
-  c.harm_set = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
-  for (const auto& r : c.harm) c.harm_set->Add(r.re->pattern(), nullptr);
-  if (!c.harm_set->Compile()) {
-    problems.push_back({Severity::error, rules.file, rules.line, "safety_detector", "the patterns are too many to compile together"});
     return nullptr;
   }
   std::vector<std::string> known;
@@ -286,7 +496,7 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
 
 std::vector<Detection> SafetyDetector::detect(std::string_view text) const {
   std::vector<Detection> out;
-  for (auto& m : c_->read(text, false).matches) {
+  for (auto& m : c_->read(text, false, true).matches) {
     if (!m.dropped_by.empty()) continue;
     auto same = std::find_if(out.begin(), out.end(), [&](const Detection& d) { return d.category == m.detection.category; });
     if (same == out.end())
@@ -297,7 +507,7 @@ std::vector<Detection> SafetyDetector::detect(std::string_view text) const {
   return out;
 }
 
-SafetyReading SafetyDetector::read(std::string_view text) const { return c_->read(text, true); }
+SafetyReading SafetyDetector::read(std::string_view text) const { return c_->read(text, true, false); }
 
 bool SafetyDetector::corrects_spelling() const { return c_->fixer && c_->fixer->has_dictionary(); }
 

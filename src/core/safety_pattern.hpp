@@ -22,11 +22,21 @@
 
 namespace rc {
 
+// A word a pattern cannot match without, looked for before the regex runs (the prefilter).
+struct PatternKey {
+  enum class Kind { stem, word, prefix };  // a word's stem, a word exactly as read, the start of a stem
+  Kind kind = Kind::stem;
+  std::string text;
+};
+
 struct CompiledPattern {
-  std::string regex;                // over the stem stream; capture groups mark the words that are not gaps
+  std::string regex;                // over the word stream; capture groups mark the words that are not gaps
   int groups = 0;
   std::vector<std::string> stems;   // every whole word's stem (the spelling fixer's vocabulary)
   std::vector<std::string> prefixes;
+  // One entry per item the pattern cannot match without: the words, one of which must be in the
+  // text. An item that starts with a gap or an optional part has no entry.
+  std::vector<std::vector<PatternKey>> required;
 };
 
 struct PatternWords {

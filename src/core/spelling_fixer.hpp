@@ -48,6 +48,9 @@ class SpellingFixer {
   // Every stem, and every form of it with one letter dropped -> the words it came from
   // (symmetric delete: a typo within one edit shares a key with the word).
   std::unordered_map<std::string, std::vector<std::string>> by_delete_;
+  std::unordered_map<std::string, std::vector<std::string>> prefix_by_delete_;  // the same for prefixes
+  std::unordered_set<std::string> prefix_set_;
+  std::size_t shortest_prefix_ = 64, longest_prefix_ = 0;
   std::shared_ptr<const KnownWords> dictionary_;
 };
 
