@@ -496,6 +496,7 @@ function renderOutcome(m) {
   const { wrap, heading } = stepHeading('Outcome', m.title);
   article.setAttribute('aria-labelledby', heading.id);
   article.appendChild(wrap);
+  if (m.alert_fired && m.alert_note) article.appendChild(make('p', 'cg-outcome-alert', 'Safety alert earlier in this call: ' + m.alert_note));
   article.appendChild(sayBlock(m.say || m.text));
   if (Array.isArray(m.contacts) && m.contacts.length) {
     article.appendChild(make('h4', 'cg-subhead', 'Numbers to give the caller'));

@@ -515,6 +515,11 @@
     card.setAttribute('aria-labelledby', heading.id);
     card.appendChild(make('p', 'rc-kicker', 'Your next step'));
     card.appendChild(heading);
+    if (msg.alert_fired && msg.alert_note) {
+      // A safety alert fired earlier in this conversation: that comes before anything else here.
+      const note = make('p', 'rc-outcome-alert', msg.alert_note);
+      card.appendChild(note);
+    }
     if (msg.text) card.appendChild(make('p', 'rc-card-text', msg.text));
     if (Array.isArray(msg.contacts) && msg.contacts.length) {
       card.appendChild(make('h3', 'rc-card-subhead', 'Who to contact'));

@@ -7,7 +7,7 @@
   const STORAGE_KEY = 'rightconv.review.v1';
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const CONVERSATION_ID = /^[0-9a-f]{28}$/;
-  const FILTER_KEYS = ['from', 'to', 'outcome', 'area', 'channel', 'status', 'review', 'q'];
+  const FILTER_KEYS = ['from', 'to', 'outcome', 'area', 'channel', 'status', 'review', 'alert_category', 'q'];
 
   // The early-help dialog's outcome codes, in the order the dialog checks them. The API has no list
   // of them, so a code not named here is still shown (as itself) wherever the server returns it.
@@ -27,6 +27,13 @@
   const STATUS_LABEL = new Map([['active', 'Active'], ['completed', 'Completed'], ['abandoned', 'Abandoned'], ['handed_off', 'Handed off']]);
   const REVIEW_LABEL = new Map([['new', 'New'], ['in_progress', 'In progress'], ['reviewed', 'Reviewed'], ['needs_follow_up', 'Needs follow-up']]);
   const CHANNEL_LABEL = new Map([['web', 'Web chat'], ['phone', 'Phone'], ['voice', 'Voice']]);
+  const LEVEL_LABEL = new Map([['immediate_danger', 'Immediate danger'], ['significant_harm', 'Significant harm']]);
+  const SOURCE_LABEL = new Map([
+    ['answer', 'an answer'], ['handoff_reason', 'a request for a person'], ['message', 'a message to a person'],
+    ['note', 'a phone note'], ['wrap_up', 'a wrap-up note'], ['speech', 'words said on a call'],
+  ]);
+  // Harm categories by id, from /v1/safety/categories (content/safety/detector.yaml).
+  const CATEGORY_LABEL = new Map();
   const SERIES_COUNT = 11; // colour classes rv-s0..rv-s10 in review.css; rv-s-none for "no outcome"
 
   const $ = (id) => document.getElementById(id);
@@ -49,6 +56,7 @@
     filters: $('rv-filters'),
     clear: $('rv-f-clear'),
     outcomeSelect: $('rv-f-outcome'),
+    alertSelect: $('rv-f-alert-category'),
     exportTurns: $('rv-export-turns'),
     exportButton: $('rv-export'),
     listBody: $('rv-list-body'),
@@ -404,6 +412,7 @@
       return route();
     }
     clearError();
+    if (!CATEGORY_LABEL.size) loadCategories();
     show(r.view);
     if (!wasFirst) focusHeading(r.view);
     if (r.view === 'list') {
@@ -439,13 +448,25 @@
     return f;
   }
 
-  // "to" is exclusive in the API; the form's date means "up to the end of that day".
+  // "to" is exclusive in the API; the form's date means "up to the end of that day". The
+  // safety alert control is one select: "any" is alert=yes, a category is alert_category.
   function filterParams(f) {
     const p = new URLSearchParams();
     FILTER_KEYS.forEach((k) => {
-      if (f[k]) p.set(k, k === 'to' ? addDay(f[k]) : f[k]);
+      if (!f[k]) return;
+      if (k === 'alert_category' && f[k] === 'any') p.set('alert', 'yes');
+      else p.set(k, k === 'to' ? addDay(f[k]) : f[k]);
     });
     return p;
+  }
+
+  function categoryLabel(id) {
+    return CATEGORY_LABEL.get(id) || id;
+  }
+
+  function alertSummary(alert) {
+    if (!alert) return 'None';
+    return labelFrom(LEVEL_LABEL, alert.level, 'Alert') + ': ' + (alert.categories || []).map(categoryLabel).join(', ');
   }
 
   function describeFilter(f) {
@@ -457,6 +478,7 @@
     if (f.channel) parts.push('channel: ' + labelFrom(CHANNEL_LABEL, f.channel));
     if (f.status) parts.push('status: ' + labelFrom(STATUS_LABEL, f.status));
     if (f.review) parts.push('review: ' + labelFrom(REVIEW_LABEL, f.review));
+    if (f.alert_category) parts.push(f.alert_category === 'any' ? 'a safety alert fired' : 'safety alert: ' + categoryLabel(f.alert_category));
     if (f.q) parts.push('typed words: "' + f.q + '"');
     return parts.length ? parts.join('; ') : 'all conversations you can see';
   }
@@ -485,6 +507,11 @@
       if (label === 'Channel' && item.call) appendCallBrief(td, item.call);
       tr.appendChild(td);
     });
+    const alert = make('td');
+    alert.dataset.label = 'Safety alert';
+    if (item.alert) alert.appendChild(make('span', 'rv-badge rv-alert-' + item.alert.level, alertSummary(item.alert)));
+    else alert.textContent = 'None';
+    tr.appendChild(alert);
     const review = make('td');
     review.dataset.label = 'Review';
     review.appendChild(make('span', 'rv-badge rv-review-' + item.review_state, labelFrom(REVIEW_LABEL, item.review_state, 'New')));
@@ -868,16 +895,21 @@
       ['Reference', t.id],
     ]));
 
-    if (seen.alerts.length) {
-      const ul = make('ul', 'rv-alerts');
-      seen.alerts.forEach(({ at, alert }) => {
-        const li = make('li');
-        li.appendChild(make('strong', null, alert.category === 'immediate_danger' ? 'Immediate danger' : 'Significant harm'));
-        li.appendChild(document.createTextNode(' alert shown at '));
-        li.appendChild(timeElement(at));
-        ul.appendChild(li);
-      });
-      body.push(section('Safety alerts shown', [make('p', null, 'Something the practitioner typed matched the safety terms, so they were shown an urgent alert.'), ul]));
+    const alerts = Array.isArray(t.safety_alerts) ? t.safety_alerts : [];
+    if (alerts.length) {
+      // Why each alert fired: the kind of harm and the words that raised it (never shown to the practitioner).
+      const rows = alerts.map((a) => [
+        timeElement(a.at),
+        labelFrom(LEVEL_LABEL, a.level, a.level),
+        categoryLabel(a.category),
+        a.words ? a.words.join(' ') : '(removed with the free text)',
+        labelFrom(SOURCE_LABEL, a.source, a.source) + (a.node ? ' at ' + a.node : ''),
+        a.rule_line ? 'detector.yaml line ' + a.rule_line : '',
+      ]);
+      body.push(section('Safety alerts', [
+        make('p', null, 'Something typed in this conversation raised the urgent alert: the practitioner was shown 999 and Duty and Advice, and every later outcome said so.'),
+        dataTable('Why each alert fired', ['Time', 'Level', 'Kind of harm', 'Words that raised it', 'Typed in', 'Rule'], rows, 'rv-alert-table', true),
+      ]));
     }
 
     if (t.call) {
@@ -1110,6 +1142,7 @@
     body.push(details([
       ['Conversations', String(stats.total)],
       ['Typical time to an outcome (median)', formatDuration(stats.median_ms_to_outcome)],
+      ['Conversations in which a safety alert fired', String(stats.with_alert || 0)],
     ]));
 
     const funnel = funnelChart(stats.funnel || {}, width);
@@ -1151,6 +1184,7 @@
     grid.appendChild(countTable('By status', 'Status', stats.by_status, (k) => labelFrom(STATUS_LABEL, k, k)));
     grid.appendChild(countTable('By area', 'Area', stats.by_area, areaLabel));
     grid.appendChild(countTable('By channel', 'Channel', stats.by_channel, (k) => labelFrom(CHANNEL_LABEL, k, k)));
+    grid.appendChild(countTable('With a safety alert, by kind of harm', 'Kind of harm', stats.by_alert_category || {}, categoryLabel));
     body.push(section('Breakdown', [grid]));
 
     ui.statsBody.replaceChildren(...body);
@@ -1242,6 +1276,22 @@
     o.value = code;
     ui.outcomeSelect.appendChild(o);
   });
+
+  // The harm categories come from the server's content; the select keeps "any" without them.
+  async function loadCategories() {
+    try {
+      const body = await apiJson('/v1/safety/categories');
+      (body.categories || []).forEach((c) => {
+        if (CATEGORY_LABEL.has(c.id)) return;
+        CATEGORY_LABEL.set(c.id, c.label);
+        const o = make('option', null, c.label);
+        o.value = c.id;
+        ui.alertSelect.appendChild(o);
+      });
+    } catch (e) {
+      // Not fatal: the list still works, and categories show as their ids.
+    }
+  }
 
   ui.signinForm.addEventListener('submit', signIn);
   ui.signout.addEventListener('click', () => signOut(null));

@@ -43,6 +43,9 @@ Where where_for(const Filter& f, const std::string& scope_area) {
   if (!f.channel.empty()) w.add("c.channel = ?", {f.channel});
   if (!f.status.empty()) w.add("c.status = ?", {f.status});
   if (!f.review.empty()) w.add("COALESCE(r.state, 'new') = ?", {f.review});
+  if (f.alert && f.alert_category.empty()) w.add("EXISTS (SELECT 1 FROM safety_alerts a WHERE a.conversation_id = c.id)", {});
+  if (!f.alert_category.empty())
+    w.add("EXISTS (SELECT 1 FROM safety_alerts a WHERE a.conversation_id = c.id AND a.category = ?)", {f.alert_category});
   if (!f.text.empty())
     w.add("EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'in' AND "
            "instr(lower(json_extract(t.message, '$.text')), lower(?)) > 0)",
@@ -50,11 +53,15 @@ Where where_for(const Filter& f, const std::string& scope_area) {
   return w;
 }
 
-// Columns 12 on are a phone call's (migrations/006_phone_calls.sql): NULL for other channels.
+// Columns 12-18 are a phone call's (migrations/006_phone_calls.sql): NULL for other channels.
+// Columns 19-20: the harm categories of the safety alerts that fired, and the highest level
+// ("immediate_danger" sorts first), NULL when none did.
 const char* kListColumns =
     "SELECT c.id, c.dialog_id, c.dialog_version, c.channel, c.started_at, c.updated_at, c.ended_at, c.status, c.outcome, c.area, "
     "COALESCE(r.state, 'new'), c.legal_hold, p.staff_id, COALESCE(s.display_name, p.staff_id), p.wrapped_up_at, p.wrap_up_code, "
-    "p.wrap_up_outcome, p.outcome_confirmed, p.wrap_up_note "
+    "p.wrap_up_outcome, p.outcome_confirmed, p.wrap_up_note, "
+    "(SELECT group_concat(category, ',') FROM (SELECT DISTINCT category FROM safety_alerts a WHERE a.conversation_id = c.id ORDER BY category)), "
+    "(SELECT MIN(level) FROM safety_alerts a WHERE a.conversation_id = c.id) "
     "FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id "
     "LEFT JOIN phone_calls p ON p.conversation_id = c.id LEFT JOIN staff s ON s.id = p.staff_id";
 
@@ -72,6 +79,18 @@ json call_json(store::Statement& q, bool with_note) {
   return call;
 }
 
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    const auto comma = s.find(',', at);
+    out.push_back(s.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return out;
+}
+
 json row_json(store::Statement& q, bool with_note = false) {
   json j{{"id", q.text(0)},      {"dialog", q.text(1)},         {"dialog_version", q.text(2)}, {"channel", q.text(3)},
          {"started_at", iso_time(q.integer(4))}, {"updated_at", iso_time(q.integer(5))}, {"status", q.text(7)},
@@ -80,6 +99,7 @@ json row_json(store::Statement& q, bool with_note = false) {
   j["outcome"] = q.is_null(8) ? json(nullptr) : json(q.text(8));
   j["area"] = q.is_null(9) ? json(nullptr) : json(q.text(9));
   j["call"] = call_json(q, with_note);
+  j["alert"] = q.is_null(19) ? json(nullptr) : json{{"categories", split_commas(q.text(19))}, {"level", q.text(20)}};
   return j;
 }
 
@@ -140,8 +160,10 @@ json Filter::to_json() const {
   if (from) j["from"] = iso_time(*from);
   if (to) j["to"] = iso_time(*to);
   for (const auto& [k, v] : std::initializer_list<std::pair<const char*, const std::string*>>{
-           {"outcome", &outcome}, {"area", &area}, {"channel", &channel}, {"status", &status}, {"review", &review}, {"q", &text}, {"cursor", &cursor}})
+           {"outcome", &outcome}, {"area", &area}, {"channel", &channel}, {"status", &status}, {"review", &review}, {"q", &text}, {"cursor", &cursor},
+           {"alert_category", &alert_category}})
     if (!v->empty()) j[k] = *v;
+  if (alert) j["alert"] = true;
   return j;
 }
 
@@ -165,6 +187,13 @@ Result<Filter> parse_filter(const std::multimap<std::string, std::string>& param
     } else if (k == "review") {
       if (!one_of(v, {"new", "in_progress", "reviewed", "needs_follow_up"})) return make_error("review: expected new, in_progress, reviewed or needs_follow_up");
       f.review = v;
+    } else if (k == "alert") {
+      if (!one_of(v, {"yes", "true", "1", "no", "false", "0", ""})) return make_error("alert: expected yes or no");
+      f.alert = one_of(v, {"yes", "true", "1"});
+    } else if (k == "alert_category") {
+      if (v.empty() || v.size() > 40 || v.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+        return make_error("alert_category: expected a category id such as physical_abuse");
+      f.alert_category = v;
     } else if (k == "q") {
       if (v.size() > 200) return make_error("q: at most 200 characters");
       f.text = v;
@@ -250,6 +279,17 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
   }
   out["turns"] = std::move(turns);
   out["contacts_shown"] = std::move(contacts_shown);
+  // Why each alert fired: for the reviewer only (the practitioner saw the alert, not this).
+  json alerts = json::array();
+  store::Statement a(db.handle(), "SELECT at, node, source, level, category, label, words, rule_line FROM safety_alerts WHERE conversation_id = ?1 ORDER BY at, rowid");
+  a.bind(1, id);
+  while (a.step()) {
+    json words = a.is_null(6) ? json(nullptr) : json::parse(a.text(6), nullptr, false);
+    alerts.push_back({{"at", iso_time(a.integer(0))}, {"node", optional_text(a, 1)}, {"source", a.text(2)}, {"level", a.text(3)},
+                      {"category", a.text(4)}, {"label", a.text(5)}, {"words", words.is_discarded() ? json(nullptr) : words},
+                      {"rule_line", a.is_null(7) ? json(nullptr) : json(a.integer(7))}});
+  }
+  out["safety_alerts"] = std::move(alerts);
   json notes = json::array();
   store::Statement n(db.handle(), "SELECT at, author, state, note FROM review_notes WHERE conversation_id = ?1 ORDER BY id");
   n.bind(1, id);
@@ -259,7 +299,8 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
 }
 
 std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_area, bool include_turns) {
-  static const char* columns[] = {"id", "started_at", "updated_at", "ended_at", "status", "channel", "dialog", "dialog_version", "outcome", "area", "review_state"};
+  static const char* columns[] = {"id", "started_at", "updated_at", "ended_at", "status", "channel", "dialog", "dialog_version", "outcome", "area", "review_state",
+                                  "alert_categories"};
   std::string out;
   for (auto c : columns) out += std::string(out.empty() ? "" : ",") + c;
   if (include_turns) out += ",path";
@@ -270,7 +311,16 @@ std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_a
     Page page = list_conversations(db, f, scope_area);
     for (const auto& item : page.items) {
       std::string line;
-      for (auto c : columns) line += std::string(line.empty() ? "" : ",") + csv_cell(cell_of(item[c]));
+      for (auto c : columns) {
+        std::string value;
+        if (std::string(c) == "alert_categories") {
+          if (!item["alert"].is_null())
+            for (const auto& cat : item["alert"]["categories"]) value += (value.empty() ? "" : " ") + cat.get<std::string>();
+        } else {
+          value = cell_of(item[c]);
+        }
+        line += std::string(line.empty() ? "" : ",") + csv_cell(value);
+      }
       if (include_turns) {
         std::string path;
         if (auto t = transcript(db, item["id"], scope_area))
@@ -305,6 +355,19 @@ json stats(store::SqliteDb& db, const Filter& f, const std::string& scope_area) 
   out["by_channel"] = count_by("c.channel");
   out["by_status"] = count_by("c.status");
   out["by_day"] = count_by("date(c.started_at / 1000, 'unixepoch')");
+  {
+    // Conversations in which an alert fired, by harm category (one conversation may count in several).
+    json by_category = json::object();
+    store::Statement q(db.handle(), "SELECT a.category, COUNT(DISTINCT a.conversation_id) FROM safety_alerts a WHERE a.conversation_id IN (SELECT c.id" +
+                                        from + ") GROUP BY 1 ORDER BY 1");
+    w.bind(q);
+    while (q.step()) by_category[q.text(0)] = q.integer(1);
+    out["by_alert_category"] = std::move(by_category);
+    store::Statement any(db.handle(), "SELECT COUNT(*)" + from + " AND EXISTS (SELECT 1 FROM safety_alerts a WHERE a.conversation_id = c.id)");
+    w.bind(any);
+    any.step();
+    out["with_alert"] = any.integer(0);
+  }
   {
     store::Statement total(db.handle(), "SELECT COUNT(*)" + from);
     w.bind(total);

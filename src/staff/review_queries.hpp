@@ -16,6 +16,8 @@ namespace rc::staff {
 struct Filter {
   std::optional<std::int64_t> from, to;  // started_at range, ms
   std::string outcome, area, channel, status, review, text;
+  bool alert = false;          // only conversations in which a safety alert fired
+  std::string alert_category;  // ... in this harm category (physical_abuse...)
   std::string cursor;  // from the previous page's next_cursor
   int limit = 50;
 

@@ -269,6 +269,16 @@ void StaffApi::routes() {
           res.set_content(out, "text/plain; version=0.0.4");
         }));
 
+  // The harm categories the safety detector names, for the review page's filter. Content, not
+  // anyone's data: not audited.
+  s.Get("/v1/safety/categories", guarded([this](const StaffMember&, const httplib::Request&, httplib::Response& res) {
+          json out = json::array();
+          if (chat_)
+            for (const auto& c : chat_->guidance.content.safety.detector_rules.categories)
+              out.push_back({{"id", c.id}, {"label", c.label}, {"level", c.level}});
+          send_json(res, 200, {{"categories", std::move(out)}});
+        }));
+
   // Who the token belongs to: lets a page show the name and the admin views. Not a read of
   // anyone's data, so not audited.
   s.Get("/v1/me", guarded([](const StaffMember& who, const httplib::Request&, httplib::Response& res) {

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BIN, addStaff as addStaffTo, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite as sqliteAt } from './server.mjs';
+import { BIN, addStaff as addStaffTo, checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite as sqliteAt } from './server.mjs';
 
 const STORAGE_KEY = 'rightconv.review.v1';
 
@@ -128,7 +128,9 @@ before(async () => {
   server = await workspace.startServer();
   seeded = await seed({
     eastSchool: { answers: toHub('Support with school attendance and routines at home', 'east') },
-    eastHousing: { answers: toHub('Worries about housing; she is scared to go home', 'east') },
+    // A disclosure in the hub notes goes to the Safeguarding Lead check; here they agreed it is early help.
+    eastHousing: { answers: [{ option: 'no' }, { option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'multi' },
+      { text: 'Worries about housing; she is scared to go home' }, { option: 'agreed_early_help' }, { option: 'east' }] },
     west: { answers: toHub('Help with school attendance', 'west') },
     south: { answers: toHub('Parenting support', 'south') },
     dutyAndAdvice: { answers: [{ option: 'no' }, { option: 'yes' }] },
@@ -187,19 +189,42 @@ test('an East hub reviewer sees only East, filters, reads a transcript and adds 
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await waitForListed(page, 2);
 
+  // Safety alerts: any, then one kind of harm; the list says which.
+  await page.getByLabel('Safety alert').selectOption('any');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await waitForListed(page, 1);
+  assert.deepEqual(await listedIds(page), [seeded.eastHousing]);
+  assert.match(await page.locator(`#rv-list-body tr[data-id="${seeded.eastHousing}"] td[data-label="Safety alert"]`).textContent(),
+    /Immediate danger: A child in danger now/);
+  await checkAccessibility(page, 'the list filtered by a safety alert');
+  await page.getByLabel('Safety alert').selectOption({ label: 'Neglect' });
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.locator('#rv-list-empty').getByText('No conversations match these filters.').waitFor();
+  await page.getByLabel('Safety alert').selectOption({ label: 'A child in danger now' });
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await waitForListed(page, 1);
+  await screenshot(page, t, 'list-east-alert-filter.png');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await waitForListed(page, 2);
+
   // The transcript: the path as the practitioner saw it, the outcome, contacts, the alert.
   await page.locator(`#rv-list-body tr[data-id="${seeded.eastHousing}"] a`).click();
   await page.getByRole('heading', { name: /^Conversation started/, level: 2 }).waitFor();
   const body = page.locator('#rv-conv-body');
   const path_ = body.locator('ol.rv-path > li');
   await path_.first().waitFor();
-  assert.equal(await path_.count(), 8, 'seven answers and the outcome');
+  assert.equal(await path_.count(), 9, 'eight answers and the outcome');
   assert.match(await path_.nth(0).textContent(), /Is a child in immediate danger right now\?\s*Answer: No/);
   assert.match(await path_.nth(4).textContent(), /Which best describes the help.*Answer: Support from more than one agency/);
   assert.match(await path_.nth(5).textContent(), /Worries about housing; she is scared to go home/);
-  assert.match(await path_.nth(6).textContent(), /Which area of Leeds.*Answer: East Leeds/);
-  assert.match(await path_.nth(7).textContent(), /Outcome: Early Help Assessment and a request to the East Early Help Hub/);
-  await body.getByRole('heading', { name: 'Safety alerts shown' }).waitFor();
+  assert.match(await path_.nth(6).textContent(), /Have you talked to your Safeguarding Lead.*Answer: Yes: we agreed it is not significant harm/);
+  assert.match(await path_.nth(7).textContent(), /Which area of Leeds.*Answer: East Leeds/);
+  assert.match(await path_.nth(8).textContent(), /Outcome: Early Help Assessment and a request to the East Early Help Hub/);
+  await body.getByRole('heading', { name: 'Safety alerts' }).waitFor();
+  const why = body.locator('table.rv-alert-table tbody tr');
+  assert.equal(await why.count(), 1);
+  assert.match(await why.first().textContent(), /Immediate danger.*A child in danger now.*scared.*go.*home.*an answer at hub_notes/);
+  await checkAccessibility(page, 'a transcript with a safety alert');
   const contacts = body.locator('.rv-contacts');
   assert.match(await contacts.first().textContent(), /East Early Help Hub.*eastearlyhelp@leeds\.gov\.uk/, 'the outcome\'s contacts first');
   assert.match(await contacts.nth(1).textContent(), /Phone: 999/, 'then the alert\'s');
@@ -316,7 +341,7 @@ test('the CSV of the current filter downloads with the token, with paths when as
   assert.match(download.suggestedFilename(), /^conversations-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
   assert.equal(csv.length, 2, 'the header and the one East conversation that mentions school');
-  assert.match(csv[0], /^id,started_at,.*,review_state,path$/);
+  assert.match(csv[0], /^id,started_at,.*,review_state,alert_categories,path$/);
   assert.ok(csv[1].startsWith(seeded.eastSchool + ','));
   assert.match(csv[1], /area=east/);
   await page.getByText(/The CSV file has been downloaded/).waitFor();

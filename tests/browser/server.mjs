@@ -29,6 +29,19 @@ export function checkSetup(webFile) {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 }
 
+// axe-core (from npm, pinned in package-lock.json) checks a page state against WCAG 2.2 AA, the
+// standard UK public sector sites must meet. It is evaluated through the DevTools protocol, so the
+// page's strict Content-Security-Policy stays on.
+const AXE_SOURCE = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export async function checkAccessibility(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(`${AXE_SOURCE}\n;0`);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), WCAG_TAGS);
+  const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(problems, [], `axe-core found WCAG 2.2 AA problems in ${what}`);
+}
+
 export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }

@@ -334,3 +334,64 @@ TEST_CASE("who am I - JSON errors for unknown paths and bad bodies - strict curs
   CHECK(east.get("/v1/conversations?from=2026-11-25T10:00:00Z").first == 200);
   CHECK(Staff(s.server.staff_port(), s.admin).get("/v1/audit?before=12abc").first == 400);
 }
+
+TEST_CASE("reviewers filter by an alert firing and by kind of harm - and see why each alert fired") {
+  Seeded s;
+  // A disclosure at a question (kept on an east route), and one in the hub notes that the lead then agreed was early help.
+  std::vector<json> alerted = {opt("danger", "no"), {{"type", "answer"}, {"node", "harm"}, {"text", "his stepdad leathers him with a belt"}},
+                               opt("harm", "no"), opt("step_down", "no"), opt("consent", "yes"), opt("needs", "multi"),
+                               {{"type", "answer"}, {"node", "hub_notes"}, {"text", "weekends are hard"}}, opt("area", "east")};
+  const std::string physical = converse(s.server.port(), alerted, true);
+  std::vector<json> notes = {opt("danger", "no"), opt("harm", "no"), opt("step_down", "no"), opt("consent", "yes"), opt("needs", "multi"),
+                             {{"type", "answer"}, {"node", "hub_notes"}, {"text", "there's never any food in the house"}},
+                             opt("disclosure_check", "agreed_early_help"), opt("area", "west")};
+  const std::string neglect = converse(s.server.port(), notes, true);
+
+  Staff admin(s.server.staff_port(), s.admin), east(s.server.staff_port(), s.east);
+  auto [st, any] = admin.get("/v1/conversations?alert=yes");
+  REQUIRE(st == 200);
+  std::vector<std::string> ids;
+  for (const auto& item : any["items"]) ids.push_back(item["id"]);
+  CHECK(ids.size() == 2);
+  CHECK(std::find(ids.begin(), ids.end(), physical) != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), neglect) != ids.end());
+
+  auto [st2, phys] = admin.get("/v1/conversations?alert_category=physical_abuse");
+  REQUIRE(st2 == 200);
+  REQUIRE(phys["items"].size() == 1);
+  CHECK(phys["items"][0]["id"] == physical);
+  CHECK(phys["items"][0]["alert"]["level"] == "significant_harm");
+  CHECK(phys["items"][0]["alert"]["categories"] == json::array({"physical_abuse"}));
+
+  // The east reviewer sees the east one, not the west one.
+  auto [st3, mine] = east.get("/v1/conversations?alert=yes");
+  REQUIRE(st3 == 200);
+  REQUIRE(mine["items"].size() == 1);
+  CHECK(mine["items"][0]["id"] == physical);
+  CHECK(east.get("/v1/conversations/" + neglect).first == 404);
+
+  auto [st4, t] = admin.get("/v1/conversations/" + neglect);
+  REQUIRE(st4 == 200);
+  REQUIRE(t["safety_alerts"].size() == 1);
+  CHECK(t["safety_alerts"][0]["category"] == "neglect");
+  CHECK(t["safety_alerts"][0]["node"] == "hub_notes");
+  CHECK(t["safety_alerts"][0]["source"] == "answer");
+  CHECK(t["safety_alerts"][0]["words"].dump().find("food") != std::string::npos);
+  CHECK(t["outcome"] == "hub_request_west");
+
+  auto [st5, stats] = admin.get("/v1/stats?alert=yes");
+  REQUIRE(st5 == 200);
+  CHECK(stats["with_alert"] == 2);
+  CHECK(stats["by_alert_category"]["neglect"] == 1);
+  CHECK(stats["by_alert_category"]["physical_abuse"] == 1);
+
+  auto [st6, cats] = admin.get("/v1/safety/categories");
+  REQUIRE(st6 == 200);
+  CHECK(cats["categories"].size() >= 17);
+  CHECK(admin.get("/v1/conversations?alert_category=DROP%20TABLE").first == 400);
+  CHECK(admin.get("/v1/conversations?alert=maybe").first == 400);
+  auto [st7, csv] = admin.get_text("/v1/conversations.csv?alert=yes");
+  REQUIRE(st7 == 200);
+  CHECK(csv.find("alert_categories") != std::string::npos);
+  CHECK(csv.find("physical_abuse") != std::string::npos);
+}
