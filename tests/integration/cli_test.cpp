@@ -1,9 +1,14 @@
 // The rightconv binary as a user runs it: exit codes, messages, walk and graph.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "process.hpp"
+#include "server_process.hpp"
 
 using rc::test::run_process;
+using rc::test::TempDir;
 
 namespace {
 const std::string bin = RC_BINARY;
@@ -79,4 +84,51 @@ TEST_CASE("graph prints dot and mermaid with outcomes set apart") {
   CHECK(mm.exit_code == 0);
   CHECK(mm.out.find("flowchart TD") != std::string::npos);
   CHECK(mm.out.find(":::outcome") != std::string::npos);
+}
+
+TEST_CASE("safety eval gates on recall and false alarms and lists every miss; explain shows why") {
+  TempDir dir;
+  const std::string corpus = dir.file("c.txt");
+  {
+    std::ofstream out(corpus);
+    out << "# two of each\nphysical_abuse | his dad punches him\nneglect | the sky is blue\nok.idiom | he kicked off at break\nok.sport | "
+           "beat the record\n";
+  }
+  auto r = run_process(RC_BINARY, {"safety", "eval", corpus, "--content", std::string(RC_SOURCE_DIR) + "/content"});
+  CHECK(r.exit_code == 1);  // recall 0.5
+  CHECK(r.out.find("recall 0.500 (1 of 2 disclosures), false-alarm rate 0.000 (0 of 2 ordinary lines)") != std::string::npos);
+  CHECK(r.out.find("c.txt:3 [neglect] the sky is blue") != std::string::npos);
+  CHECK(r.out.find("Gate: recall >= 0.98 and false-alarm rate <= 0.03: FAIL") != std::string::npos);
+  auto pass = run_process(RC_BINARY, {"safety", "eval", corpus, "--content", std::string(RC_SOURCE_DIR) + "/content", "--min-recall", "0.5"});
+  CHECK(pass.exit_code == 0);
+  auto bad = run_process(RC_BINARY, {"safety", "eval", corpus, "--min-recall", "lots"});
+  CHECK(bad.exit_code == 2);
+  {
+    std::ofstream out(corpus, std::ios::app);
+    out << "nonsense | x\n";
+  }
+  auto broken = run_process(RC_BINARY, {"safety", "eval", corpus, "--content", std::string(RC_SOURCE_DIR) + "/content"});
+  CHECK(broken.exit_code == 1);
+  CHECK(broken.err.find("c.txt:6: error: unknown label \"nonsense\"") != std::string::npos);
+  auto why = run_process(RC_BINARY, {"safety", "explain", "No concerns about neglect", "--content", std::string(RC_SOURCE_DIR) + "/content"});
+  CHECK(why.exit_code == 0);
+  CHECK(why.out.find("dropped neglect") != std::string::npos);
+  CHECK(why.out.find("negation:") != std::string::npos);
+  CHECK(why.out.find("=> no alert") != std::string::npos);
+}
+
+TEST_CASE("a broken detector rule stops check and serve with its file and line") {
+  TempDir dir;
+  const std::string content = dir.file("content");
+  std::filesystem::create_directories(content + "/safety");
+  for (const auto& e : std::filesystem::directory_iterator(std::string(RC_SOURCE_DIR) + "/content"))
+    if (e.is_regular_file()) std::filesystem::copy_file(e.path(), content + "/" + e.path().filename().string());
+  std::filesystem::copy_file(std::string(RC_SOURCE_DIR) + "/content/safety/alert.yaml", content + "/safety/alert.yaml");
+  {
+    std::ofstream out(content + "/safety/detector.yaml");
+    out << "safety_detector:\n  categories:\n    - id: harm\n      label: Harm\n      patterns:\n        - \"(hit|\"\n";
+  }
+  auto r = run_process(RC_BINARY, {"check", std::string(RC_SOURCE_DIR) + "/dialogs", "--content", content});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("detector.yaml:6: error: [safety_detector] pattern \"(hit|\"") != std::string::npos);
 }
