@@ -34,6 +34,7 @@ struct Node {
   std::string next;             // text, info
   std::string fact;             // text: the fact name the typed answer is kept under
   std::string on_disclosure;    // text: where typed text that raises a safety alert goes (else the dialog's)
+  int on_disclosure_line = 0;
 
   // outcome
   std::string outcome;  // outcome code, e.g. duty_and_advice

@@ -76,6 +76,7 @@ Node parse_node(const YamlValue& item, const std::string& file, Problems& proble
       n.next = f.text("next", true);
       n.fact = f.text("fact");
       n.on_disclosure = f.text("on_disclosure");
+      n.on_disclosure_line = f.line_of_key("on_disclosure");
       break;
     case NodeKind::info:
       n.next = f.text("next", true);

@@ -49,7 +49,7 @@ class Checker {
   // Free text with nowhere to go on a disclosure: the alert shows, then the conversation carries on.
   void check_text_node(const Node& n) {
     if (!n.on_disclosure.empty())
-      check_disclosure_target(n.on_disclosure, n.line, n.id);
+      check_disclosure_target(n.on_disclosure, n.on_disclosure_line ? n.on_disclosure_line : n.line, n.id);
     else if (d_.on_disclosure.empty())
       out_.push_back({Severity::warning, d_.file, n.line, n.id,
                       "free text here has no on_disclosure: a disclosure typed here raises the alert, then the conversation carries on"});
