@@ -6,6 +6,8 @@ packages=(
   g++ cmake ninja-build pkg-config
   libboost-dev libssl-dev nlohmann-json3-dev libyaml-dev libsqlite3-dev libspdlog-dev libcpp-httplib-dev
   doctest-dev libcurl4-openssl-dev libxml2-dev
+  # the safety detector: Unicode folding, Snowball stems, linear-time regex, a real en-GB dictionary
+  libutf8proc-dev libstemmer-dev libre2-dev libhunspell-dev hunspell-en-gb
 )
 missing=()
 for p in "${packages[@]}"; do
