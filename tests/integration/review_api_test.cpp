@@ -211,7 +211,7 @@ TEST_CASE("CSV and stats figures match the seeded conversations") {
   std::istringstream lines(csv);
   std::string header, line;
   std::getline(lines, header);
-  CHECK(header.rfind("id,started_at,updated_at,ended_at,status,channel,dialog,dialog_version,outcome,area,review_state,path", 0) == 0);
+  CHECK(header.rfind("id,started_at,updated_at,ended_at,status,channel,dialog,dialog_version,outcome,area,review_state,alert_categories,path", 0) == 0);
   int rows = 0;
   while (std::getline(lines, line))
     if (!line.empty() && line != "\r") ++rows;

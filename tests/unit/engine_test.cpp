@@ -210,7 +210,8 @@ TEST_CASE("every outcome after an alert shows the safety contacts first and says
   CHECK(o->contacts[0].id == "emergency_999");
   CHECK(o->contacts[1].id == "duty_and_advice");
   // Without an alert the same outcome is unchanged.
-  const auto* plain = last_of<OutcomeEvent>(walk(early_help(), content(), {"no", "no", "no", "yes", "universal"}).events);
+  const Step calm = walk(early_help(), content(), {"no", "no", "no", "yes", "universal"});
+  const auto* plain = last_of<OutcomeEvent>(calm.events);
   CHECK_FALSE(plain->alert_fired);
   CHECK(plain->contacts.size() == 1);
 }
