@@ -13,9 +13,11 @@
   // of them, so a code not named here is still shown (as itself) wherever the server returns it.
   const OUTCOMES = [
     ['emergency_999', 'Call 999'],
+    ['danger_unsure', 'Not sure about danger: 999 or Duty and Advice'],
     ['duty_and_advice', 'Duty and Advice'],
+    ['talk_to_lead', 'Talk to the Safeguarding Lead first'],
     ['seek_consent', 'Talk with the family first'],
-    ['refusal_guidance', 'Family refused early help'],
+    ['refusal_guidance', 'Family refused or not taking part'],
     ['universal_signpost', 'Universal services'],
     ['register_single_agency', 'Single agency plan'],
     ['hub_request_east', 'Request to East hub'],
@@ -34,7 +36,7 @@
   ]);
   // Harm categories by id, from /v1/safety/categories (content/safety/detector.yaml).
   const CATEGORY_LABEL = new Map();
-  const SERIES_COUNT = 11; // colour classes rv-s0..rv-s10 in review.css; rv-s-none for "no outcome"
+  const SERIES_COUNT = 13; // colour classes rv-s0..rv-s12 in review.css; rv-s-none for "no outcome"
 
   const $ = (id) => document.getElementById(id);
   const ui = {

@@ -46,7 +46,9 @@ std::vector<std::string> wrapped(const std::string& text, std::size_t width, std
 }
 
 // Outcomes that need the practitioner to act now are drawn red.
-bool is_urgent(const Node& n) { return n.is_outcome() && (n.outcome == "emergency_999" || n.outcome == "duty_and_advice"); }
+bool is_urgent(const Node& n) {
+  return n.is_outcome() && (n.outcome == "emergency_999" || n.outcome == "duty_and_advice" || n.outcome == "danger_unsure" || n.outcome == "talk_to_lead");
+}
 
 std::string node_text(const Node& n) { return n.is_outcome() ? n.title : n.text; }
 

@@ -1,6 +1,8 @@
 // Parsing and checking of the content catalogue (content/*.yaml).
 #include "content_catalogue.hpp"
 
+#include <cctype>
+
 #include "contact_check.hpp"
 #include "yaml_fields.hpp"
 
@@ -38,19 +40,24 @@ void parse_items(const YamlValue& list, const char* section, const std::string& 
 }
 
 struct SourceItem {
-  std::string id, title, file;
+  std::string id, title, document, file;
   int line = 0;
 };
 
+Quotes quotes_of(YamlFields& f) { return Quotes{f.text_list("quote"), f.line_of_key("quote")}; }
+
 void parse_sources(const YamlValue& list, const std::string& file, Catalogue& c, Problems& problems) {
   std::map<std::string, SourceItem> items;
-  parse_items(list, "sources", file, items, problems, [](YamlFields& f, SourceItem& x) { x.title = f.text("title", true); });
+  parse_items(list, "sources", file, items, problems, [](YamlFields& f, SourceItem& x) {
+    x.title = f.text("title", true);
+    x.document = f.text("document");
+  });
   for (const auto& [id, x] : items) {
     if (c.sources.count(id)) {
       problems.push_back({Severity::error, file, x.line, id, "duplicate sources id \"" + id + "\""});
       continue;
     }
-    c.sources[id] = Source{id, x.title, x.line};
+    c.sources[id] = Source{id, x.title, x.document, {}, file, x.line};
   }
 }
 
@@ -102,24 +109,30 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
         for (auto& field : f.text_list("needs_verification")) x.needs_verification.insert(field);
         x.verification_note = f.text("verification_note");
         x.emergency = f.flag("emergency");
+        x.optional = f.flag("optional");
+        x.email_say = f.text("email_say");
+        x.quote = quotes_of(f);
       });
     } else if (section == "forms") {
       parse_items(v, "forms", file, c.forms, problems, [](YamlFields& f, Form& x) {
         x.name = f.text("name", true);
         x.text = f.text("text", true);
         x.source = f.text("source", true);
+        x.quote = quotes_of(f);
       });
     } else if (section == "services") {
       parse_items(v, "services", file, c.services, problems, [](YamlFields& f, Service& x) {
         x.name = f.text("name", true);
         x.text = f.text("text");
         x.source = f.text("source", true);
+        x.quote = quotes_of(f);
       });
     } else if (section == "guidance") {
       parse_items(v, "guidance", file, c.guidance, problems, [](YamlFields& f, GuidanceSnippet& x) {
         x.title = f.text("title", true);
         x.text = f.text("text", true);
         x.source = f.text("source", true);
+        x.quote = quotes_of(f);
       });
     } else if (section == "safety") {
       parse_safety(v, file, c, problems);
@@ -140,6 +153,8 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
 }
 
 namespace {
+
+bool spoken_email_matches(const std::string& spoken, const std::string& email);
 
 void check_contact(const Contact& x, const Catalogue& c, Problems& out) {
   auto report = [&](Severity sev, const std::string& msg) { out.push_back({sev, x.file, x.line, x.id, msg}); };
@@ -163,9 +178,51 @@ void check_contact(const Contact& x, const Catalogue& c, Problems& out) {
     else if (!x.shows("email"))
       report(Severity::warning, "email withheld until verified: " + x.verification_note);
   }
-  if (x.shown_phone().empty() && x.shown_email().empty())
-    report(Severity::error, "no phone or email can be shown for this contact");
+  if (x.shown_phone().empty() && x.shown_email().empty()) {
+    if (!x.optional)
+      report(Severity::error, "no phone or email can be shown for this contact");
+    else
+      report(Severity::warning, "optional: shown only once config sets its details" + (x.verification_note.empty() ? std::string() : ": " + x.verification_note));
+  }
   if (!x.source.empty() && !c.has_source(x.source)) report(Severity::error, "unknown source \"" + x.source + "\"");
+  if (!x.email_say.empty() && !x.email.empty() && !spoken_email_matches(x.email_say, x.email))
+    report(Severity::error, "email_say \"" + x.email_say + "\" does not spell " + x.email + " (write the parts, \"at\" and \"dot\")");
+  const QuoteOwner owner{x.file, x.line, x.id, x.source};
+  if (x.overridden_by.empty()) {  // a configured detail is the deployment's, not the document's
+    for (auto& p : check_published("phone", x.phone_as_published, owner, c)) out.push_back(std::move(p));
+    // An email with no "as published" form is checked as written, when there is a document to check it in.
+    auto src = c.sources.find(x.source);
+    const bool has_document = src != c.sources.end() && !src->second.document.empty();
+    const std::string published_email = !x.email_as_published.empty() ? x.email_as_published : has_document ? x.email : std::string();
+    for (auto& p : check_published("email", published_email, owner, c)) out.push_back(std::move(p));
+  }
+  for (auto& p : check_quotes(x.quote, owner, c)) out.push_back(std::move(p));
+}
+
+// "east early help, all one word, at leeds dot gov dot uk" spells eastearlyhelp@leeds.gov.uk.
+bool spoken_email_matches(const std::string& spoken, const std::string& email) {
+  std::string folded;
+  for (char ch : spoken) folded += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* filler : {"all one word", ","}) {
+    for (std::size_t at = folded.find(filler); at != std::string::npos; at = folded.find(filler)) folded.erase(at, std::string(filler).size());
+  }
+  std::string out, word;
+  auto flush = [&] {
+    if (word == "at") out += '@';
+    else if (word == "dot") out += '.';
+    else if (word == "dash" || word == "hyphen") out += '-';
+    else if (word == "underscore") out += '_';
+    else out += word;
+    word.clear();
+  };
+  for (char ch : folded) {
+    if (ch == ' ') flush();
+    else word += ch;
+  }
+  flush();
+  std::string lower;
+  for (char ch : email) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out == lower;
 }
 
 template <class Item>
@@ -173,6 +230,18 @@ void check_sources(const std::map<std::string, Item>& items, const Catalogue& c,
   for (const auto& [id, x] : items)
     if (!x.source.empty() && !c.has_source(x.source))
       out.push_back({Severity::error, x.file, x.line, id, "unknown source \"" + x.source + "\""});
+}
+
+// Items that say what a document says carry the words they follow.
+template <class Item>
+void check_item_quotes(const std::map<std::string, Item>& items, const Catalogue& c, Problems& out) {
+  for (const auto& [id, x] : items) {
+    const QuoteOwner owner{x.file, x.line, id, x.source};
+    for (auto& p : check_quotes(x.quote, owner, c)) out.push_back(std::move(p));
+    auto src = c.sources.find(x.source);
+    if (x.quote.texts.empty() && src != c.sources.end() && !src->second.document.empty())
+      out.push_back({Severity::warning, x.file, x.line, id, "no quote: add the words of " + x.source + " this follows (quote:)"});
+  }
 }
 
 void check_safety(const Catalogue& c, Problems& out) {
@@ -221,6 +290,9 @@ Problems check_catalogue(const Catalogue& c) {
   check_sources(c.services, c, out);
   check_sources(c.guidance, c, out);
   check_sources(c.wrap_up_codes, c, out);
+  check_item_quotes(c.forms, c, out);
+  check_item_quotes(c.services, c, out);
+  check_item_quotes(c.guidance, c, out);
   for (const auto& [id, x] : c.wrap_up_codes)  // stored and filtered on, so kept to plain ids
     if (id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
       out.push_back({Severity::error, x.file, x.line, id, "wrap-up code must use only a-z, 0-9 and _"});

@@ -10,12 +10,18 @@
 #include "problem.hpp"
 #include "result.hpp"
 #include "safety_rules.hpp"
+#include "source_quote.hpp"
 
 namespace rc {
 
 struct Source {
   std::string id;     // e.g. 002_9cb3e83fa45f89f9.txt
   std::string title;
+  // A copy of the document (content/sources/...), when the source is one: quotes and details
+  // "as published" are checked against it. National practice and the project's own steps have none.
+  std::string document_path;  // as written in sources.yaml, relative to the content folder
+  std::string document;       // its text, read by the guidance loader
+  std::string file;
   int line = 0;
 };
 
@@ -25,6 +31,12 @@ struct Contact {
   std::set<std::string> needs_verification;           // fields never shown until verified ("phone", "email")
   std::string verification_note;
   bool emergency = false;  // 999: the one number allowed to be short
+  // Not in the documents, shown only once a deployment configures it (an out-of-hours line).
+  bool optional = false;
+  // How to read the email aloud, in parts ("east early help, all one word, at leeds dot gov dot
+  // uk"); checked against the email.
+  std::string email_say;
+  Quotes quote;
   std::string overridden_by;  // deployment config that replaced a detail, if any
   std::string file;
   int line = 0;
@@ -36,16 +48,19 @@ struct Contact {
 
 struct Form {
   std::string id, name, text, source, file;
+  Quotes quote;
   int line = 0;
 };
 
 struct Service {
   std::string id, name, text, source, file;
+  Quotes quote;
   int line = 0;
 };
 
 struct GuidanceSnippet {
   std::string id, title, text, source, file;
+  Quotes quote;
   int line = 0;
 };
 
@@ -98,8 +113,8 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
 // contact or a withheld detail comes back as an error naming it.
 Result<std::string> fill_contact_details(const std::string& text, const Catalogue& catalogue);
 
-// Checks every contact (UK phone format, email syntax), every source reference and the
-// safety rules. A malformed detail not marked needs_verification is an error; a marked one
+// Checks every contact (UK phone format, email syntax, details as published found in the
+// source document), every source reference, every quote and the safety rules. A malformed detail not marked needs_verification is an error; a marked one
 // is a warning saying it is withheld.
 Problems check_catalogue(const Catalogue& catalogue);
 

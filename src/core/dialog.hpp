@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "source_quote.hpp"
+
 namespace rc {
 
 enum class NodeKind { question, text, info, outcome };
@@ -15,6 +17,7 @@ const char* to_string(NodeKind kind);
 struct Option {
   std::string id;
   std::string label;
+  std::string say;  // how the phone menu reads it ("If you're not sure"), when "For <label>" reads badly
   std::vector<std::string> synonyms;       // also match typed or spoken answers ("y", "yes")
   std::string next;
   std::map<std::string, std::string> sets;  // facts recorded when chosen, e.g. area: east
@@ -28,7 +31,10 @@ struct Node {
   std::string say;    // read-aloud wording for phone/voice, when it differs from text
   std::string help;
   std::string source;  // source document id (see content/sources.yaml)
+  Quotes quote;        // the source's words this node follows
   int line = 0;
+  // Text, title, say, help and points may name contact details ("{duty_and_advice.phone}"):
+  // filled from content/ when shown, so a number is written once, with its source.
 
   std::vector<Option> options;  // question
   std::string next;             // text, info
@@ -39,8 +45,12 @@ struct Node {
   // outcome
   std::string outcome;  // outcome code, e.g. duty_and_advice
   std::string title;
+  std::vector<std::string> points;  // at most three short points after the next step
   std::vector<std::string> contacts, forms, guidance, services;
   bool handoff = false;  // may offer "talk to a person"
+  // The practitioner stops here to do something (talk to their Safeguarding Lead) and comes
+  // back: the web chat offers a link back to this point.
+  bool come_back = false;
 
   bool is_outcome() const { return kind == NodeKind::outcome; }
   bool takes_input() const { return kind == NodeKind::question || kind == NodeKind::text; }

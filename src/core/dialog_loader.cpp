@@ -45,6 +45,7 @@ std::vector<Option> parse_options(const YamlValue* list, const std::string& file
     o.line = f.line();
     o.id = f.text("id", true);
     o.label = f.text("label");  // the validator reports an empty label
+    o.say = f.text("say");
     o.synonyms = f.text_list("synonyms");
     o.next = f.text("next", true);
     o.sets = f.text_map("sets");
@@ -66,6 +67,7 @@ Node parse_node(const YamlValue& item, const std::string& file, Problems& proble
   n.text = f.text("text");
   n.say = f.text("say");
   n.source = f.text("source");
+  n.quote = Quotes{f.text_list("quote"), f.line_of_key("quote")};
   switch (n.kind) {
     case NodeKind::question:
       n.help = f.text("help");
@@ -84,6 +86,8 @@ Node parse_node(const YamlValue& item, const std::string& file, Problems& proble
     case NodeKind::outcome:
       n.outcome = f.text("outcome", true);
       n.title = f.text("title");
+      n.points = f.text_list("points");
+      n.come_back = f.flag("come_back");
       n.contacts = f.text_list("contacts");
       n.forms = f.text_list("forms");
       n.guidance = f.text_list("guidance");

@@ -86,6 +86,10 @@ class Checker {
       report(n, 0, "missing source (name the guidance document this node follows)");
     else if (!c_.has_source(n.source))
       report(n, 0, "unknown source \"" + n.source + "\" (not in content/sources.yaml)");
+    else
+      check_node_quotes(n);
+    check_filled(n);
+    check_spoken(n);
     switch (n.kind) {
       case NodeKind::question: check_question(n); break;
       case NodeKind::text:
@@ -95,6 +99,38 @@ class Checker {
       case NodeKind::info: check_reference(n, 0, n.next, "next"); break;
       case NodeKind::outcome: check_outcome(n); break;
     }
+  }
+
+  void check_node_quotes(const Node& n) {
+    for (auto& p : check_quotes(n.quote, QuoteOwner{d_.file, n.line, n.id, n.source}, c_)) out_.push_back(std::move(p));
+    const Source& src = c_.sources.at(n.source);
+    if (n.quote.texts.empty() && !src.document.empty())
+      out_.push_back({Severity::warning, d_.file, n.line, n.id, "no quote: add the words of " + n.source + " this node follows (quote:)"});
+  }
+
+  // Every "{contact.phone}" must name a detail that can be shown: a number is never printed
+  // in a dialog, and a withheld one never reaches a user.
+  void check_filled(const Node& n) {
+    std::vector<const std::string*> texts{&n.text, &n.say, &n.help, &n.title};
+    for (const auto& p : n.points) texts.push_back(&p);
+    for (const std::string* t : texts)
+      if (auto filled = fill_contact_details(*t, c_); !filled) report(n, 0, filled.error().message);
+  }
+
+  // Words that only make sense on a screen need a `say` for the phone line and voice.
+  void check_spoken(const Node& n) {
+    if (!n.say.empty()) return;
+    const std::string text = lower(n.text + " " + n.title);
+    for (const char* word : {"below", "above", "click", "tap ", "on screen", "this page", "link"})
+      if (text.find(word) != std::string::npos) {
+        out_.push_back({Severity::warning, d_.file, n.line, n.id, std::string("the text says \"") + word + "\", which a caller cannot see: give the node a say"});
+        return;
+      }
+  }
+
+  static std::string lower(std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
   }
 
   void check_question(const Node& n) {
@@ -119,13 +155,17 @@ class Checker {
   void check_outcome(const Node& n) {
     if (n.outcome.empty() || !is_plain_id(n.outcome)) report(n, 0, "outcome code must be a plain id such as duty_and_advice");
     if (n.title.empty()) report(n, 0, "empty title");
+    // The next step first, then a few points: more than three and the step is lost.
+    if (n.points.size() > 3) report(n, 0, "at most three points (" + std::to_string(n.points.size()) + " given): fold the rest into guidance");
+    for (const auto& p : n.points)
+      if (p.empty()) report(n, 0, "empty point");
     check_content_refs(n, n.contacts, c_.contacts, "contact");
     check_content_refs(n, n.forms, c_.forms, "form");
     check_content_refs(n, n.guidance, c_.guidance, "guidance");
     check_content_refs(n, n.services, c_.services, "service");
     for (const auto& id : n.contacts) {
       auto it = c_.contacts.find(id);
-      if (it != c_.contacts.end() && it->second.shown_phone().empty() && it->second.shown_email().empty())
+      if (it != c_.contacts.end() && !it->second.optional && it->second.shown_phone().empty() && it->second.shown_email().empty())
         report(n, 0, "contact \"" + id + "\" has nothing that can be shown");
     }
   }

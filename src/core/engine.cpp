@@ -9,10 +9,19 @@ namespace rc {
 
 ContactView view_of(const Contact& c) {
   // Only verified, well-formed details leave the catalogue.
-  return {c.id, c.name, c.shown_phone(), c.shown_email(), c.hours, c.note, c.overridden_by.empty() ? c.source : c.overridden_by};
+  return {c.id, c.name, c.shown_phone(), c.shown_email(), c.hours, c.note, c.overridden_by.empty() ? c.source : c.overridden_by,
+          c.shown_email().empty() ? std::string() : c.email_say};
 }
 
 namespace {
+
+// Node text with its "{contact.phone}" details filled in from content/ (the validator has
+// checked every one can be).
+std::string filled(const std::string& text, const Catalogue& content) {
+  if (text.find('{') == std::string::npos) return text;
+  auto f = fill_contact_details(text, content);
+  return f ? f.value() : text;
+}
 
 std::vector<ContactView> contact_views(const Catalogue& content, const std::vector<std::string>& ids) {
   std::vector<ContactView> out;
@@ -37,9 +46,9 @@ void add_alert_to_outcome(const Catalogue& content, OutcomeEvent& o) {
   o.contacts.insert(o.contacts.begin(), first.begin(), first.end());
 }
 
-PromptEvent prompt_for(const Node& n, const State& s) {
-  PromptEvent p{n.id, n.text, n.say, n.help, n.source, n.kind == NodeKind::text, {}, s.can_go_back()};
-  for (const auto& o : n.options) p.options.push_back({o.id, o.label});
+PromptEvent prompt_for(const Node& n, const Catalogue& content, const State& s) {
+  PromptEvent p{n.id, filled(n.text, content), filled(n.say, content), filled(n.help, content), n.source, n.kind == NodeKind::text, {}, s.can_go_back()};
+  for (const auto& o : n.options) p.options.push_back({o.id, o.label, o.say});
   return p;
 }
 
@@ -47,10 +56,12 @@ OutcomeEvent outcome_for(const Dialog& d, const Catalogue& content, const Node& 
   OutcomeEvent o;
   o.node = n.id;
   o.code = n.outcome;
-  o.title = n.title;
-  o.text = n.text;
-  o.say = n.say;
+  o.title = filled(n.title, content);
+  o.text = filled(n.text, content);
+  o.say = filled(n.say, content);
   o.source = n.source;
+  for (const auto& p : n.points) o.points.push_back(filled(p, content));
+  o.come_back = n.come_back;
   o.contacts = contact_views(content, n.contacts);
   for (const auto& id : n.forms)
     if (auto it = content.forms.find(id); it != content.forms.end())
@@ -79,7 +90,7 @@ void enter(const Dialog& d, const Catalogue& content, State& s, std::string node
       return;
     }
     if (n->kind == NodeKind::info) {
-      events.push_back(InfoEvent{n->id, n->text, n->say, n->source});
+      events.push_back(InfoEvent{n->id, filled(n->text, content), filled(n->say, content), n->source});
       node_id = n->next;
       continue;
     }
@@ -88,7 +99,7 @@ void enter(const Dialog& d, const Catalogue& content, State& s, std::string node
     if (s.finished)
       events.push_back(outcome_for(d, content, *n, s));
     else
-      events.push_back(prompt_for(*n, s));
+      events.push_back(prompt_for(*n, content, s));
     return;
   }
   events.push_back(error("dialog_error", "This dialog goes round in a loop. Please start again."));
@@ -216,7 +227,7 @@ std::vector<Event> current_view(const Dialog& d, const Catalogue& content, const
   if (n->is_outcome())
     out.push_back(outcome_for(d, content, *n, s));
   else
-    out.push_back(prompt_for(*n, s));
+    out.push_back(prompt_for(*n, content, s));
   return out;
 }
 

@@ -66,8 +66,11 @@ struct UrgentInput {};
 using Input = std::variant<StartInput, ChooseInput, TypeInput, BackInput, RestartInput, UrgentInput>;
 
 // --- events: self-contained values, so the caller can render them without the dialog ---
-struct OptionView { std::string id, label; };
-struct ContactView { std::string id, name, phone, email, hours, note, source; };
+struct OptionView { std::string id, label, say; };
+struct ContactView {
+  std::string id, name, phone, email, hours, note, source;
+  std::string email_say;  // the email read aloud in parts, when content gives it
+};
 struct FormView { std::string id, name, text, source; };
 struct GuidanceView { std::string id, title, text, source; };
 
@@ -80,10 +83,12 @@ struct PromptEvent {
 struct InfoEvent { std::string node, text, say, source; };
 struct OutcomeEvent {
   std::string node, code, title, text, say, source;
+  std::vector<std::string> points;  // at most three, after the next step
   std::vector<ContactView> contacts;
   std::vector<FormView> forms;
   std::vector<GuidanceView> guidance;  // guidance snippets and services, in the order named
   bool handoff_available = false;
+  bool come_back = false;  // the practitioner comes back here after doing something (web: a link back)
   std::map<std::string, std::string> facts;  // e.g. area, consent
   // A safety alert fired earlier: the outcome shows the safety contacts and says so.
   bool alert_fired = false;

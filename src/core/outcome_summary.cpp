@@ -162,11 +162,15 @@ std::string safety_alert_words(const Dialog& d, const State& s, const OutcomeEve
 SummarySection call_section(const std::string& code, const std::string& source, const std::vector<SummaryAnswer>& answers) {
   SummarySection sec;
   sec.source = source;
-  if (code == "emergency_999") {
+  if (code == "emergency_999" || code == "danger_unsure") {
     sec.heading = "Points to have ready when you ring";
     sec.intro =
-        "Call 999 first. When the child is safe and you contact Duty and Advice about your concerns, have your answers "
-        "to hand:";
+        code == "emergency_999"
+            ? "Call 999 first. When the child is safe and you contact Duty and Advice about your concerns, have your answers to hand:"
+            : "If the child could be hurt before anyone can act, call 999 first. When you ring Duty and Advice, have your answers to hand:";
+  } else if (code == "talk_to_lead") {
+    sec.heading = "Points to take to your Safeguarding Lead or line manager";
+    sec.intro = "Your answers so far, to talk through with them. Then come back and say what you agreed:";
   } else {
     sec.heading = "Points to have ready when you ring Duty and Advice";
     sec.intro =
@@ -180,7 +184,7 @@ SummarySection call_section(const std::string& code, const std::string& source, 
 std::string layout_of(const std::string& code) {
   if (code.rfind("hub_request_", 0) == 0) return "request_form";
   if (code == "register_single_agency") return "registration";
-  if (code == "duty_and_advice" || code == "emergency_999") return "call";
+  if (code == "duty_and_advice" || code == "emergency_999" || code == "danger_unsure" || code == "talk_to_lead") return "call";
   return "next_steps";
 }
 
@@ -290,6 +294,7 @@ Summary summarise(const Dialog& d, const Catalogue& content, const State& s, con
   sum.node = o.node;
   sum.title = o.title;
   sum.advice = o.text;
+  sum.points = o.points;
   sum.answers = answers_of(d, s);
   sum.contacts = o.contacts;
   sum.forms = o.forms;
@@ -326,6 +331,7 @@ std::string render_summary_text(const Summary& s) {
   out += "\n";
   heading(out, "What to do next", '-');
   out += s.advice + "\n";
+  for (const auto& p : s.points) out += "- " + indented(p, "  ") + "\n";
 
   for (const auto& sec : s.sections) {
     out += "\n";
@@ -350,7 +356,7 @@ std::string render_summary_text(const Summary& s) {
       out += "- " + c.name + "\n";
       if (!c.phone.empty()) out += "  Phone: " + c.phone + "\n";
       if (!c.email.empty()) out += "  Email: " + c.email + "\n";
-      if (!c.hours.empty()) out += "  Open: " + c.hours + "\n";
+      if (!c.hours.empty()) out += "  Hours: " + c.hours + "\n";
       if (!c.note.empty()) out += "  " + c.note + "\n";
     }
   }

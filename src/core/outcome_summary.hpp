@@ -35,6 +35,7 @@ struct Summary {
   std::string time_utc;     // "2025-03-14T10:32:05Z"
   std::string reference;    // the conversation id
   std::string outcome, node, title, advice;
+  std::vector<std::string> points;  // the outcome's few points after the next step
   // Set when a safety alert fired in the conversation: said first, before any other step.
   std::string safety_alert;
   std::vector<SummaryAnswer> answers;

@@ -25,6 +25,10 @@ struct Scenario {
   std::string outcome;                              // outcome code or outcome node id
   std::optional<std::vector<std::string>> contacts;  // contact ids shown with the outcome
   std::optional<int> alerts;                         // urgent alerts raised on the way
+  // Words the outcome must show (its title, text, points, alert note and contacts' details):
+  // "0113 376 0336", "option 1".
+  std::vector<std::string> outcome_includes;
+  int outcome_includes_line = 0;
 };
 
 struct ScenarioFile {

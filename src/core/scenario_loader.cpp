@@ -84,6 +84,8 @@ std::optional<Scenario> parse_scenario(const YamlValue& item, const std::string&
   s.outcome = f.text("outcome", true);
   if (f.raw("contacts")) s.contacts = f.text_list("contacts");
   s.alerts = parse_count(f, "alerts");
+  s.outcome_includes = f.text_list("outcome_includes");
+  s.outcome_includes_line = f.line_of_key("outcome_includes");
   f.report_unknown_keys();
   if (problems.size() != before) return std::nullopt;
   return s;

@@ -79,6 +79,14 @@ std::string step_words(const Dialog& d, const ScenarioAnswer& a, const State& be
   return typed_in_words(before.current, a.value) + " (kept the place)";
 }
 
+// Everything an outcome shows in words, for outcome_includes.
+std::string outcome_words(const OutcomeEvent& o) {
+  std::string w = o.title + "\n" + o.text + "\n" + o.alert_note + "\n";
+  for (const auto& p : o.points) w += p + "\n";
+  for (const auto& c : o.contacts) w += c.name + " " + c.phone + " " + c.email + " " + c.hours + "\n";
+  return w;
+}
+
 std::vector<std::string> sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   return v;
@@ -140,14 +148,18 @@ ScenarioResult run_scenario(const Dialog& d, const Catalogue& content, const Sce
     run.trail.push_back("ends at " + node_in_words(d, step.state.current));
     if (ran_through && sc.outcome != code && sc.outcome != step.state.current)
       r.failures.push_back("expected outcome " + sc.outcome + ", got " + code + " (node " + step.state.current + ")");
-    if (ran_through && sc.contacts) {
-      std::vector<std::string> shown;
-      for (const auto& e : current_view(d, content, step.state))
-        if (auto* o = std::get_if<OutcomeEvent>(&e))
-          for (const auto& c : o->contacts) shown.push_back(c.id);
-      if (sorted(shown) != sorted(*sc.contacts))
-        r.failures.push_back("expected contacts " + listed(*sc.contacts) + ", shown " + listed(shown));
-    }
+    std::vector<std::string> shown;
+    std::string words;
+    for (const auto& e : current_view(d, content, step.state))
+      if (auto* o = std::get_if<OutcomeEvent>(&e)) {
+        for (const auto& c : o->contacts) shown.push_back(c.id);
+        words += outcome_words(*o);
+      }
+    if (ran_through && sc.contacts && sorted(shown) != sorted(*sc.contacts))
+      r.failures.push_back("expected contacts " + listed(*sc.contacts) + ", shown " + listed(shown));
+    for (const auto& w : sc.outcome_includes)
+      if (ran_through && words.find(w) == std::string::npos)
+        r.failures.push_back("the outcome does not show \"" + w + "\" (line " + std::to_string(sc.outcome_includes_line) + ")");
   } else {
     run.trail.push_back("stops at " + step.state.current + " (no outcome)");
     if (ran_through) r.failures.push_back("expected outcome " + sc.outcome + ", but the answers ran out at " + step.state.current);

@@ -60,6 +60,16 @@ void compile_safety_detector(Catalogue& content, const std::string& dictionary_p
   s.detector = SafetyDetector::compile(s.detector_rules, dictionary.value(), problems);
 }
 
+// The copies of the source documents that quotes are checked against, beside the content.
+void read_source_documents(Catalogue& content, const std::string& content_dir, Problems& problems) {
+  for (auto& [id, source] : content.sources) {
+    if (source.document_path.empty()) continue;
+    const fs::path path = fs::path(content_dir) / source.document_path;
+    if (!read_file(path, source.document) || source.document.empty())
+      problems.push_back({Severity::error, source.file, source.line, id, "document \"" + source.document_path + "\" cannot be read (looked for " + path.string() + ")"});
+  }
+}
+
 }  // namespace
 
 void apply_contact_overrides(Catalogue& content, const nlohmann::json& overrides, const std::string& file, Problems& problems) {
@@ -86,7 +96,7 @@ void apply_contact_overrides(Catalogue& content, const nlohmann::json& overrides
       }
       const std::string v = value.get<std::string>();
       if (field == "phone") c.phone = v;
-      else if (field == "email") c.email = v;
+      else if (field == "email") c.email = v, c.email_say.clear();  // the content's spoken form was of the old address
       else if (field == "hours") c.hours = v;
       else if (field == "note") c.note = v;
       else if (field == "name") c.name = v;
@@ -118,6 +128,7 @@ GuidanceSet load_guidance(const std::vector<std::string>& dialog_paths, const st
     }
     parse_content(text, p.string(), g.content, g.problems);
   }
+  read_source_documents(g.content, content_dir, g.problems);
   apply_contact_overrides(g.content, contact_overrides, overrides_file, g.problems);
   compile_safety_detector(g.content, spelling_dictionary, g.problems);
   for (auto& p : check_catalogue(g.content)) g.problems.push_back(std::move(p));

@@ -88,6 +88,7 @@ HandoffConfig::HandoffConfig() {
     return r;
   };
   routes.push_back(contacts_only("emergency_999", "emergency_999", std::nullopt));
+  routes.push_back(contacts_only("danger_unsure", "danger_unsure", std::nullopt));
   routes.push_back(contacts_only("duty_and_advice", "duty_and_advice", std::nullopt));
   routes.push_back(contacts_only("urgent", std::nullopt, true));
   for (const char* area : {"east", "west", "south"}) routes.push_back(area_route(area));

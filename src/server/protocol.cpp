@@ -23,7 +23,11 @@ struct Render {
   }
   json operator()(const PromptEvent& p) const {
     json options = json::array();
-    for (const auto& o : p.options) options.push_back({{"id", o.id}, {"label", o.label}});
+    for (const auto& o : p.options) {
+      json option{{"id", o.id}, {"label", o.label}};
+      if (with_say && !o.say.empty()) option["say"] = o.say;
+      options.push_back(std::move(option));
+    }
     json j{{"type", "prompt"}, {"node", p.node}, {"text", p.text}, {"input", p.free_text ? "text" : "choice"},
            {"options", std::move(options)}, {"can_go_back", p.can_go_back}, {"source", p.source}};
     if (!p.help.empty()) j["help"] = p.help;
@@ -41,7 +45,8 @@ struct Render {
     for (const auto& g : o.guidance) guidance.push_back({{"id", g.id}, {"title", g.title}, {"text", g.text}, {"source", g.source}});
     json j{{"type", "outcome"}, {"node", o.node}, {"outcome", o.code}, {"title", o.title}, {"text", o.text},
            {"contacts", contacts_json(o.contacts)}, {"forms", std::move(forms)}, {"guidance", std::move(guidance)},
-           {"handoff_available", o.handoff_available}, {"can_go_back", true}, {"source", o.source}};
+           {"points", o.points}, {"handoff_available", o.handoff_available}, {"can_go_back", true}, {"source", o.source}};
+    if (o.come_back) j["come_back"] = true;
     if (o.alert_fired) {
       j["alert_fired"] = true;
       j["alert_note"] = o.alert_note;
@@ -183,7 +188,7 @@ json summary_fields_json(const Summary& s) {
   for (const auto& g : s.guidance) guidance.push_back({{"id", g.id}, {"title", g.title}, {"source", g.source}});
   for (const auto& src : s.sources) sources.push_back({{"id", src.id}, {"title", src.title}});
   return {{"heading", s.heading}, {"layout", s.layout}, {"date", s.date}, {"time_utc", s.time_utc}, {"reference", s.reference},
-          {"outcome", s.outcome}, {"node", s.node}, {"title", s.title}, {"advice", s.advice}, {"answers", std::move(answers)},
+          {"outcome", s.outcome}, {"node", s.node}, {"title", s.title}, {"advice", s.advice}, {"points", s.points}, {"answers", std::move(answers)},
           {"sections", std::move(sections)}, {"contacts", contacts_json(s.contacts)}, {"forms", std::move(forms)},
           {"guidance", std::move(guidance)}, {"sources", std::move(sources)}, {"safety_alert", s.safety_alert}};
 }

@@ -72,9 +72,12 @@ std::string choices_for(const PromptEvent& p) {
   if (p.free_text) {
     s = "Please say your answer now. If you have nothing to add, press 1.";
   } else {
-    for (std::size_t i = 0; i < p.options.size(); ++i)
-      s += i < 9 ? "For " + p.options[i].label + ", press " + std::to_string(i + 1) + ". "
-                 : "For " + p.options[i].label + ", say it. ";  // one key per answer: past nine, speech only
+    for (std::size_t i = 0; i < p.options.size(); ++i) {
+      // "If you're not sure, press 2" reads better than "For I'm not sure": the option's say.
+      const OptionView& o = p.options[i];
+      const std::string lead = o.say.empty() ? "For " + spoken_name(o.label) : o.say;
+      s += i < 9 ? lead + ", press " + std::to_string(i + 1) + ". " : lead + ", say it. ";  // one key per answer: past nine, speech only
+    }
     s += "Or say your answer.";
   }
   s += " To hear the question again, press 0.";
@@ -192,10 +195,29 @@ std::string spoken_email(const std::string& address) {
   return out;
 }
 
+std::string spoken_name(const std::string& name) {
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c == '(') {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += ", ";
+    } else if (c == ')') {
+      if (i + 1 < name.size() && name[i + 1] != ' ' && name[i + 1] != ',' && name[i + 1] != '.') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string spoken_contact(const ContactView& c) {
-  std::string s = sentence(c.name);
+  std::string s = sentence(spoken_name(c.name));
   if (const std::string number = spoken_phone(c.phone); !number.empty()) s += " Phone " + number + ". Again, that is " + number + ".";
-  if (!c.email.empty()) s += " Email " + spoken_email(c.email) + ".";
+  if (!c.email.empty()) {
+    const std::string said = c.email_say.empty() ? spoken_email(c.email) : c.email_say;
+    s += " Email address: " + said + ". Again, that is " + said + ".";
+  }
   if (!c.hours.empty()) s += " " + sentence(c.hours);
   if (!c.note.empty()) s += " " + sentence(c.note);
   return s;

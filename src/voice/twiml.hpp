@@ -44,6 +44,10 @@ std::string spoken_email(const std::string& address);
 // What a contact sounds like: name, number (said twice), email, hours, note.
 std::string spoken_contact(const ContactView& contact);
 
+// A name as said aloud: brackets become a pause ("Duty and Advice, Children's Social Work
+// Service Front Door").
+std::string spoken_name(const std::string& name);
+
 // The number to <Dial> (E.164, "+441133760336"), or "" when the contact cannot be dialled: only
 // a checked, full UK number. Never a short emergency number (the caller rings 999 from their
 // own phone, so the emergency services get their line and location) and never an empty

@@ -33,8 +33,8 @@ inline std::vector<json> walk(WsClient& c, const std::vector<std::string>& answe
 }
 
 // The path to the East hub outcome, with a typed answer on the way.
-inline const std::vector<std::string> kToEastHub{"no", "no", "no", "yes", "multi", "text:Needs help with routines", "east"};
-inline const std::vector<std::string> kToWestHub{"no", "no", "no", "yes", "multi", "text:none", "west"};
+inline const std::vector<std::string> kToEastHub{"no", "no", "yes", "agree", "no", "multi", "text:Needs help with routines", "east"};
+inline const std::vector<std::string> kToWestHub{"no", "no", "yes", "agree", "no", "multi", "text:none", "west"};
 inline const std::vector<std::string> kToDutyAndAdvice{"no", "yes"};
 
 // A signed-in staff console.

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "core/contact_check.hpp"
 #include "shipped.hpp"
 
@@ -120,7 +124,7 @@ TEST_CASE("no withheld or malformed detail ever reaches an outcome or alert even
   CHECK(outcomes >= 8);
   CHECK(contacts_seen > outcomes);
 
-  Step east = walk(early_help(), g.content, {"no", "no", "no", "yes", "multi", "text:", "east"});
+  Step east = walk(early_help(), g.content, {"no", "no", "yes", "agree", "no", "multi", "text:", "east"});
   const auto* o = last_of<OutcomeEvent>(east.events);
   REQUIRE(o);
   REQUIRE(o->contacts.front().id == "hub_east");
@@ -161,4 +165,99 @@ TEST_CASE("malformed content sections are problems with lines - never crashes") 
                                "safety.yaml:2: error: [safety] unknown key \"terms\"", "dup.yaml:4: error: key \"name\" appears twice",
                                "broken.yaml:2: error: not valid YAML"})
     CHECK(all.find(expected) != std::string::npos);
+}
+
+TEST_CASE("quotes and details as published must be found in the cited document") {
+  Problems ps;
+  Catalogue c;
+  parse_content("sources:\n  - {id: doc.txt, title: A document, document: sources/doc.txt}\n  - {id: national, title: National practice}\n",
+                "sources.yaml", c, ps);
+  // What the loader reads from content/sources/doc.txt; line breaks and double spaces count as one space.
+  c.sources.at("doc.txt").document = "Practitioners can ring Duty and Advice on tel: 0113 3760336.\nEarly help is  voluntary\nand consent matters.";
+  parse_content(R"(contacts:
+  - id: duty
+    name: Duty and Advice
+    phone: 0113 376 0336
+    phone_as_published: 0113 3760336
+    source: doc.txt
+    quote: "ring Duty and Advice on tel: 0113 3760336."
+  - id: misprinted
+    name: Misprinted
+    phone: 0113 376 0337
+    phone_as_published: 0113 3760337
+    source: doc.txt
+  - id: spoken_wrong
+    name: Spoken wrong
+    email: eastearlyhelp@leeds.gov.uk
+    email_say: west early help, all one word, at leeds dot gov dot uk
+    source: national
+  - id: spoken_right
+    name: Spoken right
+    email: eastearlyhelp@leeds.gov.uk
+    email_say: east early help, all one word, at leeds dot gov dot uk
+    source: national
+  - id: later
+    name: Out of hours
+    optional: true
+    source: national
+guidance:
+  - id: voluntary
+    title: Voluntary
+    text: Early help is voluntary.
+    source: doc.txt
+    quote: "Early help is voluntary and consent matters."
+  - id: invented
+    title: Invented
+    text: Always ring first.
+    source: doc.txt
+    quote:
+      - "Early help is voluntary"
+      - "always ring Duty and Advice first"
+  - id: unquoted
+    title: Unquoted
+    text: Something.
+    source: doc.txt
+  - id: no_document
+    title: National
+    text: Call 999.
+    source: national
+    quote: "call 999"
+)",
+                "content.yaml", c, ps);
+  for (auto& p : check_catalogue(c)) ps.push_back(p);
+  std::string all;
+  for (const auto& p : ps) all += p.describe() + "\n";
+  CAPTURE(all);
+  CHECK_FALSE(mentions(ps, Severity::error, "duty", ""));
+  CHECK(mentions(ps, Severity::error, "misprinted", "phone_as_published \"0113 3760337\" is not in doc.txt"));
+  CHECK(mentions(ps, Severity::error, "spoken_wrong", "does not spell eastearlyhelp@leeds.gov.uk"));
+  CHECK_FALSE(mentions(ps, Severity::error, "spoken_right", ""));
+  CHECK(mentions(ps, Severity::warning, "later", "optional: shown only once config sets its details"));
+  CHECK_FALSE(mentions(ps, Severity::error, "later", ""));
+  CHECK_FALSE(mentions(ps, Severity::error, "voluntary", ""));
+  CHECK(mentions(ps, Severity::error, "invented", "quote not found in doc.txt (sources/doc.txt): \"always ring Duty and Advice first\""));
+  CHECK(mentions(ps, Severity::warning, "unquoted", "no quote"));
+  CHECK(mentions(ps, Severity::error, "no_document", "has no document to check it against"));
+  CHECK(squeeze_spaces("  a\n\tb \xC2\xA0 c  ") == "a b c");
+}
+
+TEST_CASE("a source document that cannot be read is an error naming the source's file and line") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("rc-sources-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const char* name : {"contacts.yaml", "forms.yaml", "guidance.yaml", "services.yaml", "wrap_up_codes.yaml"})
+    fs::copy_file(source_path("content/") + name, dir / name, fs::copy_options::overwrite_existing);
+  fs::copy(source_path("content/safety"), dir / "safety", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::copy(source_path("content/sources"), dir / "sources", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::copy_file(source_path("content/sources.yaml"), dir / "sources.yaml", fs::copy_options::overwrite_existing);
+  fs::remove(dir / "sources" / "004_eae67e4d025e4d98.txt");
+  GuidanceSet g = load_guidance({source_path("dialogs")}, dir.string());
+  std::string all;
+  for (const auto& p : g.problems) all += p.describe() + "\n";
+  CAPTURE(all);
+  CHECK(all.find((dir / "sources.yaml").string() + ":17: error: [004_eae67e4d025e4d98.txt] document \"sources/004_eae67e4d025e4d98.txt\" cannot be read") !=
+        std::string::npos);
+  // Everything that quotes it is then reported too, so nothing citing it passes unchecked.
+  CHECK(has_errors(g.problems));
+  fs::remove_all(dir);
 }

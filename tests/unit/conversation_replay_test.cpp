@@ -23,8 +23,8 @@ const std::string back = R"({"type":"back"})";
 const std::string end = R"({"type":"end"})";
 
 std::vector<std::string> east_path() {
-  return {start, answer("danger", "no"), answer("harm", "no"), answer("step_down", "no"), answer("consent", "yes"),
-          answer("needs", "multi"), typed("hub_notes", "none"), answer("area", "east")};
+  return {start, answer("danger", "no"), answer("harm", "no"), answer("consent_talked", "yes"), answer("consent_answer", "agree"),
+          answer("step_down", "no"), answer("needs", "multi"), typed("hub_notes", "none"), answer("area", "east")};
 }
 
 // The dialog with East Leeds sent to the West hub.
@@ -60,7 +60,7 @@ TEST_CASE("replaying logged messages reaches the same outcome as the conversatio
 TEST_CASE("going back and typed answers and rejected stale answers replay as the engine took them") {
   // A stale answer for danger after it was answered is rejected, as it was live.
   const std::vector<std::string> messages = {start, typed("danger", "no"), answer("danger", "yes"), answer("harm", "yes"), back,
-                                             typed("harm", "not sure"), answer("after_lead", "cannot_reach")};
+                                             typed("harm", "not sure"), answer("lead_check", "cannot_reach")};
   const auto e = replay_messages(early_help(), messages);
   CHECK(e.node == "duty_and_advice_unsure");
 }
@@ -70,8 +70,8 @@ TEST_CASE("an ended conversation stops at end and one left mid-way stops at its 
   messages.insert(messages.begin() + 3, end);
   const auto e = replay_messages(early_help(), messages);
   CHECK_FALSE(e.finished);
-  CHECK(e.node == "step_down");
-  CHECK(end_in_words(&early_help(), e) == "no outcome, stopped at step_down");
+  CHECK(e.node == "consent_talked");
+  CHECK(end_in_words(&early_help(), e) == "no outcome, stopped at consent_talked");
 }
 
 TEST_CASE("the replay report groups conversations that would end differently by old and new outcome") {
@@ -90,8 +90,8 @@ TEST_CASE("the replay report groups conversations that would end differently by 
   REQUIRE(r.groups.size() == 1);
   CHECK(r.groups[0].count == 2);
   CHECK(r.groups[0].examples == std::vector<std::string>{"c1", "c2"});
-  CHECK(r.groups[0].was == "hub_east \"Early Help Assessment and a request to the East Early Help Hub\" (hub_request_east)");
-  CHECK(r.groups[0].now == "hub_west \"Early Help Assessment and a request to the West Early Help Hub\" (hub_request_west)");
+  CHECK(r.groups[0].was == "hub_east \"Early Help Assessment, then a request to the East Early Help Hub: {hub_east.email}\" (hub_request_east)");
+  CHECK(r.groups[0].now == "hub_west \"Early Help Assessment, then a request to the West Early Help Hub: {hub_west.phone}\" (hub_request_west)");
 }
 
 TEST_CASE("without the logged dialog version the old end comes from the logged state and unreadable states are left out") {

@@ -19,14 +19,15 @@ TEST_CASE("start shows the danger question first - with no way back") {
   REQUIRE(p);
   CHECK(p->node == "danger");
   CHECK_FALSE(p->can_go_back);
-  CHECK(p->options.size() == 2);
+  CHECK(p->options.size() == 3);  // yes, not sure, no
   CHECK(s.state.version == early_help().content_hash);
   CHECK(s.state.started == 1000);
 }
 
 TEST_CASE("typed answers match labels - ids - synonyms and numbers - ignoring case and punctuation") {
   struct Case { const char* typed; const char* lands_on; };
-  const Case cases[] = {{"No", "harm"}, {"n", "harm"}, {"  NO!! ", "harm"}, {"2", "harm"}, {"not right now", "harm"},
+  const Case cases[] = {{"No", "harm"}, {"n", "harm"}, {"  NO!! ", "harm"}, {"3", "harm"}, {"not sure", "danger_unsure"},
+                        {"2", "danger_unsure"}, {"I'm not sure", "danger_unsure"}, {"I have no idea", "danger_unsure"},
                         {"Yes", "call_999"}, {"y", "call_999"}, {"1", "call_999"}, {"Yes, a child is in immediate danger", "call_999"}};
   for (const auto& c : cases) {
     CAPTURE(c.typed);
@@ -34,9 +35,13 @@ TEST_CASE("typed answers match labels - ids - synonyms and numbers - ignoring ca
     CHECK(s.state.current == c.lands_on);
   }
   Step s = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"harm", "I'm not sure"});
-  CHECK(s.state.current == "after_lead");
+  CHECK(s.state.current == "lead_check");
   Step s2 = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"harm", "dont know"});
-  CHECK(s2.state.current == "after_lead");
+  CHECK(s2.state.current == "lead_check");
+  // "not right now" is not a no: "not right now, but she goes home to him tonight".
+  Step later = send(start(), TypeInput{"danger", "not right now"});
+  CHECK(error_of(later)->code == "no_match");
+  CHECK(later.state.current == "danger");
 }
 
 TEST_CASE("an unmatched answer is an error that re-asks the same question") {
@@ -70,10 +75,16 @@ TEST_CASE("an option that does not exist is invalid_option") {
 }
 
 TEST_CASE("back goes to the previous question - skipping info - and undoes the facts it set") {
-  Step s = walk(early_help(), content(), {"no", "unsure"});
-  REQUIRE(s.state.current == "after_lead");
-  CHECK(last_of<InfoEvent>(s.events));  // talk_to_lead was shown on the way
-  Step b = send(s, BackInput{});
+  Step s = walk(early_help(), content(), {"no", "no", "yes", "agree", "yes"});
+  REQUIRE(s.state.current == "hub_notes");
+  CHECK(last_of<InfoEvent>(s.events));  // step_down_info and think_family were shown on the way
+  CHECK(facts_of(early_help(), s.state).at("step_down") == "yes");
+  Step b0 = send(s, BackInput{});
+  CHECK(b0.state.current == "step_down");
+  CHECK(facts_of(early_help(), b0.state).count("step_down") == 0);
+  Step lead = walk(early_help(), content(), {"no", "unsure"});
+  REQUIRE(lead.state.current == "lead_check");
+  Step b = send(lead, BackInput{});
   CHECK(b.state.current == "harm");
   Step b2 = send(b, BackInput{});
   CHECK(b2.state.current == "danger");
@@ -81,7 +92,7 @@ TEST_CASE("back goes to the previous question - skipping info - and undoes the f
   CHECK(error_of(b3)->code == "cannot_go_back");
   CHECK(b3.state.current == "danger");
 
-  Step east = walk(early_help(), content(), {"no", "no", "no", "yes", "multi", "text:", "east"});
+  Step east = walk(early_help(), content(), {"no", "no", "yes", "agree", "no", "multi", "text:", "east"});
   CHECK(facts_of(early_help(), east.state).at("area") == "east");
   Step back = send(east, BackInput{});
   CHECK(back.state.current == "area");
@@ -92,7 +103,7 @@ TEST_CASE("back goes to the previous question - skipping info - and undoes the f
 }
 
 TEST_CASE("restart starts again from the first question with an empty history") {
-  Step s = walk(early_help(), content(), {"no", "no", "no"});
+  Step s = walk(early_help(), content(), {"no", "no", "yes"});
   Step r = send(s, RestartInput{}, 5000);
   CHECK(r.state.current == "danger");
   CHECK(r.state.history.empty());
@@ -114,9 +125,9 @@ TEST_CASE("the safety interrupt fires on typed text at a question and keeps the 
   const Case cases[] = {
       {{}, "danger", "he says it is unsafe to go home", "immediate_danger", "immediate_danger"},
       {{"no"}, "harm", "there was a bruise on her arm", "significant_harm", "physical_abuse"},
-      {{"no", "no", "no", "yes"}, "needs", "Dad HIT him last week", "significant_harm", "physical_abuse"},
-      {{"no", "no"}, "step_down", "she told me she wants to go to sleep and never wake up", "significant_harm", "self_harm_suicide"},
-      {{"no", "no", "no"}, "consent", "the older lads give him money to drop parcels off", "significant_harm", "criminal_exploitation"},
+      {{"no", "no", "yes", "agree", "no"}, "needs", "Dad HIT him last week", "significant_harm", "physical_abuse"},
+      {{"no", "no", "yes", "agree"}, "step_down", "she told me she wants to go to sleep and never wake up", "significant_harm", "self_harm_suicide"},
+      {{"no", "no"}, "consent_talked", "the older lads give him money to drop parcels off", "significant_harm", "criminal_exploitation"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.typed);
@@ -177,7 +188,7 @@ TEST_CASE("unmatched text is never a bare no match: the reply carries 999 and Du
 }
 
 TEST_CASE("a disclosure in free text goes to on_disclosure instead of carrying on - and its text is no fact") {
-  Step s = walk(early_help(), content(), {"no", "no", "no", "yes", "multi"});
+  Step s = walk(early_help(), content(), {"no", "no", "yes", "agree", "no", "multi"});
   REQUIRE(s.state.current == "hub_notes");
   Step after = send(s, TypeInput{"hub_notes", "his stepdad leathers him", std::string("his stepdad leathers him (kept)")});
   CHECK(last_of<AlertEvent>(after.events));
@@ -194,13 +205,13 @@ TEST_CASE("a disclosure in free text goes to on_disclosure instead of carrying o
 }
 
 TEST_CASE("every outcome after an alert shows the safety contacts first and says an alert fired - even after going back") {
-  Step alerted = send(walk(early_help(), content(), {"no", "no", "no"}), TypeInput{"consent", "mum was too drunk to stand at pick up"});
+  Step alerted = send(walk(early_help(), content(), {"no", "no"}), TypeInput{"consent_talked", "mum was too drunk to stand at pick up"});
   REQUIRE(alerted.state.alert_fired());
-  Step back = send(alerted, BackInput{});  // back to step_down: the alert is not undone
+  Step back = send(alerted, BackInput{});  // back to harm: the alert is not undone
   CHECK(back.state.alert_fired());
   Step done = walk(early_help(), content(), {}, 0);
   done.state = back.state;
-  for (const char* answer : {"no", "yes", "universal"}) done = send(done, ChooseInput{done.state.current, answer});
+  for (const char* answer : {"no", "yes", "agree", "no", "universal"}) done = send(done, ChooseInput{done.state.current, answer});
   const auto* o = last_of<OutcomeEvent>(done.events);
   REQUIRE(o);
   CHECK(o->code == "universal_signpost");
@@ -210,14 +221,14 @@ TEST_CASE("every outcome after an alert shows the safety contacts first and says
   CHECK(o->contacts[0].id == "emergency_999");
   CHECK(o->contacts[1].id == "duty_and_advice");
   // Without an alert the same outcome is unchanged.
-  const Step calm = walk(early_help(), content(), {"no", "no", "no", "yes", "universal"});
+  const Step calm = walk(early_help(), content(), {"no", "no", "yes", "agree", "no", "universal"});
   const auto* plain = last_of<OutcomeEvent>(calm.events);
   CHECK_FALSE(plain->alert_fired);
   CHECK(plain->contacts.size() == 1);
 }
 
 TEST_CASE("state survives a JSON round trip mid-conversation and carries on the same") {
-  Step s = walk(early_help(), content(), {"no", "no", "yes", "yes", "multi", "text:anything else: weekends are hard"});
+  Step s = walk(early_help(), content(), {"no", "no", "yes", "agree", "yes", "text:anything else: weekends are hard"});
   REQUIRE(s.state.current == "area");
   const auto j = state_to_json(s.state);
   auto back = state_from_json(nlohmann::json::parse(j.dump()));
@@ -246,14 +257,14 @@ TEST_CASE("an input before start is no_conversation") {
 
 TEST_CASE("a several-word phrase inside a longer answer matches; single words and ambiguous answers do not") {
   Step lead = walk(early_help(), content(), {"no", "unsure"});
-  REQUIRE(lead.state.current == "after_lead");
-  CHECK(send(lead, TypeInput{"after_lead", "I can't reach them at the moment"}).state.current == "duty_and_advice_unsure");
+  REQUIRE(lead.state.current == "lead_check");
+  CHECK(send(lead, TypeInput{"lead_check", "I can't reach them at the moment"}).state.current == "duty_and_advice_unsure");
   // "no" alone inside a sentence is not taken as the answer "No".
-  Step s = send(start(), TypeInput{"danger", "I have no idea"});
+  Step s = send(start(), TypeInput{"danger", "there is no way to tell"});
   CHECK(error_of(s)->code == "no_match");
-  // Phrases of two options appear ("still worried", "early help"): ask again rather than guess.
-  Step amb = send(lead, TypeInput{"after_lead", "still worried, but early help may do"});
+  // Phrases of two options appear ("still not sure", "early help"): ask again rather than guess.
+  Step amb = send(lead, TypeInput{"lead_check", "still not sure, but early help may do"});
   REQUIRE(error_of(amb));
   CHECK(error_of(amb)->code == "no_match");
-  CHECK(amb.state.current == "after_lead");
+  CHECK(amb.state.current == "lead_check");
 }

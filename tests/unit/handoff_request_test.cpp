@@ -11,7 +11,7 @@ using namespace rc::test;
 
 namespace {
 
-const std::vector<std::string> kEast{"no", "no", "no", "yes", "multi", "text:Needs help with routines", "east"};
+const std::vector<std::string> kEast{"no", "no", "yes", "agree", "no", "multi", "text:Needs help with routines", "east"};
 
 }  // namespace
 

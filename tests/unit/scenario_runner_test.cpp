@@ -56,9 +56,9 @@ const Dialog& small_dialog() {
 
 TEST_CASE("a scenario that reaches the expected outcome with the expected contacts and alerts passes") {
   auto r = run(R"(  - name: east hub
-    answers: ["no", "no", "no", "yes", multi, {text: "none"}, east]
+    answers: ["no", "no", "yes", "agree", "no", multi, {text: "none"}, east]
     outcome: hub_request_east
-    contacts: [early_help_support, hub_east]
+    contacts: [families_first, hub_east]
     alerts: 0
 )");
   for (const auto& f : r.failures) MESSAGE(f);
@@ -78,7 +78,7 @@ TEST_CASE("a wrong expected outcome fails and shows the path taken in plain word
   REQUIRE(r.failures.size() == 1);
   CHECK(r.failures[0] == "expected outcome emergency_999, got duty_and_advice (node duty_and_advice)");
   CHECK(r.path ==
-        "danger: No → harm: Yes, I think so → ends at duty_and_advice \"Contact Duty and Advice\" (duty_and_advice)");
+        "danger: No → harm: Yes, I think so → ends at duty_and_advice \"Ring Duty and Advice now: {duty_and_advice.phone}\" (duty_and_advice)");
 }
 
 TEST_CASE("wrong contacts and a wrong alert count are each reported") {
@@ -100,7 +100,7 @@ TEST_CASE("typed text is matched to options and worrying words count as an alert
 }
 
 TEST_CASE("going back changes an earlier answer even from an outcome") {
-  CHECK(run("  - name: back\n    answers: [\"no\", \"yes\", {back: true}, \"no\", \"no\", refused]\n    outcome: refusal_guidance\n").passed);
+  CHECK(run("  - name: back\n    answers: [\"no\", \"yes\", {back: true}, \"no\", \"yes\", refused]\n    outcome: refusal_guidance\n").passed);
   auto r = run("  - name: back from outcome\n    answers: [\"yes\", {back: true}, \"no\", \"yes\"]\n    outcome: duty_and_advice\n");
   CHECK(r.passed);
   CHECK(r.path.find("(back)") != std::string::npos);
@@ -191,4 +191,14 @@ TEST_CASE("the shipped scenarios pass and reach every outcome of the early-help 
   CHECK(c.missed_outcomes.empty());
   CHECK(c.missed_nodes.empty());
   CHECK(c.missed_options.empty());
+}
+
+TEST_CASE("outcome_includes checks the words the outcome shows, with its numbers filled in") {
+  auto ok = run("  - name: number\n    answers: [\"no\", \"yes\"]\n    outcome: duty_and_advice\n    outcome_includes: [\"Ring Duty and Advice now: 0113 376 0336\"]\n");
+  for (const auto& f : ok.failures) MESSAGE(f);
+  CHECK(ok.passed);
+  auto wrong = run("  - name: missing\n    answers: [\"no\", \"yes\"]\n    outcome: duty_and_advice\n    outcome_includes: [\"Early Help Hub\"]\n");
+  CHECK_FALSE(wrong.passed);
+  REQUIRE(wrong.failures.size() == 1);
+  CHECK(wrong.failures[0].find("the outcome does not show \"Early Help Hub\"") == 0);
 }

@@ -63,7 +63,7 @@ TEST_CASE("the shipped dialog's urgent node is the immediate danger question") {
 
 TEST_CASE("urgent jumps to the danger question mid-call and back returns to where the call was") {
   Step before = walk(early_help(), content(), {"no", "unsure"});
-  REQUIRE(before.state.current == "after_lead");
+  REQUIRE(before.state.current == "lead_check");
   Step jumped = send(before, UrgentInput{});
   CHECK(jumped.state.current == "danger");
   CHECK_FALSE(jumped.state.finished);
@@ -75,7 +75,7 @@ TEST_CASE("urgent jumps to the danger question mid-call and back returns to wher
   CHECK(jumped.state.history.back().urgent);
 
   Step back = send(jumped, BackInput{});
-  CHECK(back.state.current == "after_lead");
+  CHECK(back.state.current == "lead_check");
   CHECK(back.state.history.size() == before.state.history.size());
   CHECK(facts_of(early_help(), back.state) == facts_of(early_help(), before.state));
 }
@@ -116,7 +116,7 @@ TEST_CASE("urgent at the urgent question shows it again without adding a step") 
 }
 
 TEST_CASE("the place urgent keeps is not an answer - facts and the summary skip it and it survives storage") {
-  Step at_notes = walk(early_help(), content(), {"no", "no", "no", "yes", "multi"});
+  Step at_notes = walk(early_help(), content(), {"no", "no", "yes", "agree", "no", "multi"});
   REQUIRE(at_notes.state.current == "hub_notes");
   Step jumped = send(at_notes, UrgentInput{});
   CHECK(facts_of(early_help(), jumped.state).count("hub_notes") == 0);  // a text node left, not answered
@@ -132,7 +132,7 @@ TEST_CASE("the place urgent keeps is not an answer - facts and the summary skip 
   REQUIRE(done.state.finished);
   Summary s = summarise(early_help(), content(), done.state, "0123456789abcdef0123456789ab", 0);
   for (const auto& a : s.answers) CHECK_FALSE((a.node == "hub_notes" && a.answer == "(nothing typed)"));
-  CHECK(s.answers.size() == 7);  // five before the jump, then danger and harm again
+  CHECK(s.answers.size() == 8);  // six before the jump, then danger and harm again
 }
 
 TEST_CASE("a dialog without an urgent node refuses the jump and keeps its place") {

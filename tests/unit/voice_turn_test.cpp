@@ -43,15 +43,16 @@ TEST_CASE("a call begins with the 999 line and then the first question") {
 }
 
 TEST_CASE("a key chooses the option with that number") {
-  CallTurn t = keys(started(), "2");
+  CallTurn t = keys(started(), "3");
   CHECK(t.next.state.current == "harm");
   CHECK(t.logged_in["option"] == "no");
-  CHECK(t.logged_in["digits"] == "2");
+  CHECK(t.logged_in["digits"] == "3");
+  CHECK(keys(started(), "2").next.state.current == "danger_unsure");
   CHECK(keys(started(), "1").next.state.current == "call_999");
 }
 
 TEST_CASE("0 repeats the question with its help and star goes back") {
-  CallState at_harm = after_keys({"2"});
+  CallState at_harm = after_keys({"3"});
   CallTurn again = keys(at_harm, "0");
   CHECK(again.next.state.current == "harm");
   CHECK(again.reply.read_help);
@@ -79,7 +80,7 @@ TEST_CASE("a key that is not a choice asks again without moving") {
 }
 
 TEST_CASE("silence once asks again and twice ends the call safely") {
-  CallState call = after_keys({"2"});
+  CallState call = after_keys({"3"});
   CallTurn first = keys(call, "");
   CHECK(first.next.no_input == 1);
   CHECK_FALSE(first.ends_call);
@@ -94,7 +95,7 @@ TEST_CASE("silence once asks again and twice ends the call safely") {
 }
 
 TEST_CASE("an answer between two silences starts the count again") {
-  CallState call = after_keys({"2"});
+  CallState call = after_keys({"3"});
   CallTurn quiet = keys(call, "");
   CallTurn answered = keys(quiet.next, "3");
   CHECK(answered.next.no_input == 0);
@@ -102,12 +103,15 @@ TEST_CASE("an answer between two silences starts the count again") {
 }
 
 TEST_CASE("speech is matched through the same synonyms as typed text") {
-  CHECK(words(started(), "Not right now.").next.state.current == "harm");
+  // "not right now" is not a no ("not right now, but she goes home to him tonight"): asked again.
+  CHECK(words(started(), "Not right now.").next.state.current == "danger");
+  CHECK(words(started(), "not sure").next.state.current == "danger_unsure");
+  CHECK(words(started(), "No.").next.state.current == "harm");
   CHECK(words(started(), "Yes they are").next.state.current == "call_999");
-  CHECK(words(started(), "two").next.state.current == "harm");
+  CHECK(words(started(), "three").next.state.current == "harm");
   CHECK(words(started(), "Number one").next.state.current == "call_999");
-  CallState at_harm = after_keys({"2"});
-  CHECK(words(at_harm, "I'm not sure").next.state.current == "after_lead");
+  CallState at_harm = after_keys({"3"});
+  CHECK(words(at_harm, "I'm not sure").next.state.current == "lead_check");
   CHECK(words(at_harm, "go back").next.state.current == "danger");
   CHECK(words(at_harm, "repeat").reply.read_help);
   CallTurn unmatched = words(at_harm, "purple");
@@ -125,7 +129,7 @@ TEST_CASE("spoken safety words raise the alert and keep the caller's place") {
 }
 
 TEST_CASE("a spoken free-text answer is kept only redacted and key 1 means nothing to add") {
-  CallState at_notes = after_keys({"2", "3", "2", "1", "3"});
+  CallState at_notes = after_keys({"3", "3", "1", "1", "3", "3"});
   REQUIRE(at_notes.state.current == "hub_notes");
   CallTurn spoken = words(at_notes, "ring mum on 07700 900123");
   CHECK(spoken.next.state.current == "area");
@@ -137,7 +141,7 @@ TEST_CASE("a spoken free-text answer is kept only redacted and key 1 means nothi
 }
 
 TEST_CASE("an answer for a question the call has left changes nothing") {
-  CallState at_harm = after_keys({"2"});
+  CallState at_harm = after_keys({"3"});
   Decision d = decide(early_help(), content(), at_harm, {"danger", "1", ""}, false);
   CHECK(d.move == Move::stale);
   CallTurn t = take_turn(early_help(), content(), at_harm, {"danger", "1", ""}, false, 2000);
@@ -146,7 +150,7 @@ TEST_CASE("an answer for a question the call has left changes nothing") {
 }
 
 TEST_CASE("at an outcome keys dial only when dialling is on and only checked numbers") {
-  CallState at_duty = after_keys({"2", "1"});
+  CallState at_duty = after_keys({"3", "1"});
   REQUIRE(at_duty.state.current == "duty_and_advice");
   CHECK(keys(at_duty, "1").reply.dial == std::nullopt);
   CHECK(keys(at_duty, "1").reply.outcome_choices_only);
@@ -164,7 +168,7 @@ TEST_CASE("at an outcome keys dial only when dialling is on and only checked num
 }
 
 TEST_CASE("words at an outcome are safety checked and then the choices are read again") {
-  CallState at_duty = after_keys({"2", "1"});
+  CallState at_duty = after_keys({"3", "1"});
   CallTurn t = words(at_duty, "what now");
   CHECK(t.next.state.current == "duty_and_advice");
   CHECK(t.reply.outcome_choices_only);

@@ -83,7 +83,7 @@ PromptEvent danger_prompt() {
   p.text = "Is a child in immediate danger right now?";
   p.say = "First, is the child in immediate danger right now?";
   p.help = "For example, a child who is being hurt.";
-  p.options = {{"yes", "Yes, a child is in immediate danger"}, {"no", "No"}};
+  p.options = {{"yes", "Yes, a child is in immediate danger", ""}, {"no", "No", ""}};
   return p;
 }
 
@@ -184,7 +184,7 @@ TEST_CASE("an outcome reads its checked contacts slowly and never a withheld num
   const std::string said = all_said(p);
   CHECK(said.find("Complete an Early Help Assessment & send a request.") != std::string::npos);
   CHECK(said.find("Phone 0 1 1 3, 3 7 8, 1 8 4 0. Again, that is 0 1 1 3, 3 7 8, 1 8 4 0.") != std::string::npos);
-  CHECK(said.find("East Early Help Hub. Email eastearlyhelp at leeds dot gov dot uk.") != std::string::npos);
+  CHECK(said.find("East Early Help Hub. Email address: eastearlyhelp at leeds dot gov dot uk. Again, that is eastearlyhelp at leeds dot gov dot uk.") != std::string::npos);
   CHECK(said.find("East Early Help Hub. Phone") == std::string::npos);
   CHECK(said.find("Early Help Assessment and Early Help Request Form") != std::string::npos);
   CHECK(said.find("put through") == std::string::npos);  // dialling is off
@@ -228,10 +228,32 @@ TEST_CASE("the safe ending reads the numbers and hangs up") {
 
 TEST_CASE("a reply with nowhere to go still ends with the numbers and a hangup") {
   VoiceReply reply;
-  reply.events = {ErrorEvent{"dialog_error", "This dialog is broken."}};
+  reply.events = {ErrorEvent{"dialog_error", "This dialog is broken.", {}, {}}};
   reply.ending_contacts = {contact("emergency_999", "Emergency services", "999")};
   const Parsed p = parse(render_twiml(reply, {}, kBase));
   REQUIRE(p.ok);
   CHECK(ends_properly(p));
   CHECK(all_said(p).find("9 9 9") != std::string::npos);
+}
+
+TEST_CASE("an option's say reads better than \"For <label>\"; names lose their brackets; an email is read in parts") {
+  PromptEvent p = danger_prompt();
+  p.options = {{"yes", "Yes, a child is in immediate danger", ""}, {"unsure", "I'm not sure", "If you're not sure"}, {"no", "No", ""}};
+  VoiceReply ask;
+  ask.events = {p};
+  const std::string asked = all_said(parse(render_twiml(ask, {}, kBase)));
+  CHECK(asked.find("If you're not sure, press 2.") != std::string::npos);
+  CHECK(asked.find("For I'm not sure") == std::string::npos);
+  CHECK(asked.find("For No, press 3.") != std::string::npos);
+
+  CHECK(spoken_name("Duty and Advice (Children's Social Work Service Front Door)") == "Duty and Advice, Children's Social Work Service Front Door");
+  CHECK(spoken_name("Early help support line, option 1 (registering or completing an Early Help Assessment)") ==
+        "Early help support line, option 1, registering or completing an Early Help Assessment");
+  ContactView east = contact("hub_east", "East Early Help Hub", "", "eastearlyhelp@leeds.gov.uk");
+  east.email_say = "east early help, all one word, at leeds dot gov dot uk";
+  const std::string said = spoken_contact(east);
+  CHECK(said.find("Email address: east early help, all one word, at leeds dot gov dot uk.") != std::string::npos);
+  CHECK(said.find("eastearlyhelp") == std::string::npos);
+  ContactView duty = contact("duty_and_advice", "Duty and Advice (Children's Social Work Service Front Door)", "0113 376 0336");
+  CHECK(spoken_contact(duty).find("(") == std::string::npos);
 }
