@@ -91,7 +91,7 @@ std::string outcome_choices(const OutcomeEvent& o, const TwimlSettings& settings
   if (settings.dial) {
     const auto dialable = dialable_contacts(o);
     for (std::size_t i = 0; i < dialable.size() && i < 9; ++i)
-      s += " To be put through to " + dialable[i].name + " now, press " + std::to_string(i + 1) + ".";
+      s += " To be put through to " + spoken_name(dialable[i].name) + " now, press " + std::to_string(i + 1) + ".";
   }
   return s + " Otherwise, you can hang up when you are ready.";
 }
@@ -260,7 +260,7 @@ std::string render_twiml(const VoiceReply& reply, const TwimlSettings& settings,
   }
   if (reply.dial && !w.ended()) {
     if (const std::string number = dial_number(*reply.dial); !number.empty()) {
-      w.say("Putting you through to " + reply.dial->name + " now.");
+      w.say("Putting you through to " + spoken_name(reply.dial->name) + " now.");
       w.dial(number);
       w.say("Goodbye.");
       w.hang_up();

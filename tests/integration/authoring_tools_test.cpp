@@ -40,8 +40,8 @@ std::string converse(unsigned short port, const std::vector<json>& messages) {
 }
 
 std::vector<json> to_area(const std::string& area) {
-  return {answer("danger", "no"), answer("harm", "no"), answer("step_down", "no"), answer("consent", "yes"),
-          answer("needs", "multi"), typed("hub_notes", "none"), answer("area", area)};
+  return {answer("danger", "no"), answer("harm", "no"), answer("consent_talked", "yes"), answer("consent_answer", "agree"),
+          answer("step_down", "no"), answer("needs", "multi"), typed("hub_notes", "none"), answer("area", area)};
 }
 
 }  // namespace
@@ -51,8 +51,8 @@ TEST_CASE("test runs the shipped scenarios that reach every outcome and exits 0"
   CAPTURE(r.out);
   CAPTURE(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(has(r.out, "27 scenario(s): 27 passed, 0 failed"));
-  CHECK(has(r.out, "early-help: outcomes 13/13, nodes 27/27, options 27/27"));
+  CHECK(has(r.out, "48 scenario(s): 48 passed, 0 failed"));
+  CHECK(has(r.out, "early-help: outcomes 17/17, nodes 33/33, options 39/39"));
 }
 
 TEST_CASE("test fails a scenario with a wrong expected outcome and shows the path taken") {
@@ -134,7 +134,7 @@ TEST_CASE("replay re-runs a real server's logged conversations against a candida
   converse(server.port(), {answer("danger", "no"), json{{"type", "end"}}});  // left at harm
   // Typed answers, a stale answer and back, as a person might.
   converse(server.port(), {typed("danger", "yes"), json{{"type", "back"}}, typed("danger", "no"), answer("danger", "no"),
-                           typed("harm", "not sure"), answer("after_lead", "cannot_reach")});
+                           typed("harm", "not sure"), answer("lead_check", "cannot_reach")});
 
   const std::vector<std::string> same_args = {"replay", "--db", server.db(), "--dialog", src("dialogs/early-help.yaml")};
   SUBCASE("while the server runs, the unchanged dialog replays every conversation to the same end") {
@@ -164,8 +164,8 @@ TEST_CASE("replay re-runs a real server's logged conversations against a candida
     CHECK(has(r.out, "replayed 8 conversation(s) of early-help"));
     CHECK(has(r.out, "  5 would end the same"));
     CHECK(has(r.out, "  3 would end differently"));
-    CHECK(has(r.out, "    3  hub_east \"Early Help Assessment and a request to the East Early Help Hub\" (hub_request_east) -> "
-                     "hub_west \"Early Help Assessment and a request to the West Early Help Hub\" (hub_request_west)"));
+    CHECK(has(r.out, "    3  hub_east \"Early Help Assessment, then a request to the East Early Help Hub: {hub_east.email}\" (hub_request_east) -> "
+                     "hub_west \"Early Help Assessment, then a request to the West Early Help Hub: {hub_west.phone}\" (hub_request_west)"));
     for (const auto& id : east) CHECK(has(r.out, id));
     CHECK(read_all(server.db()) == before);  // it writes nothing
     CHECK(scalar(server.db(), "SELECT COUNT(*) FROM turns") == rows_before);

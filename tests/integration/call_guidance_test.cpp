@@ -78,7 +78,7 @@ TEST_CASE("a phone call needs a staff token - a wrong one is refused - the right
   CHECK(started["staff"]["name"] == "p.line (test)");
   CHECK(started["wrapped_up"] == false);
   REQUIRE(started["wrap_up_codes"].is_array());
-  CHECK(started["wrap_up_codes"].size() == 7);
+  CHECK(started["wrap_up_codes"].size() == 8);
   CHECK(replies[1]["say"] == "First, is the child in immediate danger right now?");
 
   const std::string id = started["conversation"];
@@ -99,7 +99,7 @@ TEST_CASE("urgent mid-call jumps to the immediate danger question and back retur
   c.request(phone_start(f.worker));
   c.request(answer("danger", "no"));
   auto at = c.request(answer("harm", "unsure"));
-  REQUIRE(at.back()["node"] == "after_lead");
+  REQUIRE(at.back()["node"] == "lead_check");
 
   auto jumped = c.request({{"type", "urgent"}, {"ref", "u1"}});
   REQUIRE(jumped.size() == 1);
@@ -109,9 +109,9 @@ TEST_CASE("urgent mid-call jumps to the immediate danger question and back retur
   CHECK(jumped[0]["ref"] == "u1");
 
   auto back = c.request({{"type", "back"}});
-  CHECK(back.back()["node"] == "after_lead");
+  CHECK(back.back()["node"] == "lead_check");
   // From an outcome too: Urgent leaves it, back returns to it.
-  auto outcome = c.request(answer("after_lead", "cannot_reach"));
+  auto outcome = c.request(answer("lead_check", "cannot_reach"));
   REQUIRE(outcome.back()["type"] == "outcome");
   CHECK(c.request({{"type", "urgent"}}).back()["node"] == "danger");
   CHECK(c.request({{"type", "back"}}).back()["outcome"] == "duty_and_advice");

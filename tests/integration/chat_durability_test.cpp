@@ -24,7 +24,7 @@ json answer(const std::string& node, const std::string& option) { return {{"type
 
 // A path through the dialog, as (node, option); "text:" answers the free-text node.
 const std::vector<std::pair<std::string, std::string>> kPath = {
-    {"danger", "no"}, {"harm", "no"}, {"step_down", "no"}, {"consent", "yes"}, {"needs", "multi"}, {"hub_notes", "text:none"}, {"area", "east"}};
+    {"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"}, {"needs", "multi"}, {"hub_notes", "text:none"}, {"area", "east"}};
 
 json step_msg(const std::pair<std::string, std::string>& s) {
   if (s.second.rfind("text:", 0) == 0) return {{"type", "answer"}, {"node", s.first}, {"text", s.second.substr(5)}};
@@ -101,7 +101,7 @@ TEST_CASE("a conversation resumes after the server restarts") {
     auto s = c.request(start_msg());
     id = s[0]["conversation"];
     token = s[0]["token"];
-    for (std::size_t i = 0; i < 4; ++i) c.request(step_msg(kPath[i]));
+    for (std::size_t i = 0; i < 5; ++i) c.request(step_msg(kPath[i]));
     CHECK(server.stop(SIGTERM) == 0);
   }
   ServerProcess server(dir);

@@ -47,7 +47,7 @@ TEST_CASE("start replies started then the first prompt - and echoes ref") {
   CHECK(prompt["type"] == "prompt");
   CHECK(prompt["node"] == "danger");
   CHECK(prompt["input"] == "choice");
-  CHECK(prompt["options"].size() == 2);
+  CHECK(prompt["options"].size() == 3);
   CHECK(prompt["can_go_back"] == false);
   CHECK(prompt["ref"] == "r-1");
   CHECK_FALSE(prompt.contains("say"));  // read-aloud wording is for phone and voice
@@ -59,23 +59,35 @@ TEST_CASE("answers by option and by text - info before the next prompt - back - 
   c.request(start_msg());
   auto r1 = c.request(answer("danger", "no"));
   CHECK(r1.back()["node"] == "harm");
-  auto r2 = c.request(typed("harm", "I'm not sure"));
-  REQUIRE(r2.size() == 2);
-  CHECK(r2[0]["type"] == "info");
-  CHECK(r2[0]["node"] == "talk_to_lead");
-  CHECK(r2[1]["node"] == "after_lead");
-  CHECK(r2[1]["can_go_back"] == true);
+  // A child stepping down: two info nodes come before the next prompt, in one reply.
+  c.request(typed("harm", "no"));
+  c.request(answer("consent_talked", "yes"));
+  c.request(answer("consent_answer", "agree"));
+  auto infos = c.request(answer("step_down", "yes"));
+  REQUIRE(infos.size() == 3);
+  CHECK(infos[0]["type"] == "info");
+  CHECK(infos[0]["node"] == "step_down_info");
+  CHECK(infos[1]["node"] == "think_family");
+  CHECK(infos[2]["node"] == "hub_notes");
+  CHECK(infos[2]["input"] == "text");
+  for (int i = 0; i < 3; ++i) c.request({{"type", "back"}});
   auto back = c.request({{"type", "back"}});
   CHECK(back.back()["node"] == "harm");
-  c.request(answer("harm", "unsure"));
-  auto out = c.request(answer("after_lead", "cannot_reach"));
+  auto r2 = c.request(typed("harm", "I'm not sure"));
+  REQUIRE(r2.size() == 1);
+  CHECK(r2[0]["node"] == "lead_check");
+  CHECK(r2[0]["can_go_back"] == true);
+  auto out = c.request(answer("lead_check", "cannot_reach"));
   const json& o = out.back();
   REQUIRE(o["type"] == "outcome");
   CHECK(o["outcome"] == "duty_and_advice");
   CHECK(o["contacts"][0]["phone"] == "0113 376 0336");
   CHECK(o["contacts"][0]["source"] == "002_9cb3e83fa45f89f9.txt");
   CHECK(o["handoff_available"] == false);
-  CHECK(o["guidance"].size() == 2);
+  CHECK(o["guidance"].size() == 3);
+  CHECK(o["title"] == "Ring Duty and Advice to talk it through: 0113 376 0336");
+  CHECK(o["points"].size() == 2);
+  CHECK_FALSE(o.contains("say"));
   auto ended = c.request({{"type", "end"}});
   CHECK(ended.back()["type"] == "ended");
   CHECK(ended.back()["status"] == "completed");
@@ -164,7 +176,7 @@ TEST_CASE("an alert is logged for hub review - category and words - and every la
   std::string id = c.request(start_msg())[0]["conversation"];
   c.request(answer("danger", "no"));
   c.request(typed("harm", "he said his stepdad leathers him"));
-  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{{"harm", "no"}, {"step_down", "no"}, {"consent", "yes"}})
+  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{{"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"}})
     c.request(answer(node, option));
   auto done = c.request(answer("needs", "universal"));
   const json* outcome = find_type(done, "outcome");
@@ -212,7 +224,7 @@ TEST_CASE("resume after a reconnect re-sends the current prompt or outcome; a wr
   REQUIRE(r.size() == 2);
   CHECK(r[0]["type"] == "resumed");
   CHECK(r[0]["conversation"] == id);
-  CHECK(r[1]["node"] == "step_down");
+  CHECK(r[1]["node"] == "consent_talked");
   CHECK(r[1]["ref"] == "again");
   auto back = c.request({{"type", "back"}});
   CHECK(back.back()["node"] == "harm");
@@ -283,7 +295,7 @@ TEST_CASE("free text is checked for safety first - then only its redacted form i
   WsClient c(f.server.port());
   std::string id = c.request(start_msg())[0]["conversation"];
   for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
-           {"danger", "no"}, {"harm", "no"}, {"step_down", "no"}, {"consent", "yes"}, {"needs", "multi"}})
+           {"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"}, {"needs", "multi"}})
     c.request(answer(node, option));
   const std::string raw = "Mum on 07700 900123, NHS 999 123 4567, born 12/03/2015, near LS9 8AB; a bruise on her arm";
   auto r = c.request(typed("hub_notes", raw));
@@ -296,7 +308,7 @@ TEST_CASE("free text is checked for safety first - then only its redacted form i
   const std::string stored = scalar(f.server.db(), "SELECT json_extract(message, '$.text') FROM turns WHERE conversation_id = '" + id +
                                                        "' AND message LIKE '%bruise%'");
   CHECK(stored == "Mum on [phone], NHS [nhs_number], born [date], near [postcode]; a bruise on her arm");
-  CHECK(scalar(f.server.db(), "SELECT json_extract(state, '$.history[5].text') FROM conversations WHERE id = '" + id + "'") == stored);
+  CHECK(scalar(f.server.db(), "SELECT json_extract(state, '$.history[6].text') FROM conversations WHERE id = '" + id + "'") == stored);
   std::string bytes;
   for (const char* suffix : {"", "-wal"}) {
     std::ifstream in(f.server.db() + suffix, std::ios::binary);
@@ -322,8 +334,8 @@ TEST_CASE("two connections on one conversation cannot overwrite each other: the 
   CHECK(moved[0]["code"] == "conversation_moved");
   CHECK(moved[1]["type"] == "resumed");
   CHECK(moved[2]["node"] == "harm");
-  CHECK(two.request(answer("harm", "no")).back()["node"] == "step_down");
-  CHECK(scalar(f.server.db(), "SELECT json_extract(state, '$.current') FROM conversations WHERE id = '" + id + "'") == "step_down");
+  CHECK(two.request(answer("harm", "no")).back()["node"] == "consent_talked");
+  CHECK(scalar(f.server.db(), "SELECT json_extract(state, '$.current') FROM conversations WHERE id = '" + id + "'") == "consent_talked");
   CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM turns WHERE conversation_id = '" + id + "' AND direction = 'in' AND json_extract(message, '$.option') = 'yes'") == "0");
 }
 
@@ -337,7 +349,7 @@ TEST_CASE("the outcome message carries the summary and its fields - the same on 
     id = s[0]["conversation"];
     token = s[0]["token"];
     for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
-             {"danger", "no"}, {"harm", "no"}, {"step_down", "yes"}, {"consent", "yes"}, {"needs", "multi"}})
+             {"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "yes"}})
       c.request(answer(node, option));
     c.request(typed("hub_notes", "Routines at home. NHS number 943 476 5919, mum on 07700 900123"));
     auto r = c.request(answer("area", "west"));
@@ -358,6 +370,8 @@ TEST_CASE("the outcome message carries the summary and its fields - the same on 
   CHECK(fields["outcome"] == "hub_request_west");
   CHECK(fields["title"] == outcome["title"]);
   CHECK(fields["advice"] == outcome["text"]);
+  CHECK(fields["points"] == outcome["points"]);
+  CHECK(outcome["points"].size() == 3);
   CHECK(fields["contacts"] == outcome["contacts"]);
   CHECK(fields["answers"].size() == 7);
   CHECK(fields["answers"][5]["node"] == "hub_notes");
@@ -420,7 +434,7 @@ TEST_CASE("going back past the area question clears the conversation's area") {
   WsClient c(f.server.port());
   std::string id = c.request(start_msg())[0]["conversation"];
   for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
-           {"danger", "no"}, {"harm", "no"}, {"step_down", "no"}, {"consent", "yes"}, {"needs", "multi"}})
+           {"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"}, {"needs", "multi"}})
     c.request(answer(node, option));
   c.request(typed("hub_notes", "none"));
   c.request(answer("area", "west"));

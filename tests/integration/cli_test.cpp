@@ -59,7 +59,7 @@ TEST_CASE("a broken config file is a clear error naming the key") {
 }
 
 TEST_CASE("walk runs the dialog in the terminal from typed answers to an outcome - with back") {
-  auto r = run_process(bin, with_content({"walk", src("dialogs/early-help.yaml")}), "2\nno\nback\nnot sure\ncan't reach them\nquit\n");
+  auto r = run_process(bin, with_content({"walk", src("dialogs/early-help.yaml")}), "3\nno\nback\nnot sure\ncan't reach them\nquit\n");
   CAPTURE(r.out);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Is a child in immediate danger right now?") != std::string::npos);

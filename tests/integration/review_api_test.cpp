@@ -33,7 +33,7 @@ std::string converse(unsigned short port, const std::vector<json>& answers, bool
 json opt(const std::string& node, const std::string& option) { return {{"type", "answer"}, {"node", node}, {"option", option}}; }
 
 std::vector<json> to_hub(const std::string& area, const std::string& note = "weekends are hard") {
-  return {opt("danger", "no"), opt("harm", "no"), opt("step_down", "no"), opt("consent", "yes"), opt("needs", "multi"),
+  return {opt("danger", "no"), opt("harm", "no"), opt("consent_talked", "yes"), opt("consent_answer", "agree"), opt("step_down", "no"), opt("needs", "multi"),
           {{"type", "answer"}, {"node", "hub_notes"}, {"text", note}}, opt("area", area)};
 }
 
@@ -177,10 +177,10 @@ TEST_CASE("a transcript shows the path - the outcome and the contacts it showed;
   CHECK(t["area"] == "east");
   CHECK(t["status"] == "completed");
   CHECK(t["dialog_version"].get<std::string>().size() == 16);
-  CHECK(t["path"].size() == 7);
+  CHECK(t["path"].size() == 8);
   CHECK(t["path"][0]["node"] == "danger");
-  CHECK(t["path"][5]["text"] == "weekends are hard");
-  CHECK(t["turns"].size() == 18);  // start, 7 answers and end: each in and out
+  CHECK(t["path"][6]["text"] == "weekends are hard");
+  CHECK(t["turns"].size() == 20);  // start, 8 answers and end: each in and out
   bool email_shown = false;
   for (const auto& c : t["contacts_shown"]) email_shown = email_shown || c.value("email", "") == "eastearlyhelp@leeds.gov.uk";
   CHECK(email_shown);
@@ -339,10 +339,10 @@ TEST_CASE("reviewers filter by an alert firing and by kind of harm - and see why
   Seeded s;
   // A disclosure at a question (kept on an east route), and one in the hub notes that the lead then agreed was early help.
   std::vector<json> alerted = {opt("danger", "no"), {{"type", "answer"}, {"node", "harm"}, {"text", "his stepdad leathers him with a belt"}},
-                               opt("harm", "no"), opt("step_down", "no"), opt("consent", "yes"), opt("needs", "multi"),
+                               opt("harm", "no"), opt("consent_talked", "yes"), opt("consent_answer", "agree"), opt("step_down", "no"), opt("needs", "multi"),
                                {{"type", "answer"}, {"node", "hub_notes"}, {"text", "weekends are hard"}}, opt("area", "east")};
   const std::string physical = converse(s.server.port(), alerted, true);
-  std::vector<json> notes = {opt("danger", "no"), opt("harm", "no"), opt("step_down", "no"), opt("consent", "yes"), opt("needs", "multi"),
+  std::vector<json> notes = {opt("danger", "no"), opt("harm", "no"), opt("consent_talked", "yes"), opt("consent_answer", "agree"), opt("step_down", "no"), opt("needs", "multi"),
                              {{"type", "answer"}, {"node", "hub_notes"}, {"text", "there's never any food in the house"}},
                              opt("disclosure_check", "agreed_early_help"), opt("area", "west")};
   const std::string neglect = converse(s.server.port(), notes, true);

@@ -68,28 +68,35 @@ struct OutcomePath {
   std::vector<std::string> numbers;  // spoken, slowly
 };
 
+// Keys: danger 1 yes, 2 not sure, 3 no; harm 1 yes, 2 not sure, 3 no; lead_check 1 not yet ... 4 still
+// not sure, 5 can't reach; consent_talked 1 yes, 2 not yet; consent_answer 1 agree, 3 child does
+// not, 4 refused, 5 not taking part; step_down 1 yes, 3 no; needs 1 universal, 2 single, 3 multi,
+// 4 parent; mosaic 1 yes, 2 no; area 1 east, 2 west, 3 south, 4 don't know.
 const std::vector<OutcomePath> kOutcomes = {
     {{"1"}, {"Yes they are"}, "call_999", "emergency_999", {k999, kDuty}},
-    {{"2", "1"}, {"no", "I think so"}, "duty_and_advice", "duty_and_advice", {kDuty}},
-    {{"2", "2", "1"}, {"not right now", "not sure", "harm"}, "duty_and_advice", "duty_and_advice", {kDuty}},
-    {{"2", "2", "2"}, {"No.", "I don't know", "I can't reach them"}, "duty_and_advice_unsure", "duty_and_advice", {kDuty}},
-    {{"2", "3", "2", "2"}, {"no", "no", "no", "Not yet."}, "seek_consent", "seek_consent", {kDuty}},
-    {{"2", "3", "2", "3"}, {"n", "no", "n", "they refused"}, "refusal", "refusal_guidance", {kDuty}},
-    {{"2", "2", "3", "1", "3"}, {"no", "maybe", "early help", "stepping down", "declined"}, "refusal", "refusal_guidance", {kDuty}},
-    {{"2", "3", "2", "1", "1"}, {"no", "no", "no", "they agree", "universal"}, "universal_signpost", "universal_signpost", {kFis}},
-    {{"2", "3", "2", "1", "4", "1"}, {"no", "no", "yes", "agree", "no", "not sure", "open to everyone"}, "universal_signpost", "universal_signpost", {kFis}},
-    {{"2", "3", "2", "1", "2", "1"}, {"no", "no", "yes", "agree", "no", "single agency", "yes"}, "register_mosaic", "register_single_agency", {kFamiliesFirst}},
-    {{"2", "3", "2", "1", "2", "2"}, {"no", "no", "no", "consent", "my agency", "no"}, "register_families_first", "register_single_agency", {kFamiliesFirst}},
-    {{"2", "3", "2", "1", "3", "", "1"}, {"no", "no", "no", "agree", "several agencies", "Weekends are hard for the family.", "East Leeds"},
+    {{"2"}, {"not sure"}, "danger_unsure", "danger_unsure", {k999, kDuty}},
+    {{"3", "1"}, {"no", "I think so"}, "duty_and_advice", "duty_and_advice", {kDuty}},
+    {{"3", "2", "1"}, {"No.", "maybe", "not yet"}, "talk_to_lead", "talk_to_lead", {kDuty}},
+    {{"3", "2", "4"}, {"no", "I don't know", "still not sure"}, "duty_and_advice_unsure", "duty_and_advice", {kDuty}},
+    {{"3", "3", "2"}, {"no", "no", "Not yet."}, "seek_consent", "seek_consent", {kDuty}},
+    {{"3", "3", "1", "3"}, {"n", "no", "yes", "child does not agree"}, "child_not_agreed", "seek_consent", {kDuty}},
+    {{"3", "3", "1", "4"}, {"no", "no", "we have talked", "they refused"}, "refusal", "refusal_guidance", {kDuty}},
+    {{"3", "3", "1", "5"}, {"no", "no", "yes", "not engaging"}, "not_engaging", "refusal_guidance", {kDuty}},
+    {{"3", "3", "1", "1", "3", "1"}, {"no", "no", "yes", "they agree", "no", "universal"}, "universal_signpost", "universal_signpost", {kFis}},
+    {{"3", "3", "1", "1", "3", "2", "1"}, {"no", "no", "yes", "agree", "no", "single agency", "yes"}, "register_mosaic", "register_single_agency",
+     {kFamiliesFirst}},
+    {{"3", "3", "1", "1", "3", "2", "2"}, {"no", "no", "yes", "consent", "no", "my agency", "no"}, "register_families_first", "register_single_agency",
+     {kFamiliesFirst}},
+    {{"3", "3", "1", "1", "3", "3", "", "1"}, {"no", "no", "yes", "agree", "no", "several agencies", "Weekends are hard for the family.", "East Leeds"},
      "hub_east", "hub_request_east", {kFamiliesFirst}},
-    {{"2", "3", "2", "1", "3", "", "2"}, {"no", "no", "yes", "agree", "no", "multi agency", "Nothing more to add.", "west"}, "hub_west", "hub_request_west",
-     {kWest, kFamiliesFirst}},
-    {{"2", "3", "2", "1", "3", "", "3"}, {"no", "no", "yes", "agree", "no", "more than one", "None.", "South Leeds"}, "hub_south", "hub_request_south",
-     {kSouth, kFamiliesFirst}},
-    {{"2", "3", "1", "1", "3", "", "4"}, {"no", "no", "stepping down", "yes", "multi", "No names, just routines.", "I don't know"}, "hub_unknown",
-     "hub_request_area_unknown", {kFamiliesFirst, kWest, kSouth}},
+    {{"3", "3", "1", "1", "3", "3", "", "2"}, {"no", "no", "yes", "agree", "no", "multi agency", "Nothing more to add.", "west"}, "hub_west",
+     "hub_request_west", {kWest, kFamiliesFirst}},
+    {{"3", "3", "1", "1", "3", "4", "", "3"}, {"no", "no", "yes", "agree", "no", "adult services", "None.", "South Leeds"}, "hub_south",
+     "hub_request_south", {kSouth, kFamiliesFirst}},
+    {{"3", "3", "1", "1", "1", "", "4"}, {"no", "no", "yes", "agree", "stepping down", "No names, just routines.", "north Leeds"}, "hub_unknown",
+     "hub_request_area_unknown", {kWest, kSouth, kFamiliesFirst}},
     // A disclosure at the free-text question goes to the Safeguarding Lead check, then Duty and Advice.
-    {{"2", "3", "2", "1", "3", "say:his dad punches him in the stomach", "1"},
+    {{"3", "3", "1", "1", "3", "3", "say:his dad punches him in the stomach", "1"},
      {"no", "no", "yes", "agree", "no", "multi", "his dad punches him in the stomach", "not yet"}, "duty_and_advice_disclosure", "duty_and_advice",
      {kDuty, k999}},
 };
@@ -143,7 +150,9 @@ TEST_CASE("a caller hears the 999 line first and then the first question as a Ga
   CHECK(t.gather["actionOnEmptyResult"] == "true");
   CHECK(t.heard("First, is the child in immediate danger right now?"));
   CHECK(t.heard("For Yes, a child is in immediate danger, press 1."));
-  CHECK(t.heard("For No, press 2."));
+  CHECK(t.heard("If you're not sure, press 2."));
+  CHECK(t.heard("For No, press 3."));
+  CHECK_FALSE(t.heard("For I'm not sure"));
   CHECK(vs.db_scalar("SELECT channel || ' ' || status FROM conversations") == "voice active");
   CHECK(vs.db_scalar("SELECT json_extract(message, '$.type') || ' ' || json_extract(message, '$.channel') FROM turns WHERE seq = 1") == "start voice");
 }
@@ -182,7 +191,7 @@ TEST_CASE("over the wire key 0 repeats with the help and star goes back") {
   VoiceServer vs;
   VoiceCaller c = vs.caller(sid(1));
   c.call();
-  CHECK(node_of(c.press("2")) == "harm");
+  CHECK(node_of(c.press("3")) == "harm");
   Twiml again = c.press("0");
   CHECK(node_of(again) == "harm");
   CHECK(again.heard("Section 17 of the Children Act 1989"));  // the help, read on a repeat
@@ -200,7 +209,7 @@ TEST_CASE("silence once repeats the question and twice ends the call reading the
   VoiceServer vs;
   VoiceCaller c = vs.caller(sid(1));
   c.call();
-  c.press("2");
+  c.press("3");
   Twiml once = c.silence();
   CHECK(once.heard("Sorry, I did not hear an answer."));
   CHECK(node_of(once) == "harm");
@@ -277,7 +286,7 @@ TEST_CASE("requests without a CallSid are refused and unknown calls start again 
   CHECK(c.post(kBase + "/v1/voice/no-such-dialog", c.call_params()).status == 404);
   // An answer for a call the server has never seen (its place lost): start again, safely.
   Params answer = c.call_params();
-  answer.emplace_back("Digits", "2");
+  answer.emplace_back("Digits", "3");
   Twiml t = c.post(c.webhook_url() + "?node=consent", answer);
   CHECK(t.status == 200);
   CHECK(t.heard("start again"));
@@ -290,18 +299,19 @@ TEST_CASE("a server restart in the middle of a call carries the call on") {
   VoiceServer vs;
   VoiceCaller c = vs.caller(sid(1));
   c.call();
-  c.press("2");
-  CHECK(node_of(c.press("3")) == "step_down");
+  c.press("3");
+  CHECK(node_of(c.press("3")) == "consent_talked");
   CHECK(vs.server.stop(SIGKILL) == 128 + SIGKILL);
   REQUIRE(vs.server.start());
   c.set_port(vs.server.port());
-  CHECK(node_of(c.press("2")) == "consent");  // the action URL from before the restart
+  CHECK(node_of(c.press("1")) == "consent_answer");  // the action URL from before the restart
   c.press("1");
+  c.press("3");
   c.press("2");
   Twiml t = c.press("2");
   CHECK(node_of(t) == "register_families_first");
   CHECK(vs.db_scalar("SELECT COUNT(*) FROM conversations") == "1");
-  CHECK(vs.db_scalar("SELECT COUNT(*) FROM turns WHERE direction = 'in'") == "7");
+  CHECK(vs.db_scalar("SELECT COUNT(*) FROM turns WHERE direction = 'in'") == "8");
 }
 
 TEST_CASE("a retried request does not move the call twice") {
@@ -309,7 +319,7 @@ TEST_CASE("a retried request does not move the call twice") {
   VoiceCaller c = vs.caller(sid(1));
   c.call();
   Params answer = c.call_params();
-  answer.emplace_back("Digits", "2");
+  answer.emplace_back("Digits", "3");
   const std::string action = c.last().gather_action;
   CHECK(node_of(c.post(action, answer)) == "harm");
   CHECK(node_of(c.post(action, answer)) == "harm");  // the same request again: where the call is
@@ -322,7 +332,7 @@ TEST_CASE("with dialling on an outcome puts the caller through only to a checked
   VoiceServer vs(true);
   VoiceCaller duty = vs.caller(sid(1));
   duty.call();
-  duty.press("2");
+  duty.press("3");
   Twiml outcome = duty.press("1");
   CHECK(outcome.heard("To be put through to Duty and Advice"));
   Twiml dial = duty.press("1");
@@ -332,7 +342,10 @@ TEST_CASE("with dialling on an outcome puts the caller through only to a checked
   VoiceCaller emergency = vs.caller(sid(2));
   emergency.call();
   Twiml at_999 = emergency.press("1");
-  CHECK(at_999.heard("hang up and call 9 9 9 now"));
+  CHECK(at_999.heard("Hang up and call 9 9 9 now. If you can, stay on to hear the number for Duty and Advice"));
+  // 999 first, then Duty and Advice: never the other way round.
+  CHECK(at_999.said().find("Hang up and call 9 9 9") < at_999.said().find("Duty and Advice, Children's Social Work Service Front Door"));
+  CHECK_FALSE(at_999.heard("(Children's"));
   CHECK(at_999.heard("press 1."));
   CHECK_FALSE(at_999.heard("press 2."));
   CHECK(emergency.press("2").dials.empty());  // only one dialable contact: 999 is never dialled
@@ -340,7 +353,7 @@ TEST_CASE("with dialling on an outcome puts the caller through only to a checked
 
   VoiceCaller east = vs.caller(sid(3));
   east.call();
-  for (const char* k : {"2", "3", "2", "1", "3", "1"}) east.press(k);
+  for (const char* k : {"3", "3", "1", "1", "3", "3", "1"}) east.press(k);
   Twiml at_east = east.press("1");
   REQUIRE(node_of(at_east) == "hub_east");
   CHECK_FALSE(at_east.heard("put through to East Early Help Hub"));  // its phone is withheld
@@ -352,7 +365,7 @@ TEST_CASE("the provider's hang-up ends the call's conversation") {
   VoiceServer vs;
   VoiceCaller c = vs.caller(sid(1));
   c.call();
-  c.press("2");
+  c.press("3");
   Twiml t = c.hang_up();
   CHECK(t.status == 200);
   CHECK(t.parsed);
@@ -363,7 +376,7 @@ TEST_CASE("calls appear in hub review as voice conversations and the caller's nu
   VoiceServer vs;
   VoiceCaller c = vs.caller(sid(1));
   c.call();
-  for (const char* k : {"2", "3", "2", "1", "3"}) c.press(k);
+  for (const char* k : {"3", "3", "1", "1", "3", "3"}) c.press(k);
   c.say("Call me on 07700 900123 about the weekends");
   c.press("2");
   auto added = run_process(RC_BINARY, {"staff", "add", "admin1", "--role", "admin", "--name", "Admin", "--db", vs.server.db()});
