@@ -498,6 +498,12 @@ function renderOutcome(m) {
   article.appendChild(wrap);
   if (m.alert_fired && m.alert_note) article.appendChild(make('p', 'cg-outcome-alert', 'Safety alert earlier in this call: ' + m.alert_note));
   article.appendChild(sayBlock(m.say || m.text));
+  if (Array.isArray(m.points) && m.points.length) {
+    article.appendChild(make('h4', 'cg-subhead', 'Points to give the caller'));
+    const points = make('ul', 'cg-points');
+    m.points.forEach((p) => points.appendChild(make('li', null, p)));
+    article.appendChild(points);
+  }
   if (Array.isArray(m.contacts) && m.contacts.length) {
     article.appendChild(make('h4', 'cg-subhead', 'Numbers to give the caller'));
     article.appendChild(contactList(m.contacts));
@@ -505,7 +511,7 @@ function renderOutcome(m) {
   const notes = [...(m.forms || []).map((f) => `${f.name}: ${f.text}`), ...(m.guidance || []).map((g) => `${g.title}: ${g.text}`)];
   if (notes.length) {
     const more = make('details', 'cg-more');
-    more.appendChild(make('summary', null, 'Forms and guidance (for you)'));
+    more.appendChild(make('summary', null, 'More about this: forms and guidance (for you)'));
     const ul = make('ul');
     notes.forEach((n) => ul.appendChild(make('li', null, n)));
     more.appendChild(ul);

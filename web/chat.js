@@ -380,7 +380,7 @@
         line.appendChild(link);
         item.appendChild(line);
       }
-      if (c.hours) item.appendChild(make('p', 'rc-contact-line', 'Open: ' + c.hours));
+      if (c.hours) item.appendChild(make('p', 'rc-contact-line', 'Hours: ' + c.hours));
       if (c.note) item.appendChild(make('p', 'rc-contact-note', c.note));
       list.appendChild(item);
     });
@@ -400,6 +400,70 @@
     li.appendChild(make('p', 'rc-item-title', title));
     if (text) li.appendChild(make('p', 'rc-item-text', text));
     return li;
+  }
+
+  // ---------- coming back to the same point later ----------
+
+  // A stop such as "talk to your Safeguarding Lead now": a link that reopens this conversation
+  // here, in any browser, while its resume token lasts. The token rides in the fragment, which
+  // browsers never send to a server, and is taken out of the address bar as soon as it is read.
+  function comeBackLink() {
+    const saved = loadSaved();
+    if (!saved) return '';
+    return window.location.origin + window.location.pathname + '#resume=' + encodeURIComponent(saved.conversation) + '.' +
+      encodeURIComponent(saved.token);
+  }
+
+  function comeBackPanel() {
+    const panel = make('section', 'rc-come-back');
+    const heading = make('h3', 'rc-card-subhead', 'Coming back to this point');
+    heading.id = newId('rc-cb');
+    panel.setAttribute('aria-labelledby', heading.id);
+    panel.appendChild(heading);
+    panel.appendChild(make('p', 'rc-come-back-hint',
+      'Keep this link to come back here afterwards, then choose "Back" to give your new answer. ' +
+      'Anyone with the link can open this conversation, so keep it to yourself. It works for a limited time; ' +
+      'after that, start again.'));
+    const link = comeBackLink();
+    const field = make('input', 'rc-come-back-link');
+    field.type = 'text';
+    field.readOnly = true;
+    field.value = link;
+    field.id = newId('rc-cbl');
+    const label = make('label', 'rc-visually-hidden', 'Link to come back to this conversation');
+    label.htmlFor = field.id;
+    panel.appendChild(label);
+    panel.appendChild(field);
+    const status = make('p', 'rc-come-back-status');
+    status.setAttribute('role', 'status');
+    const copy = make('button', 'rc-button rc-secondary', 'Copy the link');
+    copy.type = 'button';
+    copy.addEventListener('click', () => {
+      copyText(link).then(
+        () => { status.textContent = 'Link copied.'; },
+        () => {
+          field.select();
+          status.textContent = 'Copying was not allowed: the link is selected, so copy it with Ctrl+C (or Cmd+C).';
+        });
+    });
+    const actions = make('div', 'rc-summary-actions');
+    actions.appendChild(copy);
+    panel.appendChild(actions);
+    panel.appendChild(status);
+    return panel;
+  }
+
+  // "#resume=<conversation>.<token>" from a come-back link: remembered for this tab, then
+  // removed from the address so it is not left in history or shared by accident.
+  function takeResumeLink() {
+    const m = /^#resume=([0-9a-f]{28})\.([0-9a-f]{32})$/.exec(window.location.hash || '');
+    if (!m) return;
+    save(m[1], m[2]);
+    try {
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    } catch (e) {
+      window.location.hash = '';
+    }
   }
 
   // ---------- the outcome summary: copy, print, download ----------
@@ -521,12 +585,25 @@
       card.appendChild(note);
     }
     if (msg.text) card.appendChild(make('p', 'rc-card-text', msg.text));
+    if (Array.isArray(msg.points) && msg.points.length) {
+      const points = make('ul', 'rc-points');
+      msg.points.forEach((p) => points.appendChild(make('li', null, p)));
+      card.appendChild(points);
+    }
     if (Array.isArray(msg.contacts) && msg.contacts.length) {
       card.appendChild(make('h3', 'rc-card-subhead', 'Who to contact'));
       card.appendChild(contactList(msg.contacts));
     }
-    section(card, 'Forms', msg.forms, (f) => titledItem(f.name, f.text));
-    section(card, 'Guidance', msg.guidance, (g) => titledItem(g.title, g.text));
+    if (msg.come_back) card.appendChild(comeBackPanel());
+    // The next step and its numbers come first; the rest is there for whoever wants it.
+    const hasMore = (Array.isArray(msg.forms) && msg.forms.length) || (Array.isArray(msg.guidance) && msg.guidance.length);
+    if (hasMore) {
+      const more = make('details', 'rc-more');
+      more.appendChild(make('summary', 'rc-more-summary', 'More about this'));
+      section(more, 'Forms', msg.forms, (f) => titledItem(f.name, f.text));
+      section(more, 'Guidance', msg.guidance, (g) => titledItem(g.title, g.text));
+      card.appendChild(more);
+    }
 
     if (typeof msg.summary === 'string' && msg.summary) {
       card.appendChild(summaryPanel(msg, card));
@@ -640,5 +717,6 @@
   ui.restart.addEventListener('click', startAgain);
   setStatus('');
   updateControls();
+  takeResumeLink();
   connect();
 })();

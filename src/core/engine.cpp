@@ -13,15 +13,15 @@ ContactView view_of(const Contact& c) {
           c.shown_email().empty() ? std::string() : c.email_say};
 }
 
-namespace {
-
-// Node text with its "{contact.phone}" details filled in from content/ (the validator has
-// checked every one can be).
-std::string filled(const std::string& text, const Catalogue& content) {
+std::string filled_text(const std::string& text, const Catalogue& content) {
   if (text.find('{') == std::string::npos) return text;
   auto f = fill_contact_details(text, content);
   return f ? f.value() : text;
 }
+
+namespace {
+
+std::string filled(const std::string& text, const Catalogue& content) { return filled_text(text, content); }
 
 std::vector<ContactView> contact_views(const Catalogue& content, const std::vector<std::string>& ids) {
   std::vector<ContactView> out;

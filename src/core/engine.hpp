@@ -134,4 +134,8 @@ void remember_alerts(State& state, const std::string& node, const std::vector<Al
 
 ContactView view_of(const Contact& contact);
 
+// Node text with its "{contact.phone}" details filled in from content/, as users see it (the
+// validator has checked every one can be filled).
+std::string filled_text(const std::string& text, const Catalogue& content);
+
 }  // namespace rc

@@ -50,7 +50,7 @@ HandoffFacts handoff_facts(const Dialog& dialog, const Catalogue& content, const
   if (state.finished)
     if (const Node* n = dialog.find(state.current)) {
       f.outcome = n->outcome;
-      f.outcome_title = n->title;
+      f.outcome_title = filled_text(n->title, content);
     }
   f.urgent = raises_alert(content, reason);
   for (const auto& a : state.history) f.urgent = f.urgent || raises_alert(content, a.text);

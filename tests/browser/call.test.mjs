@@ -4,11 +4,12 @@
 // Run: RIGHTCONV_BIN=build/src/rightconv RIGHTCONV_SOURCE_DIR=$PWD node --test tests/browser/call.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addStaff, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite } from './server.mjs';
+import { addStaff, checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite } from './server.mjs';
 
 const FIRST_SAY = 'First, is the child in immediate danger right now?';
 const FIRST_QUESTION = 'Is a child in immediate danger right now?';
-const HARM_QUESTION = /may be suffering, or at risk of, significant harm/;
+const HARM_QUESTION = /seriously harmed or neglected/;
+const DUTY_AND_ADVICE = 'Ring Duty and Advice now: 0113 376 0336';
 
 let browser;
 let server;
@@ -100,9 +101,12 @@ test('a full call through to the wrap-up', async (t) => {
     await page.getByRole('button', { name: /No$/ }).click();
     await question(page, HARM_QUESTION);
     await page.getByRole('button', { name: /Yes, I think so/ }).click();
-    await question(page, 'Contact Duty and Advice');
+    await question(page, DUTY_AND_ADVICE);
     const phone = script.locator('a[href="tel:01133760336"]');
     assert.equal(await phone.textContent(), '0113 376 0336', 'the checked Duty and Advice number');
+    await script.getByRole('heading', { name: 'Points to give the caller', level: 4 }).waitFor();
+    assert.match(await script.locator('.cg-points').textContent(), /If a child is in immediate danger, call 999/);
+    await checkAccessibility(page, 'the call page at the Duty and Advice outcome');
 
     // A note, redacted by the server.
     await page.getByLabel('Note', { exact: true }).fill('Caller is on 07700 900123');
@@ -160,7 +164,7 @@ test('the Urgent jump mid-call', async (t) => {
     await page.getByRole('button', { name: /No$/ }).click();
     await question(page, HARM_QUESTION);
     await page.getByRole('button', { name: /No$/ }).click();
-    const stepDown = await question(page, /stepping down/i);
+    const stepDown = await question(page, /talked with the child or young person and their family/);
     const stepDownText = await stepDown.textContent();
 
     await page.getByRole('button', { name: 'Urgent' }).click();
@@ -207,7 +211,7 @@ test('keyboard-only use at 360px', async (t) => {
     await question(page, FIRST_QUESTION);
     await noSidewaysScroll(page, 'the first question');
 
-    await page.keyboard.press('2');
+    await page.keyboard.press('3');
     await question(page, HARM_QUESTION);
     assert.ok(await focusedIs(page, '#cg-script h3.cg-question'));
 
@@ -225,7 +229,7 @@ test('keyboard-only use at 360px', async (t) => {
     await page.keyboard.press('b');
     await question(page, HARM_QUESTION);
     await page.keyboard.press('1');
-    await question(page, 'Contact Duty and Advice');
+    await question(page, DUTY_AND_ADVICE);
     await noSidewaysScroll(page, 'the outcome');
 
     await tabTo(page, '#cg-confirm');

@@ -7,11 +7,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkSetup, launchBrowser, makeWorkspace, sqlite } from './server.mjs';
+import { checkAccessibility, checkSetup, launchBrowser, makeWorkspace, sqlite } from './server.mjs';
 
 const STORAGE_KEY = 'rightconv.chat.v1';
 const FIRST_QUESTION = 'Is a child in immediate danger right now?';
-const HARM_QUESTION = /may be suffering, or at risk of, significant harm/;
+const HARM_QUESTION = /seriously harmed or neglected/;
+const TALKED = 'Have you talked with the child or young person and their family about extra help?';
+const THEY_SAID = 'What did they say about extra help?';
+const STEP_DOWN = 'Is a social worker or specialist service about to stop working with the child, or has one just stopped?';
+const NEEDS = 'Which best describes the help the child and family need?';
+const LEAD = /Have you been able to talk to them about this child\?/;
 
 const workspace = makeWorkspace('rightconv-browser-');
 const screenshotDir = workspace.screenshotDir;
@@ -89,14 +94,15 @@ test('a practitioner reaches the East hub outcome, and the conversation is store
 
     await choose(page, 'No', HARM_QUESTION);
     assert.match(await focusedText(page), HARM_QUESTION, 'focus moves to the new question');
-    await choose(page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
-    await choose(page, 'No', 'Have you talked with the child and family, and do they agree to early help?');
-    await choose(page, 'Yes, they agree', 'Which best describes the help the child and family need?');
+    await choose(page, 'No', TALKED);
+    await choose(page, 'Yes, we have talked about it', THEY_SAID);
+    await choose(page, 'The child and the family agree', STEP_DOWN);
+    await choose(page, 'No', NEEDS);
     await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
-    await page.getByText(/Think Family: include services for the adults/).waitFor();
+    await page.getByText(/When several agencies are needed, the plan rests on an Early Help Assessment/).waitFor();
     await type(page, 'Support with school attendance and routines at home');
     await question(page, 'Which area of Leeds does the family live in?').waitFor();
-    await choose(page, 'East Leeds', 'Early Help Assessment and a request to the East Early Help Hub');
+    await choose(page, 'East Leeds', /Early Help Assessment, then a request to the East Early Help Hub: eastearlyhelp@leeds\.gov\.uk/);
 
     const card = page.locator('article.rc-outcome');
     assert.equal(await card.count(), 1);
@@ -109,10 +115,22 @@ test('a practitioner reaches the East hub outcome, and the conversation is store
     assert.doesNotMatch(await card.textContent(), /0113 ?535 ?899\b/);
     const support = card.locator('a[href="tel:01133781840"]');
     assert.equal(await support.textContent(), '0113 378 1840');
-    for (const heading of ['Who to contact', 'Forms', 'Guidance'])
-      await card.getByRole('heading', { name: heading, level: 3 }).waitFor();
+    // The next step and its number first, then at most three points; the rest folded.
+    const points = await card.locator('.rc-points li').allTextContents();
+    assert.equal(points.length, 3);
+    assert.match(points[0], /^Register the activity: on Mosaic if you have access .* Families First on 0113 378 1840, option 1\.$/);
+    assert.match(points[1], /Targeted Service Leader or Cluster Manager/);
+    await card.getByRole('heading', { name: 'Who to contact', level: 3 }).waitFor();
+    const more = card.locator('details.rc-more');
+    assert.equal(await more.evaluate((d) => d.open), false, 'forms and guidance start folded');
+    assert.equal(await card.getByRole('heading', { name: 'Guidance', level: 3 }).count(), 0, 'folded guidance is not shown');
+    await checkAccessibility(page, 'the East hub outcome, folded');
+    await more.getByText('More about this').click();
+    for (const heading of ['Forms', 'Guidance']) await card.getByRole('heading', { name: heading, level: 3 }).waitFor();
     await card.getByText('Early Help Request Form', { exact: true }).waitFor();
     await card.getByText('Lead Practitioner and Team around the Family', { exact: true }).waitFor();
+    await card.getByText('Think Family, Work Family', { exact: true }).waitFor();
+    await checkAccessibility(page, 'the East hub outcome, unfolded');
     assert.equal(await page.locator('.rc-options').count(), 0, 'answered questions keep no buttons');
 
     await screenshot(page, t, 'east-hub-desktop.png');
@@ -140,13 +158,15 @@ test('the outcome summary is shown and can be copied - downloaded and printed on
       before: (ctx) => ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
     });
     await choose(page, 'No', HARM_QUESTION);
-    await choose(page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
-    await choose(page, 'Yes', 'Have you talked with the child and family, and do they agree to early help?');
-    await choose(page, 'Yes, they agree', 'Which best describes the help the child and family need?');
-    await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
+    await choose(page, 'No', TALKED);
+    await choose(page, 'Yes, we have talked about it', THEY_SAID);
+    await choose(page, 'The child and the family agree', STEP_DOWN);
+    // Stepping down goes to planned, multi-agency support.
+    await choose(page, 'Yes', /anything the Early Help Hub should know/);
+    await page.getByText(/Then the child needs proactive, planned support/).waitFor();
     await type(page, 'Routines at home. NHS number 943 476 5919');
     await question(page, 'Which area of Leeds does the family live in?').waitFor();
-    await choose(page, 'East Leeds', 'Early Help Assessment and a request to the East Early Help Hub');
+    await choose(page, 'East Leeds', /Early Help Assessment, then a request to the East Early Help Hub/);
     const conversation = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
 
     // Shown on the card: the reference, the request form's sections, the typed note redacted.
@@ -325,7 +345,7 @@ test('after the server restarts, the page reconnects and carries on', async () =
     second = await startServer({ port: first.port, db: first.db });
     await page.getByText('Connected again.').waitFor({ timeout: 20000 });
     assert.equal(await page.getByRole('heading', { name: HARM_QUESTION }).count(), 1, 'the question is not shown twice');
-    await choose(page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
+    await choose(page, 'No', TALKED);
     assert.deepEqual(problems.filter((p) => !/WebSocket/.test(p)), []);
     await context.close();
   } finally {
@@ -341,8 +361,8 @@ test('the dialog can be answered with the keyboard alone', async () => {
     await page.keyboard.press('Tab');
     assert.equal(await focusedText(page), 'Yes, I think so', 'Tab goes from the question to its first option');
     await page.keyboard.press('Enter');
-    await question(page, 'Contact Duty and Advice').waitFor();
-    assert.equal(await focusedText(page), 'Contact Duty and Advice');
+    await question(page, 'Ring Duty and Advice now: 0113 376 0336').waitFor();
+    assert.equal(await focusedText(page), 'Ring Duty and Advice now: 0113 376 0336');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), 'tel:01133760336');
     assert.deepEqual(problems, []);
@@ -366,10 +386,64 @@ test('a second tab on the same conversation can carry on after the first moved i
     await two.page.locator('.rc-error').waitFor();
     await question(two.page, HARM_QUESTION).waitFor();
     assert.match(await focusedText(two.page), HARM_QUESTION);
-    await choose(two.page, 'No', 'Is the child or young person stepping down from social work or specialist care?');
+    await choose(two.page, 'No', TALKED);
     assert.deepEqual(one.problems, []);
     assert.deepEqual(two.problems, []);
     await one.context.close();
     await two.context.close();
+  });
+});
+
+test('not sure about harm stops at the Safeguarding Lead, with a link that comes back to the same point', async (t) => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server, {
+      before: (ctx) => ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
+    });
+    await choose(page, 'No', HARM_QUESTION);
+    await choose(page, "I'm not sure", LEAD);
+    await choose(page, 'Not yet', 'Talk to your Safeguarding Lead or line manager now');
+    const card = page.locator('article.rc-outcome');
+    assert.match(await card.locator('.rc-points').textContent(), /Ring Duty and Advice on 0113 376 0336/);
+    assert.match(await card.locator('.rc-summary-text').textContent(), /Points to take to your Safeguarding Lead or line manager/);
+    const panel = card.locator('.rc-come-back');
+    await panel.getByRole('heading', { name: 'Coming back to this point', level: 3 }).waitFor();
+    const link = await panel.getByLabel('Link to come back to this conversation').inputValue();
+    assert.match(link, /#resume=[0-9a-f]{28}\.[0-9a-f]{32}$/);
+    await panel.getByRole('button', { name: 'Copy the link' }).click();
+    await panel.getByText('Link copied.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    await checkAccessibility(page, 'the Safeguarding Lead stop with its come-back link');
+    await screenshot(page, t, 'talk-to-lead-desktop.png');
+    assert.deepEqual(problems, []);
+    await context.close();
+
+    // Later, in another browser: the link opens the same point, out of the address bar at once.
+    const later = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    const again = await later.newPage();
+    const laterProblems = [];
+    again.on('pageerror', (e) => laterProblems.push(`page error: ${e.message}`));
+    await again.goto(link);
+    await question(again, 'Talk to your Safeguarding Lead or line manager now').waitFor();
+    assert.equal(new URL(again.url()).hash, '', 'the token is taken out of the address');
+    await again.getByRole('button', { name: 'Back' }).click();
+    await question(again, LEAD).waitFor();
+    await choose(again, 'Yes: we think it may be significant harm, or a child in need', 'Ring Duty and Advice now: 0113 376 0336');
+    await checkAccessibility(again, 'Duty and Advice after coming back, at 360px');
+    assert.deepEqual(laterProblems, []);
+    await later.close();
+  });
+});
+
+test('not sure about danger gets 999-or-Duty-and-Advice at once', async () => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await checkAccessibility(page, 'the first question');
+    await choose(page, "I'm not sure", /If the child could be hurt before anyone can act, call 999/);
+    const card = page.locator('article.rc-outcome');
+    assert.equal(await card.locator('a[href="tel:999"]').count(), 1);
+    assert.equal(await card.locator('a[href="tel:01133760336"]').count(), 1);
+    await checkAccessibility(page, 'the not-sure-about-danger outcome');
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 });

@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { addStaff, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, waitFor } from './server.mjs';
 
 const STORAGE_KEY = 'rightconv.console.v1';
-const EAST_TITLE = 'Early Help Assessment and a request to the East Early Help Hub';
+const EAST_TITLE = 'Early Help Assessment, then a request to the East Early Help Hub: eastearlyhelp@leeds.gov.uk';
 // The path to the East hub outcome by option id (or typed text), as in tests/integration/handoff_support.hpp.
-const TO_EAST_HUB = [{ option: 'no' }, { option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'multi' },
+const TO_EAST_HUB = [{ option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'agree' }, { option: 'no' }, { option: 'multi' },
   { text: 'Needs help with routines' }, { option: 'east' }];
 
 const workspace = makeWorkspace('rightconv-console-');
@@ -199,11 +199,11 @@ test('a hub worker takes a request from the live queue and chats and ends it wit
   const accepted = await p.next({ type: 'handoff', status: 'accepted' });
   assert.equal(accepted.frame.name, 'Eve');
   const steps = page.locator('ol.cs-path > li');
-  assert.equal(await steps.count(), 8, 'seven answers and the outcome');
+  assert.equal(await steps.count(), 9, 'eight answers and the outcome');
   assert.match(await steps.nth(0).textContent(), /Is a child in immediate danger right now\?\s*Answer: No/);
-  assert.match(await steps.nth(5).textContent(), /Needs help with routines/);
-  assert.match(await steps.nth(6).textContent(), /Answer: East Leeds/);
-  assert.match(await steps.nth(7).textContent(), new RegExp(`Outcome: ${EAST_TITLE}`));
+  assert.match(await steps.nth(6).textContent(), /Needs help with routines/);
+  assert.match(await steps.nth(7).textContent(), /Answer: East Leeds/);
+  assert.match(await steps.nth(8).textContent(), new RegExp(`Outcome: ${EAST_TITLE.replace(/[.]/g, '\\.')}`));
   await page.locator('.cs-reason').getByText('I would like help filling in the request form').waitFor();
   assert.equal(await page.locator('#cs-safety').isVisible(), false, 'no safety banner yet');
   await item.locator('.cs-badge', { hasText: 'Taken by you' }).waitFor();

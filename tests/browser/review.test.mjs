@@ -80,7 +80,7 @@ async function seed(scripts) {
 }
 
 const toHub = (notes, area) => [
-  { option: 'no' }, { option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'multi' }, { text: notes }, { option: area },
+  { option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'agree' }, { option: 'no' }, { option: 'multi' }, { text: notes }, { option: area },
 ];
 
 // ---------- the page ----------
@@ -129,12 +129,12 @@ before(async () => {
   seeded = await seed({
     eastSchool: { answers: toHub('Support with school attendance and routines at home', 'east') },
     // A disclosure in the hub notes goes to the Safeguarding Lead check; here they agreed it is early help.
-    eastHousing: { answers: [{ option: 'no' }, { option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'multi' },
+    eastHousing: { answers: [{ option: 'no' }, { option: 'no' }, { option: 'yes' }, { option: 'agree' }, { option: 'no' }, { option: 'multi' },
       { text: 'Worries about housing; she is scared to go home' }, { option: 'agreed_early_help' }, { option: 'east' }] },
     west: { answers: toHub('Help with school attendance', 'west') },
     south: { answers: toHub('Parenting support', 'south') },
     dutyAndAdvice: { answers: [{ option: 'no' }, { option: 'yes' }] },
-    stoppedAtConsent: { answers: [{ option: 'no' }, { option: 'no' }, { option: 'no' }], end: true },
+    stoppedAtConsent: { answers: [{ option: 'no' }, { option: 'no' }], end: true },
     stoppedAtHarm: { answers: [{ option: 'no' }], end: true },
   });
   staff = { 'e.hub': addStaff('e.hub', 'hub:east'), 'w.hub': addStaff('w.hub', 'hub:west'), 'a.admin': addStaff('a.admin', 'admin') };
@@ -213,13 +213,13 @@ test('an East hub reviewer sees only East, filters, reads a transcript and adds 
   const body = page.locator('#rv-conv-body');
   const path_ = body.locator('ol.rv-path > li');
   await path_.first().waitFor();
-  assert.equal(await path_.count(), 9, 'eight answers and the outcome');
+  assert.equal(await path_.count(), 10, 'nine answers and the outcome');
   assert.match(await path_.nth(0).textContent(), /Is a child in immediate danger right now\?\s*Answer: No/);
-  assert.match(await path_.nth(4).textContent(), /Which best describes the help.*Answer: Support from more than one agency/);
-  assert.match(await path_.nth(5).textContent(), /Worries about housing; she is scared to go home/);
-  assert.match(await path_.nth(6).textContent(), /Have you talked to your Safeguarding Lead.*Answer: Yes: we agreed it is not significant harm/);
-  assert.match(await path_.nth(7).textContent(), /Which area of Leeds.*Answer: East Leeds/);
-  assert.match(await path_.nth(8).textContent(), /Outcome: Early Help Assessment and a request to the East Early Help Hub/);
+  assert.match(await path_.nth(5).textContent(), /Which best describes the help.*Answer: Support from more than one agency/);
+  assert.match(await path_.nth(6).textContent(), /Worries about housing; she is scared to go home/);
+  assert.match(await path_.nth(7).textContent(), /Have you talked to your Safeguarding Lead.*Answer: Yes: we agreed it is not significant harm/);
+  assert.match(await path_.nth(8).textContent(), /Which area of Leeds.*Answer: East Leeds/);
+  assert.match(await path_.nth(9).textContent(), /Outcome: Early Help Assessment, then a request to the East Early Help Hub/);
   await body.getByRole('heading', { name: 'Safety alerts' }).waitFor();
   const why = body.locator('table.rv-alert-table tbody tr');
   assert.equal(await why.count(), 1);
@@ -298,7 +298,7 @@ test('stats show the funnel and outcomes by day as SVG, with the numbers in tabl
   assert.equal(await funnel.locator('rect.rv-bar-stopped').count(), 2, 'abandoned at consent and at harm');
   const table = page.getByRole('table', { name: 'Funnel data' });
   assert.match(await table.getByRole('row', { name: /^danger/ }).textContent(), /danger\s*7\s*0/);
-  assert.match(await table.getByRole('row', { name: /^consent/ }).textContent(), /consent\s*5\s*1/);
+  assert.match(await table.getByRole('row', { name: /^consent_talked/ }).textContent(), /consent_talked\s*5\s*1/);
   assert.match(await table.getByRole('row', { name: /^harm/ }).textContent(), /harm\s*7\s*1/);
   const days = page.locator('svg.rv-days');
   assert.ok(await days.locator('rect.rv-seg').count() >= 5, 'a segment per outcome');

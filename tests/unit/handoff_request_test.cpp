@@ -20,6 +20,8 @@ TEST_CASE("handoff facts come from the answers - urgency from the safety terms")
   auto f = handoff_facts(early_help(), shipped().content, step.state, "web", "");
   CHECK(f.outcome == std::optional<std::string>("hub_request_east"));
   CHECK(f.area == std::optional<std::string>("east"));
+  // The title as the practitioner saw it: its contact detail filled in from content/.
+  CHECK(f.outcome_title == std::optional<std::string>("Early Help Assessment, then a request to the East Early Help Hub: eastearlyhelp@leeds.gov.uk"));
   CHECK_FALSE(f.urgent);
   CHECK(handoff_facts(early_help(), shipped().content, step.state, "web", "his dad hit him").urgent);
   auto mid = walk(early_help(), shipped().content, {"no"});
