@@ -1,5 +1,6 @@
 // rightconv diff: what changed between two versions of a dialog that a user would notice,
 // above all every answer path whose outcome changes. Exit 1 when any outcome changed.
+#include <map>
 #include <ostream>
 
 #include "commands.hpp"
@@ -15,7 +16,27 @@ void print_diff_help(std::ostream& out) {
          "changed options and outcomes, and every answer path whose outcome changes, in plain words.\n"
          "Exit 0 when no answer path ends differently, 1 when one does (or a file cannot be loaded,\n"
          "or there were more than N paths to compare), 2 on a usage error.\n"
-         "  --max-paths N   compare at most N answer paths (default 100000)\n";
+         "  --max-paths N   compare at most N answer paths (default 100000)\n"
+         "  --by-outcome    list the changed paths only as counts, old end -> new end\n";
+}
+
+// An end in a few words: the outcome node and code, or what went wrong.
+std::string end_short(const PathEnd& e) {
+  switch (e.kind) {
+    case PathEnd::Kind::outcome: return e.node + " (" + e.code + ")";
+    case PathEnd::Kind::loops: return "no outcome: loops back to " + e.node;
+    case PathEnd::Kind::not_offered: return "no such path (" + e.node + " has no answer \"" + e.option + "\")";
+    case PathEnd::Kind::broken: return "broken (no node " + e.node + ")";
+  }
+  return "?";
+}
+
+// How many answer paths moved from each old end to each new one: what changed, by outcome.
+void print_by_outcome(const DialogDiff& d, std::ostream& out) {
+  std::map<std::pair<std::string, std::string>, std::size_t> moves;
+  for (const auto& p : d.changed_paths) ++moves[{end_short(p.was), end_short(p.now)}];
+  out << "changed paths by outcome (old end -> new end: paths):\n";
+  for (const auto& [ends, count] : moves) out << "  " << ends.first << " -> " << ends.second << ": " << count << "\n";
 }
 
 void print_section(const char* title, const char* mark, const std::vector<NodeChange>& changes, std::ostream& out) {
@@ -29,13 +50,16 @@ void print_section(const char* title, const char* mark, const std::vector<NodeCh
 int diff_command(const Args& args, std::ostream& out, std::ostream& err) {
   std::vector<std::string> files;
   std::size_t max_paths = 100000;
+  bool by_outcome = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       print_diff_help(out);
       return kOk;
     }
-    if (a == "--max-paths") {
+    if (a == "--by-outcome") {
+      by_outcome = true;
+    } else if (a == "--max-paths") {
       if (i + 1 >= args.size() || args[i + 1].empty() || args[i + 1].find_first_not_of("0123456789") != std::string::npos ||
           args[i + 1].size() > 9 || std::stoul(args[i + 1]) == 0) {
         err << "diff: --max-paths needs a positive whole number\n";
@@ -68,8 +92,12 @@ int diff_command(const Args& args, std::ostream& out, std::ostream& err) {
   if (d.changed_paths.empty()) {
     out << "no answer path ends differently (" << d.paths_compared << " compared)\n";
   } else {
-    out << "answer paths that end differently (" << d.changed_paths.size() << " of " << d.paths_compared << "):\n";
-    for (const auto& p : d.changed_paths) out << "  " << p.path << "\n    " << p.change << "\n";
+    out << "answer paths that end differently: " << d.changed_paths.size() << " of " << d.paths_compared << "\n";
+    print_by_outcome(d, out);
+    if (!by_outcome) {
+      out << "each path that ends differently:\n";
+      for (const auto& p : d.changed_paths) out << "  " << p.path << "\n    " << p.change << "\n";
+    }
   }
   if (d.truncated) out << "diff: stopped after " << max_paths << " answer paths: there may be more changes (see --max-paths)\n";
   return d.outcomes_changed() || d.truncated ? kProblems : kOk;

@@ -46,6 +46,12 @@ std::vector<std::string> wrapped(const std::string& text, std::size_t width, std
 }
 
 // Outcomes that need the practitioner to act now are drawn red.
+// Where typed text that raises the safety alert goes from a free-text node (none for other kinds).
+std::string disclosure_target(const Dialog& d, const Node& n) {
+  if (n.kind != NodeKind::text) return {};
+  return n.on_disclosure.empty() ? d.on_disclosure : n.on_disclosure;
+}
+
 bool is_urgent(const Node& n) {
   return n.is_outcome() && (n.outcome == "emergency_999" || n.outcome == "duty_and_advice" || n.outcome == "danger_unsure" || n.outcome == "talk_to_lead");
 }
@@ -116,6 +122,8 @@ void write_dot(const Dialog& d, std::ostream& out) {
       out << "  \"" << quoted_dot(n.id) << "\" -> \"" << quoted_dot(o.next) << "\" [label=" << html_label(wrapped(o.label, 22, 3), sets_note(o))
           << "];\n";
     if (!n.next.empty()) out << "  \"" << quoted_dot(n.id) << "\" -> \"" << quoted_dot(n.next) << "\";\n";
+    if (const std::string to = disclosure_target(d, n); !to.empty())
+      out << "  \"" << quoted_dot(n.id) << "\" -> \"" << quoted_dot(to) << "\" [style=dashed, color=\"#a00000\", label=\"on a disclosure\"];\n";
   }
   out << "}\n";
 }
@@ -163,6 +171,8 @@ void write_mermaid(const Dialog& d, std::ostream& out) {
     for (const auto& o : n.options)
       out << "  " << mermaid_id(n.id) << " -->|\"" << mermaid_label(wrapped(o.label, 22, 3)) << "\"| " << mermaid_id(o.next) << "\n";
     if (!n.next.empty()) out << "  " << mermaid_id(n.id) << " --> " << mermaid_id(n.next) << "\n";
+    if (const std::string to = disclosure_target(d, n); !to.empty())
+      out << "  " << mermaid_id(n.id) << " -.->|\"on a disclosure\"| " << mermaid_id(to) << "\n";
   }
   out << "  classDef outcome fill:#ffe9b3,stroke:#8a6d00,stroke-width:2px\n"
          "  classDef urgent fill:#ffc2c2,stroke:#a00000,stroke-width:2px\n"

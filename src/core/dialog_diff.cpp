@@ -154,6 +154,12 @@ std::string summary(const Node& n) {
   return words.empty() ? s : s + ": " + quoted(words);
 }
 
+std::string quoted_list(const std::vector<std::string>& texts) {
+  std::string s = "[";
+  for (const auto& t : texts) s += (s.size() > 1 ? ", " : "") + quoted(t);
+  return s + "]";
+}
+
 class NodeComparer {
  public:
   explicit NodeComparer(DialogDiff& out) : out_(out) {}
@@ -167,6 +173,7 @@ class NodeComparer {
     reword(a.id, "say", b.say, a.say);
     reword(a.id, "help", b.help, a.help);
     if (b.source != a.source) change(a.id, "source " + quoted(b.source) + " -> " + quoted(a.source));
+    if (b.quote.texts != a.quote.texts) change(a.id, "quotes now " + quoted_list(a.quote.texts) + ", was " + quoted_list(b.quote.texts));
     if (b.next != a.next) change(a.id, "now goes on to " + a.next + ", was " + b.next);
     if (b.fact != a.fact) change(a.id, "keeps the typed answer as " + quoted(a.fact) + ", was " + quoted(b.fact));
     if (a.kind == NodeKind::question) compare_options(b, a);
@@ -188,6 +195,7 @@ class NodeComparer {
         continue;
       }
       reword(a.id, "answer " + o.id + " label", o.label, it->label);
+      reword(a.id, "answer " + o.id + " say", o.say, it->say);
       if (o.next != it->next) change(a.id, "answer " + o.id + " now leads to " + it->next + ", was " + o.next);
       if (o.sets != it->sets) change(a.id, "answer " + o.id + " records different facts");
       if (o.synonyms != it->synonyms) change(a.id, "answer " + o.id + " matches different typed words");
@@ -200,6 +208,10 @@ class NodeComparer {
   void compare_outcomes(const Node& b, const Node& a) {
     if (b.outcome != a.outcome) change(a.id, "outcome code now " + a.outcome + ", was " + b.outcome);
     reword(a.id, "title", b.title, a.title);
+    const std::size_t points = std::max(b.points.size(), a.points.size());
+    for (std::size_t i = 0; i < points; ++i)
+      reword(a.id, "point " + std::to_string(i + 1), i < b.points.size() ? b.points[i] : std::string(), i < a.points.size() ? a.points[i] : std::string());
+    if (b.come_back != a.come_back) change(a.id, a.come_back ? "now offers a link to come back to it" : "no longer offers a link to come back to it");
     auto lists = [&](const char* what, const std::vector<std::string>& was, const std::vector<std::string>& now) {
       if (was != now) change(a.id, std::string(what) + " now " + listed(now) + ", was " + listed(was));
     };

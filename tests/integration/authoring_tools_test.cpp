@@ -93,9 +93,15 @@ TEST_CASE("diff exits 0 when only wording changed and 1 when an outcome changed 
   auto changed = run_process(bin, {"diff", old, src("tests/fixtures/authoring/diff/outcome-changed.yaml")});
   CAPTURE(changed.out);
   CHECK(changed.exit_code == 1);
-  CHECK(has(changed.out, "answer paths that end differently (1 of 4):"));
+  CHECK(has(changed.out, "answer paths that end differently: 1 of 4\n"));
+  CHECK(has(changed.out, "changed paths by outcome (old end -> new end: paths):\n  hub_west (hub_request_west) -> hub_east (hub_request_east): 1\n"));
   CHECK(has(changed.out, "  worried: Yes, I am worried → danger: No → area: West Leeds\n"
                          "    now ends at hub_east \"The East hub\" (hub_request_east), was hub_west \"The West hub\" (hub_request_west)\n"));
+  // --by-outcome: the counts only.
+  auto counts = run_process(bin, {"diff", old, src("tests/fixtures/authoring/diff/outcome-changed.yaml"), "--by-outcome"});
+  CHECK(counts.exit_code == 1);
+  CHECK(has(counts.out, "  hub_west (hub_request_west) -> hub_east (hub_request_east): 1\n"));
+  CHECK_FALSE(has(counts.out, "worried: Yes, I am worried → danger: No"));
 
   auto removed = run_process(bin, {"diff", old, src("tests/fixtures/authoring/diff/question-removed.yaml")});
   CAPTURE(removed.out);

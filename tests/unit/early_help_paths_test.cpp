@@ -134,3 +134,37 @@ TEST_CASE("not having talked with the family is never recorded as a refusal") {
     CHECK(facts_of(early_help(), s.state).at("consent") == "not_asked");
   }
 }
+
+TEST_CASE("the documents give no hours: a deployment's checked hours and out-of-hours line show on Duty and Advice outcomes") {
+  // Shipped: the hours are said to be missing, and no out-of-hours contact appears.
+  const Step plain = walk(early_help(), shipped().content, {"no", "yes"});
+  const auto* o = last_of<OutcomeEvent>(plain.events);
+  REQUIRE(o);
+  REQUIRE(o->contacts.size() == 1);
+  CHECK(o->contacts[0].hours == "Opening hours are not given in the guidance.");
+
+  // Configured (0113 496 0xxx is a range kept for drama, never a real line).
+  const GuidanceSet site = load_guidance({source_path("dialogs")}, source_path("content"),
+                                         nlohmann::json{{"duty_and_advice", {{"hours", "Monday to Friday, 9am to 5pm"}}},
+                                                        {"duty_and_advice_out_of_hours", {{"phone", "0113 496 0123"}}}},
+                                         "site.json");
+  CHECK_FALSE(has_errors(site.problems));
+  const Dialog& d = *site.find("early-help");
+  for (const std::vector<std::string>& path : {std::vector<std::string>{"no", "yes"}, {"yes"}, {"unsure"}, {"no", "unsure", "not_yet"}}) {
+    const Step s = walk(d, site.content, path);
+    const auto* out = last_of<OutcomeEvent>(s.events);
+    REQUIRE(out);
+    CAPTURE(out->node);
+    bool hours = false, out_of_hours = false;
+    for (const auto& c : out->contacts) {
+      hours = hours || (c.id == "duty_and_advice" && c.hours == "Monday to Friday, 9am to 5pm");
+      out_of_hours = out_of_hours || (c.id == "duty_and_advice_out_of_hours" && c.phone == "0113 496 0123" && c.source == "config: site.json");
+    }
+    CHECK(hours);
+    CHECK(out_of_hours);
+  }
+  // A malformed out-of-hours number is refused like any other.
+  const GuidanceSet bad = load_guidance({source_path("dialogs")}, source_path("content"),
+                                        nlohmann::json{{"duty_and_advice_out_of_hours", {{"phone", "0113 496"}}}}, "site.json");
+  CHECK(has_errors(bad.problems));
+}
