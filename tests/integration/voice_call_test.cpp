@@ -107,6 +107,10 @@ void check_outcome(VoiceServer& vs, const Twiml& last, const OutcomePath& p, con
   for (const auto& number : p.numbers) CHECK_MESSAGE(last.heard(number), number << " not read in: " << last.said());
   CHECK(last.dials.empty());  // dialling is off
   check_nothing_withheld(last);
+  // Read for the ear: emails in parts, names without brackets, nothing a caller cannot see.
+  if (p.node == std::string("hub_east")) CHECK(last.heard("east early help, all one word, at leeds dot gov dot uk"));
+  CHECK_FALSE(last.heard("listed below"));
+  CHECK_FALSE(last.heard("("));
   const std::string conv = vs.db_scalar("SELECT conversation_id FROM voice_calls WHERE call_sid = '" + call_sid + "'");
   CHECK(vs.db_scalar("SELECT channel || ' ' || status || ' ' || outcome || ' ' || outcome_node FROM conversations WHERE id = '" + conv + "'") ==
         std::string("voice completed ") + p.outcome + " " + p.node);
