@@ -402,6 +402,28 @@
     return li;
   }
 
+  // ---------- panels on an outcome card ----------
+
+  // A section named by its heading, for the come-back link and the summary.
+  function headedPanel(panelClass, headingClass, title, idPrefix) {
+    const panel = make('section', panelClass);
+    const heading = make('h3', headingClass, title);
+    heading.id = newId(idPrefix);
+    panel.setAttribute('aria-labelledby', heading.id);
+    panel.appendChild(heading);
+    return panel;
+  }
+
+  // Copies `text`; where the browser refuses, selects it (`select`) and says how to copy it.
+  function copyWithFallback(text, status, copied, what, select) {
+    copyText(text).then(
+      () => { status.textContent = copied; },
+      () => {
+        select();
+        status.textContent = `Copying was not allowed: ${what} is selected, so copy it with Ctrl+C (or Cmd+C).`;
+      });
+  }
+
   // ---------- coming back to the same point later ----------
 
   // A stop such as "talk to your Safeguarding Lead now": a link that reopens this conversation
@@ -415,11 +437,7 @@
   }
 
   function comeBackPanel() {
-    const panel = make('section', 'rc-come-back');
-    const heading = make('h3', 'rc-card-subhead', 'Coming back to this point');
-    heading.id = newId('rc-cb');
-    panel.setAttribute('aria-labelledby', heading.id);
-    panel.appendChild(heading);
+    const panel = headedPanel('rc-come-back', 'rc-card-subhead', 'Coming back to this point', 'rc-cb');
     panel.appendChild(make('p', 'rc-come-back-hint',
       'Keep this link to come back here afterwards, then choose "Back" to give your new answer. ' +
       'Anyone with the link can open this conversation, so keep it to yourself. It works for a limited time; ' +
@@ -438,14 +456,7 @@
     status.setAttribute('role', 'status');
     const copy = make('button', 'rc-button rc-secondary', 'Copy the link');
     copy.type = 'button';
-    copy.addEventListener('click', () => {
-      copyText(link).then(
-        () => { status.textContent = 'Link copied.'; },
-        () => {
-          field.select();
-          status.textContent = 'Copying was not allowed: the link is selected, so copy it with Ctrl+C (or Cmd+C).';
-        });
-    });
+    copy.addEventListener('click', () => copyWithFallback(link, status, 'Link copied.', 'the link', () => field.select()));
     const actions = make('div', 'rc-summary-actions');
     actions.appendChild(copy);
     panel.appendChild(actions);
@@ -524,11 +535,7 @@
   }
 
   function summaryPanel(msg, card) {
-    const panel = make('section', 'rc-summary');
-    const heading = make('h3', 'rc-card-subhead rc-summary-title', 'Summary to copy, print or save');
-    heading.id = newId('rc-s');
-    panel.setAttribute('aria-labelledby', heading.id);
-    panel.appendChild(heading);
+    const panel = headedPanel('rc-summary', 'rc-card-subhead rc-summary-title', 'Summary to copy, print or save', 'rc-s');
     panel.appendChild(make('p', 'rc-summary-hint',
       'Keep it with your notes. Typed answers are shown with details such as phone numbers, NHS numbers and dates taken out.'));
     const text = make('pre', 'rc-summary-text', msg.summary);
@@ -546,14 +553,7 @@
       actions.appendChild(b);
       return b;
     };
-    button('Copy', () => {
-      copyText(msg.summary).then(
-        () => { status.textContent = 'Summary copied.'; },
-        () => {
-          selectContents(text);
-          status.textContent = 'Copying was not allowed: the summary is selected, so copy it with Ctrl+C (or Cmd+C).';
-        });
-    });
+    button('Copy', () => copyWithFallback(msg.summary, status, 'Summary copied.', 'the summary', () => selectContents(text)));
     button('Print', () => {
       setPrintTarget(card);
       status.textContent = '';
