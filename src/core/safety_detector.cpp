@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <memory>
 #include <shared_mutex>
 #include <optional>
 #include <unordered_map>
@@ -28,7 +29,18 @@ struct Rule {
   bool looks_back = false;   // negation rules: "ruled out" reaches the words before it
   std::string text;
   int line = 0;
+  // The key numbers a match starts with, sorted: searches start only at tokens that carry one
+  // (anchored, so a miss costs a few bytes, not the sentence). Empty: search the whole sentence.
+  std::vector<int> starts_with;
 };
+
+// One word a typed word stands for ("i'm" stands for "i" and "am"): the word, its stem after the
+// spelling fixer, and the numbers of the rule keys it carries.
+struct WordReading {
+  std::string read, stem;
+  std::vector<int> keys;
+};
+using WordReadings = std::vector<WordReading>;
 
 // Typed text as the detector reads it: " stem=word stem=word # stem=word " with where each word came from.
 struct Stream {
@@ -37,6 +49,8 @@ struct Stream {
   std::vector<std::string> stems;     // each token ("#" for a sentence end)
   std::vector<std::string> reads;     // each token's word as read (before stemming)
   std::vector<int> origin;            // the typed word a token came from (-1 for "#")
+  std::vector<const std::vector<int>*> keys;  // each token's key numbers (null for "#")
+  std::vector<std::shared_ptr<const WordReadings>> held;  // keeps `keys` alive
   std::vector<std::string> typed;     // the typed words, folded
   // Each sentence's tokens [first, last) and its bytes in `text` (from the space before its
   // first token to the space after its last): patterns never cross a sentence end, so each
@@ -97,6 +111,23 @@ struct PresentKeys {
   std::vector<int> ids;
   std::vector<unsigned char> marked;  // indexed by key number
   bool has(int id) const { return marked[static_cast<std::size_t>(id)] != 0; }
+};
+
+// Where each key is in the text, as (key number, token) pairs sorted: a rule's searches start
+// only at the tokens that carry one of its first words.
+struct KeyPlaces {
+  std::vector<std::pair<int, int>> places;
+  // The tokens in [first, last) carrying any of `ids` (sorted key numbers present in the sentence).
+  void tokens_with(const std::vector<int>& ids, const PresentKeys& present, int first, int last, std::vector<int>& out) const {
+    out.clear();
+    for (int id : ids) {
+      if (!present.has(id)) continue;
+      auto it = std::lower_bound(places.begin(), places.end(), std::pair<int, int>{id, first});
+      for (; it != places.end() && it->first == id && it->second < last; ++it) out.push_back(it->second);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
 };
 
 class RuleSet {
@@ -191,20 +222,20 @@ RE2::Options rule_options() {
 
 }  // namespace
 
-using WordReadings = std::vector<std::pair<std::string, std::string>>;  // (word read, stem)
-
 // The readings of words already seen: people use the same few thousand words, and reading one
-// (contractions, stem, the dictionary behind the spelling fixer) costs far more than a lookup.
-// Bounded: emptied when full. Safe from several threads.
+// (contractions, stem, the dictionary behind the spelling fixer, the key lookups) costs far more
+// than a lookup. Bounded: emptied when full. Safe from several threads; entries are shared, not
+// copied.
 class ReadingCache {
  public:
+  using Entry = std::shared_ptr<const WordReadings>;
   template <class Read>
-  WordReadings of(const std::string& word, Read&& read) {
+  Entry of(const std::string& word, Read&& read) {
     {
       std::shared_lock lock(mutex_);
       if (auto it = cache_.find(word); it != cache_.end()) return it->second;
     }
-    WordReadings r = read(word);
+    Entry r = std::make_shared<const WordReadings>(read(word));
     std::unique_lock lock(mutex_);
     if (cache_.size() >= kLimit) cache_.clear();
     cache_.emplace(word, r);
@@ -214,7 +245,7 @@ class ReadingCache {
  private:
   static constexpr std::size_t kLimit = 50000;
   std::shared_mutex mutex_;
-  std::unordered_map<std::string, WordReadings> cache_;
+  std::unordered_map<std::string, Entry> cache_;
 };
 
 struct SafetyDetector::Compiled {
@@ -227,11 +258,14 @@ struct SafetyDetector::Compiled {
   int window = 6;
 
   Stream stream_of(std::string_view text) const;
-  std::vector<Span> occurrences(const Rule& rule, const Stream& s, const Stream::Sentence& in) const;
+  std::vector<Span> occurrences(const Rule& rule, const Stream& s, const KeyPlaces& places, const PresentKeys& present,
+                                const Stream::Sentence& in) const;
+  Span span_of(const Stream& s, const std::vector<re2::StringPiece>& groups) const;
   std::string negation_reaching(const Span& m, const Stream& s, const std::vector<std::pair<const Rule*, Span>>& triggers) const;
   SafetyReading read(std::string_view text, bool keep_dropped, bool one_per_category) const;
-  std::vector<PresentKeys> present_keys(const Stream& s) const;
+  std::vector<PresentKeys> present_keys(const Stream& s, KeyPlaces& places) const;
   WordReadings read_word(std::string_view word) const;
+  std::vector<int> keys_of(std::string_view stem, std::string_view read) const;
   mutable ReadingCache readings;
 };
 
@@ -246,16 +280,29 @@ WordReadings SafetyDetector::Compiled::read_word(std::string_view word) const {
     std::string stem = stem_word(read);
     if (fixer)
       if (std::string fixed = fixer->correct(stem, read); !fixed.empty()) stem = std::move(fixed);
-    out.emplace_back(std::move(read), std::move(stem));
+    std::vector<int> ids = keys_of(stem, read);
+    out.push_back({std::move(read), std::move(stem), std::move(ids)});
   }
   return out;
+}
+
+// The numbers of the keys a word carries: its stem, the word itself, each prefix of its stem.
+std::vector<int> SafetyDetector::Compiled::keys_of(std::string_view stem, std::string_view read) const {
+  std::vector<int> ids;
+  auto add = [&](int id) {
+    if (id >= 0 && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  };
+  add(keys.find(PatternKey::Kind::stem, stem));
+  add(keys.find(PatternKey::Kind::word, read));
+  for (std::size_t len = 3; len <= std::min(stem.size(), keys.longest_prefix()); ++len) add(keys.find(PatternKey::Kind::prefix, stem.substr(0, len)));
+  return ids;
 }
 
 Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
   Stream s;
   s.text.reserve(text.size() + 16);
   s.text += ' ';
-  auto push = [&](std::string stem, int origin, std::string_view read = {}) {
+  auto push = [&](std::string stem, int origin, std::string_view read = {}, const std::vector<int>* ids = nullptr) {
     s.offsets.push_back(s.text.size());
     s.text += stem;
     if (!read.empty()) {
@@ -266,6 +313,7 @@ Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
     s.stems.push_back(std::move(stem));
     s.reads.emplace_back(read);
     s.origin.push_back(origin);
+    s.keys.push_back(ids);
   };
   const auto words = split_words(fold_text(text));
   s.typed.reserve(words.size());
@@ -273,7 +321,9 @@ Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
     const int index = static_cast<int>(s.typed.size());
     s.typed.push_back(w.text);
     if (w.after_break) push("#", -1);
-    for (const auto& [read, stem] : readings.of(w.text, [&](std::string_view word) { return read_word(word); })) push(stem, index, read);
+    auto entry = readings.of(w.text, [&](std::string_view word) { return read_word(word); });
+    for (const auto& r : *entry) push(r.stem, index, r.read, &r.keys);
+    s.held.push_back(std::move(entry));
   }
   const int n = static_cast<int>(s.stems.size());
   for (int t = 0, first = 0; t <= n; ++t) {
@@ -285,48 +335,67 @@ Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
   return s;
 }
 
-std::vector<PresentKeys> SafetyDetector::Compiled::present_keys(const Stream& s) const {
+std::vector<PresentKeys> SafetyDetector::Compiled::present_keys(const Stream& s, KeyPlaces& places) const {
   std::vector<PresentKeys> out(s.sentences.size());
-  const std::size_t longest = keys.longest_prefix();
+  places.places.clear();
   for (std::size_t i = 0; i < s.sentences.size(); ++i) {
     PresentKeys& p = out[i];
     p.marked.assign(static_cast<std::size_t>(keys.size()), 0);
-    auto add = [&](int id) {
-      if (id < 0 || p.marked[static_cast<std::size_t>(id)]) return;
-      p.marked[static_cast<std::size_t>(id)] = 1;
-      p.ids.push_back(id);
-    };
     for (int t = s.sentences[i].first; t < s.sentences[i].last; ++t) {
-      const std::string_view stem = s.stems[static_cast<std::size_t>(t)];
-      add(keys.find(PatternKey::Kind::stem, stem));
-      add(keys.find(PatternKey::Kind::word, s.reads[static_cast<std::size_t>(t)]));
-      for (std::size_t len = 3; len <= std::min(stem.size(), longest); ++len) add(keys.find(PatternKey::Kind::prefix, stem.substr(0, len)));
+      const std::vector<int>* ids = s.keys[static_cast<std::size_t>(t)];
+      if (!ids) continue;
+      for (int id : *ids) {
+        places.places.emplace_back(id, t);
+        if (p.marked[static_cast<std::size_t>(id)]) continue;
+        p.marked[static_cast<std::size_t>(id)] = 1;
+        p.ids.push_back(id);
+      }
     }
   }
+  std::sort(places.places.begin(), places.places.end());
   return out;
 }
 
-std::vector<Span> SafetyDetector::Compiled::occurrences(const Rule& rule, const Stream& s, const Stream::Sentence& in) const {
-  std::vector<Span> out;
-  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(rule.groups) + 1);
+// A match's tokens: its first and last, and the words (not gaps) it matched, for the evidence.
+Span SafetyDetector::Compiled::span_of(const Stream& s, const std::vector<re2::StringPiece>& groups) const {
   auto token_at = [&](std::size_t offset) {  // the token starting at or after offset
     return static_cast<int>(std::lower_bound(s.offsets.begin(), s.offsets.end(), offset) - s.offsets.begin());
   };
+  const auto start = static_cast<std::size_t>(groups[0].data() - s.text.data());
+  const auto end = start + groups[0].size();
+  Span span{token_at(start + 1), token_at(end) - 1, {}};
+  for (std::size_t g = 1; g < groups.size(); ++g) {
+    if (!groups[g].data()) continue;
+    const auto gs = static_cast<std::size_t>(groups[g].data() - s.text.data());
+    for (int t = token_at(gs); t < static_cast<int>(s.offsets.size()) && s.offsets[t] < gs + groups[g].size(); ++t) span.marked.push_back(t);
+  }
+  return span;
+}
+
+std::vector<Span> SafetyDetector::Compiled::occurrences(const Rule& rule, const Stream& s, const KeyPlaces& places, const PresentKeys& present,
+                                                       const Stream::Sentence& in) const {
+  std::vector<Span> out;
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(rule.groups) + 1);
+  const int ngroups = static_cast<int>(groups.size());
+  if (!rule.starts_with.empty()) {
+    // A match starts at the space before a token that carries one of the rule's first words:
+    // try only there, anchored. Most rules that get this far fail within a few words.
+    thread_local std::vector<int> starts;
+    places.tokens_with(rule.starts_with, present, in.first, in.last, starts);
+    for (int t : starts) {
+      if (static_cast<int>(out.size()) >= kMaxOccurrences) break;
+      const std::size_t at = s.offsets[static_cast<std::size_t>(t)] - 1;
+      if (!rule.re->Match(s.text, at, in.end, RE2::ANCHOR_START, nullptr, 0)) continue;
+      if (rule.re->Match(s.text, at, in.end, RE2::ANCHOR_START, groups.data(), ngroups)) out.push_back(span_of(s, groups));
+    }
+    return out;
+  }
   // Most candidates do not match: a match-or-not check (a DFA pass, no submatches) comes first.
   if (!rule.re->Match(s.text, in.begin, in.end, RE2::UNANCHORED, nullptr, 0)) return out;
   std::size_t pos = in.begin;
-  while (pos < in.end && static_cast<int>(out.size()) < kMaxOccurrences &&
-         rule.re->Match(s.text, pos, in.end, RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
-    const auto start = static_cast<std::size_t>(groups[0].data() - s.text.data());
-    const auto end = start + groups[0].size();
-    Span span{token_at(start + 1), token_at(end) - 1, {}};
-    for (std::size_t g = 1; g < groups.size(); ++g) {
-      if (!groups[g].data()) continue;
-      const auto gs = static_cast<std::size_t>(groups[g].data() - s.text.data());
-      for (int t = token_at(gs); t < static_cast<int>(s.offsets.size()) && s.offsets[t] < gs + groups[g].size(); ++t) span.marked.push_back(t);
-    }
-    out.push_back(std::move(span));
-    pos = start + 1;
+  while (pos < in.end && static_cast<int>(out.size()) < kMaxOccurrences && rule.re->Match(s.text, pos, in.end, RE2::UNANCHORED, groups.data(), ngroups)) {
+    out.push_back(span_of(s, groups));
+    pos = static_cast<std::size_t>(groups[0].data() - s.text.data()) + 1;
   }
   return out;
 }
@@ -364,13 +433,17 @@ SafetyReading SafetyDetector::Compiled::read(std::string_view text, bool keep_dr
   SafetyReading out;
   const Stream s = stream_of(text);
   if (keep_dropped) out.words = s.stems;
-  const std::vector<PresentKeys> present = present_keys(s);
+  KeyPlaces places;
+  const std::vector<PresentKeys> present = present_keys(s, places);
   const std::vector<Hit> hits = harm.candidates(present);
   if (hits.empty()) return out;
 
   // Negations and ordinary phrases are looked for only in a sentence where a harm rule matched,
   // the first time one does.
-  auto spans = [&](const RuleSet& set, const Hit& h) { return occurrences(set[static_cast<std::size_t>(h.rule)], s, s.sentences[static_cast<std::size_t>(h.sentence)]); };
+  auto spans = [&](const RuleSet& set, const Hit& h) {
+    return occurrences(set[static_cast<std::size_t>(h.rule)], s, places, present[static_cast<std::size_t>(h.sentence)],
+                       s.sentences[static_cast<std::size_t>(h.sentence)]);
+  };
   struct Context {
     bool ready = false;
     std::vector<std::pair<const Rule*, Span>> triggers, ordinary;
@@ -461,7 +534,10 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
       ok = false;
       return;
     }
-    Rule r{std::make_unique<RE2>(compiled->regex, rule_options()), compiled->groups, category, level, looks_back, p.text, p.line};
+    Rule r{std::make_unique<RE2>(compiled->regex, rule_options()), compiled->groups, category, level, looks_back, p.text, p.line, {}};
+    for (const auto& k : compiled->starts_with) r.starts_with.push_back(c.keys.id_of(k));
+    std::sort(r.starts_with.begin(), r.starts_with.end());
+    r.starts_with.erase(std::unique(r.starts_with.begin(), r.starts_with.end()), r.starts_with.end());
     if (!r.re->ok()) {
       problems.push_back({Severity::error, rules.file, p.line, "safety_detector", "pattern \"" + p.text + "\" could not be compiled: " + r.re->error()});
       ok = false;

@@ -30,6 +30,7 @@ class PatternCompiler {
     if (!sequence(body, 0, true, has_words, first)) return make_error(error_);
     if (!has_words) return make_error("a pattern needs at least one word");
     out_.regex = " " + body;
+    if (first) out_.starts_with = std::move(*first);
     return std::move(out_);
   }
 

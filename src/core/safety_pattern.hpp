@@ -37,6 +37,9 @@ struct CompiledPattern {
   // One entry per item the pattern cannot match without: the words, one of which must be in the
   // text. An item that starts with a gap or an optional part has no entry.
   std::vector<std::vector<PatternKey>> required;
+  // The words a match must start with (the first item's), so a search can be tried only where
+  // one of them is; empty when the pattern starts with a gap or an optional part.
+  std::vector<PatternKey> starts_with;
 };
 
 struct PatternWords {

@@ -253,3 +253,21 @@ TEST_CASE("the corpus reader reports bad lines and the evaluation counts recall 
   CHECK(report.find("recall 0.500 (1 of 2 disclosures), false-alarm rate 0.500 (1 of 2 ordinary lines)") != std::string::npos);
   CHECK(report.find("c.txt:5 [ok.sport] a bruise from rugby") != std::string::npos);
 }
+
+TEST_CASE("a rule is tried from every place its first word occurs - and a pattern starting with a gap or an optional part still matches") {
+  auto d = detector_for("        - \"hits (him|her)\"\n        - \"... locked in\"\n        - \"[@carer] burns her\"\n");
+  // The first "hits" is not followed by him or her; the second is.
+  auto found = d->detect("he hits the wall and then hits her when he is drunk");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].words == std::vector<std::string>{"hits", "her"});
+  CHECK_FALSE(raises(*d, "he hits the wall and then hits the door"));
+  // Unkeyed starts are searched through the sentence as before.
+  CHECK(raises(*d, "she is locked in her room"));
+  CHECK(raises(*d, "mum burns her with a lighter"));
+  CHECK(raises(*d, "sometimes he burns her"));
+  // Every occurrence is found, for the reviewer's evidence.
+  auto reading = d->read("he hits her. then he hits him again");
+  int raised = 0;
+  for (const auto& m : reading.matches) raised += m.dropped_by.empty();
+  CHECK(raised == 2);
+}
