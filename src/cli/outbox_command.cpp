@@ -8,7 +8,7 @@
 #include "database_options.hpp"
 #include "handoff/handoff_request.hpp"
 #include "handoff/outbox_store.hpp"
-#include "staff/audit_log.hpp"
+#include "store/audit_log.hpp"
 
 namespace rc::cli {
 namespace {

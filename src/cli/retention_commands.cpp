@@ -5,9 +5,9 @@
 #include "command_args.hpp"
 #include "commands.hpp"
 #include "database_options.hpp"
-#include "staff/audit_log.hpp"
+#include "store/audit_log.hpp"
 #include "staff/retention_purge.hpp"
-#include "staff/review_queries.hpp"
+#include "store/review_queries.hpp"
 
 namespace rc::cli {
 namespace {

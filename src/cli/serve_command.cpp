@@ -168,7 +168,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   HandoffHub hub;
   handoff::ConnectorSet connectors;
   auto now = [&server] { return server.context().now(); };
-  HandoffService handoffs(config, guidance, writer, hub, connectors, now, server.context().metrics);
+  HandoffService handoffs(config.handoff, guidance, writer, hub, connectors, now, server.context().metrics);
   if (auto built = cli::build_connectors(config, guidance, handoffs, hub, now, connectors); !built) {
     err << built.error().describe() << "\nserve: not starting: fix the configuration\n";
     return kProblems;
@@ -187,7 +187,8 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     err << "serve: " << console_port.error().message << "\n";
     return kProblems;
   }
-  staff::StaffApi staff_api(config, writer, &server.context());
+  const staff::ChatView chat_view{guidance, server.context().metrics, server.context().open_chats};
+  staff::StaffApi staff_api(staff::StaffApiSettings{config.db_path, config.web_root}, writer, &chat_view);
   staff_api.serve_connectors(&connectors, &handoffs, console_port.value());
   staff_api.serve_call_page(port.value());
   auto staff_port = staff_api.listen(config.staff_address, config.staff_port);

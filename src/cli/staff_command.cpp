@@ -4,8 +4,8 @@
 #include "command_args.hpp"
 #include "commands.hpp"
 #include "database_options.hpp"
-#include "staff/audit_log.hpp"
-#include "staff/review_queries.hpp"
+#include "store/audit_log.hpp"
+#include "store/review_queries.hpp"
 #include "staff/staff_accounts.hpp"
 
 namespace rc::cli {

@@ -4,10 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include "core/redaction.hpp"
-#include "server/ids.hpp"
-#include "server/protocol.hpp"
-#include "staff/audit_log.hpp"
-#include "staff/review_queries.hpp"
+#include "store/ids.hpp"
+#include "protocol/protocol.hpp"
+#include "store/audit_log.hpp"
+#include "store/review_queries.hpp"
 #include "store/sqlite_conversation_log.hpp"
 
 namespace rc {
@@ -92,7 +92,7 @@ struct HandoffService::Op {
   bool owns(const HandoffRow& r) const { return staff ? r.accepted_by == staff->id : r.via == by.connector; }
 };
 
-HandoffService::HandoffService(const Config& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
+HandoffService::HandoffService(const HandoffConfig& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
                                handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics)
     : config_(config), guidance_(guidance), writer_(writer), hub_(hub), connectors_(connectors), now_(std::move(now)), metrics_(metrics) {}
 
@@ -104,7 +104,7 @@ HandoffService::Plan HandoffService::plan_request(const Dialog& dialog, const St
   Plan p;
   p.reference = new_handoff_reference();
   p.facts = handoff_facts(dialog, guidance_.content, state, channel, reason_raw);
-  p.route = choose_route(config_.handoff, p.facts);
+  p.route = choose_route(config_, p.facts);
   p.contacts = p.route ? route_contacts(guidance_.content, p.route->contacts) : route_contacts(guidance_.content, {"duty_and_advice"});
   bool can_queue = p.route && !p.route->contacts_only;
   if (can_queue) {
@@ -112,7 +112,7 @@ HandoffService::Plan HandoffService::plan_request(const Dialog& dialog, const St
     for (const auto& name : p.route->connectors) can_queue = can_queue || connectors_.count(name) != 0;
   }
   p.unavailable_now = !can_queue;
-  p.deadline = now + static_cast<Millis>(config_.handoff.accept_timeout_seconds) * 1000;
+  p.deadline = now + static_cast<Millis>(config_.accept_timeout_seconds) * 1000;
   const std::string route_name = p.route ? p.route->name : "none";
   const std::string queue = p.route ? p.route->queue : "any";
   p.open = store::HandoffOpen{p.reference, conversation_id, p.unavailable_now ? "unavailable" : "requested", route_name, queue,
@@ -136,7 +136,7 @@ std::vector<store::OutboxRow> HandoffService::events(const std::string& kind, co
                                                      const std::string& route_name, const std::string& queue, const json& data, Millis now,
                                                      const std::string& except) const {
   std::vector<store::OutboxRow> out;
-  for (const auto& r : config_.handoff.routes) {
+  for (const auto& r : config_.routes) {
     if (r.name != route_name) continue;
     for (const auto& name : r.connectors) {
       auto slot = connectors_.find(name);
@@ -155,13 +155,13 @@ std::vector<store::OutboxRow> HandoffService::events(const std::string& kind, co
 }
 
 std::vector<ContactView> HandoffService::contacts_for(const std::string& route_name) const {
-  for (const auto& r : config_.handoff.routes)
+  for (const auto& r : config_.routes)
     if (r.name == route_name) return route_contacts(guidance_.content, r.contacts);
   return route_contacts(guidance_.content, {"duty_and_advice"});
 }
 
 std::string HandoffService::queue_of(const std::string& route_name) const {
-  for (const auto& r : config_.handoff.routes)
+  for (const auto& r : config_.routes)
     if (r.name == route_name) return r.queue;
   return "any";
 }
@@ -220,7 +220,7 @@ void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
     if (!row || (op->staff && !scope_sees(op->staff->scope, row->queue))) refuse("unknown_reference", "There is no handoff " + op->reference.substr(0, 20) + ".");
     if (!op->staff) {
       bool on_route = false;
-      for (const auto& r : config_.handoff.routes)
+      for (const auto& r : config_.routes)
         if (r.name == row->route)
           for (const auto& c : r.connectors) on_route = on_route || c == op->by.connector;
       if (!on_route) refuse("unknown_reference", "There is no handoff " + op->reference.substr(0, 20) + " for this connector.");

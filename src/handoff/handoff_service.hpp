@@ -17,8 +17,8 @@
 #include "handoff_hub.hpp"
 #include "handoff_request.hpp"
 #include "outbox_worker.hpp"
-#include "server/config.hpp"
-#include "server/metrics.hpp"
+#include "handoff/handoff_config.hpp"
+#include "metrics/metrics.hpp"
 #include "store/conversation_log.hpp"
 #include "store/group_commit_writer.hpp"
 
@@ -32,7 +32,7 @@ struct ConsoleStaff {
 
 class HandoffService : public handoff::HandoffControl {
  public:
-  HandoffService(const Config& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
+  HandoffService(const HandoffConfig& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
                  handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics);
 
   void set_outbox(handoff::OutboxWorker* outbox) { outbox_ = outbox; }
@@ -87,7 +87,7 @@ class HandoffService : public handoff::HandoffControl {
   void run_op(std::shared_ptr<Op> op, ConsoleDone done);
   std::string display_name(const handoff::PeerActor& by) const;
 
-  const Config& config_;
+  const HandoffConfig& config_;
   const GuidanceSet& guidance_;
   store::GroupCommitWriter& writer_;
   HandoffHub& hub_;

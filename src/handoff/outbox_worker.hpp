@@ -17,7 +17,7 @@
 #include "connector.hpp"
 #include "connector_settings.hpp"
 #include "outbox_store.hpp"
-#include "server/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "store/group_commit_writer.hpp"
 
 namespace rc::handoff {

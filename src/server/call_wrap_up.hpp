@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "core/engine.hpp"
-#include "protocol.hpp"
+#include "protocol/protocol.hpp"
 
 namespace rc {
 

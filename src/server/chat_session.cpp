@@ -7,7 +7,7 @@
 #include "handoff/handoff_service.hpp"
 #include "core/sha256.hpp"
 #include "core/state_json.hpp"
-#include "ids.hpp"
+#include "store/ids.hpp"
 #include "store/safety_alert_rows.hpp"
 
 namespace rc {

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "handoff/handoff_hub.hpp"
-#include "protocol.hpp"
+#include "protocol/protocol.hpp"
 #include "server_context.hpp"
 #include "token_bucket.hpp"
 

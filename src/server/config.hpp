@@ -7,6 +7,7 @@
 
 #include "core/result.hpp"
 #include "handoff/handoff_config.hpp"
+#include "staff/retention.hpp"
 #include "voice/voice_config.hpp"
 
 namespace rc {
@@ -25,16 +26,6 @@ struct Limits {
 struct LoggingConfig {
   std::string level = "info";  // trace, debug, info, warn, error
   std::string format = "text";  // text | json
-};
-
-// How long things are kept (UK GDPR: no longer than needed). The purge applies these.
-struct Retention {
-  int free_text_days = 30;
-  int free_text_handed_off_days = 90;
-  int abandoned_days = 7;
-  int resume_token_hours = 24;
-  int record_days = 6 * 365;  // the structured record: dialog version, path, outcome, area, channel, times
-  int audit_days = 6 * 365;
 };
 
 struct Config {

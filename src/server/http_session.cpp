@@ -7,7 +7,7 @@
 
 #include "chat_session.hpp"
 #include "staff_console_session.hpp"
-#include "static_files.hpp"
+#include "http/static_files.hpp"
 #include "voice/voice_endpoint.hpp"
 
 namespace rc {
@@ -163,7 +163,9 @@ void HttpSession::voice_webhook(Request req) {
   if (auto it = req.find("X-Twilio-Signature"); it != req.end()) in.signature = std::string(it->value());
   auto self = shared_from_this();
   auto shared_req = std::make_shared<Request>(std::move(req));
-  voice::handle_voice_request(ctx_, std::move(in), [self, shared_req](voice::VoiceResponse out) {
+  auto services = std::make_shared<voice::VoiceServices>(
+      voice::VoiceServices{ctx_.config.voice, ctx_.guidance, ctx_.writer, ctx_.metrics, [ctx = &ctx_] { return ctx->now(); }});
+  voice::handle_voice_request(std::move(services), std::move(in), [self, shared_req](voice::VoiceResponse out) {
     net::post(self->stream_.get_executor(), [self, shared_req, out = std::move(out)] {
       self->send(self->plain(*shared_req, static_cast<http::status>(out.status), out.body, out.content_type));
     });

@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "config.hpp"
-#include "metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "core/engine.hpp"
 #include "core/guidance_set.hpp"
 #include "store/conversation_log.hpp"

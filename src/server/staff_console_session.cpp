@@ -3,7 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "protocol.hpp"
+#include "protocol/protocol.hpp"
 #include "staff/staff_accounts.hpp"
 #include "store/group_commit_writer.hpp"
 

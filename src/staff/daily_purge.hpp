@@ -5,7 +5,7 @@
 #include <mutex>
 #include <thread>
 
-#include "server/config.hpp"
+#include "retention.hpp"
 #include "store/group_commit_writer.hpp"
 
 namespace rc::staff {

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "audit_log.hpp"
+#include "store/audit_log.hpp"
 
 namespace rc::staff {
 namespace {

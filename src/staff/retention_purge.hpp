@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "server/config.hpp"
+#include "retention.hpp"
 #include "store/sqlite_db.hpp"
 
 namespace rc::staff {

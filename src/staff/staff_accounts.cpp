@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "core/sha256.hpp"
-#include "server/ids.hpp"
+#include "store/ids.hpp"
 
 namespace rc::staff {
 namespace {

@@ -8,9 +8,9 @@
 #include <future>
 #include <thread>
 
-#include "audit_log.hpp"
-#include "review_queries.hpp"
-#include "server/static_files.hpp"
+#include "store/audit_log.hpp"
+#include "store/review_queries.hpp"
+#include "http/static_files.hpp"
 #include "staff_accounts.hpp"
 
 namespace rc::staff {
@@ -42,8 +42,8 @@ std::string write_and_wait(store::GroupCommitWriter& writer, std::function<void(
   return result.get();
 }
 
-StaffApi::StaffApi(const Config& config, store::GroupCommitWriter& writer, const ServerContext* chat)
-    : config_(config), writer_(writer), chat_(chat), server_(std::make_unique<httplib::Server>()) {
+StaffApi::StaffApi(StaffApiSettings config, store::GroupCommitWriter& writer, const ChatView* chat)
+    : config_(std::move(config)), writer_(writer), chat_(chat), server_(std::make_unique<httplib::Server>()) {
   routes();
 }
 

@@ -6,10 +6,12 @@
 #include <memory>
 #include <string>
 
+#include <atomic>
+
+#include "core/guidance_set.hpp"
 #include "core/result.hpp"
-#include "server/config.hpp"
-#include "server/server_context.hpp"
 #include "handoff/outbox_worker.hpp"
+#include "metrics/metrics.hpp"
 #include "store/group_commit_writer.hpp"
 
 namespace httplib {
@@ -18,10 +20,24 @@ class Server;
 
 namespace rc::staff {
 
+// Where the staff API reads from and serves.
+struct StaffApiSettings {
+  std::string db_path;
+  std::string web_root;
+};
+
+// What the staff API shows of the chat server: its counters for /metrics and the loaded
+// guidance for the harm categories.
+struct ChatView {
+  const GuidanceSet& guidance;
+  const Metrics& metrics;
+  const std::atomic<int>& open_chats;
+};
+
 class StaffApi {
  public:
-  // chat: the chat server's context, for /metrics (may be null in tools and tests).
-  StaffApi(const Config& config, store::GroupCommitWriter& writer, const ServerContext* chat);
+  // chat: the chat server, for /metrics and the safety categories (may be null in tools and tests).
+  StaffApi(StaffApiSettings settings, store::GroupCommitWriter& writer, const ChatView* chat);
   ~StaffApi();
 
   Result<unsigned short> listen(const std::string& address, unsigned short port);
@@ -38,9 +54,9 @@ class StaffApi {
 
  private:
   void routes();
-  const Config& config_;
+  const StaffApiSettings config_;
   store::GroupCommitWriter& writer_;
-  const ServerContext* chat_;
+  const ChatView* chat_;
   std::unique_ptr<httplib::Server> server_;
 };
 

@@ -3,7 +3,7 @@
 // another port, so its CSP allows WebSocket connections and the config names the port.
 #include <httplib.h>
 
-#include "server/static_files.hpp"
+#include "http/static_files.hpp"
 #include "staff_api.hpp"
 
 namespace rc::staff {

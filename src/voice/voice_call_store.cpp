@@ -2,7 +2,7 @@
 #include "voice_call_store.hpp"
 
 #include "core/state_json.hpp"
-#include "server/protocol.hpp"
+#include "protocol/protocol.hpp"
 #include "store/safety_alert_rows.hpp"
 
 namespace rc::voice {

@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "core/state_json.hpp"
-#include "server/ids.hpp"
-#include "staff/audit_log.hpp"
+#include "store/ids.hpp"
+#include "store/audit_log.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/sqlite_conversation_log.hpp"
 #include "twilio_signature.hpp"
@@ -68,7 +68,7 @@ std::string fallback_twiml(const Catalogue& content, const TwimlSettings& settin
   return render_twiml(reply, settings, {});
 }
 
-void reject(ServerContext& ctx, const VoiceRequest& request, const std::string& path, const char* reason, const Respond& respond) {
+void reject(VoiceServices& ctx, const VoiceRequest& request, const std::string& path, const char* reason, const Respond& respond) {
   spdlog::warn("voice: rejected a request to {} from {}: {}", path.substr(0, 200), request.remote_address, reason);
   if (!ctx.writer) return respond(plain(403, "forbidden\n"));
   staff::AuditEntry entry{ctx.now(), "voice", "voice_rejected", json{{"path", path.substr(0, 200)}, {"reason", reason}}.dump(),
@@ -126,8 +126,9 @@ void end_call(store::SqliteDb& db, const CallRequest& r, Millis now) {
       db, record_of_end(*r.dialog, call->conversation.id, state ? state.value() : State{}, json{{"type", "end"}, {"call_status", r.call_status}}, now));
 }
 
-void run_call_request(ServerContext& ctx, CallRequest r, Respond respond) {
-  const VoiceConfig& vc = ctx.config.voice;
+void run_call_request(const std::shared_ptr<VoiceServices>& server, CallRequest r, Respond respond) {
+  VoiceServices& ctx = *server;
+  const VoiceConfig& vc = ctx.config;
   auto services = std::make_shared<Services>(Services{ctx.guidance.content, TwimlSettings{vc.language, vc.voice, vc.dial}, ctx.now()});
   auto request = std::make_shared<CallRequest>(std::move(r));
   if (!request->call_status.empty()) {
@@ -142,7 +143,8 @@ void run_call_request(ServerContext& ctx, CallRequest r, Respond respond) {
   auto turn = std::make_shared<CallTurn>();
   const auto submitted = std::chrono::steady_clock::now();
   ctx.writer->submit([request, services, turn](store::SqliteDb& db) { *turn = run_turn(db, *request, *services); },  // re-run from scratch if retried
-                     [&ctx, request, services, turn, submitted, respond](bool ok, const std::string& error) {
+                     [server, request, services, turn, submitted, respond](bool ok, const std::string& error) {
+                       VoiceServices& ctx = *server;
                        ctx.metrics.db_write_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - submitted).count());
                        if (!ok) {
                          ctx.metrics.write_failures++;
@@ -158,8 +160,9 @@ void run_call_request(ServerContext& ctx, CallRequest r, Respond respond) {
 
 bool is_voice_path(std::string_view path) { return path == "/v1/voice" || path.substr(0, kPrefix.size()) == kPrefix; }
 
-void handle_voice_request(ServerContext& ctx, VoiceRequest request, Respond respond) {
-  const VoiceConfig& vc = ctx.config.voice;
+void handle_voice_request(std::shared_ptr<VoiceServices> server, VoiceRequest request, Respond respond) {
+  VoiceServices& ctx = *server;
+  const VoiceConfig& vc = ctx.config;
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (!vc.enabled) return respond(plain(404, "not found\n"));
   if (request.method != "POST") return respond(plain(405, "method not allowed: the voice webhook takes POST\n"));
@@ -188,7 +191,7 @@ void handle_voice_request(ServerContext& ctx, VoiceRequest request, Respond resp
   r.input = CallInput{field(query.value(), "node"), field(form.value(), "Digits"), field(form.value(), "SpeechResult")};
   r.action_base = vc.public_base_url + path;
   if (!ctx.writer) return respond(plain(503, "the voice webhook needs the database writer\n"));
-  run_call_request(ctx, std::move(r), std::move(respond));
+  run_call_request(server, std::move(r), std::move(respond));
 }
 
 }  // namespace rc::voice

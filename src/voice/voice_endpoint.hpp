@@ -4,13 +4,30 @@
 // with TwiML only once the turn is committed. The HTTP session only carries bytes in and out.
 #pragma once
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "server/server_context.hpp"
+#include "core/engine.hpp"
+#include "core/guidance_set.hpp"
+#include "metrics/metrics.hpp"
+#include "voice_config.hpp"
+
+namespace rc::store {
+class GroupCommitWriter;
+}
 
 namespace rc::voice {
+
+// What the webhook needs from the server that runs it, and nothing more.
+struct VoiceServices {
+  const VoiceConfig& config;
+  const GuidanceSet& guidance;
+  store::GroupCommitWriter* writer;  // null in tools: the webhook then refuses (403 audited nowhere, 503)
+  Metrics& metrics;
+  std::function<Millis()> now;
+};
 
 struct VoiceRequest {
   std::string method;                    // "POST"
@@ -33,6 +50,6 @@ using Respond = std::function<void(VoiceResponse)>;
 bool is_voice_path(std::string_view path);
 
 // Calls `respond` exactly once: on this thread, or on the writer's after a commit.
-void handle_voice_request(ServerContext& ctx, VoiceRequest request, Respond respond);
+void handle_voice_request(std::shared_ptr<VoiceServices> services, VoiceRequest request, Respond respond);
 
 }  // namespace rc::voice

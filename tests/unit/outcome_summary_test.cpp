@@ -7,7 +7,7 @@
 
 #include "core/outcome_summary.hpp"
 #include "core/redaction.hpp"
-#include "server/protocol.hpp"
+#include "protocol/protocol.hpp"
 #include "shipped.hpp"
 
 using namespace rc;

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "staff/audit_log.hpp"
+#include "store/audit_log.hpp"
 #include "staff/retention_purge.hpp"
 #include "store/sqlite_conversation_log.hpp"
 
