@@ -25,9 +25,10 @@ ConversationScript ConversationScript::early_help_east(const std::string& dialog
   s.steps_ = {
       prompt(open_object({{"type", "start"}, {"dialog", dialog}, {"channel", "web"}}), "danger"),
       prompt(answer("danger", "no"), "harm"),
-      prompt(answer("harm", "no"), "step_down"),
-      prompt(answer("step_down", "no"), "consent"),
-      prompt(answer("consent", "yes"), "needs"),
+      prompt(answer("harm", "no"), "consent_talked"),
+      prompt(answer("consent_talked", "yes"), "consent_answer"),
+      prompt(answer("consent_answer", "agree"), "step_down"),
+      prompt(answer("step_down", "no"), "needs"),
       prompt(answer("needs", "multi"), "hub_notes"),  // after an info message (think_family)
       prompt(open_object({{"type", "answer"}, {"node", "hub_notes"}, {"text", "a note"}}), "area"),
       {answer("area", "east"), "outcome", "hub_east", "hub_request_east"},

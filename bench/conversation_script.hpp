@@ -16,7 +16,8 @@ struct ScriptStep {
 
 class ConversationScript {
  public:
-  // start → danger=no → harm=no → step_down=no → consent=yes → needs=multi → hub_notes (text)
+  // start → danger=no → harm=no → consent_talked=yes → consent_answer=agree → step_down=no
+  // → needs=multi → hub_notes (text)
   // → area=east → outcome hub_east (hub_request_east) → end.
   static ConversationScript early_help_east(const std::string& dialog);
 

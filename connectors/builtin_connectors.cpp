@@ -1,7 +1,7 @@
 // The connector types this build knows. A new connector adds its folder and one line here.
 #include "console/console_connector.hpp"
 #include "email/email_connector.hpp"
-#include "handoff/connector.hpp"
+#include "builtin_connectors.hpp"
 #include "webhook/webhook_connector.hpp"
 
 namespace rc::handoff {

@@ -10,6 +10,7 @@
 #   1 guidance, store, protocol, http, metrics  disk, SQLite, the wire format, static files, counters
 #   0 core                                      the pure engine and content: no I/O
 #   connectors/ may include only core/ and handoff/.
+# SQL is written only in src/store/ and in *_store.cpp / *_queries.cpp files.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -44,10 +45,16 @@ while IFS=: read -r file line text; do
   esac
 done < <(grep -rnE '^#include "[a-z_]+/' connectors --include=*.cpp --include=*.hpp)
 
+# SQL lives in the store: src/store/, or a part's own *_store.cpp / *_queries.cpp.
+while IFS=: read -r file line _; do
+  breach "$file:$line: SQL outside a store file (move it to src/store/ or a *_store.cpp / *_queries.cpp)"
+done < <(grep -rnE '"[[:space:]]*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH) ' src connectors --include=*.cpp --include=*.hpp |
+  grep -vE '^src/store/|_store\.(cpp|hpp):|_queries\.(cpp|hpp):')
+
 # Each library in src/CMakeLists.txt compiles only sources of its own folder.
 awk '
   /^add_library\(rightconv_/ { lib = $1; sub(/^add_library\(rightconv_/, "", lib); inlib = 1; next }
-  /^add_executable\(rightconv$/ { lib = "cli"; inlib = 1; next }
+  /^add_executable\(rightconv / { lib = "cli"; n = split($0, parts, /[ ()]/); for (i = 1; i <= n; i++) if (parts[i] ~ /\.cpp$/) print lib, parts[i]; next }
   inlib && /^\)/ { inlib = 0; next }
   inlib && /\.cpp/ { n = split($0, parts, " "); for (i = 1; i <= n; i++) if (parts[i] ~ /\.cpp$/) print lib, parts[i] }
 ' src/CMakeLists.txt | while read -r lib path; do
@@ -59,4 +66,4 @@ if [ "$problems" -gt 0 ]; then
   echo "layers: $problems problem(s)"
   exit 1
 fi
-echo "layers: every folder includes only lower layers; every library compiles only its own folder"
+echo "layers: every folder includes only lower layers; every library compiles only its own folder; SQL only in store files"

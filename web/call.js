@@ -1,5 +1,8 @@
 // Call guidance for phone-line staff: signs in with a staff token (this tab only), then runs the
 // early help dialog over the chat protocol with channel "phone" (docs/protocol.md, "Phone calls").
+// The server keeps the call: after a reload, a crash or in a new tab the page asks it for this
+// staff member's open calls (GET /v1/me/calls) and resumes one with the staff token; a dropped
+// socket reconnects by itself, backing off.
 // Server text is only ever set with textContent, never parsed as HTML. Keys: 1-9 answer, b back,
 // u Urgent; none of them act while typing in a field.
 
@@ -9,6 +12,9 @@ const DIALOG = 'early-help';
 // question again, which carries the same ref and is harmless).
 const FINISHING = new Set(['prompt', 'outcome', 'error', 'note', 'wrapped_up', 'ended']);
 const SIGN_IN_AGAIN = new Set(['bad_token', 'staff_token_required']);
+// Waits before each reconnection attempt: doubling from 1 s up to 15 s, then every 15 s.
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 15000;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -22,7 +28,12 @@ const ui = {
   start: $('cg-start'),
   timer: $('cg-timer'),
   urgent: $('cg-urgent'),
+  pinned: $('cg-pinned'),
+  link: $('cg-link'),
+  reconnect: $('cg-reconnect'),
   alerts: $('cg-alerts'),
+  open: $('cg-open'),
+  openList: $('cg-open-list'),
   script: $('cg-script'),
   noteForm: $('cg-note-form'),
   note: $('cg-note'),
@@ -35,6 +46,8 @@ const ui = {
   confirm: $('cg-confirm'),
   code: $('cg-code'),
   codeHint: $('cg-code-hint'),
+  role: $('cg-role'),
+  callback: $('cg-callback'),
   wrapNote: $('cg-wrap-note'),
   wrapped: $('cg-wrapped'),
   end: $('cg-end'),
@@ -46,6 +59,7 @@ const ui = {
 const session = { token: null, name: '' };
 let call = null; // the call in progress: see newCall()
 let idCounter = 0;
+let chatAddress = null; // the chat WebSocket's URL, asked once: the server may be down when it is needed again
 
 function newCall() {
   return {
@@ -53,8 +67,14 @@ function newCall() {
     nextRef: 1,
     awaiting: null, // the ref of an answer, back or start not yet answered
     conversation: null,
-    resumeToken: null,
     codes: [],
+    callerRoles: [],
+    urgentContacts: [], // 999 and Duty and Advice, from content/ via the server
+    outcome: null, // the outcome code on screen, for the suggested wrap-up code
+    codeSuggested: false, // the code shown was suggested, not chosen by the worker
+    resuming: false, // a resume is on its way
+    retry: 0, // reconnection attempts since the socket dropped
+    retryTimer: 0,
     startedAt: 0,
     timer: 0,
     prompt: null, // the question on screen, or null
@@ -64,7 +84,6 @@ function newCall() {
     ended: false,
     infos: [], // info messages to show with the next question or outcome
     urgentRef: null, // the ref of the last Urgent: its question is marked as the urgent one
-    reconnect: null, // the button shown when the connection drops
   };
 }
 
@@ -222,18 +241,70 @@ async function signIn(event) {
   ui.token.value = '';
   saveSession();
   setStatus(`Signed in as ${session.name}.`);
-  show('ready');
+  showReady();
   focusOn($('cg-ready-title'));
+}
+
+// ---------- calls still open on the server ----------
+
+function showReady() {
+  show('ready');
+  listOpenCalls();
+}
+
+async function listOpenCalls() {
+  ui.open.hidden = true;
+  ui.openList.replaceChildren();
+  let body;
+  try {
+    const res = await fetch('/v1/me/calls', { headers: { Authorization: `Bearer ${session.token}` }, cache: 'no-store', credentials: 'omit' });
+    if (res.status === 401) {
+      signOut('Your staff token is no longer accepted (it may have expired). Sign in again.');
+      return;
+    }
+    if (!res.ok) throw new Error(String(res.status));
+    body = await res.json();
+  } catch (e) {
+    showError('Could not ask the server for your open calls. Reload the page to try again.');
+    return;
+  }
+  const calls = Array.isArray(body.calls) ? body.calls : [];
+  calls.forEach((c) => ui.openList.appendChild(openCallItem(c)));
+  if (!calls.length) ui.openList.appendChild(make('li', 'cg-open-none', 'You have no calls still open.'));
+  ui.open.hidden = ui.views.ready.hidden;
+  if (calls.length) setStatus(calls.length === 1 ? 'You have a call still open.' : `You have ${calls.length} calls still open.`);
+}
+
+function openCallItem(c) {
+  const li = make('li', 'cg-open-call');
+  const about = make('p', 'cg-open-about');
+  about.id = newId('cg-open');
+  const started = new Date(c.started_at);
+  about.appendChild(make('strong', null, `Started ${started.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`));
+  about.appendChild(document.createTextNode(` on ${started.toLocaleDateString('en-GB', { day: 'numeric', month: 'long' })}. `));
+  about.appendChild(document.createTextNode(c.question ? `At: ${c.question}. ` : 'The guidance has changed since: it cannot carry on. '));
+  about.appendChild(document.createTextNode(`Reference ${c.reference}.`));
+  li.appendChild(about);
+  if (c.resumable) {
+    const b = make('button', 'rv-button rv-primary', 'Resume the call in progress');
+    b.type = 'button';
+    b.setAttribute('aria-describedby', about.id);
+    b.addEventListener('click', () => resumeCall(c));
+    li.appendChild(b);
+  }
+  return li;
 }
 
 // ---------- the connection ----------
 
 async function chatUrl() {
+  if (chatAddress) return chatAddress;
   const res = await fetch('/call/config.json', { cache: 'no-store', credentials: 'omit' });
   if (!res.ok) throw new Error('config');
   const config = await res.json();
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${window.location.hostname}:${config.chat_port}${config.path || '/v1/chat'}`;
+  chatAddress = `${scheme}//${window.location.hostname}:${config.chat_port}${config.path || '/v1/chat'}`;
+  return chatAddress;
 }
 
 async function connect() {
@@ -265,7 +336,7 @@ async function connect() {
 
 function send(message, { engine = false } = {}) {
   if (!call || !call.ws || call.ws.readyState !== WebSocket.OPEN) {
-    showError('Not connected to the server. Use "Reconnect" to carry on with this call.');
+    showError('Not connected to the server just now: it reconnects by itself, then try again.');
     return null;
   }
   const ref = `c${call.nextRef++}`;
@@ -274,33 +345,71 @@ function send(message, { engine = false } = {}) {
   return ref;
 }
 
+function showLink(text) {
+  ui.link.textContent = text;
+  ui.link.classList.toggle('cg-link-down', text !== 'Connected');
+}
+
+// The socket dropped (the network, a server restart, a closed laptop): the call is kept on the
+// server, so reconnect by itself, waiting longer after each failed attempt.
 function lost() {
   call.ws = null;
   call.awaiting = null;
   if (call.ended) return;
-  showError('The connection to the server was lost. The call is kept, not wrapped up: reconnect to carry on.');
-  if (!call.reconnect) {
-    call.reconnect = make('button', 'rv-button rv-secondary', 'Reconnect');
-    call.reconnect.type = 'button';
-    call.reconnect.addEventListener('click', reconnect);
-    ui.urgent.parentElement.appendChild(call.reconnect);
-  }
-  call.reconnect.hidden = false;
-  focusOn(call.reconnect);
+  showLink('Reconnecting…');
+  setStatus('The connection to the server was lost. Reconnecting: the call is kept.');
+  ui.reconnect.hidden = false;
+  scheduleReconnect();
+}
+
+function scheduleReconnect() {
+  window.clearTimeout(call.retryTimer);
+  const wait = Math.min(RETRY_FIRST_MS * 2 ** call.retry, RETRY_MAX_MS);
+  call.retry += 1;
+  call.retryTimer = window.setTimeout(reconnect, wait);
 }
 
 async function reconnect() {
+  if (!call || call.ended || call.ws) return;
+  window.clearTimeout(call.retryTimer);
+  const mine = call;
+  let ws;
+  try {
+    ws = await connect();
+  } catch (e) {
+    if (call === mine && !mine.ended) scheduleReconnect();
+    return;
+  }
+  if (call !== mine || mine.ws) {
+    ws.close();
+    return;
+  }
+  mine.ws = ws;
+  sendResume();
+}
+
+// The staff token, not a token kept in the browser: the server hands a call back only to whoever took it.
+function sendResume() {
+  call.resuming = true;
+  send({ type: 'resume', conversation: call.conversation, staff_token: session.token }, { engine: true });
+}
+
+async function resumeCall(open) {
   clearError();
-  setStatus('Reconnecting…');
+  if (call && call.ws) call.ws.close();
+  call = newCall();
+  call.conversation = open.conversation;
+  call.startedAt = Date.parse(open.started_at) || Date.now();
+  resetCallView();
+  setStatus('Resuming the call…');
   try {
     call.ws = await connect();
   } catch (e) {
     setStatus('');
-    showError('Still cannot reach the server. Try again in a moment.');
+    showError('Could not reach the chat server, so the call could not be resumed. Try again in a moment.');
     return;
   }
-  call.reconnect.hidden = true;
-  send({ type: 'resume', conversation: call.conversation, token: call.resumeToken }, { engine: true });
+  sendResume();
 }
 
 // ---------- a call ----------
@@ -309,14 +418,7 @@ async function startCall() {
   clearError();
   if (call && call.ws) call.ws.close();
   call = newCall();
-  ui.alerts.replaceChildren();
-  ui.script.replaceChildren();
-  ui.noteList.replaceChildren();
-  ui.note.value = '';
-  ui.wrapForm.reset();
-  ui.wrapped.hidden = true;
-  ui.wrapped.replaceChildren();
-  ui.timer.textContent = '00:00';
+  resetCallView();
   setStatus('Starting the call…');
   try {
     call.ws = await connect();
@@ -326,6 +428,18 @@ async function startCall() {
     return;
   }
   send({ type: 'start', dialog: DIALOG, channel: 'phone', staff_token: session.token }, { engine: true });
+}
+
+function resetCallView() {
+  ui.alerts.replaceChildren();
+  ui.script.replaceChildren();
+  ui.noteList.replaceChildren();
+  ui.note.value = '';
+  ui.wrapForm.reset();
+  ui.wrapped.hidden = true;
+  ui.wrapped.replaceChildren();
+  ui.timer.textContent = '00:00';
+  ui.reconnect.hidden = true;
 }
 
 function startTimer() {
@@ -374,16 +488,35 @@ function handle(m) {
 function onStarted(m) {
   if (m.type === 'started') {
     call.conversation = m.conversation;
-    call.resumeToken = m.token;
     call.startedAt = Date.now();
   }
+  call.resuming = false;
+  call.retry = 0;
   call.codes = Array.isArray(m.wrap_up_codes) ? m.wrap_up_codes : [];
+  call.urgentContacts = Array.isArray(m.urgent_contacts) ? m.urgent_contacts : [];
   call.wrappedUp = m.wrapped_up === true;
+  if (Array.isArray(m.caller_roles)) setCallerRoles(m.caller_roles);
   clearError();
+  showLink('Connected');
+  ui.reconnect.hidden = true;
   setStatus(m.type === 'started' ? 'Call started.' : 'Reconnected: the call carries on.');
   show('call');
   startTimer();
   updateWrap();
+}
+
+function setCallerRoles(roles) {
+  const chosen = ui.role.value;
+  const options = [make('option', null, 'Unknown')];
+  options[0].value = '';
+  roles.forEach((r) => {
+    const o = make('option', null, r.label);
+    o.value = r.id;
+    options.push(o);
+  });
+  ui.role.replaceChildren(...options);
+  if (roles.some((r) => r.id === chosen)) ui.role.value = chosen;
+  call.callerRoles = roles;
 }
 
 function stepHeading(kicker, text) {
@@ -416,12 +549,25 @@ function backButton(canGoBack) {
   return b;
 }
 
+// 999 and Duty and Advice, shown the moment Urgent is pressed (before the question comes back).
+function urgentNumbers() {
+  const box = make('div', 'cg-urgent-numbers');
+  const title = make('p', 'cg-urgent-title', 'Urgent: the numbers to give now');
+  title.id = newId('cg-urgent-title');
+  title.tabIndex = -1;
+  box.appendChild(title);
+  box.appendChild(contactList(call.urgentContacts));
+  return box;
+}
+
 function renderPrompt(m) {
   call.prompt = m;
   call.atOutcome = false;
+  call.outcome = null;
   const article = make('article', 'cg-step');
   infoBlocks(article);
   const fromUrgent = !!m.ref && m.ref === call.urgentRef;
+  if (fromUrgent) article.appendChild(urgentNumbers());
   const { wrap, heading } = stepHeading(fromUrgent ? 'Urgent: ask now' : 'Ask the caller', m.text);
   if (fromUrgent) article.classList.add('cg-step-urgent');
   article.setAttribute('aria-labelledby', heading.id);
@@ -491,6 +637,7 @@ function textAnswer(m) {
 function renderOutcome(m) {
   call.prompt = null;
   call.atOutcome = true;
+  call.outcome = m.outcome || null;
   const article = make('article', 'cg-step cg-outcome');
   infoBlocks(article);
   const { wrap, heading } = stepHeading('Outcome', m.title);
@@ -529,13 +676,16 @@ function renderOutcome(m) {
   focusOn(heading);
 }
 
+// Pinned under the call bar, so it is in view wherever the worker was on the page, and focused.
 function renderAlert(m) {
   const box = make('div', 'cg-alert');
   box.setAttribute('role', 'alert');
+  box.tabIndex = -1;
   box.appendChild(make('p', 'cg-alert-title', 'Urgent: safety words'));
   box.appendChild(sayBlock(m.say || m.text));
   box.appendChild(contactList(m.contacts));
   ui.alerts.replaceChildren(box);
+  box.focus({ preventScroll: true });
 }
 
 // ---------- the worker's actions ----------
@@ -566,8 +716,20 @@ function urgent() {
   }
   clearError();
   ui.alerts.replaceChildren();
+  // The numbers first, at once, even with the line to the server down; the question follows under them.
+  const article = make('article', 'cg-step cg-step-urgent');
+  const numbers = urgentNumbers();
+  article.setAttribute('aria-labelledby', numbers.firstChild.id);
+  article.appendChild(numbers);
+  ui.script.replaceChildren(article);
+  focusOn(numbers.firstChild);
+  if (!call.ws || call.ws.readyState !== WebSocket.OPEN) {
+    article.appendChild(make('p', 'rv-hint', 'The line to the server is down: give these numbers now. The question comes back when it reconnects.'));
+    setStatus('Urgent: give 999 or Duty and Advice now.');
+    return;
+  }
   call.urgentRef = send({ type: 'urgent' }, { engine: true });
-  if (call.urgentRef) setStatus('Urgent: the immediate danger question.');
+  setStatus('Urgent: 999 and Duty and Advice, then the immediate danger question.');
 }
 
 function saveNote(event) {
@@ -615,14 +777,24 @@ function updateWrap() {
   });
   ui.code.replaceChildren(...options);
   if (codesNow().some((c) => c.code === chosen)) ui.code.value = chosen;
+  suggestCode();
   describeCode();
   ui.end.setAttribute('aria-disabled', call.wrappedUp ? 'false' : 'true');
   $('cg-end-hint').textContent = call.wrappedUp ? 'The call is wrapped up: you can end it.' : 'The call can end once it is wrapped up.';
 }
 
+// The code that fits the outcome, unless the worker chose one themselves.
+function suggestCode() {
+  if (ui.code.value && !call.codeSuggested) return;
+  const fits = call.atOutcome && codesNow().find((c) => Array.isArray(c.suggested_for) && c.suggested_for.includes(call.outcome));
+  ui.code.value = fits ? fits.code : '';
+  call.codeSuggested = !!fits;
+}
+
 function describeCode() {
   const c = call && call.codes.find((x) => x.code === ui.code.value);
-  ui.codeHint.textContent = c ? c.text : '';
+  const suggested = c && call.codeSuggested ? 'Suggested from the outcome: change it if it does not fit. ' : '';
+  ui.codeHint.textContent = c ? suggested + c.text : '';
 }
 
 function markInvalid(el, bad) {
@@ -670,16 +842,22 @@ function submitWrap(event) {
   showWrapErrors(problems, first);
   if (problems.length) return;
   call.wrapCode = ui.code.value;
-  send({ type: 'wrap_up', outcome_confirmed: call.atOutcome && ui.confirm.checked, code: ui.code.value, note: ui.wrapNote.value });
+  const wrap = { type: 'wrap_up', outcome_confirmed: call.atOutcome && ui.confirm.checked, code: ui.code.value, note: ui.wrapNote.value };
+  if (ui.role.value) wrap.caller_role = ui.role.value;
+  if (ui.callback.value) wrap.callback_promised = ui.callback.value === 'yes';
+  send(wrap);
 }
 
 function onWrappedUp(m) {
   call.wrappedUp = true;
   const code = call.codes.find((c) => c.code === m.code);
+  const role = call.callerRoles.find((r) => r.id === m.caller_role);
   ui.wrapped.replaceChildren(
     make('p', 'cg-wrapped-title', `Wrapped up: ${code ? code.label : m.code}`),
     make('p', 'rv-note-text', m.note || ''),
   );
+  if (role) ui.wrapped.appendChild(make('p', null, `Caller: ${role.label}`));
+  if (typeof m.callback_promised === 'boolean') ui.wrapped.appendChild(make('p', null, `Call-back promised: ${m.callback_promised ? 'yes' : 'no'}`));
   showWrapErrors([]);
   updateWrap();
   if (call.atOutcome) {
@@ -703,6 +881,7 @@ function endCall() {
 function onEnded(m) {
   call.ended = true;
   window.clearInterval(call.timer);
+  window.clearTimeout(call.retryTimer);
   const duration = formatDuration(Date.now() - call.startedAt);
   const code = call.codes.find((c) => c.code === call.wrapCode);
   ui.endedBody.replaceChildren(
@@ -718,8 +897,27 @@ function onEnded(m) {
   focusOn(ui.endedTitle);
 }
 
+// A resume refused: the call has ended elsewhere, the guidance changed, or the token is no longer good.
+function resumeRefused(m) {
+  const signInAgain = m.code === 'bad_token';
+  if (call.ws) call.ws.close();
+  window.clearInterval(call.timer);
+  call = null;
+  if (signInAgain) {
+    signOut('The call could not be resumed with your staff token (it may have expired). Sign in again.');
+    return;
+  }
+  showReady();
+  showError(m.message || 'The call could not be resumed.');
+}
+
 function onError(m) {
   const wrapCodes = ['unknown_wrap_up_code', 'outcome_not_reached', 'outcome_not_confirmed', 'note_required', 'already_wrapped_up'];
+  if (call.resuming) {
+    call.resuming = false;
+    resumeRefused(m);
+    return;
+  }
   if (SIGN_IN_AGAIN.has(m.code) && !call.conversation) {
     if (call.ws) call.ws.close();
     call = null;
@@ -740,7 +938,7 @@ function onError(m) {
     showError(m.message || 'The call could not start.');
     if (call.ws) call.ws.close();
     call = null;
-    show('ready');
+    showReady();
     return;
   }
   // An answer error: the question comes again straight after.
@@ -778,9 +976,18 @@ ui.again.addEventListener('click', startCall);
 ui.urgent.addEventListener('click', urgent);
 ui.noteForm.addEventListener('submit', saveNote);
 ui.wrapForm.addEventListener('submit', submitWrap);
-ui.code.addEventListener('change', describeCode);
+ui.code.addEventListener('change', () => {
+  call.codeSuggested = false;
+  describeCode();
+});
+ui.reconnect.addEventListener('click', reconnect);
+// Whatever takes focus scrolls clear of the pinned bar and any alert under it.
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty('--cg-pinned-height', `${ui.pinned.offsetHeight}px`);
+}).observe(ui.pinned);
 ui.end.addEventListener('click', endCall);
 document.addEventListener('keydown', onKey);
 
 loadSession();
-show(session.token ? 'ready' : 'signin');
+if (session.token) showReady();
+else show('signin');

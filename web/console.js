@@ -5,6 +5,12 @@
 // the first WebSocket message: never in a URL, never logged.
 
 const STORAGE_KEY = 'rightconv.console.v1';
+// Only whether to play a sound: no personal data, so kept across tabs and visits.
+const SOUND_KEY = 'rightconv.console.sound';
+const TYPING_SEND_EVERY_MS = 3000; // the server relays at most one per 3 s anyway
+const TYPING_SHOWN_FOR_MS = 6000; // a notice not renewed by then has stopped
+const RECENT_KEPT = 5;
+const PAGE_TITLE = 'Hub console: practitioners asking for a person';
 const MAX_TEXT = 4000;
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
 // A live message that repeats the last one in a just-read transcript is the same message (it was
@@ -50,6 +56,14 @@ const ui = {
   endButton: $('cs-end-button'),
   closed: $('cs-closed'),
   close: $('cs-close'),
+  typing: $('cs-typing'),
+  canned: $('cs-canned'),
+  cannedList: $('cs-canned-list'),
+  recent: $('cs-recent'),
+  recentList: $('cs-recent-list'),
+  sound: $('cs-sound'),
+  notify: $('cs-notify'),
+  notifyState: $('cs-notify-state'),
 };
 
 // `restored`: the token came from this tab's storage (a reload), so a failed connection is retried.
@@ -57,7 +71,12 @@ const session = { token: null, staff: null, restored: false };
 // The socket and its state: `wanted` is false after signing out, so a close is not retried.
 const link = { ws: null, wanted: false, ready: false, attempt: 0, timer: null, refs: 0, pending: new Map(), everReady: false };
 // The queue as last received, by reference, and what we know that the queue does not say.
-const queue = { items: new Map(), order: [], cards: new Map(), presence: new Map(), unread: new Set(), received: false };
+const queue = { items: new Map(), order: [], cards: new Map(), presence: new Map(), unread: new Set(), received: false, expired: new Map() };
+// Conversations this member of staff ended from this tab, newest first: { reference, conversation, title, at }.
+let recent = [];
+// Messages that arrived in the open conversation while the tab was hidden (for the tab title).
+let unseenInActive = 0;
+const typingState = { sentAt: 0, timer: null };
 // The handoff open in the chat pane: null, or { reference, conversation, status, open, renderedAt, lastPractitioner }.
 let active = null;
 
@@ -125,7 +144,16 @@ function outcomeTitle(item) {
   const facts = item.item || {};
   if (facts.outcome_title) return facts.outcome_title;
   if (facts.outcome) return facts.outcome;
-  return 'Asked during the questions' + (facts.at_node ? ' (at "' + facts.at_node + '")' : '');
+  // Before an outcome: the question they were at, as they saw it (requests from before the
+  // server sent it have only the node id, which means nothing to staff).
+  if (facts.at_question) return 'Asked at the question: ' + facts.at_question;
+  return 'Asked during the questions';
+}
+
+// "A. Khan (East hub)" once: a name that already says the hub gets no second one.
+function nameWithTeam(name, team) {
+  if (!team || String(name).includes(team)) return String(name);
+  return name + ' (' + team + ')';
 }
 
 // ---------- signing in and out ----------
@@ -135,6 +163,7 @@ function loadSession() {
     const saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || 'null');
     if (saved && typeof saved.token === 'string' && saved.token) {
       session.token = saved.token;
+      if (Array.isArray(saved.recent)) recent = saved.recent.filter((r) => r && typeof r.reference === 'string').slice(0, RECENT_KEPT);
       return typeof saved.active === 'string' ? saved.active : null;
     }
   } catch (e) {
@@ -145,7 +174,7 @@ function loadSession() {
 
 function saveSession() {
   try {
-    window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ token: session.token, active: active && active.open ? active.reference : null }));
+    window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ token: session.token, active: active && active.open ? active.reference : null, recent }));
   } catch (e) {
     // storage blocked: signed in until the page is reloaded
   }
@@ -156,7 +185,21 @@ function showView() {
   ui.signinView.hidden = signedIn;
   ui.consoleView.hidden = !signedIn;
   ui.who.hidden = !signedIn;
-  document.title = signedIn ? 'Hub console: practitioners asking for a person' : 'Sign in: hub console';
+  updateTitle();
+}
+
+// The tab title counts what needs someone: requests waiting, and messages not yet read.
+function updateTitle() {
+  if (!session.staff) {
+    document.title = 'Sign in: hub console';
+    return;
+  }
+  const waiting = [...queue.items.values()].filter((i) => i.status === 'requested').length;
+  const unread = queue.unread.size + unseenInActive;
+  const counts = [];
+  if (waiting) counts.push(waiting + ' waiting');
+  if (unread) counts.push(unread + ' unread');
+  document.title = (counts.length ? '(' + counts.join(', ') + ') ' : '') + PAGE_TITLE;
 }
 
 function signIn(event) {
@@ -188,6 +231,9 @@ function forget() {
   queue.presence.clear();
   queue.unread.clear();
   queue.received = false;
+  recent = [];
+  unseenInActive = 0;
+  renderRecent();
   ui.queueList.replaceChildren();
   ui.queueNews.textContent = '';
   ui.queueEmpty.hidden = true;
@@ -208,8 +254,10 @@ function signOut(message) {
 }
 
 function showWho(staff) {
+  const role = labelFrom(ROLE_LABEL, staff.role, staff.role);
   ui.whoName.textContent = 'Signed in as ' + staff.name;
-  ui.whoRole.textContent = '(' + labelFrom(ROLE_LABEL, staff.role, staff.role) + ')';
+  // Said once: a display name that already names the hub needs no second "(East hub)".
+  ui.whoRole.textContent = staff.name.includes(role) ? '' : '(' + role + ')';
 }
 
 function setConnection(state, text) {
@@ -335,6 +383,7 @@ function receive(msg) {
     case 'queue_changed': return onQueueChanged(msg);
     case 'presence': return onPresence(msg);
     case 'message': return onPractitionerMessage(msg);
+    case 'typing': return onPractitionerTyping(msg);
     case 'accepted':
     case 'opened': return onOpened(msg, msg.type === 'accepted');
     case 'sent': return onSent(asked);
@@ -348,6 +397,7 @@ function onReady(msg) {
   const firstTime = !session.staff;
   const reconnected = link.everReady;
   session.staff = msg.staff || { id: '', name: 'staff', role: '' };
+  renderCanned(Array.isArray(msg.canned_replies) ? msg.canned_replies : []);
   link.ready = true;
   link.attempt = 0;
   link.everReady = true;
@@ -436,13 +486,21 @@ function onQueue(items) {
   items.forEach((item) => {
     if (!item || typeof item.reference !== 'string') return;
     next.set(item.reference, item);
+    // Whether the practitioner is connected, from the first queue on; presence frames keep it current.
+    if (typeof item.online === 'boolean') queue.presence.set(item.reference, item.online);
     const old = before.get(item.reference);
-    if (!firstQueue && !old) news.push((item.urgent ? 'Urgent new request: ' : 'New request: ') + outcomeTitle(item) + ' (' + item.reference + ').');
+    if (!firstQueue && !old) {
+      news.push((item.urgent ? 'Urgent new request: ' : 'New request: ') + outcomeTitle(item) + ' (' + item.reference + ').');
+      if (item.status === 'requested') attention((item.urgent ? 'Urgent new request ' : 'New request ') + item.reference, outcomeTitle(item));
+    }
     else if (old && old.status !== 'accepted' && item.status === 'accepted' && item.accepted && item.accepted.by !== (session.staff && session.staff.id))
       news.push(item.reference + ' was taken by ' + item.accepted.name + '.');
   });
   if (!firstQueue)
-    for (const ref of before.keys()) if (!next.has(ref) && !(active && active.reference === ref)) news.push(ref + ' is no longer waiting.');
+    for (const ref of before.keys())
+      if (!next.has(ref) && !(active && active.reference === ref)) news.push(queue.expired.get(ref) || ref + ' is no longer waiting.');
+  queue.expired.clear();
+  for (const ref of queue.unread) if (!next.has(ref)) queue.unread.delete(ref);
   queue.items = next;
   queue.received = true;
   renderQueue();
@@ -450,11 +508,21 @@ function onQueue(items) {
   const count = waiting === 0 ? 'No one waiting.' : waiting === 1 ? '1 waiting.' : waiting + ' waiting.';
   if (news.length) ui.queueNews.textContent = news.join(' ') + ' ' + count;
   else if (firstQueue) ui.queueNews.textContent = count;
+  updateTitle();
 }
 
 function onQueueChanged(msg) {
-  // A fresh queue follows; what matters here is the conversation open in the chat pane.
+  // A fresh queue follows; what matters here is the conversation open in the chat pane, and why
+  // a request the server closed went.
+  if (msg.event === 'expired') queue.expired.set(msg.reference, msg.reference + ' expired: ' + (msg.reason || 'the practitioner has gone.'));
   if (!active || msg.reference !== active.reference) return;
+  if (msg.event === 'expired') {
+    active.open = false;
+    saveSession();
+    setChatState('This request expired: ' + (msg.reason || 'the practitioner has gone.'));
+    updateChatControls();
+    return;
+  }
   if (msg.event === 'cancelled') {
     active.open = false;
     saveSession();
@@ -538,6 +606,8 @@ function fillCard(card, item) {
 
   card.facts.replaceChildren();
   fact(card.facts, 'Reference', item.reference, 'cs-ref');
+  // The EH- reference on the practitioner's summary: what they read out on the phone.
+  if (typeof item.conversation_reference === 'string') fact(card.facts, "Practitioner's reference", item.conversation_reference, 'cs-ref');
   fact(card.facts, 'Area', labelFrom(AREA_LABEL, facts.area, 'Not known'));
   fact(card.facts, 'Consent', labelFrom(CONSENT_LABEL, facts.consent, 'Not asked'));
   fact(card.facts, 'Channel', labelFrom(CHANNEL_LABEL, facts.channel, '—'));
@@ -649,6 +719,7 @@ function handoffNote(f) {
     case 'unavailable': return 'The practitioner was told no one was free, and given the contacts.';
     case 'ended': return 'Ended by ' + (f.name || 'staff') + '.';
     case 'cancelled': return 'The practitioner cancelled.';
+    case 'expired': return 'The request expired' + (f.reason ? ': ' + f.reason : '.');
     default: return null;
   }
 }
@@ -717,7 +788,8 @@ function renderChat(t) {
   setChatState('');
   const presence = make('span', 'cs-presence-inline');
   ui.chatSummary.replaceChildren(details([
-    ['Outcome', facts.outcome_title || t.outcome || 'Asked during the questions'],
+    ['Outcome', facts.outcome_title || t.outcome || (facts.at_question ? 'None yet: asked at "' + facts.at_question + '"' : 'Asked during the questions')],
+    ["Practitioner's reference", (item && item.conversation_reference) || '—'],
     ['Area', labelFrom(AREA_LABEL, facts.area || t.area, 'Not known')],
     ['Consent', labelFrom(CONSENT_LABEL, facts.consent, 'Not asked')],
     ['Channel', labelFrom(CHANNEL_LABEL, facts.channel || t.channel, '—')],
@@ -790,6 +862,8 @@ function onPractitionerMessage(msg) {
     const card = queue.cards.get(msg.reference);
     if (item && card) fillCard(card, item);
     ui.queueNews.textContent = 'New message from the practitioner in ' + msg.reference + (msg.safety_alert ? ': it raised a safety concern.' : '.');
+    updateTitle();
+    attention('New message in ' + msg.reference, msg.safety_alert ? 'It raised a safety concern.' : 'Open the console to read it.');
     return;
   }
   const last = active.lastPractitioner;
@@ -797,9 +871,143 @@ function onPractitionerMessage(msg) {
     active.lastPractitioner = null;
     return;
   }
-  const m = { from: 'practitioner', text: msg.text, safety: msg.safety_alert === true };
+  const m = { from: 'practitioner', text: msg.text, safety: msg.safety_alert === true, at: msg.at };
+  hideTyping();
   addMessage(m, false);
-  if (m.safety) ui.safety.hidden = false;
+  if (m.safety) ui.safety.hidden = false;  // pinned at the top of the conversation pane
+  if (document.hidden) {
+    unseenInActive += 1;
+    updateTitle();
+    attention('New message in ' + msg.reference, m.safety ? 'It raised a safety concern.' : 'Open the console to read it.');
+  }
+}
+
+// ---------- typing, both ways ----------
+
+function onPractitionerTyping(msg) {
+  if (!active || !active.open || msg.reference !== active.reference) return;
+  const text = 'The practitioner is typing…';
+  if (ui.typing.textContent !== text) ui.typing.textContent = text; // said once per spell, not per notice
+  window.clearTimeout(typingState.timer);
+  typingState.timer = window.setTimeout(hideTyping, TYPING_SHOWN_FOR_MS);
+}
+
+function hideTyping() {
+  window.clearTimeout(typingState.timer);
+  ui.typing.textContent = '';
+}
+
+function sendTyping() {
+  if (!active || !active.open || !link.ready || !ui.composeText.value.trim()) return;
+  const now = Date.now();
+  if (now - typingState.sentAt < TYPING_SEND_EVERY_MS) return;
+  typingState.sentAt = now;
+  link.ws.send(JSON.stringify({ type: 'typing', reference: active.reference })); // no ref: never answered
+}
+
+// ---------- canned replies ----------
+
+function renderCanned(replies) {
+  ui.cannedList.replaceChildren();
+  replies.forEach((r) => {
+    if (!r || typeof r.text !== 'string' || typeof r.label !== 'string') return;
+    const li = make('li');
+    const b = make('button', 'cs-button cs-secondary cs-canned-button', r.label);
+    b.type = 'button';
+    b.addEventListener('click', () => {
+      ui.composeText.value = r.text;
+      ui.composeText.focus();
+      sendTyping();
+    });
+    li.appendChild(b);
+    ui.cannedList.appendChild(li);
+  });
+  ui.canned.hidden = ui.cannedList.children.length === 0;
+}
+
+// ---------- recently handled ----------
+
+function reviewLink(conversation) {
+  return '/review.html#/c/' + encodeURIComponent(conversation);
+}
+
+function renderRecent() {
+  ui.recentList.replaceChildren();
+  recent.forEach((r) => {
+    const li = make('li', 'cs-recent-item');
+    li.appendChild(make('p', 'cs-recent-title', r.title));
+    const line = make('p');
+    line.appendChild(document.createTextNode('Ended '));
+    line.appendChild(timeElement(r.at, dateTimeFormat));
+    line.appendChild(document.createTextNode('. '));
+    if (r.conversation) {
+      const a = make('a', null, 'Open ' + r.reference + ' in the review page');
+      a.href = reviewLink(r.conversation);
+      line.appendChild(a);
+    }
+    li.appendChild(line);
+    ui.recentList.appendChild(li);
+  });
+  ui.recent.hidden = recent.length === 0;
+}
+
+function remember(reference) {
+  const item = queue.items.get(reference);
+  const entry = { reference, conversation: active && active.conversation, title: item ? outcomeTitle(item) : 'Conversation ' + reference, at: new Date().toISOString() };
+  recent = [entry, ...recent.filter((r) => r.reference !== reference)].slice(0, RECENT_KEPT);
+  renderRecent();
+}
+
+// ---------- attention: sound and browser notifications ----------
+
+let audio = null;
+function beep() {
+  try {
+    audio = audio || new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 660;
+    gain.gain.value = 0.1;
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.2);
+  } catch (e) {
+    // no audio here: the title still counts
+  }
+}
+
+// A new request or message: a sound when asked for, and a notification when permitted and the
+// tab is not in front. Never the message's words: a notification can show on a locked screen.
+function attention(title, body) {
+  if (ui.sound.checked) beep();
+  if (!('Notification' in window) || Notification.permission !== 'granted' || !document.hidden) return;
+  try {
+    new Notification(title, { body, tag: 'rightconv-console' });
+  } catch (e) {
+    // some browsers allow notifications only from a service worker
+  }
+}
+
+function showNotifyState() {
+  if (!('Notification' in window)) {
+    ui.notifyState.textContent = 'This browser cannot show notifications.';
+    ui.notify.hidden = true;
+    return;
+  }
+  const p = Notification.permission;
+  ui.notifyState.textContent = p === 'granted' ? 'Browser notifications are on while this tab is in the background.'
+    : p === 'denied' ? 'Browser notifications are blocked for this page (change it in the browser settings).'
+      : 'Browser notifications are off.';
+  ui.notify.hidden = p !== 'default';
+}
+
+async function askToNotify() {
+  try {
+    await Notification.requestPermission();
+  } catch (e) {
+    // older browsers take a callback; the state below says what happened
+  }
+  showNotifyState();
 }
 
 function sendMessage(event) {
@@ -851,6 +1059,7 @@ function endHandoff(event) {
 function onEnded(asked) {
   if (!active || !asked || asked.reference !== active.reference) return;
   const reference = active.reference;
+  remember(reference);
   closeChat();
   ui.endNote.value = '';
   setStatus('Conversation ' + reference + ' ended. Your wrap-up note has been saved and the practitioner has been told.');
@@ -870,6 +1079,9 @@ function closeChat() {
   ui.composeText.value = '';
   ui.endNote.value = '';
   ui.endError.hidden = true;
+  hideTyping();
+  unseenInActive = 0;
+  updateTitle();
   setChatState('');
   const card = was && queue.cards.get(was);
   if (card && queue.items.has(was)) fillCard(card, queue.items.get(was));
@@ -909,6 +1121,28 @@ ui.close.addEventListener('click', () => {
   updateChatControls();
   ui.queueTitle.focus();
 });
+ui.composeText.addEventListener('input', sendTyping);
+try {
+  ui.sound.checked = window.localStorage.getItem(SOUND_KEY) === 'on';
+} catch (e) {
+  // storage blocked: off
+}
+ui.sound.addEventListener('change', () => {
+  try {
+    window.localStorage.setItem(SOUND_KEY, ui.sound.checked ? 'on' : 'off');
+  } catch (e) {
+    // storage blocked: on for this page only
+  }
+  if (ui.sound.checked) beep(); // so they hear what it sounds like
+});
+ui.notify.addEventListener('click', askToNotify);
+showNotifyState();
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && unseenInActive) {
+    unseenInActive = 0;
+    updateTitle();
+  }
+});
 window.setInterval(tick, 1000);
 
 const resume = loadSession();
@@ -920,4 +1154,5 @@ if (session.token) {
 } else {
   showView();
 }
+renderRecent();
 updateChatControls();

@@ -7,7 +7,7 @@
   const STORAGE_KEY = 'rightconv.review.v1';
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const CONVERSATION_ID = /^[0-9a-f]{28}$/;
-  const FILTER_KEYS = ['from', 'to', 'outcome', 'area', 'channel', 'status', 'review', 'alert_category', 'q'];
+  const FILTER_KEYS = ['from', 'to', 'outcome', 'area', 'channel', 'status', 'review', 'alert_category', 'wrapped_up', 'q'];
 
   // The early-help dialog's outcome codes, in the order the dialog checks them. The API has no list
   // of them, so a code not named here is still shown (as itself) wherever the server returns it.
@@ -36,6 +36,17 @@
   ]);
   // Harm categories by id, from /v1/safety/categories (content/safety/detector.yaml).
   const CATEGORY_LABEL = new Map();
+  // From /v1/labels: wrap-up codes by label, and each dialog's questions in the order it asks them.
+  const WRAP_UP_LABEL = new Map();
+  const QUESTIONS = new Map(); // node -> { text, order }
+  const HUB_LABEL = new Map([['east', 'East hub'], ['west', 'West hub'], ['south', 'South hub']]);
+  const WHY_LABEL = new Map([['area', 'the practitioner gave the area'], ['work_area', 'the practitioner works there'],
+    ['call_taker', 'the hub took the call'], ['handoff', 'the hub took the handoff']]);
+  const WORK_AREA_LABEL = new Map([['east', 'East Leeds'], ['west', 'West Leeds'], ['south', 'South Leeds'], ['unsaid', 'Preferred not to say']]);
+  const AGENCY_LABEL = new Map([['school', 'School'], ['early_years', 'Early years'], ['health', 'Health'], ['gp', 'GP'], ['police', 'Police'],
+    ['youth_service', 'Youth service'], ['voluntary_sector', 'Voluntary sector'], ['adult_services', 'Adult services'], ['other', 'Other'],
+    ['unsaid', 'Preferred not to say']]);
+  const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
   const SERIES_COUNT = 13; // colour classes rv-s0..rv-s12 in review.css; rv-s-none for "no outcome"
 
   const $ = (id) => document.getElementById(id);
@@ -195,9 +206,9 @@
 
   let timeFormat;
   try {
-    timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
+    timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Europe/London' });
   } catch (e) {
-    timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
   }
 
   function formatTime(iso) {
@@ -415,6 +426,7 @@
     }
     clearError();
     if (!CATEGORY_LABEL.size) loadCategories();
+    if (!labelsReady) labelsReady = loadLabels();
     show(r.view);
     if (!wasFirst) focusHeading(r.view);
     if (r.view === 'list') {
@@ -481,6 +493,7 @@
     if (f.status) parts.push('status: ' + labelFrom(STATUS_LABEL, f.status));
     if (f.review) parts.push('review: ' + labelFrom(REVIEW_LABEL, f.review));
     if (f.alert_category) parts.push(f.alert_category === 'any' ? 'a safety alert fired' : 'safety alert: ' + categoryLabel(f.alert_category));
+    if (f.wrapped_up) parts.push(f.wrapped_up === 'no' ? 'calls not wrapped up' : 'calls wrapped up');
     if (f.q) parts.push('typed words: "' + f.q + '"');
     return parts.length ? parts.join('; ') : 'all conversations you can see';
   }
@@ -534,9 +547,11 @@
       pairs.push(['Wrap-up', 'Not wrapped up: the call page closed before the wrap-up.']);
       return details(pairs);
     }
-    pairs.push(['Wrap-up code', c.wrap_up.code]);
+    pairs.push(['Wrap-up code', labelFrom(WRAP_UP_LABEL, c.wrap_up.code, c.wrap_up.code)]);
     pairs.push(['Outcome confirmed', c.wrap_up.outcome ? (c.wrap_up.outcome_confirmed ? 'Yes: ' : 'No: ') + outcomeLabel(c.wrap_up.outcome) : 'No outcome (the call ended early)']);
     pairs.push(['Wrap-up note', c.wrap_up.note]);
+    if (c.wrap_up.caller_role) pairs.push(['Caller', labelFrom(AGENCY_LABEL, c.wrap_up.caller_role, c.wrap_up.caller_role)]);
+    if (typeof c.wrap_up.callback_promised === 'boolean') pairs.push(['Call-back promised', c.wrap_up.callback_promised ? 'Yes' : 'No']);
     pairs.push(['Wrapped up', timeElement(c.wrap_up.at)]);
     return details(pairs);
   }
@@ -592,6 +607,22 @@
       return;
     }
     list.filter = f;
+    list.cursor = null;
+    loadList(false);
+  }
+
+  // One click to a common question: each sets the whole filter (the form shows it) and applies it.
+  function quickView(name) {
+    ui.filters.reset();
+    const set = (id, value) => { $(id).value = value; };
+    if (name === 'today') {
+      const today = new Date().toLocaleDateString('en-CA'); // YYYY-MM-DD in the local time zone
+      set('rv-f-from', today);
+      set('rv-f-to', today);
+    } else if (name === 'follow_up') set('rv-f-review', 'needs_follow_up');
+    else if (name === 'alert') set('rv-f-alert-category', 'any');
+    else if (name === 'not_wrapped_up') set('rv-f-wrapped-up', 'no');
+    list.filter = readFilter();
     list.cursor = null;
     loadList(false);
   }
@@ -727,7 +758,10 @@
       if (m.type === 'start') return 'Started (' + (m.channel || 'web') + ')';
       if (m.type === 'urgent') return 'Pressed Urgent';
       if (m.type === 'note') return 'Call note: "' + (m.text || '') + '"';
-      if (m.type === 'wrap_up') return 'Wrap-up: ' + (m.code || '') + (m.note ? ' "' + m.note + '"' : '');
+      if (m.type === 'wrap_up') return 'Wrap-up: ' + labelFrom(WRAP_UP_LABEL, m.code, m.code || '') + (m.note ? ' "' + m.note + '"' : '');
+      if (m.type === 'handoff') return m.cancel ? 'Stopped asking for a person' : 'Asked for a person' + (m.reason ? ': "' + m.reason + '"' : '');
+      if (m.type === 'message') return 'Message to the person: "' + (m.text || '') + '"';
+      if (m.type === 'about') return 'About themselves: ' + [m.work_area && 'works in ' + labelFrom(WORK_AREA_LABEL, m.work_area), m.agency && labelFrom(AGENCY_LABEL, m.agency)].filter(Boolean).join(', ');
       return String(m.type || 'message');
     }
     if (!Array.isArray(m)) return 'Reply';
@@ -738,10 +772,21 @@
       if (x.type === 'alert') return 'URGENT ALERT (' + (x.category || 'safety') + ')';
       if (x.type === 'error') return 'Error: ' + (x.code || '');
       if (x.type === 'info') return 'Information: ' + (x.text || x.node);
+      if (x.type === 'matched') return 'Typed answer taken as: ' + (x.label || x.option);
       if (x.type === 'started') return 'Conversation started';
       if (x.type === 'ended') return 'Ended (' + (x.status || '') + ')';
       if (x.type === 'note') return 'Note saved';
-      if (x.type === 'wrapped_up') return 'Wrapped up (' + (x.code || '') + ')';
+      if (x.type === 'wrapped_up') return 'Wrapped up (' + labelFrom(WRAP_UP_LABEL, x.code, x.code || '') + ')';
+      if (x.type === 'message') return (x.from === 'staff' ? (x.name || 'Hub staff') : 'Practitioner') + ': "' + (x.text || '') + '"';
+      if (x.type === 'about') return 'Noted';
+      if (x.type === 'handoff') {
+        if (x.status === 'requested') return 'Asked the hub (' + x.reference + ')';
+        if (x.status === 'accepted') return (x.name || 'Someone') + (x.team ? ' (' + x.team + ')' : '') + ' joined';
+        if (x.status === 'ended') return 'Ended by ' + (x.name || 'the hub');
+        if (x.status === 'unavailable') return 'Told no one was free, with the contacts';
+        if (x.status === 'cancelled') return 'The practitioner stopped asking';
+        return 'Handoff: ' + (x.status || '');
+      }
       return x.type;
     }).join(' · ');
   }
@@ -876,6 +921,62 @@
     return s;
   }
 
+  // A handed-off conversation has no end of its own: its last handoff's end stands for it.
+  function endedValue(t) {
+    if (t.ended_at) return timeElement(t.ended_at);
+    const ended = (t.handoffs || []).filter((h) => h.ended_at).pop();
+    if (ended) {
+      const span = make('span', null, 'The chat with ' + (ended.accepted_by || ended.ended_by || 'the hub') + ' ended ');
+      span.appendChild(timeElement(ended.ended_at));
+      return span;
+    }
+    return t.status === 'active' ? 'Still open' : 'Not recorded';
+  }
+
+  // Which hubs see this conversation, and why (docs/staff-scope.md).
+  function hubsValue(hubs) {
+    if (!Array.isArray(hubs) || !hubs.length) return 'Leeds-wide and admin only: no hub was given';
+    const byHub = new Map();
+    hubs.forEach((h) => byHub.set(h.hub, (byHub.get(h.hub) || []).concat(labelFrom(WHY_LABEL, h.why, h.why))));
+    return [...byHub].map(([hub, why]) => labelFrom(HUB_LABEL, hub, hub) + ' (' + why.join(', ') + ')').join('; ');
+  }
+
+  // The chat with a person, in order: who asked, who joined, every message with names and
+  // times, the end and the wrap-up note.
+  function handoffSection(t) {
+    const handoffs = Array.isArray(t.handoffs) ? t.handoffs : [];
+    if (!handoffs.length) return null;
+    const parts = [];
+    handoffs.forEach((h) => {
+      const facts = [['Reference', h.reference], ['Asked', timeElement(h.requested_at)], ['Why they asked', h.reason || 'No reason given']];
+      if (h.told_unavailable_at) facts.push(['Told no one was free', timeElement(h.told_unavailable_at)]);
+      facts.push(['Taken by', h.accepted_by ? h.accepted_by : 'No one']);
+      if (h.accepted_at) facts.push(['Taken', timeElement(h.accepted_at)]);
+      facts.push(['Ended', h.ended_at ? timeElement(h.ended_at) : labelFrom(new Map([['cancelled', 'The practitioner stopped asking']]), h.status, 'Still open')]);
+      if (h.wrap_up) facts.push(['Wrap-up note', h.wrap_up]);
+      parts.push(heading(4, 'Handoff ' + h.reference + (h.urgent ? ' (urgent)' : ''), 'rv-subhead'), details(facts));
+    });
+    const ol = make('ol', 'rv-chat');
+    (t.turns || []).forEach((turn) => {
+      if (turn.direction !== 'out' || !Array.isArray(turn.message)) return;
+      turn.message.forEach((m) => {
+        if (!m || m.type !== 'message') return;
+        const li = make('li', 'rv-chat-message ' + (m.from === 'staff' ? 'rv-chat-staff' : 'rv-chat-practitioner'));
+        const meta = make('p', 'rv-note-meta');
+        meta.appendChild(make('strong', null, m.from === 'staff' ? (m.name || 'Hub staff') : 'Practitioner'));
+        meta.appendChild(document.createTextNode(', '));
+        meta.appendChild(timeElement(m.at || turn.at));
+        li.appendChild(meta);
+        li.appendChild(make('p', 'rv-note-text', m.text || ''));
+        ol.appendChild(li);
+      });
+    });
+    parts.push(heading(4, 'Messages', 'rv-subhead'));
+    parts.push(ol.childNodes.length ? ol : make('p', 'rv-empty', 'No messages were sent.'));
+    parts.push(make('p', 'rv-hint', 'Personal details are removed from messages before they are stored.'));
+    return section('Talking to a person', parts);
+  }
+
   function renderConversation(t) {
     const seen = readTurns(t.turns || []);
     ui.convTitle.textContent = 'Conversation started ' + formatTime(t.started_at);
@@ -890,11 +991,16 @@
       ['Channel', labelFrom(CHANNEL_LABEL, t.channel, '—')],
       ['Started', timeElement(t.started_at)],
       ['Last activity', timeElement(t.updated_at)],
-      ['Ended', t.ended_at ? timeElement(t.ended_at) : t.status === 'active' ? 'Still open' : 'Not recorded'],
+      ['Ended', endedValue(t)],
+      ['Works in', labelFrom(WORK_AREA_LABEL, t.work_area, 'Not asked')],
+      ['Role or agency', labelFrom(AGENCY_LABEL, t.agency, 'Not asked')],
+      ['Seen by', hubsValue(t.hubs)],
       ['Review state', stateValue],
       ['Legal hold', holdValue],
       ['Dialog', t.dialog + ' (version ' + t.dialog_version + ')'],
-      ['Reference', t.id],
+      // The reference the practitioner's summary names (an older conversation's is its id).
+      ['Reference', t.reference || t.id],
+      ...(t.reference && t.reference !== t.id ? [['Conversation id', t.id]] : []),
     ]));
 
     const alerts = Array.isArray(t.safety_alerts) ? t.safety_alerts : [];
@@ -931,6 +1037,9 @@
 
     body.push(section('Path through the questions', [pathList(t, seen)]));
 
+    const chat = handoffSection(t);
+    if (chat) body.push(chat);
+
     body.push(section('Contacts shown', contactsShown(t, seen)));
 
     const notesBox = make('div', 'rv-notes-box');
@@ -941,7 +1050,8 @@
     const all = make('details', 'rv-turns');
     all.appendChild(make('summary', null, 'Every message (' + turns.length + ')'));
     all.appendChild(dataTable('Every message in order', ['#', 'Time', 'Direction', 'Node', 'What'], turns.map((turn) => [
-      String(turn.seq), timeElement(turn.at), turn.direction === 'in' ? (t.call ? 'Phone-line staff' : 'Practitioner') : 'Service', turn.node || '', turnSummary(turn),
+      String(turn.seq), timeElement(turn.at), turn.direction === 'in' ? (t.call ? 'Phone-line staff' : 'Practitioner') : turn.node === 'handoff' ? 'Hub staff' : 'Service',
+      turn.node || '', turnSummary(turn),
     ]), 'rv-turn-table', true));
     body.push(all);
 
@@ -956,6 +1066,7 @@
     setStatus('Loading the conversation…');
     try {
       const t = await apiJson('/v1/conversations/' + id);
+      await labelsReady;
       if (mine !== conversationRequest) return;
       renderConversation(t);
       setStatus('');
@@ -975,8 +1086,11 @@
   function funnelChart(funnel, width) {
     const reached = funnel.reached || {};
     const stopped = funnel.abandoned_at || {};
+    // The questions in the order the dialog asks them, then the outcomes by how many reached them.
     const nodes = sortedCounts(reached).map(([n]) => n);
     Object.keys(stopped).forEach((n) => { if (!nodes.includes(n)) nodes.push(n); });
+    const order = (n) => (QUESTIONS.has(n) ? QUESTIONS.get(n).order : Number.MAX_SAFE_INTEGER);
+    nodes.sort((a, b) => order(a) - order(b));
     const max = Math.max(1, ...nodes.map((n) => reached[n] || 0));
     const rowH = 46;
     const barW = width - 8;
@@ -991,13 +1105,22 @@
       const n = reached[node] || 0;
       const s = stopped[node] || 0;
       const g = svg('g', { class: 'rv-funnel-row' });
-      g.appendChild(svg('text', { x: 0, y: y + 14, class: 'rv-chart-label' }, node + ': ' + n + ' reached' + (s ? ', ' + s + ' stopped here' : '')));
+      g.appendChild(svg('text', { x: 0, y: y + 14, class: 'rv-chart-label' }, shortText(questionLabel(node), 60) + ': ' + n + ' reached' + (s ? ', ' + s + ' stopped here' : '')));
       g.appendChild(svg('rect', { x: 0, y: y + 20, width: barW, height: 18, class: 'rv-bar-track' }));
       if (n) g.appendChild(svg('rect', { x: 0, y: y + 20, width: Math.max(2, (n / max) * barW), height: 18, class: 'rv-bar-reached' }));
       if (s) g.appendChild(svg('rect', { x: 0, y: y + 20, width: Math.max(2, (s / max) * barW), height: 18, class: 'rv-bar-stopped' }));
       root.appendChild(g);
     });
-    return { chart: root, rows: nodes.map((n) => [n, String(reached[n] || 0), String(stopped[n] || 0)]) };
+    // Drop-off: how many fewer reached a question than the question asked before it.
+    const questions = nodes.filter((n) => QUESTIONS.has(n));
+    const dropOff = (n) => {
+      const i = questions.indexOf(n);
+      if (i <= 0) return '—';
+      const before = reached[questions[i - 1]] || 0;
+      const lost = before - (reached[n] || 0);
+      return before && lost > 0 ? lost + ' (' + Math.round((lost / before) * 100) + '%)' : '0';
+    };
+    return { chart: root, rows: nodes.map((n) => [questionLabel(n), String(reached[n] || 0), dropOff(n), String(stopped[n] || 0)]) };
   }
 
   function daysBetween(first, last) {
@@ -1126,6 +1249,7 @@
     try {
       const stats = await apiJson('/v1/stats?' + filterParams(filter).toString());
       const series = await outcomeSeries(stats, filter);
+      await labelsReady;
       if (mine !== statsRequest) return;
       statsShown = { stats, series };
       renderStats();
@@ -1135,6 +1259,42 @@
     } finally {
       if (mine === statsRequest) ui.views.stats.removeAttribute('aria-busy');
     }
+  }
+
+  function shortText(text, most) {
+    return text.length > most ? text.slice(0, most - 1) + '…' : text;
+  }
+
+  // Handoffs, the phone line, when it is used and who uses it: tables a hub manager can read.
+  function moreStats(stats) {
+    const h = stats.handoffs || {};
+    const handoffs = section('Talking to a person', [details([
+      ['Asked for a person', String(h.asked || 0)],
+      ['Taken by someone', String(h.accepted || 0)],
+      ['Typical time to be taken (median)', formatDuration(h.median_ms_to_accept)],
+      ['Told no one was free', String(h.told_unavailable || 0)],
+    ])]);
+    const p = stats.phone || {};
+    const phoneGrid = make('div', 'rv-count-grid');
+    phoneGrid.appendChild(countTable('Calls by worker', 'Worker', p.by_worker || {}, (k) => k));
+    phoneGrid.appendChild(countTable('Calls by wrap-up code', 'Wrap-up code', p.by_wrap_up_code || {}, (k) => labelFrom(WRAP_UP_LABEL, k, k)));
+    const phone = section('The phone line', [details([
+      ['Calls', String(p.calls || 0)],
+      ['Typical call length (median)', formatDuration(p.median_ms_length)],
+      ['Calls not wrapped up', String(p.not_wrapped_up || 0)],
+    ]), phoneGrid]);
+    const byHour = stats.by_hour || {};
+    const hours = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0')).filter((hh) => byHour[hh]);
+    const whenGrid = make('div', 'rv-count-grid');
+    whenGrid.appendChild(dataTable('By hour of the day (UK time)', ['Hour', 'Conversations'], hours.length ? hours.map((hh) => [hh + ':00 to ' + hh + ':59', String(byHour[hh])]) : [['None', '0']], 'rv-count-table'));
+    const byDay = stats.by_weekday || {};
+    whenGrid.appendChild(dataTable('By day of the week', ['Day', 'Conversations'], WEEKDAYS.map((d, i) => [d, String(byDay[String(i)] || 0)]), 'rv-count-table'));
+    const when = section('When it is used', [details([['Outside office hours (before 9:00, from 17:00, or at a weekend)', String(stats.out_of_hours || 0)]]), whenGrid]);
+    const whoGrid = make('div', 'rv-count-grid');
+    whoGrid.appendChild(countTable('By role or agency', 'Role or agency', stats.by_agency || {}, (k) => (k === 'none' ? 'Not asked' : labelFrom(AGENCY_LABEL, k, k))));
+    whoGrid.appendChild(countTable('By the area they work in', 'Works in', stats.by_work_area || {}, (k) => (k === 'none' ? 'Not asked' : labelFrom(WORK_AREA_LABEL, k, k))));
+    const who = section('Who uses it', [make('p', 'rv-hint', 'Practitioners may say where they work and their role or agency; both are optional.'), whoGrid]);
+    return [handoffs, phone, when, who];
   }
 
   function renderStats() {
@@ -1148,7 +1308,7 @@
     ]));
 
     const funnel = funnelChart(stats.funnel || {}, width);
-    const funnelParts = [make('p', 'rv-hint', 'How many conversations reached each question or outcome, and where abandoned conversations stopped. Nodes are in order of how many reached them.')];
+    const funnelParts = [make('p', 'rv-hint', 'How many conversations reached each question or outcome, and where abandoned conversations stopped. Questions are in the order the dialog asks them, then the outcomes.')];
     if (funnel.rows.length) {
       const key = make('ul', 'rv-legend');
       key.setAttribute('aria-label', 'Key');
@@ -1161,7 +1321,7 @@
       funnelParts.push(make('div', 'rv-chart-box'));
       funnelParts[1].appendChild(funnel.chart);
       funnelParts.push(key);
-      funnelParts.push(dataTable('Funnel data', ['Node', 'Reached', 'Abandoned here'], funnel.rows, 'rv-funnel-table'));
+      funnelParts.push(dataTable('Funnel data', ['Question or outcome', 'Reached', 'Fewer than the question before', 'Abandoned here'], funnel.rows, 'rv-funnel-table'));
     } else {
       funnelParts.push(make('p', 'rv-empty', 'No conversations to show.'));
     }
@@ -1188,6 +1348,7 @@
     grid.appendChild(countTable('By channel', 'Channel', stats.by_channel, (k) => labelFrom(CHANNEL_LABEL, k, k)));
     grid.appendChild(countTable('With a safety alert, by kind of harm', 'Kind of harm', stats.by_alert_category || {}, categoryLabel));
     body.push(section('Breakdown', [grid]));
+    body.push(...moreStats(stats));
 
     ui.statsBody.replaceChildren(...body);
   }
@@ -1279,6 +1440,24 @@
     ui.outcomeSelect.appendChild(o);
   });
 
+  // Wrap-up codes and question texts come from the server's content and dialogs.
+  async function loadLabels() {
+    try {
+      const body = await apiJson('/v1/labels');
+      (body.wrap_up_codes || []).forEach((c) => WRAP_UP_LABEL.set(c.id, c.label));
+      (body.questions || []).forEach((q, i) => { if (!QUESTIONS.has(q.node)) QUESTIONS.set(q.node, { text: q.text, order: i }); });
+    } catch (e) {
+      // Not fatal: codes and nodes show as their ids.
+    }
+  }
+
+  let labelsReady = null; // the /v1/labels read, awaited before a conversation or the stats are drawn
+
+  function questionLabel(node) {
+    const q = QUESTIONS.get(node);
+    return q ? q.text : node;
+  }
+
   // The harm categories come from the server's content; the select keeps "any" without them.
   async function loadCategories() {
     try {
@@ -1298,6 +1477,7 @@
   ui.signinForm.addEventListener('submit', signIn);
   ui.signout.addEventListener('click', () => signOut(null));
   ui.filters.addEventListener('submit', applyFilters);
+  document.querySelectorAll('[data-quick]').forEach((b) => b.addEventListener('click', () => quickView(b.dataset.quick)));
   ui.clear.addEventListener('click', clearFilters);
   ui.more.addEventListener('click', () => loadList(true));
   ui.exportButton.addEventListener('click', () => {

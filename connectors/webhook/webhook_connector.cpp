@@ -62,18 +62,16 @@ class WebhookConnector : public Connector {
   std::function<Millis()> now_;
 };
 
-Millis system_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Connector>> make_webhook_connector(const ConnectorContext& ctx) {
   // At start-up, before any worker thread could race libcurl's global set-up.
   if (!webhook::init_curl_once()) return make_error(setting_path(ctx.name, "type") + ": libcurl could not start", ctx.config_file);
+  // Signatures and replay windows need the server's clock; the composition root gives it.
+  if (!ctx.now) return make_error(setting_path(ctx.name, "type") + ": the server gave this connector no clock", ctx.config_file);
   auto settings = webhook::parse_webhook_settings(ctx.name, ctx.settings, ctx.config_file);
   if (!settings) return settings.error();
-  return std::unique_ptr<Connector>(std::make_unique<WebhookConnector>(ctx.name, std::move(settings.value()), ctx.now ? ctx.now : system_now));
+  return std::unique_ptr<Connector>(std::make_unique<WebhookConnector>(ctx.name, std::move(settings.value()), ctx.now));
 }
 
 }  // namespace rc::handoff

@@ -45,8 +45,4 @@ std::unique_ptr<store::SqliteDb> open_database(const std::string& path, std::ost
   }
 }
 
-std::int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace rc::cli

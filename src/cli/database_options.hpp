@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "server/config.hpp"
+#include "config.hpp"
+#include "wall_clock.hpp"
 #include "store/sqlite_db.hpp"
 
 namespace rc::cli {
@@ -17,6 +18,5 @@ std::optional<Config> take_database_options(std::vector<std::string>& args, std:
 // Opens the database for writing (creating it and applying migrations if needed).
 std::unique_ptr<store::SqliteDb> open_database(const std::string& path, std::ostream& err);
 
-std::int64_t wall_clock_ms();
 
 }  // namespace rc::cli

@@ -3,7 +3,7 @@
 
 #include <ostream>
 
-#include "server/config.hpp"
+#include "config.hpp"
 
 namespace rc::cli {
 

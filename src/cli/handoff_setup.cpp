@@ -1,6 +1,7 @@
 // See handoff_setup.hpp.
 #include "handoff_setup.hpp"
 
+#include "builtin_connectors.hpp"
 #include "handoff/connector_settings.hpp"
 
 namespace rc::cli {

@@ -8,7 +8,7 @@
 #include "core/result.hpp"
 #include "handoff/connector.hpp"
 #include "handoff/outbox_worker.hpp"
-#include "server/config.hpp"
+#include "config.hpp"
 
 namespace rc::cli {
 

@@ -23,7 +23,7 @@ const char* kHelp =
 
 nlohmann::json entry_json(const handoff::OutboxEntry& e) {
   nlohmann::json j{{"id", e.event.outbox_id}, {"event_id", e.event.event_id}, {"connector", e.event.connector}, {"kind", e.event.kind},
-                   {"reference", e.event.reference}, {"status", e.status}, {"attempts", e.attempts}, {"created_at", iso8601(e.event.created_at)},
+                   {"reference", e.event.reference}, {"status", handoff::to_string(e.status)}, {"attempts", e.attempts}, {"created_at", iso8601(e.event.created_at)},
                    {"next_attempt_at", iso8601(e.next_attempt_at)}, {"last_error", e.last_error}};
   if (e.delivered_at) j["delivered_at"] = iso8601(*e.delivered_at);
   return j;
@@ -32,11 +32,11 @@ nlohmann::json entry_json(const handoff::OutboxEntry& e) {
 int list(Args& args, store::SqliteDb& db, std::ostream& out, std::ostream& err) {
   handoff::OutboxFilter f;
   if (auto s = take_value(args, "--status"); !s.empty()) {
-    if (s != "pending" && s != "delivered" && s != "failed") {
+    f.status = handoff::outbox_status_of(s);
+    if (!f.status) {
       err << "outbox list: --status must be pending, delivered or failed\n";
       return kUsage;
     }
-    f.status = s;
   }
   if (auto c = take_value(args, "--connector"); !c.empty()) f.connector = c;
   if (auto r = take_value(args, "--reference"); !r.empty()) f.reference = r;
@@ -62,7 +62,7 @@ int list(Args& args, store::SqliteDb& db, std::ostream& out, std::ostream& err) 
   }
   for (const auto& name : disabled) out << "connector " << name << " is DISABLED (rightconv outbox retry --connector " << name << ")\n";
   for (const auto& e : entries)
-    out << e.event.outbox_id << "  " << e.status << "  " << e.event.connector << "  " << e.event.kind << "  " << e.event.reference << "  attempts "
+    out << e.event.outbox_id << "  " << handoff::to_string(e.status) << "  " << e.event.connector << "  " << e.event.kind << "  " << e.event.reference << "  attempts "
         << e.attempts << (e.last_error.empty() ? "" : "  last error: " + e.last_error) << "\n";
   if (entries.empty()) out << "(no outbox events match)\n";
   return kOk;

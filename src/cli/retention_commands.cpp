@@ -1,12 +1,14 @@
 // rightconv purge | export-subject | erase: retention and data-subject requests, all audited.
+#include <chrono>
 #include <fstream>
 #include <ostream>
+#include <thread>
 
 #include "command_args.hpp"
 #include "commands.hpp"
 #include "database_options.hpp"
 #include "store/audit_log.hpp"
-#include "staff/retention_purge.hpp"
+#include "staff/retention_store.hpp"
 #include "store/review_queries.hpp"
 
 namespace rc::cli {
@@ -28,6 +30,22 @@ bool in_transaction(store::SqliteDb& db, std::ostream& err, Work work) {
     err << "database error: " << e.what() << "\n";
     return false;
   }
+}
+
+// After a purge or an erasure: nothing removed may stay readable in the -wal file. A running
+// server's readers can keep it from finishing; say so, since the text is then still on disk.
+// The server's own checkpointer holds the checkpoint lock for a moment now and then, and SQLite
+// answers busy at once rather than waiting for it: so try again, for a few seconds at most.
+void empty_wal(store::SqliteDb& db, std::ostream& err) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    try {
+      if (store::truncate_wal(db)) return;
+    } catch (const store::SqliteError&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while (std::chrono::steady_clock::now() < give_up);
+  err << "warning: the database's WAL could not be emptied now (the server is reading); the server's next purge empties it\n";
 }
 
 }  // namespace
@@ -52,6 +70,7 @@ int purge_command(const Args& given, std::ostream& out, std::ostream& err) {
   if (!db) return kProblems;
   staff::PurgeCounts counts;
   if (!in_transaction(*db, err, [&] { counts = staff::purge(*db, config->retention, wall_clock_ms(), dry_run, "cli:purge"); })) return kProblems;
+  if (!dry_run) empty_wal(*db, err);
   out << (dry_run ? "would purge: " : "purged: ") << counts.to_json().dump() << "\n";
   return kOk;
 }
@@ -96,7 +115,7 @@ int export_subject_command(const Args& given, std::ostream& out, std::ostream& e
     staff::Filter f = *filter;
     f.limit = 500;
     for (;;) {
-      auto page = staff::list_conversations(*db, f, "");
+      auto page = staff::list_conversations(*db, f, staff::Scope{});
       for (const auto& item : page.items) ids.push_back(item["id"]);
       if (page.next_cursor.empty()) break;
       f.cursor = page.next_cursor;
@@ -105,10 +124,11 @@ int export_subject_command(const Args& given, std::ostream& out, std::ostream& e
   nlohmann::json package{{"generated_at", staff::iso_time(wall_clock_ms())}, {"request", ids_text.empty() ? filter->to_json() : nlohmann::json{{"ids", ids}}},
                          {"conversations", nlohmann::json::array()}, {"not_found", nlohmann::json::array()}};
   for (const auto& id : ids) {
-    if (auto t = staff::transcript(*db, id, "")) package["conversations"].push_back(*t);
+    if (auto t = staff::transcript(*db, id, staff::Scope{})) package["conversations"].push_back(*t);
     else package["not_found"].push_back(id);
   }
-  std::ofstream file(out_file);
+  store::restrict_file(out_file);  // personal data: owner only, whatever the umask
+  std::ofstream file(out_file, std::ios::trunc);
   file << package.dump(2) << "\n";
   if (!file) {
     err << "export-subject: cannot write " << out_file << "\n";
@@ -146,6 +166,7 @@ int erase_command(const Args& given, std::ostream& out, std::ostream& err) {
             staff::append_audit(*db, {wall_clock_ms(), "cli:erase", "erase", nlohmann::json{{"conversation", id}}.dump(), "local"});
         }))
       return kProblems;
+    if (result == staff::EraseResult::erased) empty_wal(*db, err);
     switch (result) {
       case staff::EraseResult::erased: out << "erased " << id << "\n"; break;
       case staff::EraseResult::held: err << "not erased: " << id << " is on legal hold\n", ++problems; break;

@@ -17,6 +17,7 @@
 #include "staff/staff_api.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/sqlite_conversation_log.hpp"
+#include "wall_clock.hpp"
 
 namespace rc::cli {
 namespace {
@@ -65,13 +66,13 @@ bool parse_flags(const Args& args, ServeFlags& f, std::ostream& err) {
 // Flags win over the file; the file wins over the embedded defaults.
 bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
   if (!f.listen.empty()) {
-    auto l = parse_listen(f.listen, c.listen_address);
+    auto l = parse_listen(f.listen, c.server.listen_address);
     if (!l) {
       err << "serve: --listen: " << l.error().message << "\n";
       return false;
     }
-    c.listen_address = l->first;
-    c.port = l->second;
+    c.server.listen_address = l->first;
+    c.server.port = l->second;
   }
   if (!f.staff_listen.empty()) {
     auto l = parse_listen(f.staff_listen, c.staff_address);
@@ -83,18 +84,18 @@ bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
     c.staff_port = l->second;
   }
   if (!f.console_listen.empty()) {
-    auto l = parse_listen(f.console_listen, c.console_address);
+    auto l = parse_listen(f.console_listen, c.server.console_address);
     if (!l) {
       err << "serve: --console-listen: " << l.error().message << "\n";
       return false;
     }
-    c.console_address = l->first;
-    c.console_port = l->second;
+    c.server.console_address = l->first;
+    c.server.console_port = l->second;
   }
   if (!f.db.empty()) c.db_path = f.db;
   if (!f.dialogs.empty()) c.dialogs = {f.dialogs};
   if (!f.content.empty()) c.content = f.content;
-  if (!f.web.empty()) c.web_root = f.web;
+  if (!f.web.empty()) c.server.web_root = f.web;
   if (!f.log_format.empty()) {
     if (f.log_format != "text" && f.log_format != "json") {
       err << "serve: --log-format must be text or json\n";
@@ -150,32 +151,35 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     return kProblems;
   }
 
-  raise_open_file_limit(config.limits.max_connections);
+  raise_open_file_limit(config.server.limits.max_connections + 256 + 2 * static_cast<int>(config.server.limits.max_staff_connections));
   store::GroupCommitWriter writer({config.db_path, true, 1000, config.group_commit_max});
   if (auto e = writer.start(); !e.empty()) {
     err << "serve: cannot open the database " << config.db_path << ": " << e << "\n";
     return kProblems;
   }
   store::SqliteConversationLog log(writer);
-  Server server(config, guidance, log);
-  server.context().writer = &writer;
+  const Clock now = wall_clock_ms;
   for (const auto& d : guidance.dialogs)
-    log.remember_dialog(d.id, d.content_hash, d.version, d.source_text, server.context().now(), [id = d.id](bool ok, const std::string& error) {
-      if (!ok) spdlog::error("could not store the text of dialog {}: {}", id, error);
+    log.remember_dialog(d.id, d.content_hash, d.version, d.source_text, now(), [id = d.id](const store::WriteResult& result) {
+      if (!result.ok()) spdlog::error("could not store the text of dialog {}: {}", id, result.message);
     });
 
   // Handoff: the live hub, the service, the connectors and the outbox that delivers to them.
+  // Declared before the server, so they outlive every session it holds.
+  Metrics metrics;
   HandoffHub hub;
   handoff::ConnectorSet connectors;
-  auto now = [&server] { return server.context().now(); };
-  HandoffService handoffs(config.handoff, guidance, writer, hub, connectors, now, server.context().metrics);
+  const Millis resume_window = static_cast<Millis>(config.retention.resume_token_hours) * 3600 * 1000;
+  HandoffService handoffs(config.handoff, guidance, writer, hub, connectors, now, metrics, resume_window);
   if (auto built = cli::build_connectors(config, guidance, handoffs, hub, now, connectors); !built) {
     err << built.error().describe() << "\nserve: not starting: fix the configuration\n";
     return kProblems;
   }
-  handoff::OutboxWorker outbox(writer, connectors, config.handoff.outbox_workers, config.handoff.outbox_poll_seconds, now, &server.context().metrics);
+  handoff::OutboxWorker outbox(writer, connectors, config.handoff.outbox_workers, config.handoff.outbox_poll_seconds, now, &metrics);
   handoffs.set_outbox(&outbox);
-  server.context().handoffs = &handoffs;
+  Server server(config.server, ServerServices{.voice = config.voice, .guidance = guidance, .log = log, .writer = writer, .handoffs = handoffs,
+                                              .metrics = metrics, .clock = now,
+                                              .resume_window = resume_window});
 
   auto port = server.listen();
   if (!port) {
@@ -187,11 +191,11 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     err << "serve: " << console_port.error().message << "\n";
     return kProblems;
   }
-  const staff::ChatView chat_view{guidance, server.context().metrics, server.context().open_chats};
-  staff::StaffApi staff_api(staff::StaffApiSettings{config.db_path, config.web_root}, writer, &chat_view);
-  staff_api.serve_connectors(&connectors, &handoffs, console_port.value());
+  const staff::ChatView chat_view{guidance, metrics, server.context().open_chats};
+  staff::StaffApi staff_api(staff::StaffApiSettings{config.db_path, config.server.web_root, now}, writer, &chat_view, server.context().sign_ins);
+  staff_api.serve_connectors(&connectors, &handoffs, console_port.value(), http::AddressList::parse(config.handoff.callback_sources).value());
   staff_api.serve_call_page(port.value());
-  auto staff_port = staff_api.listen(config.staff_address, config.staff_port);
+  auto staff_port = server.listen_staff(config.staff_address, config.staff_port, [&staff_api](http::Request r) { return staff_api.handle(std::move(r)); });
   if (!staff_port) {
     err << "serve: " << staff_port.error().message << "\n";
     return kProblems;
@@ -202,18 +206,13 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   }
   spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {}); staff API and review page on http://{}:{}; "
                "staff console WebSocket on ws://{}:{}/v1/staff; {} handoff connector(s)",
-               config.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value(),
-               config.console_address, console_port.value(), connectors.size());
-  std::thread staff_thread([&] { staff_api.run(); });
-  staff_api.wait_until_running();  // so a SIGTERM from now on can stop it
-  staff::DailyPurge daily_purge(writer, config.retention);
+               config.server.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value(),
+               config.server.console_address, console_port.value(), connectors.size());
+  staff::DailyPurge daily_purge(writer, config.retention, now);
   outbox.start();
   server.run();
   outbox.stop();  // deliveries in flight finish (bounded by each connector's timeout); the rest wait in the outbox
-  server.context().handoffs = nullptr;  // sessions the io_context still holds must not reach it
   daily_purge.stop();
-  staff_api.stop();
-  staff_thread.join();
   writer.stop();  // everything queued is committed before we exit
   spdlog::info("stopped cleanly");
   spdlog::shutdown();

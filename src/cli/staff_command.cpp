@@ -6,7 +6,7 @@
 #include "database_options.hpp"
 #include "store/audit_log.hpp"
 #include "store/review_queries.hpp"
-#include "staff/staff_accounts.hpp"
+#include "staff/staff_account_store.hpp"
 
 namespace rc::cli {
 namespace {
@@ -17,7 +17,7 @@ const char* kHelp =
     "       rightconv staff list\n"
     "       rightconv staff disable ID              also revokes every token\n"
     "  common: --db PATH | --config FILE  (default ./rightconv.db)\n"
-    "Roles: hub:east, hub:west, hub:south (their area only), admin (everything and the audit log).\n"
+    "Roles: hub:east, hub:west, hub:south (their hub's conversations), leeds-wide (every conversation), admin (everything and the audit log).\n"
     "A token is printed once, here, and stored only as a hash. It expires after --days\n"
     "(default: staff_token_days in the config, 90).\n";
 
@@ -68,7 +68,7 @@ int staff_command(const Args& given, std::ostream& out, std::ostream& err) {
     if (verb == "add") {
       if (role.empty()) {
         db->exec("ROLLBACK");
-        err << "staff add: --role is required (hub:east, hub:west, hub:south or admin)\n";
+        err << "staff add: --role is required (hub:east, hub:west, hub:south, leeds-wide or admin)\n";
         return kUsage;
       }
       auto added = staff::add_staff(*db, args[1], name, role, now);
@@ -113,21 +113,32 @@ int audit_command(const Args& given, std::ostream& out, std::ostream& err) {
   Args args = given;
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
-      out << "usage: rightconv audit verify [--db PATH | --config FILE]\n"
-             "Recomputes the audit log's hash chain. Exit 0 if intact, 1 if a row was changed or removed.\n";
+      out << "usage: rightconv audit verify [--anchor ID:HASH] [--db PATH | --config FILE]\n"
+             "Recomputes the audit log's hash chain. Exit 0 if intact, 1 if a row was changed or removed.\n"
+             "--anchor: a head printed earlier (by this command, the daily purge's log line or /metrics);\n"
+             "  rows removed from the end of the log since then are found only this way.\n";
       return kOk;
     }
   auto config = take_database_options(args, err);
   if (!config) return kUsage;
+  std::optional<staff::AuditAnchor> anchor;
+  if (const std::string a = take_value(args, "--anchor"); !a.empty()) {
+    anchor = staff::parse_audit_anchor(a);
+    if (!anchor) {
+      err << "audit verify: --anchor must be ID:HASH (a row id, a colon, 64 hex characters)\n";
+      return kUsage;
+    }
+  }
   if (args.size() != 1 || args[0] != "verify") {
-    err << "usage: rightconv audit verify [--db PATH | --config FILE]\n";
+    err << "usage: rightconv audit verify [--anchor ID:HASH] [--db PATH | --config FILE]\n";
     return kUsage;
   }
   auto db = open_database(config->db_path, err);
   if (!db) return kProblems;
-  auto check = staff::verify_audit_chain(*db);
+  auto check = staff::verify_audit_chain(*db, anchor);
   if (check.ok) {
-    out << "audit chain intact: " << check.rows << " row(s)\n";
+    out << "audit chain intact: " << check.rows << " row(s)" << (anchor ? ", anchor found unchanged" : "") << "\n";
+    out << "head: " << check.head_id << ":" << check.head_hash << " (keep it: --anchor checks nothing was cut from the end)\n";
     return kOk;
   }
   out << "audit chain BROKEN at row " << check.first_bad_id << ": " << check.problem << "\n";

@@ -6,13 +6,10 @@
 #include "commands.hpp"
 #include "core/engine.hpp"
 #include "guidance_options.hpp"
+#include "wall_clock.hpp"
 
 namespace rc::cli {
 namespace {
-
-Millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 void print_contacts(const std::vector<ContactView>& contacts, std::ostream& out) {
   for (const auto& c : contacts) {
@@ -54,6 +51,7 @@ struct Printer {
     print_contacts(a.contacts, out);
   }
   void operator()(const ErrorEvent& e) const { out << "\n(" << e.message << ")\n"; }
+  void operator()(const MatchedEvent& m) const { out << "\n(Taken as: " << m.label << ")\n"; }
 };
 
 }  // namespace
@@ -88,7 +86,7 @@ int walk_command(const Args& given, std::istream& in, std::ostream& out, std::os
   const Dialog& dialog = g->dialogs.front();
   const Printer print{out, phone};
   out << dialog.title << " (" << dialog.id << " " << dialog.version << ", " << dialog.content_hash << ")\n";
-  Step step = advance(dialog, g->content, State{}, StartInput{}, now_ms());
+  Step step = advance(dialog, g->content, State{}, StartInput{}, wall_clock_ms());
   for (;;) {
     for (const auto& e : step.events) std::visit(print, e);
     out << "> " << std::flush;
@@ -98,7 +96,7 @@ int walk_command(const Args& given, std::istream& in, std::ostream& out, std::os
     if (line == "back") input = BackInput{};
     else if (line == "restart") input = RestartInput{};
     else input = TypeInput{step.state.current, line};
-    step = advance(dialog, g->content, std::move(step.state), input, now_ms());
+    step = advance(dialog, g->content, std::move(step.state), input, wall_clock_ms());
   }
   out << "\n";
   return kOk;

@@ -46,6 +46,18 @@ struct SourceItem {
 
 Quotes quotes_of(YamlFields& f) { return Quotes{f.text_list("quote"), f.line_of_key("quote")}; }
 
+// A link shown to practitioners: an https address and nothing else (never javascript: or http).
+std::string url_of(YamlFields& f) {
+  std::string url = f.text("url");
+  if (url.empty()) return url;
+  const bool ok = url.rfind("https://", 0) == 0 && url.size() > 8 && url.find_first_of(" \t\r\n\"'<>") == std::string::npos;
+  if (!ok) {
+    f.problem("url must be an https:// address, got \"" + url + "\"", f.line_of_key("url"));
+    return {};
+  }
+  return url;
+}
+
 void parse_sources(const YamlValue& list, const std::string& file, Catalogue& c, Problems& problems) {
   std::map<std::string, SourceItem> items;
   parse_items(list, "sources", file, items, problems, [](YamlFields& f, SourceItem& x) {
@@ -118,6 +130,7 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
         x.name = f.text("name", true);
         x.text = f.text("text", true);
         x.source = f.text("source", true);
+        x.url = url_of(f);
         x.quote = quotes_of(f);
       });
     } else if (section == "services") {
@@ -125,6 +138,7 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
         x.name = f.text("name", true);
         x.text = f.text("text");
         x.source = f.text("source", true);
+        x.url = url_of(f);
         x.quote = quotes_of(f);
       });
     } else if (section == "guidance") {
@@ -132,6 +146,7 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
         x.title = f.text("title", true);
         x.text = f.text("text", true);
         x.source = f.text("source", true);
+        x.url = url_of(f);
         x.quote = quotes_of(f);
       });
     } else if (section == "safety") {
@@ -144,10 +159,17 @@ void parse_content(const std::string& text, const std::string& file, Catalogue& 
         x.text = f.text("text", true);
         x.source = f.text("source", true);
         x.needs_outcome = f.flag("needs_outcome", true);
+        x.suggested_for = f.text_list("suggested_for");
+      });
+    } else if (section == "canned_replies") {
+      parse_items(v, "canned_replies", file, c.canned_replies, problems, [](YamlFields& f, CannedReply& x) {
+        x.label = f.text("label", true);
+        x.text = f.text("text", true);
+        x.source = f.text("source", true);
       });
     } else {
       problems.push_back({Severity::error, file, key.line, "",
-                          "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance, safety, safety_detector or wrap_up_codes)"});
+                          "unknown section \"" + section + "\" (expected sources, contacts, forms, services, guidance, safety, safety_detector, wrap_up_codes or canned_replies)"});
     }
   }
 }
@@ -257,6 +279,24 @@ void check_safety(const Catalogue& c, Problems& out) {
     if (auto filled = fill_contact_details(*text, c); !filled) report(filled.error().message);
 }
 
+// A canned reply is sent as it is written: every placeholder must fill, and a number typed into
+// the text (which would have no source and no format check) is refused.
+void check_canned_replies(const Catalogue& c, Problems& out) {
+  for (const auto& [id, x] : c.canned_replies) {
+    auto report = [&](const std::string& msg) { out.push_back({Severity::error, x.file, x.line, id, msg}); };
+    if (auto filled = fill_contact_details(x.text, c); !filled) report(filled.error().message);
+    int run = 0;
+    for (char ch : x.text) {
+      if (std::isdigit(static_cast<unsigned char>(ch))) ++run;
+      else if (ch != ' ') run = 0;
+      if (run >= 5) {
+        report("write a phone number as a contact placeholder ({duty_and_advice.phone}), not as digits");
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::string> fill_contact_details(const std::string& text, const Catalogue& c) {
@@ -283,6 +323,17 @@ Result<std::string> fill_contact_details(const std::string& text, const Catalogu
   return out;
 }
 
+// One suggestion per outcome, and only for codes that can be used at an outcome.
+void check_suggested_codes(const Catalogue& c, Problems& out) {
+  std::map<std::string, std::string> suggested;  // outcome -> code
+  for (const auto& [id, x] : c.wrap_up_codes)
+    for (const auto& outcome : x.suggested_for) {
+      if (!x.needs_outcome) out.push_back({Severity::error, x.file, x.line, id, "a code with needs_outcome: false cannot be suggested for an outcome"});
+      if (auto [it, added] = suggested.emplace(outcome, id); !added)
+        out.push_back({Severity::error, x.file, x.line, id, "outcome \"" + outcome + "\" is already suggested for " + it->second});
+    }
+}
+
 Problems check_catalogue(const Catalogue& c) {
   Problems out;
   for (const auto& [id, x] : c.contacts) check_contact(x, c, out);
@@ -290,12 +341,15 @@ Problems check_catalogue(const Catalogue& c) {
   check_sources(c.services, c, out);
   check_sources(c.guidance, c, out);
   check_sources(c.wrap_up_codes, c, out);
+  check_sources(c.canned_replies, c, out);
+  check_canned_replies(c, out);
   check_item_quotes(c.forms, c, out);
   check_item_quotes(c.services, c, out);
   check_item_quotes(c.guidance, c, out);
   for (const auto& [id, x] : c.wrap_up_codes)  // stored and filtered on, so kept to plain ids
     if (id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
       out.push_back({Severity::error, x.file, x.line, id, "wrap-up code must use only a-z, 0-9 and _"});
+  check_suggested_codes(c, out);
   check_safety(c, out);
   return out;
 }

@@ -48,18 +48,21 @@ struct Contact {
 
 struct Form {
   std::string id, name, text, source, file;
+  std::string url;  // where to get it, when the guidance gives an address (https only)
   Quotes quote;
   int line = 0;
 };
 
 struct Service {
   std::string id, name, text, source, file;
+  std::string url;  // as for Form
   Quotes quote;
   int line = 0;
 };
 
 struct GuidanceSnippet {
   std::string id, title, text, source, file;
+  std::string url;  // as for Form
   Quotes quote;
   int line = 0;
 };
@@ -68,6 +71,15 @@ struct GuidanceSnippet {
 struct WrapUpCode {
   std::string id, label, text, source, file;
   bool needs_outcome = true;  // only after the dialog reached an outcome (false: caller_disconnected, other)
+  std::vector<std::string> suggested_for;  // outcome codes the call page suggests this code for
+  int line = 0;
+};
+
+// A reply hub staff can send from the console with one click (content/canned_replies.yaml).
+// Contact details only by placeholder ({duty_and_advice.phone}), filled from the catalogue so
+// every number has its source; a hub admin edits the file and `rightconv check` checks it.
+struct CannedReply {
+  std::string id, label, text, source, file;
   int line = 0;
 };
 
@@ -99,6 +111,7 @@ struct Catalogue {
   std::map<std::string, Service> services;
   std::map<std::string, GuidanceSnippet> guidance;
   std::map<std::string, WrapUpCode> wrap_up_codes;
+  std::map<std::string, CannedReply> canned_replies;
   SafetyRules safety;
 
   bool has_source(const std::string& id) const { return sources.count(id) != 0; }

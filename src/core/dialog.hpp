@@ -69,6 +69,10 @@ struct Dialog {
   // (a node may name its own). Empty: the alert shows and the conversation carries on.
   std::string on_disclosure;
   int on_disclosure_line = 0;
+  // The safety questions (danger, significant harm): when typed text raises the alert later, the
+  // practitioner is shown what they answered to these, and can change it (through `urgent`).
+  std::vector<std::string> safety_questions;
+  int safety_questions_line = 0;
   std::string file;
   std::string content_hash;  // hex SHA-256 prefix of the file's bytes: the version a conversation ran on
   std::string source_text;   // the file as loaded, kept so every served version can be stored

@@ -125,6 +125,8 @@ std::optional<Dialog> parse_dialog(const std::string& text, const std::string& f
   d.urgent_line = f.line_of_key("urgent");
   d.on_disclosure = f.text("on_disclosure");
   d.on_disclosure_line = f.line_of_key("on_disclosure");
+  d.safety_questions = f.text_list("safety_questions");
+  d.safety_questions_line = f.line_of_key("safety_questions");
   const YamlValue* nodes = f.raw("nodes");
   f.report_unknown_keys();
   if (!nodes || !nodes->is_sequence()) {

@@ -33,6 +33,19 @@ class Checker {
       out_.push_back({Severity::error, d_.file, d_.urgent_line ? d_.urgent_line : 1, "", "urgent names unknown node \"" + d_.urgent + "\""});
     if (!d_.on_disclosure.empty())
       check_disclosure_target(d_.on_disclosure, d_.on_disclosure_line ? d_.on_disclosure_line : 1, "");
+    check_safety_questions();
+  }
+
+  // Each names a question; changing an answer goes through `urgent`, so the dialog needs one.
+  void check_safety_questions() {
+    const int line = d_.safety_questions_line ? d_.safety_questions_line : 1;
+    if (!d_.safety_questions.empty() && d_.urgent.empty())
+      out_.push_back({Severity::error, d_.file, line, "", "safety_questions needs urgent: changing a safety answer goes through it"});
+    for (const auto& id : d_.safety_questions) {
+      const Node* n = d_.find(id);
+      if (!n) out_.push_back({Severity::error, d_.file, line, "", "safety_questions names unknown node \"" + id + "\""});
+      else if (n->kind != NodeKind::question) out_.push_back({Severity::error, d_.file, line, id, "safety_questions: \"" + id + "\" is not a question with options"});
+    }
   }
 
   // A disclosure goes to a question or an outcome: a text node there would take the next

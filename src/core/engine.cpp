@@ -19,10 +19,6 @@ std::string filled_text(const std::string& text, const Catalogue& content) {
   return f ? f.value() : text;
 }
 
-namespace {
-
-std::string filled(const std::string& text, const Catalogue& content) { return filled_text(text, content); }
-
 std::vector<ContactView> contact_views(const Catalogue& content, const std::vector<std::string>& ids) {
   std::vector<ContactView> out;
   for (const auto& id : ids) {
@@ -33,6 +29,11 @@ std::vector<ContactView> contact_views(const Catalogue& content, const std::vect
   }
   return out;
 }
+
+namespace {
+
+std::string filled(const std::string& text, const Catalogue& content) { return filled_text(text, content); }
+
 
 // An alert fired earlier in the conversation: whatever this outcome advises, the safety
 // contacts come first and the outcome says why.
@@ -65,13 +66,13 @@ OutcomeEvent outcome_for(const Dialog& d, const Catalogue& content, const Node& 
   o.contacts = contact_views(content, n.contacts);
   for (const auto& id : n.forms)
     if (auto it = content.forms.find(id); it != content.forms.end())
-      o.forms.push_back({id, it->second.name, it->second.text, it->second.source});
+      o.forms.push_back({id, it->second.name, it->second.text, it->second.source, it->second.url});
   for (const auto& id : n.guidance)
     if (auto it = content.guidance.find(id); it != content.guidance.end())
-      o.guidance.push_back({id, it->second.title, it->second.text, it->second.source});
+      o.guidance.push_back({id, it->second.title, it->second.text, it->second.source, it->second.url});
   for (const auto& id : n.services)
     if (auto it = content.services.find(id); it != content.services.end())
-      o.guidance.push_back({id, it->second.name, it->second.text, it->second.source});
+      o.guidance.push_back({id, it->second.name, it->second.text, it->second.source, it->second.url});
   o.handoff_available = n.handoff;
   o.facts = facts_of(d, s);
   if (s.alert_fired()) add_alert_to_outcome(content, o);
@@ -120,55 +121,85 @@ Step reject(const Dialog& d, const Catalogue& content, State s, std::vector<Even
   return {std::move(s), std::move(events)};
 }
 
-Step choose(const Dialog& d, const Catalogue& content, State s, const Node& n, const Option& o, std::vector<Event> events) {
-  s.history.push_back({n.id, o.id, {}});
+// `typed`: the words taken as `o`, as kept (redacted); empty when the option was chosen by its id.
+Step choose(const Dialog& d, const Catalogue& content, State s, const Node& n, const Option& o, std::vector<Event> events, Millis now,
+            std::string typed = {}, bool alerted = false) {
+  s.history.push_back({.node = n.id, .option = o.id, .text = std::move(typed), .alerted = alerted, .at = now});
   enter(d, content, s, o.next, events);
   return {std::move(s), std::move(events)};
 }
 
 // What unmatched text gets: never a bare "did not match", always the 999 and Duty and Advice line.
-ErrorEvent no_match(const Catalogue& content) {
+// Words that named an option the wrong way round (with a "not", or as a question) say why, with
+// the question's help and the offer of a person.
+ErrorEvent no_match(const Catalogue& content, const Node& n, MatchRefusal refused) {
   ErrorEvent e = error("no_match", "Sorry, that did not match any of the answers. Please choose one of the options.");
+  e.say = "Sorry, I did not catch that.";
+  if (refused == MatchRefusal::negated) {
+    e.reason = "negated";
+    e.message = "Your answer has a \"not\" or a \"no\" in it, so it was not taken as one of the answers, in case it was read the wrong way "
+                "round. Please choose one of the options, or ask to talk to a person.";
+    e.say = "Sorry, your answer had a no or a not in it, so I did not take it as one of the answers.";
+  } else if (refused == MatchRefusal::question) {
+    e.reason = "question";
+    e.message = "That looks like a question, so it was not taken as an answer. The help with this question may answer it, or you can ask "
+                "to talk to a person. Then please choose one of the options.";
+    e.say = "That sounded like a question, so I did not take it as an answer.";
+  }
+  if (!e.reason.empty()) {
+    e.help = filled(n.help, content);
+    e.handoff_available = true;
+    if (refused == MatchRefusal::question && !e.help.empty()) e.say += " " + e.help;  // the caller cannot see the help
+  }
   const SafetyRules& safety = content.safety;
   auto line = fill_contact_details(safety.fail_safe_text, content);
   auto said = fill_contact_details(safety.fail_safe_say.empty() ? safety.fail_safe_text : safety.fail_safe_say, content);
-  e.say = "Sorry, I did not catch that.";
   if (line) e.message += " " + line.value();
   if (said) e.say += " " + said.value();
   e.contacts = contact_views(content, safety.contacts);
   return e;
 }
 
+MatchedEvent taken_as(const Node& n, const Option& o) {
+  std::string label = o.label.empty() ? o.id : o.label;
+  while (!label.empty() && (label.back() == '.' || label.back() == ' ')) label.pop_back();
+  return MatchedEvent{n.id, o.id, label, "I took that as: " + label + "."};
+}
+
 // Where typed text that raised an alert at a free-text node goes instead of carrying on.
 std::string disclosure_target(const Dialog& d, const Node& n) { return n.on_disclosure.empty() ? d.on_disclosure : n.on_disclosure; }
 
-Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeInput& in, std::vector<Event> events, bool alerted) {
+Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeInput& in, std::vector<Event> events, bool alerted, Millis now) {
   const Node& n = *d.find(s.current);
   if (n.kind == NodeKind::text) {
-    s.history.push_back({n.id, {}, in.record_as.value_or(in.text), false, alerted});
+    s.history.push_back({.node = n.id, .text = in.record_as.value_or(in.text), .alerted = alerted, .at = now});
     const std::string target = alerted ? disclosure_target(d, n) : std::string();
     enter(d, content, s, target.empty() ? n.next : target, events);
     return {std::move(s), std::move(events)};
   }
-  if (const Option* o = match_option(n, in.text)) return choose(d, content, std::move(s), n, *o, std::move(events));
+  const TypedMatch match = match_typed(n, in.text);
+  if (match.option) {
+    events.push_back(taken_as(n, *match.option));
+    return choose(d, content, std::move(s), n, *match.option, std::move(events), now, in.record_as.value_or(in.text), alerted);
+  }
   if (alerted) {
     // The alert is the answer; keep the place without an error.
     for (auto& ev : current_view(d, content, s)) events.push_back(std::move(ev));
     return {std::move(s), std::move(events)};
   }
-  return reject(d, content, std::move(s), std::move(events), no_match(content));
+  return reject(d, content, std::move(s), std::move(events), no_match(content, n, match.refused));
 }
 
 // The safety path: the urgent node, with the place left pushed so "back" returns to it. Already
 // at the urgent question, it is simply shown again (pushing would make "back" stand still).
-Step jump_to_urgent(const Dialog& d, const Catalogue& content, State s) {
+Step jump_to_urgent(const Dialog& d, const Catalogue& content, State s, Millis now) {
   if (d.urgent.empty() || !d.find(d.urgent))
     return reject(d, content, std::move(s), {}, error("no_urgent_path", "This dialog has no urgent path. Use the contacts for 999 and Duty and Advice."));
   if (!s.finished && s.current == d.urgent) {
     auto events = current_view(d, content, s);
     return {std::move(s), std::move(events)};
   }
-  s.history.push_back({s.current, {}, {}, true});
+  s.history.push_back({.node = s.current, .urgent = true, .at = now});
   std::vector<Event> events;
   enter(d, content, s, d.urgent, events);
   return {std::move(s), std::move(events)};
@@ -212,6 +243,19 @@ std::vector<AlertEvent> safety_alerts(const Catalogue& content, const std::strin
   return {a};
 }
 
+void add_earlier_answers(std::vector<AlertEvent>& alerts, const Dialog& d, const State& s) {
+  if (alerts.empty() || d.safety_questions.empty()) return;
+  std::vector<EarlierAnswer> earlier;
+  for (const auto& a : s.history) {
+    if (std::find(d.safety_questions.begin(), d.safety_questions.end(), a.node) == d.safety_questions.end()) continue;
+    const Node* n = d.find(a.node);
+    if (!n) continue;
+    for (const auto& o : n->options)
+      if (o.id == a.option) earlier.push_back({a.node, n->text, o.label});
+  }
+  for (auto& alert : alerts) alert.earlier_answers = earlier;
+}
+
 void remember_alerts(State& s, const std::string& node, const std::vector<AlertEvent>& alerts, Millis now) {
   for (const auto& a : alerts) {
     AlertMark mark{node, a.category, {}, now};
@@ -249,13 +293,13 @@ Step advance(const Dialog& d, const Catalogue& content, State s, const Input& in
     return {std::move(s), std::move(events)};
   }
 
-  if (std::holds_alternative<UrgentInput>(input)) return jump_to_urgent(d, content, std::move(s));
+  if (std::holds_alternative<UrgentInput>(input)) return jump_to_urgent(d, content, std::move(s), now);
 
   if (const auto* in = std::get_if<ChooseInput>(&input)) {
     if (!is_current(s, in->node)) return reject(d, content, std::move(s), {}, stale(s));
     const Node& n = *d.find(s.current);
     for (const auto& o : n.options)
-      if (o.id == in->option) return choose(d, content, std::move(s), n, o, {});
+      if (o.id == in->option) return choose(d, content, std::move(s), n, o, {}, now);
     return reject(d, content, std::move(s), {},
                   error("invalid_option", n.kind == NodeKind::text ? "This question takes typed text, not an option."
                                                                    : "\"" + in->option + "\" is not one of the options for this question."));
@@ -263,11 +307,12 @@ Step advance(const Dialog& d, const Catalogue& content, State s, const Input& in
 
   const auto& in = std::get<TypeInput>(input);
   // Safety first, whatever the text is an answer to, and even when it answers nothing.
-  const auto alerts = safety_alerts(content, in.text);
+  auto alerts = safety_alerts(content, in.text);
+  add_earlier_answers(alerts, d, s);
   remember_alerts(s, is_current(s, in.node) ? in.node : s.current, alerts, now);
   std::vector<Event> events(alerts.begin(), alerts.end());
   if (!is_current(s, in.node)) return reject(d, content, std::move(s), std::move(events), stale(s));
-  return answer_text(d, content, std::move(s), in, std::move(events), !alerts.empty());
+  return answer_text(d, content, std::move(s), in, std::move(events), !alerts.empty(), now);
 }
 
 }  // namespace rc

@@ -20,12 +20,15 @@ using Millis = std::int64_t;  // milliseconds since the Unix epoch, supplied by 
 struct Answer {
   std::string node;
   std::string option;  // set for questions
-  std::string text;    // set for free-text nodes
+  // Set for free-text nodes; at a question, the typed words (as kept: redacted) that were taken
+  // as `option`, empty when it was chosen by its id.
+  std::string text;
   // Not an answer: the place Urgent jumped from, kept so "back" returns there. Facts and
   // summaries skip it.
   bool urgent = false;
   // Typed text that raised a safety alert: never recorded as a fact nor put in a summary.
   bool alerted = false;
+  Millis at = 0;  // when it was answered; 0 in states stored before answers had times
 };
 
 // A safety alert that fired in a conversation. Kept for good: going back does not undo it.
@@ -71,8 +74,8 @@ struct ContactView {
   std::string id, name, phone, email, hours, note, source;
   std::string email_say;  // the email read aloud in parts, when content gives it
 };
-struct FormView { std::string id, name, text, source; };
-struct GuidanceView { std::string id, title, text, source; };
+struct FormView { std::string id, name, text, source, url; };
+struct GuidanceView { std::string id, title, text, source, url; };
 
 struct PromptEvent {
   std::string node, text, say, help, source;
@@ -94,11 +97,16 @@ struct OutcomeEvent {
   bool alert_fired = false;
   std::string alert_note;
 };
+// An answer given earlier to one of the dialog's safety questions, which what was typed may change.
+struct EarlierAnswer {
+  std::string node, question, answer;
+};
 struct AlertEvent {
   std::string level = "urgent";
   std::string category;  // immediate_danger | significant_harm
   std::string text, say, source;
   std::vector<ContactView> contacts;
+  std::vector<EarlierAnswer> earlier_answers;
   // Why it fired (categories and the words), for the log and the hub reviewer: never sent to
   // the practitioner.
   std::vector<Detection> detections;
@@ -107,8 +115,15 @@ struct ErrorEvent {
   std::string code, message;
   std::string say;                    // for phone and voice, when it differs
   std::vector<ContactView> contacts;  // no_match: the safety contacts its fail-safe line names
+  // no_match of words that named an option the wrong way round: "negated" or "question"
+  // (text_match.hpp), with the question's help and the offer of a person.
+  std::string reason, help;
+  bool handoff_available = false;
 };
-using Event = std::variant<PromptEvent, InfoEvent, OutcomeEvent, AlertEvent, ErrorEvent>;
+// Typed (or spoken) words were taken as this option: said back before what follows, so a
+// practitioner sees what their words were read as. Choosing an option by its id has none.
+struct MatchedEvent { std::string node, option, label, say; };
+using Event = std::variant<PromptEvent, InfoEvent, OutcomeEvent, AlertEvent, ErrorEvent, MatchedEvent>;
 
 struct Step {
   State state;
@@ -128,11 +143,16 @@ std::map<std::string, std::string> facts_of(const Dialog& dialog, const State& s
 // The alert free text raises (none, or one naming every category found), with the contacts.
 std::vector<AlertEvent> safety_alerts(const Catalogue& content, const std::string& text);
 
+// The alerts with the answers given so far to the dialog's safety questions (Dialog::safety_questions).
+void add_earlier_answers(std::vector<AlertEvent>& alerts, const Dialog& dialog, const State& state);
+
 // The state with the alerts remembered (typed text at `node` raised them at `now`): for text
 // the engine does not see, such as a message to a person or a phone note.
 void remember_alerts(State& state, const std::string& node, const std::vector<AlertEvent>& alerts, Millis now);
 
 ContactView view_of(const Contact& contact);
+// The contacts named, as users see them: those with no checked phone or email are left out.
+std::vector<ContactView> contact_views(const Catalogue& content, const std::vector<std::string>& ids);
 
 // Node text with its "{contact.phone}" details filled in from content/, as users see it (the
 // validator has checked every one can be filled).

@@ -193,7 +193,8 @@ std::vector<SummaryAnswer> answers_of(const Dialog& d, const State& s) {
   for (const auto& a : s.history) {
     const Node* n = d.find(a.node);
     if (!n || a.urgent) continue;  // a place Urgent left is not an answer
-    SummaryAnswer sa{n->id, n->text, {}, n->kind == NodeKind::text, a.alerted};
+    const bool typed = n->kind == NodeKind::text;
+    SummaryAnswer sa{.node = n->id, .question = n->text, .typed = typed, .withheld = typed && a.alerted, .alert = a.alerted, .at = a.at};
     if (sa.withheld) {
       sa.answer = kWithheld;
     } else if (sa.typed) {
@@ -201,6 +202,8 @@ std::vector<SummaryAnswer> answers_of(const Dialog& d, const State& s) {
       if (sa.answer.find_first_not_of(" \t\r\n") == std::string::npos) sa.answer = "(nothing typed)";
     } else if (const Option* o = chosen_option(*n, a)) {
       sa.answer = o->label;
+      sa.matched = !a.text.empty();
+      if (sa.matched && !a.alerted) sa.typed_text = redact(a.text);
     } else {
       continue;  // an option no longer in the dialog: nothing truthful to show
     }
@@ -222,6 +225,26 @@ std::vector<SummarySource> sources_of(const Catalogue& content, const Dialog& d,
   return out;
 }
 
+// Counts characters, not bytes, so an underline fits a heading with a curly quote in it.
+std::size_t width_of(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+void heading(std::string& out, const std::string& text, char rule) {
+  out += text + "\n" + std::string(width_of(text), rule) + "\n";
+}
+
+}  // namespace
+
+std::string summary_indented(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += "  ";
+  }
+  return out;
+}
+
 std::string utc_iso(Millis when) {
   using namespace std::chrono;
   const sys_time<milliseconds> t{milliseconds{when}};
@@ -233,27 +256,6 @@ std::string utc_iso(Millis when) {
                 int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
   return buf;
 }
-
-// Counts characters, not bytes, so an underline fits a heading with a curly quote in it.
-std::size_t width_of(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-void heading(std::string& out, const std::string& text, char rule) {
-  out += text + "\n" + std::string(width_of(text), rule) + "\n";
-}
-
-// Continuation lines of a multi-line value keep the bullet's indent.
-std::string indented(const std::string& text, const std::string& indent) {
-  std::string out;
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out += indent;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string uk_date_time(Millis when) {
   using namespace std::chrono;
@@ -331,7 +333,7 @@ std::string render_summary_text(const Summary& s) {
   out += "\n";
   heading(out, "What to do next", '-');
   out += s.advice + "\n";
-  for (const auto& p : s.points) out += "- " + indented(p, "  ") + "\n";
+  for (const auto& p : s.points) out += "- " + summary_indented(p) + "\n";
 
   for (const auto& sec : s.sections) {
     out += "\n";
@@ -339,14 +341,14 @@ std::string render_summary_text(const Summary& s) {
     if (!sec.intro.empty()) out += sec.intro + "\n";
     for (const auto& item : sec.items) {
       const bool is_question = !item.label.empty() && item.label.back() == '?';  // "right now? Yes", not "now?: Yes"
-      out += "- " + item.label + (is_question ? " " : ": ") + indented(item.text, "  ") + "\n";
+      out += "- " + item.label + (is_question ? " " : ": ") + summary_indented(item.text) + "\n";
     }
   }
 
   if (!s.answers_in_sections && !s.answers.empty()) {
     out += "\n";
     heading(out, "Your answers", '-');
-    for (const auto& a : s.answers) out += "- " + a.question + "\n  " + indented(a.answer, "  ") + "\n";
+    for (const auto& a : s.answers) out += "- " + a.question + "\n  " + summary_indented(a.answer) + "\n";
   }
 
   if (!s.contacts.empty()) {

@@ -15,6 +15,11 @@ struct SummaryAnswer {
   std::string node, question, answer;
   bool typed = false;  // free text, as kept in the state (redacted), redacted again here
   bool withheld = false;  // typed text that raised the safety alert: never copied into the summary
+  // What the summary text does not show, for the answered path on resume (docs/protocol.md):
+  bool matched = false;    // typed words taken as the option `answer` names
+  std::string typed_text;  // those words (redacted again), unless they raised the alert
+  bool alert = false;      // a safety alert fired at this answer
+  Millis at = 0;           // when it was answered; 0 when the state is older than answer times
 };
 
 struct SummaryItem { std::string label, text; };
@@ -52,13 +57,18 @@ struct Summary {
 // (no outcome) when the state is not at an outcome.
 Summary summarise(const Dialog& dialog, const Catalogue& content, const State& state, const std::string& reference, Millis now);
 
-// The answers given so far, in order (typed ones redacted again): for a handoff before an outcome.
+// The answers given so far, in order (typed ones redacted again): for a handoff before an
+// outcome, and the answered path a resumed conversation shows.
 std::vector<SummaryAnswer> summary_answers(const Dialog& dialog, const State& state);
 
 // The summary as plain text (UTF-8, "\n" line ends), for Copy, Download and a handoff.
 std::string render_summary_text(const Summary& summary);
+// A multi-line value as the text form writes it: continuation lines keep the bullet's indent.
+std::string summary_indented(const std::string& text);
 
 // "Friday 14 March 2025, 10:32 (UK time)": the UK clock, British Summer Time included.
 std::string uk_date_time(Millis when);
+// "2025-03-14T10:32:05Z": the same moment in UTC, to the second.
+std::string utc_iso(Millis when);
 
 }  // namespace rc

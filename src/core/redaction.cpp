@@ -36,8 +36,21 @@ const std::vector<Rule>& rules() {
         {R"(\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b)", "[date]"},
         {R"((?i)\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}\b)", "[date]"},
         {R"((?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{2,4}\b)", "[date]"},
-        // UK postcodes: LS1 4AP, LS14 6AB, M1 1AE, EC1A 1BB
+        // UK postcodes: LS1 4AP, LS14 6AB, M1 1AE, EC1A 1BB; and a Leeds district alone ("in LS9")
         {R"(\b[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\b)", "[postcode]"},
+        {R"((?i)\b(?:LS|BD|WF|HG|HX)\d{1,2}\b)", "[postcode]"},
+        // Street addresses: a house number, one to three capitalised words, a street word
+        // ("27 Oak Tree Crescent", "4a Harehills Lane"); in lower case, only the plainest street
+        // words ("27 oak road"), since "2 kids walk" is not an address.
+        {R"(\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\-]*\s+){1,3}(?i:road|rd|street|st|crescent|cres|avenue|ave|lane|ln|close|drive|dr|grove|terrace|way|court|ct|gardens|gdns|place|pl|walk|mount|view|rise|hill|square|sq|parade|row|green|fold|croft|approach|garth|vale|park|mews|wharf|gate|mead)\b\.?)", "[address]"},
+        {R"((?i)\b\d{1,4}[a-z]?,?\s+(?:[a-z'\-]+\s+){1,2}(?:road|street|crescent|avenue|lane|drive|grove|terrace|gardens)\b)", "[address]"},
+        // Names introduced by the words around them; the introduction stays, the name goes.
+        // "her name is jade", "named Tyler", "called Amira Khan", "my son Jayden", "Mrs Smith".
+        {R"(((?i:\b(?:name\s+is|name's|names\s+are|named))\s+)[A-Za-z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?)", "\\1[name]"},
+        // "called" only as a name ("she is called", "a boy called"), not a phone call ("I called the school").
+        {R"(((?i:\b(?:(?:is|was|be|been|boy|girl|child|baby|son|daughter|man|woman|lady|person|someone|friend|partner)\s+called|known\s+as|goes\s+by))\s+)[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?)", "\\1[name]"},
+        {R"(((?i:\b(?:son|daughter|brother|sister|mum|mother|dad|father|nan|nana|grandma|grandad|stepdad|stepmum|partner|boyfriend|girlfriend|cousin|uncle|auntie|aunt))(?:,\s*|\s+))[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)", "\\1[name]"},
+        {R"((?i:\b(?:mr|mrs|miss|ms|mx|dr))\.?\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?)", "[name]"},
     };
     std::vector<Rule> out;
     for (const auto& [pattern, placeholder] : specs) out.push_back({std::make_unique<RE2>(pattern, o), placeholder});

@@ -35,6 +35,9 @@ struct Run {
       } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
         error = err->message;
         reply += err->code + ": " + err->message + "\n";
+        if (!err->help.empty()) reply += err->help + "\n";
+      } else if (auto* m = std::get_if<MatchedEvent>(&e)) {
+        reply += m->say + "\n";
       }
     }
   }

@@ -1,4 +1,5 @@
-// See state_json.hpp. Short keys: the state is written with every turn.
+// See state_json.hpp. Short keys: the state is written with every turn. Keys added later are
+// optional on reading, so the states of older conversations still load.
 #include "state_json.hpp"
 
 namespace rc {
@@ -7,6 +8,7 @@ nlohmann::json state_to_json(const State& s) {
   nlohmann::json history = nlohmann::json::array();
   for (const auto& a : s.history) {
     nlohmann::json h{{"node", a.node}};
+    if (a.at != 0) h["at"] = a.at;
     if (a.urgent) {
       h["urgent"] = true;  // a place Urgent left, not an answer
       history.push_back(std::move(h));
@@ -42,6 +44,7 @@ Result<State> state_from_json(const nlohmann::json& j) {
       a.text = h.value("text", "");
       a.urgent = h.value("urgent", false);
       a.alerted = h.value("alerted", false);
+      a.at = h.value("at", Millis{0});  // absent in states stored before answers had times
       s.history.push_back(std::move(a));
     }
     if (auto it = j.find("alerts"); it != j.end())

@@ -8,6 +8,11 @@
 
 namespace rc {
 
+// Whether `text` is well-formed UTF-8 (what a request's text must be before anything reads it).
+bool is_utf8(std::string_view text);
+// `text` cut to at most `bytes`, never inside a character.
+std::string_view utf8_prefix(std::string_view text, std::size_t bytes);
+
 // "Don’t  SHOUT – café" -> "don't  shout - cafe". Never fails: bytes that are not UTF-8 become spaces.
 std::string fold_text(std::string_view text);
 

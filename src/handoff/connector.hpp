@@ -153,7 +153,4 @@ class ConnectorRegistry {
   std::map<std::string, ConnectorFactory> factories_;
 };
 
-// connectors/builtin_connectors.cpp: console, webhook, email.
-void register_builtin_connectors(ConnectorRegistry& registry);
-
 }  // namespace rc::handoff

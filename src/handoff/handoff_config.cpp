@@ -1,6 +1,8 @@
 // See handoff_config.hpp.
 #include "handoff_config.hpp"
 
+#include "http/address_list.hpp"
+
 #include <set>
 
 namespace rc {
@@ -110,6 +112,16 @@ void parse_handoff_config(const json& j, HandoffConfig& c, std::vector<std::stri
         continue;
       }
       (k == "outbox_workers" ? c.outbox_workers : c.accept_timeout_seconds) = v.get<int>();
+    } else if (k == "callback_sources") {
+      std::vector<std::string> sources;
+      if (!v.is_array()) errors.push_back("handoff.callback_sources: expected a list of addresses or IPv4 prefixes");
+      else
+        for (const auto& item : v) {
+          if (item.is_string()) sources.push_back(item.get<std::string>());
+          else errors.push_back("handoff.callback_sources: expected text, got " + item.dump());
+        }
+      if (auto checked = http::AddressList::parse(sources); !checked) errors.push_back("handoff.callback_sources: " + checked.error().message);
+      else c.callback_sources = sources;
     } else if (k == "outbox_poll_seconds") {
       if (!v.is_number() || v.get<double>() <= 0 || v.get<double>() > 3600) errors.push_back("handoff.outbox_poll_seconds: expected a number of seconds from above 0 to 3600, got " + v.dump());
       else c.outbox_poll_seconds = v.get<double>();
@@ -130,7 +142,7 @@ void parse_handoff_config(const json& j, HandoffConfig& c, std::vector<std::stri
         if (!settings.is_object() || !settings.contains("type") || !settings["type"].is_string())
           errors.push_back("handoff.connectors." + name + ".type: missing (e.g. \"console\", \"webhook\", \"email\")");
     } else {
-      errors.push_back("handoff." + k + ": unknown key (expected accept_timeout_seconds, outbox_workers, outbox_poll_seconds, routes, connectors)");
+      errors.push_back("handoff." + k + ": unknown key (expected accept_timeout_seconds, outbox_workers, outbox_poll_seconds, callback_sources, routes, connectors)");
     }
   }
   for (const auto& r : c.routes)

@@ -25,6 +25,9 @@ struct HandoffConfig {
   int accept_timeout_seconds = 120;
   int outbox_workers = 4;
   double outbox_poll_seconds = 1;        // how often due retries are looked for (new events wake it at once)
+  // Addresses that may post connector callbacks (/v1/connectors/...) to the staff listener:
+  // exact addresses or IPv4 prefixes. By default only this machine (a reverse proxy on it).
+  std::vector<std::string> callback_sources{"127.0.0.1", "::1"};
   std::vector<HandoffRoute> routes;
   nlohmann::json connectors = nlohmann::json::object();  // name -> settings (type and the type's keys)
 

@@ -2,6 +2,7 @@
 // and the staff consoles. The database is the truth; this only routes live notices, so a
 // notice to someone not connected is simply not sent (they read the state when they return).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -13,11 +14,13 @@
 
 namespace rc {
 
-// A change the practitioner's session must show and act on. `frames` are exactly what was logged.
+// A change the practitioner's session must show and act on. `frames` are exactly what was logged
+// (typing: shown, never logged).
 struct HandoffNotice {
-  enum class Kind { accepted, staff_message, ended, unavailable } kind = Kind::accepted;
+  enum class Kind { accepted, staff_message, ended, unavailable, typing } kind = Kind::accepted;
   std::string reference, staff_name;
   std::vector<std::string> frames;
+  std::int64_t at = 0;  // when it was logged (ms since the epoch)
 };
 
 class PractitionerLink {

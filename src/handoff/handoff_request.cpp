@@ -80,8 +80,9 @@ std::vector<ContactView> route_contacts(const Catalogue& content, const std::vec
 }
 
 json requested_data(const Dialog& dialog, const Catalogue& content, const State& state, const HandoffFacts& facts, const std::string& reason,
-                    bool include_free_text, const std::string& conversation_id, Millis now) {
-  json d{{"channel", facts.channel},
+                    bool include_free_text, const std::string& conversation_reference, Millis now) {
+  json d{{"conversation_reference", conversation_reference},
+         {"channel", facts.channel},
          {"dialog", facts.dialog},
          {"outcome", optional_json(facts.outcome)},
          {"outcome_title", optional_json(facts.outcome_title)},
@@ -96,7 +97,7 @@ json requested_data(const Dialog& dialog, const Catalogue& content, const State&
     if (!include_free_text)
       for (auto& a : shown.history)
         if (!a.text.empty()) a.text = "(typed answer withheld)";
-    Summary s = summarise(dialog, content, shown, conversation_id, now);
+    Summary s = summarise(dialog, content, shown, conversation_reference, now);
     d["summary_text"] = render_summary_text(s);
   }
   return d;
@@ -112,6 +113,9 @@ json queue_item(const Dialog& dialog, const Catalogue& content, const State& sta
   json path = json::array();
   for (const auto& a : summary_answers(dialog, state))
     path.push_back({{"question", a.question}, {"answer", a.typed ? json("(typed answer: open the conversation to read it)") : json(a.answer)}});
+  // Asked before an outcome: the question they were at, as they saw it (staff cannot read node ids).
+  json at_question = nullptr;
+  if (const Node* n = dialog.find(state.current); n && !state.finished && !n->text.empty()) at_question = filled_text(n->text, content);
   return json{{"dialog", facts.dialog},
               {"channel", facts.channel},
               {"outcome", optional_json(facts.outcome)},
@@ -120,6 +124,7 @@ json queue_item(const Dialog& dialog, const Catalogue& content, const State& sta
               {"consent", optional_json(facts.consent)},
               {"urgent", facts.urgent},
               {"at_node", state.current},
+              {"at_question", std::move(at_question)},
               {"path", std::move(path)}};
 }
 

@@ -28,9 +28,10 @@ const HandoffRoute* choose_route(const HandoffConfig& config, const HandoffFacts
 // The route's contacts as the practitioner may see them: unknown ids and withheld details left out.
 std::vector<ContactView> route_contacts(const Catalogue& content, const std::vector<std::string>& contact_ids);
 
-// The "data" of a handoff.requested event.
+// The "data" of a handoff.requested event; `conversation_reference` is the conversation's readable
+// reference ("EH-7KQ2-M9XD"), which its summary names.
 nlohmann::json requested_data(const Dialog& dialog, const Catalogue& content, const State& state, const HandoffFacts& facts,
-                              const std::string& reason, bool include_free_text, const std::string& conversation_id, Millis now);
+                              const std::string& reason, bool include_free_text, const std::string& conversation_reference, Millis now);
 
 // The whole payload: {type: "handoff.<kind>", event_id, reference, conversation, route, queue, at, data}.
 nlohmann::json event_payload(const std::string& kind, const std::string& event_id, const std::string& reference,

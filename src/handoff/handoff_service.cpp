@@ -1,6 +1,8 @@
 // See handoff_service.hpp.
 #include "handoff_service.hpp"
 
+#include "handoff_store.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "core/redaction.hpp"
@@ -14,61 +16,26 @@ namespace rc {
 
 using json = nlohmann::json;
 using handoff::ControlOutcome;
+using store::HandoffState;
 
 namespace {
 
-constexpr const char* kFailPrefix = "handoff:";
 constexpr std::size_t kMaxStaffText = 4000;
 
 // An expected refusal inside a writer job: rolls the job back and comes out as a code.
 [[noreturn]] void refuse(const std::string& code, const std::string& message) {
-  throw store::SqliteError(kFailPrefix + code + ":" + message, 0);
+  throw store::Refusal(store::WriteError::refused, message, code);
 }
 
-ControlOutcome outcome_of(bool ok, const std::string& error) {
-  if (ok) return {};
-  if (error == store::kDuplicateCallback) return {true, true, "", ""};
-  if (error == store::kHandoffStale) return {false, false, "not_waiting", "The handoff changed at the same moment: look again."};
-  if (error.rfind(kFailPrefix, 0) == 0) {
-    const auto rest = error.substr(std::string(kFailPrefix).size());
-    const auto colon = rest.find(':');
-    return {false, false, rest.substr(0, colon), colon == std::string::npos ? "" : rest.substr(colon + 1)};
+ControlOutcome outcome_of(const store::WriteResult& r) {
+  using store::WriteError;
+  switch (r.error) {
+    case WriteError::none: return {};
+    case WriteError::duplicate_callback: return {true, true, "", ""};
+    case WriteError::handoff_stale: return {false, false, "not_waiting", "The handoff changed at the same moment: look again."};
+    case WriteError::refused: return {false, false, r.code, r.message};
+    default: return {false, false, "server_busy", "The database is not available just now; try again in a moment."};
   }
-  return {false, false, "server_busy", "The database is not available just now; try again in a moment."};
-}
-
-struct HandoffRow {
-  std::string conversation_id, status, route, queue, accepted_by, staff_name, via;
-  bool urgent = false;
-  std::optional<Millis> unavailable_at;
-};
-
-std::optional<HandoffRow> read_handoff(store::SqliteDb& db, const std::string& reference) {
-  auto& q = db.prepared("SELECT conversation_id, status, route, queue, COALESCE(accepted_by, ''), COALESCE(staff_name, ''), COALESCE(via, ''), "
-                        "urgent, unavailable_at FROM handoffs WHERE reference = ?1");
-  q.bind(1, reference);
-  std::optional<HandoffRow> r;
-  if (q.step()) r = HandoffRow{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.integer(7) != 0,
-                               q.is_null(8) ? std::nullopt : std::optional<Millis>(q.integer(8))};
-  q.reset();
-  return r;
-}
-
-json queue_rows(store::SqliteDb& db, const std::string& scope) {
-  auto& q = db.prepared("SELECT reference, conversation_id, status, route, queue, urgent, item, requested_at, COALESCE(staff_name, ''), "
-                        "COALESCE(accepted_by, ''), unavailable_at FROM handoffs WHERE status IN ('requested', 'accepted') "
-                        "AND (?1 = '' OR queue = ?1 OR queue = 'any') ORDER BY urgent DESC, requested_at");
-  q.bind(1, scope);
-  json out = json::array();
-  while (q.step()) {
-    json item{{"reference", q.text(0)}, {"conversation", q.text(1)}, {"status", q.text(2)}, {"route", q.text(3)}, {"queue", q.text(4)},
-              {"urgent", q.integer(5) != 0}, {"item", json::parse(q.text(6), nullptr, false)}, {"requested_at", staff::iso_time(q.integer(7))},
-              {"waiting_since_ms", q.integer(7)}, {"told_unavailable", !q.is_null(10)}};
-    if (q.text(2) == "accepted") item["accepted"] = {{"name", q.text(8)}, {"by", q.text(9)}};
-    out.push_back(std::move(item));
-  }
-  q.reset();
-  return out;
 }
 
 }  // namespace
@@ -93,14 +60,15 @@ struct HandoffService::Op {
 };
 
 HandoffService::HandoffService(const HandoffConfig& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
-                               handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics)
-    : config_(config), guidance_(guidance), writer_(writer), hub_(hub), connectors_(connectors), now_(std::move(now)), metrics_(metrics) {}
+                               handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics, Millis resume_window)
+    : config_(config), guidance_(guidance), writer_(writer), hub_(hub), connectors_(connectors), now_(std::move(now)), metrics_(metrics),
+      resume_window_(resume_window) {}
 
 // --- practitioner side ---
 
 HandoffService::Plan HandoffService::plan_request(const Dialog& dialog, const State& state, const std::string& conversation_id,
-                                                  const std::string& channel, const std::string& reason_redacted, const std::string& reason_raw,
-                                                  Millis now) const {
+                                                  const std::string& conversation_reference, const std::string& channel,
+                                                  const std::string& reason_redacted, const std::string& reason_raw, Millis now) const {
   Plan p;
   p.reference = new_handoff_reference();
   p.facts = handoff_facts(dialog, guidance_.content, state, channel, reason_raw);
@@ -115,17 +83,26 @@ HandoffService::Plan HandoffService::plan_request(const Dialog& dialog, const St
   p.deadline = now + static_cast<Millis>(config_.accept_timeout_seconds) * 1000;
   const std::string route_name = p.route ? p.route->name : "none";
   const std::string queue = p.route ? p.route->queue : "any";
-  p.open = store::HandoffOpen{p.reference, conversation_id, p.unavailable_now ? "unavailable" : "requested", route_name, queue,
-                              p.facts.area, p.facts.outcome, reason_redacted.empty() ? std::nullopt : std::optional<std::string>(reason_redacted),
-                              p.facts.urgent, queue_item(dialog, guidance_.content, state, p.facts).dump(), now, p.deadline,
-                              p.unavailable_now ? std::optional<Millis>(now) : std::nullopt};
+  p.open = store::HandoffOpen{.reference = p.reference,
+                              .conversation_id = conversation_id,
+                              .status = p.unavailable_now ? HandoffState::unavailable : HandoffState::requested,
+                              .route = route_name,
+                              .queue = queue,
+                              .area = p.facts.area,
+                              .outcome = p.facts.outcome,
+                              .reason = reason_redacted.empty() ? std::nullopt : std::optional<std::string>(reason_redacted),
+                              .urgent = p.facts.urgent,
+                              .item = queue_item(dialog, guidance_.content, state, p.facts).dump(),
+                              .requested_at = now,
+                              .deadline_at = p.deadline,
+                              .unavailable_at = p.unavailable_now ? std::optional<Millis>(now) : std::nullopt};
   if (p.unavailable_now) return p;
   for (const auto& name : p.route->connectors) {
     auto slot = connectors_.find(name);
     if (slot == connectors_.end() || !slot->second.connector->wants("requested")) continue;
     const bool free_text = slot->second.connector->includes_free_text();
     const std::string id = new_event_id();
-    json data = requested_data(dialog, guidance_.content, state, p.facts, reason_redacted, free_text, conversation_id, now);
+    json data = requested_data(dialog, guidance_.content, state, p.facts, reason_redacted, free_text, conversation_reference, now);
     p.outbox.push_back({id, name, conversation_id, p.reference, "requested",
                         event_payload("requested", id, p.reference, conversation_id, route_name, queue, now, std::move(data)).dump(), now});
   }
@@ -172,19 +149,39 @@ void HandoffService::practitioner_changed(const std::string& reference, const st
 }
 
 void HandoffService::practitioner_message(const std::string& reference, const std::string& conversation_id, const std::string& text,
-                                          bool safety_alert) {
+                                          bool safety_alert, Millis at) {
   if (outbox_) outbox_->wake();
+  to_owner(reference, {{"type", "message"}, {"reference", reference}, {"conversation", conversation_id}, {"from", "practitioner"},
+                       {"text", text}, {"safety_alert", safety_alert}, {"at", utc_iso(at)}});
+}
+
+void HandoffService::practitioner_typing(const std::string& reference) {
+  to_owner(reference, {{"type", "typing"}, {"reference", reference}, {"from", "practitioner"}});
+}
+
+void HandoffService::to_owner(const std::string& reference, json event) {
   // Who has it: read on the writer thread (cheap), then tell their consoles.
   auto owner = std::make_shared<std::string>();
   writer_.submit(
       [owner, reference](store::SqliteDb& db) {
-        if (auto r = read_handoff(db, reference); r && r->status == "accepted") *owner = r->accepted_by;
+        owner->clear();
+        if (auto r = read_handoff(db, reference); r && r->status == HandoffState::accepted) *owner = r->accepted_by;
       },
-      [this, owner, reference, conversation_id, text, safety_alert](bool ok, const std::string&) {
-        if (!ok || owner->empty()) return;
-        hub_.to_staff(*owner, {{"type", "message"}, {"reference", reference}, {"conversation", conversation_id}, {"from", "practitioner"},
-                               {"text", text}, {"safety_alert", safety_alert}});
+      [this, owner, event = std::move(event)](const store::WriteResult& written) {
+        if (written.ok() && !owner->empty()) hub_.to_staff(*owner, event);
       });
+}
+
+void HandoffService::console_typing(const std::string& reference, const ConsoleStaff& staff) {
+  auto row = std::make_shared<std::optional<HandoffRow>>();
+  writer_.submit([row, reference](store::SqliteDb& db) { *row = read_handoff(db, reference); },
+                 [this, row, reference, staff_id = staff.id](const store::WriteResult& read) {
+                   const auto& r = *row;
+                   if (!read.ok() || !r || r->status != HandoffState::accepted || r->accepted_by != staff_id) return;
+                   const Millis now = now_();
+                   hub_.notify_practitioner(r->conversation_id, HandoffNotice{HandoffNotice::Kind::typing, reference, r->staff_name,
+                                                                              {protocol::serialise(protocol::typing_json(r->staff_name), std::nullopt)}, now});
+                 });
 }
 
 // --- staff side ---
@@ -202,17 +199,14 @@ void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
     op->console_event.clear();
     op->queued_events = false;
     if (op->kind == Op::Kind::queue) {
-      op->reply = queue_rows(db, op->staff->scope);
+      op->reply = open_handoffs(db, op->staff->scope);
+      for (auto& item : op->reply) item["online"] = hub_.practitioner_online(item.value("conversation", ""));
       return;
     }
     store::Record record;
     if (!op->callback_id.empty()) {
       // A repeated callback is acknowledged before anything else is looked at.
-      auto& seen = db.prepared("SELECT 1 FROM connector_callbacks WHERE connector = ?1 AND callback_id = ?2");
-      seen.bind(1, op->by.connector).bind(2, op->callback_id);
-      const bool repeated = seen.step();
-      seen.reset();
-      if (repeated) throw store::SqliteError(store::kDuplicateCallback, 0);
+      if (callback_seen(db, op->by.connector, op->callback_id)) throw store::Refusal(store::WriteError::duplicate_callback, "callback already applied");
       record.callback = store::CallbackSeen{op->by.connector, op->callback_id, op->now};
     }
     auto row = read_handoff(db, op->reference);
@@ -229,62 +223,75 @@ void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
     const std::string& ref = op->reference;
     auto turn = [&](json frame) {
       std::string text = protocol::serialise(std::move(frame), std::nullopt);
-      record.turns.push_back({row->conversation_id, op->now, "handoff", "out", "[" + text + "]"});
+      record.turns.push_back({.conversation_id = row->conversation_id, .at = op->now, .node = "handoff", .direction = "out", .message = "[" + text + "]"});
       return std::vector<std::string>{std::move(text)};
     };
+    // Read through the one scope rule (store/review_queries.cpp); audited.
     auto transcript_for_staff = [&] {
-      auto t = staff::transcript(db, row->conversation_id, "");
+      auto t = staff::transcript(db, row->conversation_id, staff::Scope{op->staff->scope, op->staff->id});
+      if (!t) refuse("unknown_reference", "There is no handoff " + op->reference.substr(0, 20) + ".");
       staff::append_audit(db, {op->now, op->staff->id, "read", json{{"conversation", row->conversation_id}, {"via", "console"}, {"handoff", ref}}.dump(),
                                op->staff->address});
-      return t ? *t : json();
+      return *t;
     };
     switch (op->kind) {
       case Op::Kind::accept: {
-        if (row->status != "requested")
-          refuse("not_waiting", row->status == "accepted" ? "Someone else has already taken this handoff (" + row->staff_name + ")."
-                                                          : "This handoff is no longer waiting (" + row->status + ").");
+        if (row->status != HandoffState::requested)
+          refuse("not_waiting", row->status == HandoffState::accepted ? "Someone else has already taken this handoff (" + row->staff_name + ")."
+                                                          : "This handoff is no longer waiting (" + std::string(to_string(row->status)) + ").");
         const std::string name = op->staff ? op->staff->display_name : display_name(op->by);
-        record.handoff_changes.push_back({ref, {"requested"}, "accepted", op->now, std::nullopt, op->actor_id(), name, op->via(), std::nullopt, std::nullopt});
-        json frame = protocol::handoff_json("accepted", ref);
+        record.handoff_changes.push_back({.reference = ref, .from = {HandoffState::requested}, .to = HandoffState::accepted, .at = op->now, .accepted_by = op->actor_id(), .staff_name = name, .via = op->via()});
+        json frame = protocol::handoff_json("accepted", ref, op->now);
         frame["name"] = name;
-        op->notice = HandoffNotice{HandoffNotice::Kind::accepted, ref, name, turn(std::move(frame))};
+        // The hub they answer for, so the page can say "Eve (East hub) has joined".
+        // Said once: a display name that already names the hub ("A. Khan (East hub)") gets no team.
+        if (op->staff && !op->staff->scope.empty()) {
+          const std::string team = static_cast<char>(std::toupper(static_cast<unsigned char>(op->staff->scope[0]))) + op->staff->scope.substr(1) + " hub";
+          if (name.find(team) == std::string::npos) frame["team"] = team;
+        }
+        op->notice = HandoffNotice{HandoffNotice::Kind::accepted, ref, name, turn(std::move(frame)), op->now};
         record.outbox = events("accepted", ref, row->conversation_id, row->route, row->queue, {{"by", name}, {"via", op->via()}}, op->now, op->via());
         op->console_event = "accepted";
         if (op->staff) op->reply = {{"reference", ref}, {"conversation", row->conversation_id}, {"transcript", transcript_for_staff()}};
         break;
       }
       case Op::Kind::message: {
-        if (row->status != "accepted" || !op->owns(*row)) refuse("not_active", "You do not have this handoff open, so the message was not sent.");
+        if (row->status != HandoffState::accepted || !op->owns(*row)) refuse("not_active", "You do not have this handoff open, so the message was not sent.");
         if (op->text.empty() || op->text.size() > kMaxStaffText) refuse("bad_request", "A message needs text of at most 4000 characters.");
-        op->notice = HandoffNotice{HandoffNotice::Kind::staff_message, ref, row->staff_name, turn(protocol::staff_message_json(row->staff_name, op->text))};
+        op->notice = HandoffNotice{HandoffNotice::Kind::staff_message, ref, row->staff_name,
+                                   turn(protocol::staff_message_json(row->staff_name, op->text, op->now)), op->now};
         break;
       }
       case Op::Kind::end: {
-        if (row->status == "accepted" ? !op->owns(*row) : row->status != "requested")
-          refuse("not_active", "This handoff is not yours to end (" + row->status + ").");
-        const std::string name = row->status == "accepted" ? row->staff_name : (op->staff ? op->staff->display_name : display_name(op->by));
+        if (row->status == HandoffState::accepted ? !op->owns(*row) : row->status != HandoffState::requested)
+          refuse("not_active", "This handoff is not yours to end (" + std::string(to_string(row->status)) + ").");
+        const std::string name = row->status == HandoffState::accepted ? row->staff_name : (op->staff ? op->staff->display_name : display_name(op->by));
         const std::string note = redact(op->text.substr(0, kMaxStaffText));
-        record.handoff_changes.push_back({ref, {"requested", "accepted"}, "ended", op->now, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                                          op->actor_id(), note.empty() ? std::nullopt : std::optional<std::string>(note)});
-        json frame = protocol::handoff_json("ended", ref);
+        record.handoff_changes.push_back({.reference = ref, .from = {HandoffState::requested, HandoffState::accepted}, .to = HandoffState::ended, .at = op->now, .ended_by = op->actor_id(),
+                                          .wrap_up = note.empty() ? std::nullopt : std::optional<std::string>(note)});
+        json frame = protocol::handoff_json("ended", ref, op->now);
         frame["name"] = name;
-        op->notice = HandoffNotice{HandoffNotice::Kind::ended, ref, name, turn(std::move(frame))};
+        op->notice = HandoffNotice{HandoffNotice::Kind::ended, ref, name, turn(std::move(frame)), op->now};
         record.outbox = events("ended", ref, row->conversation_id, row->route, row->queue, {{"by", name}, {"via", op->via()}}, op->now, op->via());
         op->console_event = "ended";
         break;
       }
       case Op::Kind::reject: {
-        if (row->status != "requested") refuse("not_waiting", "This handoff is no longer waiting (" + row->status + ").");
+        if (row->status != HandoffState::requested) refuse("not_waiting", "This handoff is no longer waiting (" + std::string(to_string(row->status)) + ").");
         if (row->unavailable_at) break;  // already told: nothing more to say
-        record.handoff_changes.push_back({ref, {"requested"}, std::nullopt, op->now, op->now, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        record.handoff_changes.push_back({.reference = ref, .from = {HandoffState::requested}, .at = op->now, .unavailable_at = op->now});
         op->notice = HandoffNotice{HandoffNotice::Kind::unavailable, ref, "",
-                                   turn(protocol::handoff_unavailable_json(ref, contacts_for(row->route), row->urgent))};
+                                   turn(protocol::handoff_unavailable_json(ref, contacts_for(row->route), row->urgent, op->now)), op->now};
         break;
       }
       case Op::Kind::open: {
-        if (row->status == "accepted" && !op->owns(*row) && !op->staff->scope.empty())
+        // Only an open handoff can be opened: one waiting in the member's queue, or theirs.
+        // A closed one looks the same as an unknown one, so references cannot be probed.
+        if (row->status != HandoffState::requested && row->status != HandoffState::accepted)
+          refuse("unknown_reference", "There is no handoff " + op->reference.substr(0, 20) + ".");
+        if (row->status == HandoffState::accepted && !op->owns(*row) && !op->staff->scope.empty())
           refuse("not_active", "Someone else has this handoff (" + row->staff_name + ").");
-        op->reply = {{"reference", ref}, {"conversation", row->conversation_id}, {"status", row->status}, {"transcript", transcript_for_staff()}};
+        op->reply = {{"reference", ref}, {"conversation", row->conversation_id}, {"status", to_string(row->status)}, {"transcript", transcript_for_staff()}};
         break;
       }
       case Op::Kind::queue:
@@ -293,9 +300,9 @@ void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
     op->queued_events = !record.outbox.empty();
     store::SqliteConversationLog::apply(db, record);
   };
-  writer_.submit(std::move(work), [this, op, done = std::move(done)](bool ok, const std::string& error) {
-    ControlOutcome outcome = outcome_of(ok, error);
-    if (ok) {
+  writer_.submit(std::move(work), [this, op, done = std::move(done)](const store::WriteResult& result) {
+    ControlOutcome outcome = outcome_of(result);
+    if (result.ok()) {
       if (op->queued_events && outbox_) outbox_->wake();
       if (op->notice) {
         if (op->notice->kind == HandoffNotice::Kind::accepted) metrics_.handoffs_accepted++;
@@ -303,7 +310,7 @@ void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
       }
       if (!op->console_event.empty()) hub_.to_consoles(op->row.queue, {{"type", "queue_changed"}, {"reference", op->reference}, {"event", op->console_event}});
     } else if (outcome.code == "server_busy") {
-      spdlog::error("handoff {}: could not apply a staff action: {}", op->reference.substr(0, 20), error);
+      spdlog::error("handoff {}: could not apply a staff action: {}", op->reference.substr(0, 20), result.message);
     }
     done(outcome, op->reply);
   });

@@ -32,8 +32,10 @@ struct ConsoleStaff {
 
 class HandoffService : public handoff::HandoffControl {
  public:
+  // `resume_window`: how long a practitioner's chat link is good for (retention.resume_token_hours);
+  // a request whose practitioner is gone past it is expired (expire_stale).
   HandoffService(const HandoffConfig& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
-                 handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics);
+                 handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics, Millis resume_window);
 
   void set_outbox(handoff::OutboxWorker* outbox) { outbox_ = outbox; }
   HandoffHub& hub() { return hub_; }
@@ -49,8 +51,9 @@ class HandoffService : public handoff::HandoffControl {
     store::HandoffOpen open;
     std::vector<store::OutboxRow> outbox;
   };
-  Plan plan_request(const Dialog& dialog, const State& state, const std::string& conversation_id, const std::string& channel,
-                    const std::string& reason_redacted, const std::string& reason_raw, Millis now) const;
+  // `conversation_reference`: the conversation's readable reference, for the summary connectors get.
+  Plan plan_request(const Dialog& dialog, const State& state, const std::string& conversation_id, const std::string& conversation_reference,
+                    const std::string& channel, const std::string& reason_redacted, const std::string& reason_raw, Millis now) const;
   // One outbox row per connector of the route that takes this kind (minus `except`).
   std::vector<store::OutboxRow> events(const std::string& kind, const std::string& reference, const std::string& conversation_id,
                                        const std::string& route_name, const std::string& queue, const nlohmann::json& data, Millis now,
@@ -60,9 +63,16 @@ class HandoffService : public handoff::HandoffControl {
   std::string queue_of(const std::string& route_name) const;
   // After the chat session committed a change: wake the outbox, tell the consoles.
   void practitioner_changed(const std::string& reference, const std::string& queue, const std::string& what);
-  // After the chat session committed a live message: to the staff member who has the handoff.
-  void practitioner_message(const std::string& reference, const std::string& conversation_id, const std::string& text, bool safety_alert);
+  // After the chat session committed a live message (logged `at`): to the staff member who has the handoff.
+  void practitioner_message(const std::string& reference, const std::string& conversation_id, const std::string& text, bool safety_alert, Millis at);
+  // The practitioner is typing: to the staff member who has the handoff (never logged).
+  void practitioner_typing(const std::string& reference);
 
+  // Closes every waiting request whose practitioner is not connected and can no longer come
+  // back (their chat link, good for the resume window from the conversation's start, has
+  // lapsed): status "expired" with the reason, logged in the transcript, connectors told
+  // "cancelled", consoles told (handoff_expiry.cpp). Safe to call often.
+  void expire_stale();
   // --- staff side: connectors (HandoffControl) ---
   void accept(const std::string& reference, const handoff::PeerActor& by, const std::string& callback_id, handoff::ControlDone done) override;
   void reject(const std::string& reference, const handoff::PeerActor& by, const std::string& reason, const std::string& callback_id,
@@ -79,13 +89,18 @@ class HandoffService : public handoff::HandoffControl {
   void console_end(const std::string& reference, const ConsoleStaff& staff, const std::string& note, ConsoleDone done);
   // The conversation behind a handoff the staff member has (or may take): audited.
   void console_open(const std::string& reference, const ConsoleStaff& staff, ConsoleDone done);
-  // Open handoffs this scope sees, oldest first (no free text).
+  // Open handoffs this scope sees, urgent first, then newest (no free text), each with whether
+  // its practitioner is connected now (`online`).
   void console_queue(const ConsoleStaff& staff, ConsoleDone done);
+  // The staff member is typing to the practitioner of a handoff they have (never logged).
+  void console_typing(const std::string& reference, const ConsoleStaff& staff);
 
  private:
   struct Op;
   void run_op(std::shared_ptr<Op> op, ConsoleDone done);
   std::string display_name(const handoff::PeerActor& by) const;
+  // To the consoles of whoever has the handoff now (read on the writer thread), if anyone.
+  void to_owner(const std::string& reference, nlohmann::json event);
 
   const HandoffConfig& config_;
   const GuidanceSet& guidance_;
@@ -94,6 +109,7 @@ class HandoffService : public handoff::HandoffControl {
   handoff::ConnectorSet& connectors_;
   std::function<Millis()> now_;
   Metrics& metrics_;
+  Millis resume_window_;
   handoff::OutboxWorker* outbox_ = nullptr;
 };
 

@@ -22,7 +22,7 @@ OutboxEntry entry_of(store::Statement& q) {
   e.event.kind = q.text(5);
   e.event.payload = nlohmann::json::parse(q.text(6), nullptr, false);
   e.event.created_at = q.integer(7);
-  e.status = q.text(8);
+  e.status = outbox_status_of(q.text(8)).value_or(OutboxStatus::pending);
   e.attempts = static_cast<int>(q.integer(9));
   e.event.attempt = e.attempts + 1;
   e.next_attempt_at = q.integer(10);
@@ -33,6 +33,21 @@ OutboxEntry entry_of(store::Statement& q) {
 }
 
 }  // namespace
+
+std::string_view to_string(OutboxStatus s) {
+  switch (s) {
+    case OutboxStatus::pending: return "pending";
+    case OutboxStatus::delivered: return "delivered";
+    case OutboxStatus::failed: return "failed";
+  }
+  return "pending";
+}
+
+std::optional<OutboxStatus> outbox_status_of(std::string_view text) {
+  for (auto s : {OutboxStatus::pending, OutboxStatus::delivered, OutboxStatus::failed})
+    if (to_string(s) == text) return s;
+  return std::nullopt;
+}
 
 std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit) {
   auto& q = db.prepared(std::string("SELECT ") + kColumns +
@@ -47,6 +62,12 @@ std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit) 
   return out;
 }
 
+bool claim_event(store::SqliteDb& db, const OutboxEntry& e, Millis now, Millis lease_until) {
+  db.prepared("UPDATE outbox SET next_attempt_at = ?4 WHERE id = ?1 AND status = 'pending' AND attempts = ?2 AND next_attempt_at <= ?3")
+      .bind(1, e.event.outbox_id).bind(2, std::int64_t{e.attempts}).bind(3, now).bind(4, lease_until).run();
+  return db.changes() == 1;
+}
+
 double backoff_seconds(const RetryPolicy& p, int attempts_so_far, std::optional<int> retry_after, double jitter) {
   const double exp = p.initial_seconds * std::pow(2.0, std::max(0, attempts_so_far - 1));
   double delay = std::min(p.max_seconds, exp);
@@ -55,22 +76,22 @@ double backoff_seconds(const RetryPolicy& p, int attempts_so_far, std::optional<
   return delay;
 }
 
-std::string record_attempt(store::SqliteDb& db, const OutboxEntry& e, const Delivery& r, const RetryPolicy& policy, Millis now, double jitter) {
+OutboxStatus record_attempt(store::SqliteDb& db, const OutboxEntry& e, const Delivery& r, const RetryPolicy& policy, Millis now, double jitter) {
   const int attempts = e.attempts + 1;
-  std::string status = "pending";
+  OutboxStatus status = OutboxStatus::pending;
   Millis next = e.next_attempt_at;
   if (r.status == DeliveryStatus::delivered || r.status == DeliveryStatus::duplicate) {
-    status = "delivered";
+    status = OutboxStatus::delivered;
   } else if (r.status == DeliveryStatus::gone) {
-    status = "failed";
+    status = OutboxStatus::failed;
     disable_connector(db, e.event.connector, "the peer answered 410 Gone: " + r.detail, now);
   } else {
     next = now + static_cast<Millis>(backoff_seconds(policy, attempts, r.retry_after_seconds, jitter) * 1000);
-    if (next - e.window_start > static_cast<Millis>(policy.give_up_after_seconds * 1000)) status = "failed";
+    if (next - e.window_start > static_cast<Millis>(policy.give_up_after_seconds * 1000)) status = OutboxStatus::failed;
   }
   db.prepared("UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, "
               "delivered_at = CASE WHEN ?2 = 'delivered' THEN ?6 ELSE delivered_at END WHERE id = ?1")
-      .bind(1, e.event.outbox_id).bind(2, status).bind(3, std::int64_t{attempts}).bind(4, next)
+      .bind(1, e.event.outbox_id).bind(2, std::string(to_string(status))).bind(3, std::int64_t{attempts}).bind(4, next)
       .bind(5, r.status == DeliveryStatus::delivered ? std::string() : r.detail).bind(6, now).run();
   return status;
 }
@@ -87,7 +108,7 @@ std::vector<OutboxEntry> list_outbox(store::SqliteDb& db, const OutboxFilter& f)
   auto& q = db.prepared(std::string("SELECT ") + kColumns +
                         " FROM outbox WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR connector = ?2) AND (?3 IS NULL OR reference = ?3) "
                         "ORDER BY id DESC LIMIT ?4");
-  q.bind_optional(1, f.status).bind_optional(2, f.connector).bind_optional(3, f.reference).bind(4, std::int64_t{f.limit});
+  q.bind_optional(1, f.status ? std::optional<std::string>(to_string(*f.status)) : std::nullopt).bind_optional(2, f.connector).bind_optional(3, f.reference).bind(4, std::int64_t{f.limit});
   std::vector<OutboxEntry> out;
   while (q.step()) out.push_back(entry_of(q));
   q.reset();

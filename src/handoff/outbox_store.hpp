@@ -2,6 +2,7 @@
 // each conversation's events reach a peer in order), results, and the operator's list/retry.
 // Every function runs on the writer thread (or a CLI's own connection) inside a transaction.
 #pragma once
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,9 +13,15 @@
 
 namespace rc::handoff {
 
+// An outbox event's state; text ("pending", "delivered", "failed") only in SQL and output.
+enum class OutboxStatus { pending, delivered, failed };
+std::string_view to_string(OutboxStatus s);
+std::optional<OutboxStatus> outbox_status_of(std::string_view text);
+
 struct OutboxEntry {
   OutboundEvent event;
-  std::string status, last_error;
+  OutboxStatus status = OutboxStatus::pending;
+  std::string last_error;
   int attempts = 0;
   Millis next_attempt_at = 0, window_start = 0;
   std::optional<Millis> delivered_at;
@@ -23,15 +30,21 @@ struct OutboxEntry {
 // Up to `limit` events due now whose connector is enabled, each the oldest pending one of its
 // connector and conversation.
 std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit);
+// Claims a due event for one delivery attempt: still pending, not yet tried again since it was
+// read, and not claimed by another worker; its next attempt moves to `lease_until`, so no other
+// worker sends it meanwhile (and, should this process die, it is tried again after the lease).
+// One statement; false when another worker has it.
+bool claim_event(store::SqliteDb& db, const OutboxEntry& entry, Millis now, Millis lease_until);
 
-// Records a delivery attempt's result. Returns the status the row now has (pending, delivered, failed).
-std::string record_attempt(store::SqliteDb& db, const OutboxEntry& entry, const Delivery& result, const RetryPolicy& policy, Millis now,
+// Records a delivery attempt's result. Returns the status the row now has.
+OutboxStatus record_attempt(store::SqliteDb& db, const OutboxEntry& entry, const Delivery& result, const RetryPolicy& policy, Millis now,
                            double jitter /* 0..1 */);
 
 std::int64_t pending_count(store::SqliteDb& db);
 
 struct OutboxFilter {
-  std::optional<std::string> status, connector, reference;
+  std::optional<OutboxStatus> status;
+  std::optional<std::string> connector, reference;
   int limit = 100;
 };
 std::vector<OutboxEntry> list_outbox(store::SqliteDb& db, const OutboxFilter& filter);

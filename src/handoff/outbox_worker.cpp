@@ -23,7 +23,8 @@ double random_jitter() {
 bool write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::SqliteDb&)> work) {
   std::promise<bool> done;
   auto f = done.get_future();
-  writer.submit(std::move(work), [&done](bool ok, const std::string&) { done.set_value(ok); });
+  writer.submit(std::move(work), [&done](const store::WriteResult& written) {
+        const bool ok = written.ok(); done.set_value(ok); });
   return f.get();
 }
 
@@ -95,6 +96,12 @@ bool OutboxWorker::deliver_one() {
     break;
   }
   if (!mine) return false;
+  // The list may be stale: another worker may have sent this event since it was read.
+  if (!claim(*mine)) {
+    std::lock_guard lock(mutex_);
+    busy_.erase(lane_of(mine->event));
+    return true;  // look again
+  }
   Delivery result;
   auto slot = connectors_.find(mine->event.connector);
   if (slot == connectors_.end()) {
@@ -112,10 +119,19 @@ bool OutboxWorker::deliver_one() {
   return true;
 }
 
+bool OutboxWorker::claim(const OutboxEntry& entry) {
+  auto claimed = std::make_shared<bool>(false);
+  const Millis now = now_();
+  const Millis lease_until = now + kLeaseMs;
+  if (!write_and_wait(writer_, [&entry, claimed, now, lease_until](store::SqliteDb& db) { *claimed = claim_event(db, entry, now, lease_until); }))
+    return false;
+  return *claimed;
+}
+
 void OutboxWorker::finish(const OutboxEntry& entry, const Delivery& result) {
   auto slot = connectors_.find(entry.event.connector);
   const RetryPolicy policy = slot == connectors_.end() ? RetryPolicy{} : slot->second.retry;
-  auto status = std::make_shared<std::string>();
+  auto status = std::make_shared<OutboxStatus>(OutboxStatus::pending);
   const Millis now = now_();
   const double jitter = random_jitter();
   if (!write_and_wait(writer_, [&entry, &result, policy, now, jitter, status](store::SqliteDb& db) {
@@ -126,10 +142,10 @@ void OutboxWorker::finish(const OutboxEntry& entry, const Delivery& result) {
     return;
   }
   const auto& e = entry.event;
-  if (*status == "delivered") {
+  if (*status == OutboxStatus::delivered) {
     if (metrics_) metrics_->outbox_delivered++;
     spdlog::info("outbox: {} {} for {} delivered by {} (attempt {})", e.event_id, e.kind, e.reference, e.connector, e.attempt);
-  } else if (*status == "failed") {
+  } else if (*status == OutboxStatus::failed) {
     if (metrics_) metrics_->outbox_failed++;
     if (result.status == DeliveryStatus::gone)
       spdlog::error("ALERT outbox: connector {} was disabled: the peer answered gone ({}); event {} for {} failed. "

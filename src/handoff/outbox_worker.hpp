@@ -45,7 +45,11 @@ class OutboxWorker {
   void run();
   bool deliver_one();  // false when nothing was due
   std::vector<OutboxEntry> fetch_due();
+  // Takes the event for this attempt (outbox_store claim_event); false if another worker has it.
+  bool claim(const OutboxEntry& entry);
   void finish(const OutboxEntry& entry, const Delivery& result);
+  // How long a claimed event is held: longer than any connector's own timeout.
+  static constexpr Millis kLeaseMs = 5 * 60 * 1000;
 
   store::GroupCommitWriter& writer_;
   ConnectorSet& connectors_;

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace rc {
@@ -36,6 +37,15 @@ struct Metrics {
   std::atomic<std::uint64_t> outbox_retries{0};
   std::atomic<std::uint64_t> outbox_failed{0};         // gave up or the peer said gone (410): alerts
   std::atomic<std::int64_t> outbox_pending{-1};        // depth at the last scan (-1: not scanned yet)
+  std::atomic<std::uint64_t> voice_rejected{0};        // voice requests refused (bad or missing signature)
+  std::atomic<std::uint64_t> sign_in_failures{0};      // wrong, expired or disabled staff tokens
+
+  // Appends these counters in Prometheus text format; `open_chats` is the gauge of open connections.
+  void render(std::string& out, int open_chats) const;
 };
+
+// Appends one Prometheus metric ("# HELP", "# TYPE", the value); `labels` e.g. status="active".
+void render_metric(std::string& out, const char* name, const char* type, const char* help, double value);
+void render_labelled(std::string& out, const char* name, const char* help, const std::string& label, const std::map<std::string, std::int64_t>& values);
 
 }  // namespace rc

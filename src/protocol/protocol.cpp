@@ -41,8 +41,14 @@ struct Render {
   }
   json operator()(const OutcomeEvent& o) const {
     json forms = json::array(), guidance = json::array();
-    for (const auto& f : o.forms) forms.push_back({{"id", f.id}, {"name", f.name}, {"text", f.text}, {"source", f.source}});
-    for (const auto& g : o.guidance) guidance.push_back({{"id", g.id}, {"title", g.title}, {"text", g.text}, {"source", g.source}});
+    for (const auto& f : o.forms) {
+      forms.push_back({{"id", f.id}, {"name", f.name}, {"text", f.text}, {"source", f.source}});
+      if (!f.url.empty()) forms.back()["url"] = f.url;
+    }
+    for (const auto& g : o.guidance) {
+      guidance.push_back({{"id", g.id}, {"title", g.title}, {"text", g.text}, {"source", g.source}});
+      if (!g.url.empty()) guidance.back()["url"] = g.url;
+    }
     json j{{"type", "outcome"}, {"node", o.node}, {"outcome", o.code}, {"title", o.title}, {"text", o.text},
            {"contacts", contacts_json(o.contacts)}, {"forms", std::move(forms)}, {"guidance", std::move(guidance)},
            {"points", o.points}, {"handoff_available", o.handoff_available}, {"can_go_back", true}, {"source", o.source}};
@@ -57,13 +63,22 @@ struct Render {
   json operator()(const AlertEvent& a) const {
     json j{{"type", "alert"}, {"level", a.level}, {"category", a.category}, {"text", a.text},
            {"contacts", contacts_json(a.contacts)}, {"source", a.source}};
+    for (const auto& e : a.earlier_answers) j["earlier_answers"].push_back({{"node", e.node}, {"question", e.question}, {"answer", e.answer}});
     say(j, a.say);
+    return j;
+  }
+  json operator()(const MatchedEvent& m) const {
+    json j{{"type", "matched"}, {"node", m.node}, {"option", m.option}, {"label", m.label}};
+    say(j, m.say);
     return j;
   }
   // The words that raised an alert (AlertEvent::detections) stay out: they are for the hub
   // reviewer, from the log, never for the practitioner.
   json operator()(const ErrorEvent& e) const {
     json j = error_json(e.code, e.message);
+    if (!e.reason.empty()) j["reason"] = e.reason;
+    if (!e.help.empty()) j["help"] = e.help;
+    if (e.handoff_available) j["handoff_available"] = true;
     if (!e.contacts.empty()) j["contacts"] = contacts_json(e.contacts);
     say(j, e.say);
     return j;
@@ -116,8 +131,10 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
   } else if (*type == "resume") {
     auto conversation = text_field(j, "conversation");
     auto token = text_field(j, "token");
-    if (!conversation || !token) return missing("resume", "\"conversation\" and \"token\"", ref);
-    m.command = ResumeMsg{*conversation, *token};
+    auto staff_token = text_field(j, "staff_token");
+    if (!conversation || token.has_value() == staff_token.has_value() || (staff_token && staff_token->empty()))
+      return missing("resume", "\"conversation\" and either \"token\" or (a phone call) \"staff_token\"", ref);
+    m.command = ResumeMsg{*conversation, token, staff_token};
   } else if (*type == "handoff") {
     auto reason = j.contains("reason") ? text_field(j, "reason") : std::optional<std::string>("");
     if (!reason) return Error{"bad_message", "\"reason\" must be text.", ref};
@@ -133,9 +150,14 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
     if (!typed || typed->find_first_not_of(" \t\r\n") == std::string::npos) return missing("message", "some \"text\"", ref);
     if (typed->size() > kMaxTypedText) return Error{"bad_message", "A message is at most " + std::to_string(kMaxTypedText) + " characters.", ref};
     m.command = ChatMsg{*typed};
+  } else if (*type == "typing") {
+    m.command = TypingMsg{};
   } else if (auto call = parse_call_command(*type, j, ref)) {
     if (auto* e = std::get_if<Error>(&*call)) return *e;
     m.command = std::get<Command>(std::move(*call));
+  } else if (auto about = parse_about_command(*type, j, ref)) {
+    if (auto* e = std::get_if<Error>(&*about)) return *e;
+    m.command = std::get<Command>(std::move(*about));
   } else {
     return Error{"unknown_type", "Unknown message type \"" + type->substr(0, 40) + "\".", ref};
   }
@@ -161,7 +183,9 @@ std::string canonical_text(const Message& m) {
           if (c.cancel) h["cancel"] = true;
           return h;
         } else if constexpr (std::is_same_v<T, ChatMsg>) return {{"type", "message"}, {"text", c.text}};
+        else if constexpr (std::is_same_v<T, TypingMsg>) return {{"type", "typing"}};
         else if constexpr (std::is_same_v<T, UrgentMsg> || std::is_same_v<T, NoteMsg> || std::is_same_v<T, WrapUpMsg>) return call_canonical_json(c);
+        else if constexpr (std::is_same_v<T, AboutMsg>) return about_json(c);
         else return {{"type", "resume"}, {"conversation", c.conversation}};  // never the token
       },
       m.command);
@@ -173,12 +197,35 @@ json to_json(const Event& event, bool with_say) { return std::visit(Render{with_
 
 json error_json(const std::string& code, const std::string& message) { return {{"type", "error"}, {"code", code}, {"message", message}}; }
 
+namespace {
+
+// One answer as the summary's fields show it.
+json answer_json(const SummaryAnswer& a) {
+  json j{{"node", a.node}, {"question", a.question}, {"answer", a.answer}, {"typed", a.typed}};
+  if (a.withheld) j["withheld"] = true;
+  return j;
+}
+
+}  // namespace
+
+json history_json(const std::vector<SummaryAnswer>& answers) {
+  json out = json::array();
+  for (const auto& a : answers) {
+    json j = answer_json(a);
+    if (a.at != 0) j["at"] = utc_iso(a.at);
+    if (!a.typed_text.empty()) j["typed_text"] = a.typed_text;
+    if (a.alert) {
+      j["alert"] = true;
+      if (a.matched) j["withheld"] = true;  // the words that raised it, not the option they were taken as
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 json summary_fields_json(const Summary& s) {
   json answers = json::array(), sections = json::array(), forms = json::array(), guidance = json::array(), sources = json::array();
-  for (const auto& a : s.answers) {
-    answers.push_back({{"node", a.node}, {"question", a.question}, {"answer", a.answer}, {"typed", a.typed}});
-    if (a.withheld) answers.back()["withheld"] = true;
-  }
+  for (const auto& a : s.answers) answers.push_back(answer_json(a));
   for (const auto& sec : s.sections) {
     json items = json::array();
     for (const auto& i : sec.items) items.push_back({{"label", i.label}, {"text", i.text}});
@@ -217,12 +264,12 @@ json contacts_json(const std::vector<ContactView>& contacts) {
   return out;
 }
 
-json handoff_json(const std::string& status, const std::string& reference) {
-  return json{{"type", "handoff"}, {"status", status}, {"reference", reference}};
+json handoff_json(const std::string& status, const std::string& reference, Millis at) {
+  return json{{"type", "handoff"}, {"status", status}, {"reference", reference}, {"at", utc_iso(at)}};
 }
 
-json handoff_unavailable_json(const std::string& reference, const std::vector<ContactView>& contacts, bool urgent) {
-  json j = handoff_json("unavailable", reference);
+json handoff_unavailable_json(const std::string& reference, const std::vector<ContactView>& contacts, bool urgent, Millis at) {
+  json j = handoff_json("unavailable", reference, at);
   j["contacts"] = contacts_json(contacts);
   j["urgent"] = urgent;
   j["message"] = urgent ? "This needs a call now rather than a wait: please use these contacts."
@@ -231,8 +278,12 @@ json handoff_unavailable_json(const std::string& reference, const std::vector<Co
   return j;
 }
 
-json staff_message_json(const std::string& name, const std::string& text) {
-  return json{{"type", "message"}, {"from", "staff"}, {"name", name}, {"text", text}};
+json staff_message_json(const std::string& name, const std::string& text, Millis at) {
+  return json{{"type", "message"}, {"from", "staff"}, {"name", name}, {"text", text}, {"at", utc_iso(at)}};
+}
+
+json practitioner_message_json(const std::string& text, Millis at) {
+  return json{{"type", "message"}, {"from", "practitioner"}, {"text", text}, {"at", utc_iso(at)}};
 }
 
 }  // namespace rc::protocol

@@ -22,7 +22,12 @@ struct AnswerMsg {
 };
 struct BackMsg {};
 struct EndMsg {};
-struct ResumeMsg { std::string conversation, token; };
+// Either the conversation's resume token, or (a phone call) the staff token of the member of
+// staff who took it: the call page finds its open calls on the server, not in the browser.
+struct ResumeMsg {
+  std::string conversation;
+  std::optional<std::string> token, staff_token;  // exactly one; never logged
+};
 // Asks for a person (or, with cancel, stops asking / leaves the person). reason is optional free text.
 struct HandoffMsg {
   std::string reason;
@@ -30,14 +35,21 @@ struct HandoffMsg {
 };
 // A live message to the person who has the conversation.
 struct ChatMsg { std::string text; };
+// The practitioner is typing to the person who has the conversation: relayed, never logged.
+struct TypingMsg {};
 // Phone calls (docs/protocol.md, "Phone calls"; parsed in protocol_call.cpp).
 struct UrgentMsg {};
 struct NoteMsg { std::string text; };
 struct WrapUpMsg {
   bool outcome_confirmed = false;
   std::string code, note;  // empty when left out: the session says which is missing
+  std::optional<std::string> caller_role;  // one of caller_roles(), when the worker said
+  std::optional<bool> callback_promised;
 };
-using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg, HandoffMsg, ChatMsg, UrgentMsg, NoteMsg, WrapUpMsg>;
+// What the practitioner says about themselves (protocol_about.cpp): where they work and their
+// agency, both optional, either "unsaid" for "prefer not to say". Empty when left out.
+struct AboutMsg { std::string work_area, agency; };
+using Command = std::variant<StartMsg, AnswerMsg, BackMsg, EndMsg, ResumeMsg, HandoffMsg, ChatMsg, TypingMsg, UrgentMsg, NoteMsg, WrapUpMsg, AboutMsg>;
 
 struct Message {
   Command command;
@@ -67,13 +79,19 @@ std::string serialise(nlohmann::json&& message, const std::optional<std::string>
 // Adds the outcome summary to an outcome message: `summary` (plain text) and `summary_fields`.
 void add_summary(nlohmann::json& outcome_message, const Summary& summary);
 nlohmann::json summary_fields_json(const Summary& summary);
+// The answered path on resume: the summary's answers (summary_answers), each with when it was
+// answered (`at`, when known), the typed words taken as an option (`typed_text`), and `alert`.
+nlohmann::json history_json(const std::vector<SummaryAnswer>& answers);
 
 nlohmann::json contacts_json(const std::vector<ContactView>& contacts);
 
-// Handoff messages (docs/protocol.md): {"type":"handoff","status":...,"reference":...}.
-nlohmann::json handoff_json(const std::string& status, const std::string& reference);
-nlohmann::json handoff_unavailable_json(const std::string& reference, const std::vector<ContactView>& contacts, bool urgent);
-nlohmann::json staff_message_json(const std::string& name, const std::string& text);
+// Handoff messages (docs/protocol.md): {"type":"handoff","status":...,"reference":...,"at":...}.
+// `at` is the logged time of the status or message, written as ISO 8601 UTC.
+nlohmann::json handoff_json(const std::string& status, const std::string& reference, Millis at);
+nlohmann::json handoff_unavailable_json(const std::string& reference, const std::vector<ContactView>& contacts, bool urgent, Millis at);
+nlohmann::json staff_message_json(const std::string& name, const std::string& text, Millis at);
+// The echo of the practitioner's own message, as logged (redacted).
+nlohmann::json practitioner_message_json(const std::string& text, Millis at);
 
 bool is_known_channel(const std::string& channel);
 
@@ -84,7 +102,26 @@ std::optional<std::variant<Command, Error>> parse_call_command(const std::string
 nlohmann::json call_canonical_json(const UrgentMsg&);
 nlohmann::json call_canonical_json(const NoteMsg& m);
 nlohmann::json call_canonical_json(const WrapUpMsg& m);
+// --- about the practitioner (protocol_about.cpp) ---
+std::optional<std::variant<Command, Error>> parse_about_command(const std::string& type, const nlohmann::json& j, const std::optional<std::string>& ref);
+nlohmann::json about_json(const AboutMsg& m);  // as logged, and as echoed ({"type":"about",...})
+bool is_work_area(const std::string& v);
+bool is_agency(const std::string& v);
+
 // The codes a call can be wrapped up with, for the page's form.
 nlohmann::json wrap_up_codes_json(const Catalogue& content);
+// Who a caller may be, for the wrap-up's optional caller_role: {"id","label"} pairs. A fixed list,
+// because reports count by it.
+const nlohmann::json& caller_roles_json();
+// The staff token a start or resume carries, empty when none.
+std::string staff_token_of(const Message& m);
+
+// --- the staff console (protocol_console.cpp) ---
+// The canned replies (content/canned_replies.yaml) with their contact details filled, in file
+// order, for the console's "ready" frame. A reply that cannot be filled is left out (the
+// content check refuses it before the server starts).
+nlohmann::json canned_replies_json(const Catalogue& content);
+// "typing" both ways: to the practitioner ({"type":"typing","name":...}) and to the console.
+nlohmann::json typing_json(const std::string& name);
 
 }  // namespace rc::protocol

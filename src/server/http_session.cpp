@@ -2,18 +2,11 @@
 #include "http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
-
-#include "chat_session.hpp"
-#include "staff_console_session.hpp"
-#include "http/static_files.hpp"
-#include "voice/voice_endpoint.hpp"
 
 namespace rc {
 
-namespace http = beast::http;
-namespace websocket = beast::websocket;
+namespace bhttp = beast::http;
 
 namespace {
 
@@ -28,7 +21,14 @@ std::string hostname_only(const std::string& host_port) {
   return host_port.substr(0, host_port.find(':'));
 }
 
+bool path_matches(const HttpSession::Route& r, std::string_view path) {
+  if (path == r.path) return true;
+  return r.subtree && path.size() > r.path.size() && path.substr(0, r.path.size()) == r.path && path[r.path.size()] == '/';
+}
+
 }  // namespace
+
+std::string origin_hostname(const std::string& origin_or_host) { return hostname_only(host_of(origin_or_host)); }
 
 bool is_allowed_origin(const std::string& origin, const std::string& host, const std::vector<std::string>& allowed) {
   if (origin.empty()) return true;  // not a browser: nothing to protect against
@@ -40,8 +40,8 @@ bool is_allowed_origin(const std::string& origin, const std::string& host, const
   return name == "localhost" || name == "127.0.0.1" || name == "[::1]";
 }
 
-HttpSession::HttpSession(tcp::socket&& socket, ServerContext& ctx, Listener listener)
-    : stream_(std::move(socket)), ctx_(ctx), listener_(listener) {}
+HttpSession::HttpSession(tcp::socket&& socket, ServerContext& ctx, const Routes& routes, std::shared_ptr<void> admission)
+    : stream_(std::move(socket)), ctx_(ctx), routes_(routes), admission_(std::move(admission)) {}
 
 void HttpSession::run() {
   net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
@@ -49,26 +49,54 @@ void HttpSession::run() {
 
 void HttpSession::do_read() {
   parser_.emplace();
-  parser_->body_limit(16 * 1024);
+  parser_->body_limit(routes_.body_limit);
   parser_->header_limit(16 * 1024);
+  // One deadline for the whole request (headers and body), not per read: a client sending a
+  // byte a second cannot hold the connection past it. It also closes idle keep-alive connections.
   stream_.expires_after(std::chrono::seconds(30));
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
-  if (ec == http::error::end_of_stream || ec) {
+  if (ec && std::string_view(ec.category().name()) == "beast.http" && ec != bhttp::error::end_of_stream) {
+    // A malformed request (two Content-Lengths that disagree, a negative one, bad chunking...)
+    // or one past the limits: say so, then close, since the stream can no longer be trusted.
+    const bool too_large = ec == bhttp::error::body_limit || ec == bhttp::error::header_limit;
+    Request bad{bhttp::verb::get, "/", 11};
+    auto res = plain(bad, too_large ? bhttp::status::payload_too_large : bhttp::status::bad_request,
+                     too_large ? "request too large\n" : "malformed request\n");
+    res.keep_alive(false);
+    head_ = false;
+    return send(std::move(res));
+  }
+  if (ec) {  // end of stream, timeout, a reset: nothing more to answer
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     return;
   }
+  ++requests_;
   route(parser_->release());
 }
 
-HttpSession::Response HttpSession::plain(const Request& req, http::status status, const std::string& body, const std::string& type) {
+void HttpSession::route(Request req) {
+  const std::string target(req.target());
+  const std::string_view path = std::string_view(target).substr(0, target.find('?'));
+  const bool upgrade = beast::websocket::is_upgrade(req);
+  head_ = req.method() == bhttp::verb::head;
+  for (const auto& r : routes_.routes) {
+    if (!path_matches(r, path) || upgrade != (r.kind == Route::Kind::websocket)) continue;
+    if (r.kind == Route::Kind::read && req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
+      return send(plain(req, bhttp::status::method_not_allowed, "method not allowed\n"));
+    return r.handle(*this, std::move(req));
+  }
+  routes_.otherwise(*this, std::move(req));
+}
+
+HttpSession::Response HttpSession::plain(const Request& req, bhttp::status status, const std::string& body, const std::string& type) {
   Response res{status, req.version()};
-  res.set(http::field::server, "rightconv");
-  res.set(http::field::content_type, type);
-  res.set(http::field::cache_control, "no-store");
+  res.set(bhttp::field::server, "rightconv");
+  res.set(bhttp::field::content_type, type);
+  res.set(bhttp::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
   res.keep_alive(req.keep_alive());
   res.body() = body;
@@ -76,107 +104,29 @@ HttpSession::Response HttpSession::plain(const Request& req, http::status status
   return res;
 }
 
-void HttpSession::route(Request req) {
-  if (listener_ == Listener::console) return route_console(std::move(req));
-  const std::string target(req.target());
-  const std::string path = target.substr(0, target.find('?'));
-  if (websocket::is_upgrade(req)) {
-    if (path == "/v1/chat") return upgrade(std::move(req));
-    return send(plain(req, http::status::not_found, "no WebSocket endpoint here; use /v1/chat\n"));
-  }
-  // --- voice (docs/voice.md): the telephony webhook takes POST, so it is routed before the method check ---
-  if (voice::is_voice_path(path)) return voice_webhook(std::move(req));
-  // --- end voice ---
-  if (req.method() != http::verb::get && req.method() != http::verb::head)
-    return send(plain(req, http::status::method_not_allowed, "method not allowed\n"));
-  if (path == "/healthz") return send(plain(req, http::status::ok, "{\"status\":\"ok\"}", "application/json"));
-  if (path == "/readyz") return readiness(std::move(req));
-  if (path == "/v1/chat") return send(plain(req, http::status::upgrade_required, "WebSocket upgrade required\n"));
-  auto file = read_static_file(ctx_.config.web_root, path);
-  if (!file) return send(plain(req, http::status::not_found, "not found\n"));
-  auto res = plain(req, http::status::ok, file->body, file->content_type);
-  res.set(http::field::cache_control, "no-cache");
-  res.set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors *");
-  send(std::move(res));
-}
-
-// The console listener: the staff console WebSocket and a health check, nothing else.
-void HttpSession::route_console(Request req) {
-  const std::string target(req.target());
-  const std::string path = target.substr(0, target.find('?'));
-  if (path == "/healthz" && !websocket::is_upgrade(req)) return send(plain(req, http::status::ok, "{\"status\":\"ok\"}", "application/json"));
-  if (path != "/v1/staff" || !websocket::is_upgrade(req)) return send(plain(req, http::status::not_found, "the staff console WebSocket is /v1/staff\n"));
-  if (ctx_.stopping) return send(plain(req, http::status::service_unavailable, "shutting down\n"));
-  // The console page comes from the staff listener (another port of the same host); the token
-  // sent as the first message is what authenticates, so no cookie can be ridden.
-  const std::string origin(req[http::field::origin]);
-  const std::string host(req[http::field::host]);
-  const std::string origin_name = hostname_only(host_of(origin));
-  if (!origin.empty() && origin_name != hostname_only(host) && !is_allowed_origin(origin, host, ctx_.config.limits.allowed_origins)) {
-    auto res = plain(req, http::status::forbidden, "origin not allowed\n");
-    res.keep_alive(false);
-    return send(std::move(res));
-  }
+tcp::socket HttpSession::release_socket() {
   stream_.expires_never();
-  std::make_shared<StaffConsoleSession>(stream_.release_socket(), ctx_)->run(std::move(req));
+  return stream_.release_socket();
 }
 
-void HttpSession::upgrade(Request req) {
-  if (ctx_.stopping) return send(plain(req, http::status::service_unavailable, "shutting down\n"));
-  if (ctx_.open_chats.load() >= ctx_.config.limits.max_connections) {
-    auto res = plain(req, http::status::service_unavailable, "too many connections; try again shortly\n");
-    res.set(http::field::retry_after, "5");
-    res.keep_alive(false);
-    return send(std::move(res));
-  }
-  const std::string origin(req[http::field::origin]);
-  const std::string host(req[http::field::host]);
-  if (!is_allowed_origin(origin, host, ctx_.config.limits.allowed_origins)) {
-    auto res = plain(req, http::status::forbidden, "origin not allowed\n");
-    res.keep_alive(false);
-    return send(std::move(res));
-  }
-  stream_.expires_never();
-  std::make_shared<ChatSession>(stream_.release_socket(), ctx_)->run(std::move(req));
-}
-
-void HttpSession::readiness(Request req) {
-  if (ctx_.guidance.dialogs.empty()) return send(plain(req, http::status::service_unavailable, "{\"status\":\"no dialogs loaded\"}", "application/json"));
-  auto self = shared_from_this();
-  auto shared_req = std::make_shared<Request>(std::move(req));
-  ctx_.log.probe([self, shared_req](bool ok, const std::string&) {
-    net::post(self->stream_.get_executor(), [self, shared_req, ok] {
-      if (ok)
-        self->send(self->plain(*shared_req, http::status::ok, "{\"status\":\"ready\"}", "application/json"));
-      else
-        self->send(self->plain(*shared_req, http::status::service_unavailable, "{\"status\":\"database not writable\"}", "application/json"));
-    });
-  });
-}
-
-// --- voice: hands the request to src/voice and sends its answer back on this session's strand ---
-void HttpSession::voice_webhook(Request req) {
+std::string HttpSession::remote_address() const {
   beast::error_code ec;
   const auto remote = stream_.socket().remote_endpoint(ec);
-  voice::VoiceRequest in{std::string(req.method_string()), std::string(req.target()), std::string(req[http::field::content_type]),
-                         std::nullopt, req.body(), ec ? std::string("unknown") : remote.address().to_string()};
-  if (auto it = req.find("X-Twilio-Signature"); it != req.end()) in.signature = std::string(it->value());
-  auto self = shared_from_this();
-  auto shared_req = std::make_shared<Request>(std::move(req));
-  auto services = std::make_shared<voice::VoiceServices>(
-      voice::VoiceServices{ctx_.config.voice, ctx_.guidance, ctx_.writer, ctx_.metrics, [ctx = &ctx_] { return ctx->now(); }});
-  voice::handle_voice_request(std::move(services), std::move(in), [self, shared_req](voice::VoiceResponse out) {
-    net::post(self->stream_.get_executor(), [self, shared_req, out = std::move(out)] {
-      self->send(self->plain(*shared_req, static_cast<http::status>(out.status), out.body, out.content_type));
-    });
-  });
+  return ec ? std::string("unknown") : remote.address().to_string();
 }
-// --- end voice ---
 
 void HttpSession::send(Response res) {
-  pending_ = std::make_shared<Response>(std::move(res));
-  const bool keep_alive = pending_->keep_alive();
-  http::async_write(stream_, *pending_, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+  if (requests_ >= kMaxRequestsPerConnection) res.keep_alive(false);
+  const bool keep_alive = res.keep_alive();
+  if (head_) {  // the same headers (Content-Length included), no body
+    auto head = std::make_shared<bhttp::response<bhttp::empty_body>>(res.result(), res.version());
+    head->base() = res.base();
+    pending_ = head;
+    return bhttp::async_write(stream_, *head, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+  }
+  auto full = std::make_shared<Response>(std::move(res));
+  pending_ = full;
+  bhttp::async_write(stream_, *full, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -6,19 +6,28 @@
 #include <spdlog/spdlog.h>
 
 #include "chat_session.hpp"
+#include "handoff/handoff_service.hpp"
 #include "http_session.hpp"
 
 namespace rc {
 
 namespace net = boost::asio;
 
-Server::Server(const Config& config, const GuidanceSet& guidance, store::ConversationLog& log)
-    : ctx_{config, guidance, log},
+Server::Server(const ServerConfig& config, ServerServices services)
+    : ctx_{config, std::move(services)},
       ioc_(config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
       acceptor_(net::make_strand(ioc_)),
       console_acceptor_(net::make_strand(ioc_)),
+      staff_acceptor_(net::make_strand(ioc_)),
+      // Practitioners all arrive through the partnership's proxy: no per-address cap on the public
+      // listener. Its slice has room past max_connections chats so the extra still hear "try again".
+      public_cap_(static_cast<std::size_t>(config.limits.max_connections) + kPublicHeadroom,
+                  static_cast<std::size_t>(config.limits.max_connections) + kPublicHeadroom),
+      console_cap_(config.limits.max_staff_connections, config.limits.max_connections_per_address),
+      staff_cap_(config.limits.max_staff_connections, config.limits.max_connections_per_address),
       signals_(ioc_, SIGINT, SIGTERM),
-      accept_pause_(acceptor_.get_executor()) {}
+      accept_pause_(acceptor_.get_executor()),
+      stale_sweep_(net::make_strand(ioc_)) {}
 
 Server::~Server() = default;
 
@@ -48,19 +57,44 @@ Result<unsigned short> Server::listen_console() {
   return console_acceptor_.local_endpoint().port();
 }
 
-// Few connections (hub staff): no back-off needed beyond a short pause on errors.
-void Server::do_accept_console() {
-  if (!console_acceptor_.is_open()) return;
-  console_acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+Result<unsigned short> Server::listen_staff(const std::string& address_text, unsigned short port, StaffAnswer answer) {
+  beast::error_code ec;
+  auto address = net::ip::make_address(address_text, ec);
+  if (ec) return make_error("staff listen address \"" + address_text + "\" is not an IP address");
+  tcp::endpoint endpoint{address, port};
+  staff_acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) staff_acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) staff_acceptor_.bind(endpoint, ec);
+  if (!ec) staff_acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return make_error("cannot listen on " + address_text + ":" + std::to_string(port) + " for the staff API: " + ec.message());
+  ctx_.staff = [this, answer = std::move(answer)](http::Request request, std::function<void(http::Response)> done) {
+    net::post(staff_pool_, [&answer, request = std::move(request), done = std::move(done)]() mutable { done(answer(std::move(request))); });
+  };
+  return staff_acceptor_.local_endpoint().port();
+}
+
+// Staff-side listeners serve few people: each address may hold a fixed number of connections,
+// and an accept error only pauses the loop briefly.
+void Server::accept_capped(tcp::acceptor& acceptor, ConnectionCap& cap, const HttpSession::Routes& routes) {
+  if (!acceptor.is_open()) return;
+  acceptor.async_accept(net::make_strand(ioc_), [this, &acceptor, &cap, &routes](beast::error_code ec, tcp::socket socket) {
     if (ec) {
-      if (!console_acceptor_.is_open()) return;
+      if (!acceptor.is_open()) return;
       auto t = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(100));
-      return t->async_wait([this, t](beast::error_code) { do_accept_console(); });
+      return t->async_wait([this, t, &acceptor, &cap, &routes](beast::error_code) { accept_capped(acceptor, cap, routes); });
     }
-    std::make_shared<HttpSession>(std::move(socket), ctx_, HttpSession::Listener::console)->run();
-    do_accept_console();
+    beast::error_code ignored;
+    const auto remote = socket.remote_endpoint(ignored);
+    if (auto ticket = cap.admit(ignored ? std::string("unknown") : remote.address().to_string()))
+      std::make_shared<HttpSession>(std::move(socket), ctx_, routes, std::move(ticket))->run();
+    else
+      socket.close(ignored);  // this address holds its share already
+    accept_capped(acceptor, cap, routes);
   });
 }
+
+void Server::do_accept_console() { accept_capped(console_acceptor_, console_cap_, console_listener_routes()); }
+void Server::do_accept_staff() { accept_capped(staff_acceptor_, staff_cap_, staff_listener_routes()); }
 
 void Server::do_accept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
@@ -77,7 +111,12 @@ void Server::do_accept() {
     if (accept_backing_off_) spdlog::info("accepting connections again");
     accept_backing_off_ = false;
     socket.set_option(tcp::no_delay(true), ec);
-    std::make_shared<HttpSession>(std::move(socket), ctx_)->run();
+    auto ticket = public_cap_.admit("public");
+    if (!ticket) {
+      socket.close(ec);  // the public listener's slice is full: the staff side keeps its own
+    } else {
+      std::make_shared<HttpSession>(std::move(socket), ctx_, chat_listener_routes(), std::move(ticket))->run();
+    }
     do_accept();
   });
 }
@@ -90,11 +129,23 @@ void Server::run() {
   });
   do_accept();
   do_accept_console();
+  do_accept_staff();
+  sweep_stale_handoffs();
   const int n = ctx_.config.threads > 0 ? ctx_.config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();
   for (auto& t : threads) t.join();
+  staff_pool_.stop();  // requests still queued get no answer: their sockets are gone
+  staff_pool_.join();
+}
+
+void Server::sweep_stale_handoffs() {
+  ctx_.handoffs.expire_stale();
+  stale_sweep_.expires_after(std::chrono::minutes(1));
+  stale_sweep_.async_wait([this](beast::error_code ec) {
+    if (!ec && !ctx_.stopping) sweep_stale_handoffs();
+  });
 }
 
 void Server::stop() {
@@ -113,6 +164,11 @@ void Server::begin_shutdown() {
     beast::error_code ignored;
     console_acceptor_.close(ignored);
   });
+  net::post(staff_acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    staff_acceptor_.close(ignored);
+  });
+  net::post(stale_sweep_.get_executor(), [this] { stale_sweep_.cancel(); });
   const auto sessions = ctx_.sessions.snapshot();
   spdlog::info("closing {} open chat(s)", sessions.size());
   for (const auto& s : sessions) s->shutdown();

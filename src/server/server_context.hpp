@@ -1,5 +1,5 @@
-// What every connection needs from the server: configuration, the loaded guidance, the
-// conversation log, the open sessions and the clock. Passed by reference; no globals.
+// What every connection needs from the server: its configuration, the services the
+// composition root gave it, the open sessions and the clock. Passed by reference; no globals.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -8,7 +8,14 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "config.hpp"
+#include "connection_cap.hpp"
+#include "http/address_list.hpp"
+#include "http/exchange.hpp"
+#include "server_config.hpp"
+#include "metrics/source_tally.hpp"
+#include "voice/replay_guard.hpp"
+#include "staff/sign_in_guard.hpp"
+#include "voice/voice_config.hpp"
 #include "metrics/metrics.hpp"
 #include "core/engine.hpp"
 #include "core/guidance_set.hpp"
@@ -36,22 +43,56 @@ class SessionRegistry {
   std::unordered_map<const ChatSession*, std::weak_ptr<ChatSession>> sessions_;
 };
 
-struct ServerContext {
-  ServerContext(const Config& c, const GuidanceSet& g, store::ConversationLog& l) : config(c), guidance(g), log(l) {}
+using Clock = std::function<Millis()>;
 
-  const Config& config;
+// What the composition root gives the server: every part it talks to, all required.
+struct ServerServices {
+  const VoiceConfig& voice;
   const GuidanceSet& guidance;
   store::ConversationLog& log;
-  store::GroupCommitWriter* writer = nullptr;  // for endpoints with their own queries (voice); null in tools
-  HandoffService* handoffs = nullptr;          // null when the server runs without handoff (tools, some tests)
+  store::GroupCommitWriter& writer;  // for work with its own queries (staff sign-in, voice)
+  HandoffService& handoffs;
+  Metrics& metrics;
+  Clock clock;  // the composition root's wall clock (src/cli/wall_clock.hpp)
+  Millis resume_window = 24LL * 3600 * 1000;  // how long a resume token is good for (retention.resume_token_hours)
+};
+
+struct ServerContext {
+  ConnectionCap chats_per_address;  // limits.max_chats_per_address, by client (see trusted_proxies)
+  http::AddressList trusted_proxies;
+  ServerContext(const ServerConfig& c, ServerServices s)
+      : chats_per_address(SIZE_MAX, c.limits.max_chats_per_address ? c.limits.max_chats_per_address : SIZE_MAX),
+        trusted_proxies([&] {  // checked when the config was read
+          auto parsed = http::AddressList::parse(c.limits.trusted_proxies);
+          return parsed ? parsed.value() : http::AddressList{};
+        }()),
+        config(c), voice(s.voice), guidance(s.guidance), log(s.log), writer(s.writer), handoffs(s.handoffs), metrics(s.metrics), resume_window(s.resume_window), clock_(std::move(s.clock)) {}
+
+  const ServerConfig& config;
+  const VoiceConfig& voice;
+  const GuidanceSet& guidance;
+  store::ConversationLog& log;
+  store::GroupCommitWriter& writer;
+  HandoffService& handoffs;
+  Metrics& metrics;
+  Millis resume_window;
+  SourceTally voice_rejections;
+  voice::ReplayGuard voice_replays;
+  staff::SignInGuard sign_ins{metrics};  // wrong staff tokens, on every listener
+  // The staff listener's work: answers a request off the I/O threads, then calls `done`.
+  std::function<void(http::Request, std::function<void(http::Response)>)> staff;
   SessionRegistry sessions;
   std::atomic<int> open_chats{0};
   std::atomic<bool> stopping{false};
-  Metrics metrics;
 
-  Millis now() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  }
+  Millis now() const { return clock_(); }
+
+ private:
+  Clock clock_;
 };
+
+// A wrong staff token was tried from `address` (via "console", "phone_call"...): counted, and
+// audited when a row is due (once per address and minute).
+void note_failed_sign_in(ServerContext& ctx, const std::string& address, const std::string& via);
 
 }  // namespace rc

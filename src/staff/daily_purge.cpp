@@ -3,13 +3,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include "retention_purge.hpp"
+#include "retention_store.hpp"
+#include "store/audit_log.hpp"
 
 namespace rc::staff {
 
-DailyPurge::DailyPurge(store::GroupCommitWriter& writer, Retention retention, std::chrono::milliseconds first_run,
-                       std::chrono::milliseconds interval)
-    : writer_(writer), retention_(retention), thread_([this, first_run, interval] { run(first_run, interval); }) {}
+DailyPurge::DailyPurge(store::GroupCommitWriter& writer, Retention retention, std::function<std::int64_t()> now,
+                       std::chrono::milliseconds first_run, std::chrono::milliseconds interval)
+    : writer_(writer), retention_(retention), now_(std::move(now)), thread_([this, first_run, interval] { run(first_run, interval); }) {}
 
 DailyPurge::~DailyPurge() { stop(); }
 
@@ -31,14 +32,15 @@ void DailyPurge::run(std::chrono::milliseconds first_run, std::chrono::milliseco
     }
     wait = interval;
     const Retention retention = retention_;
-    writer_.submit(
-        [retention](store::SqliteDb& db) {
-          const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    writer_.submit_and_truncate(
+        [retention, now = now_()](store::SqliteDb& db) {
           auto counts = purge(db, retention, now, false, "server:daily-purge");
-          spdlog::info("retention purge: {}", counts.to_json().dump());
+          const auto head = audit_head(db);
+          // The audit head, outside the table: `rightconv audit verify --anchor` checks against it.
+          spdlog::info("retention purge: {}; audit head {}:{}", counts.to_json().dump(), head.id, head.hash);
         },
-        [](bool ok, const std::string& error) {
-          if (!ok) spdlog::error("retention purge failed: {}", error);
+        [](const store::WriteResult& result) {
+          if (!result.ok()) spdlog::error("retention purge failed: {}", result.message);
         });
   }
 }

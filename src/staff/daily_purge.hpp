@@ -2,6 +2,7 @@
 #pragma once
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -12,7 +13,7 @@ namespace rc::staff {
 
 class DailyPurge {
  public:
-  DailyPurge(store::GroupCommitWriter& writer, Retention retention, std::chrono::milliseconds first_run = std::chrono::minutes(1),
+  DailyPurge(store::GroupCommitWriter& writer, Retention retention, std::function<std::int64_t()> now, std::chrono::milliseconds first_run = std::chrono::minutes(1),
              std::chrono::milliseconds interval = std::chrono::hours(24));
   ~DailyPurge();
   void stop();
@@ -21,6 +22,7 @@ class DailyPurge {
   void run(std::chrono::milliseconds first_run, std::chrono::milliseconds interval);
   store::GroupCommitWriter& writer_;
   Retention retention_;
+  std::function<std::int64_t()> now_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -1,33 +1,27 @@
 // See staff_api.hpp.
 #include "staff_api.hpp"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <future>
-#include <thread>
 
 #include "store/audit_log.hpp"
 #include "store/review_queries.hpp"
+#include "store/review_writes.hpp"
 #include "http/static_files.hpp"
-#include "staff_accounts.hpp"
+#include "staff_account_store.hpp"
 
 namespace rc::staff {
 namespace {
 
 using json = nlohmann::json;
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-void send_json(httplib::Response& res, int status, const json& body) {
+void send_json(http::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+void send_error(http::Response& res, int status, const std::string& code, const std::string& message) {
   send_json(res, status, {{"error", code}, {"message", message}});
 }
 
@@ -38,33 +32,19 @@ const std::string kConversationId = "([0-9a-f]{28})";
 std::string write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::SqliteDb&)> work) {
   auto done = std::make_shared<std::promise<std::string>>();
   auto result = done->get_future();
-  writer.submit(std::move(work), [done](bool ok, const std::string& error) { done->set_value(ok ? std::string() : error.empty() ? "write failed" : error); });
+  writer.submit(std::move(work), [done](const store::WriteResult& r) { done->set_value(r.ok() ? std::string() : r.message.empty() ? "write failed" : r.message); });
   return result.get();
 }
 
-StaffApi::StaffApi(StaffApiSettings config, store::GroupCommitWriter& writer, const ChatView* chat)
-    : config_(std::move(config)), writer_(writer), chat_(chat), server_(std::make_unique<httplib::Server>()) {
+StaffApi::StaffApi(StaffApiSettings config, store::GroupCommitWriter& writer, const ChatView* chat, SignInGuard& sign_ins)
+    : config_(std::move(config)), writer_(writer), chat_(chat), sign_ins_(sign_ins) {
   routes();
 }
 
 StaffApi::~StaffApi() = default;
 
-Result<unsigned short> StaffApi::listen(const std::string& address, unsigned short port) {
-  int bound = port == 0 ? server_->bind_to_any_port(address) : (server_->bind_to_port(address, port) ? port : -1);
-  if (bound <= 0) return make_error("cannot listen on " + address + ":" + std::to_string(port) + " for the staff API");
-  return static_cast<unsigned short>(bound);
-}
-
-void StaffApi::run() { server_->listen_after_bind(); }
-void StaffApi::wait_until_running() {
-  for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-}
-
-void StaffApi::stop() { server_->stop(); }
-
 void StaffApi::routes() {
-  auto& s = *server_;
-  s.set_payload_max_length(64 * 1024);
+  auto& s = router_;
   s.set_default_headers({{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"},
                          {"Referrer-Policy", "no-referrer"}});
 
@@ -72,18 +52,25 @@ void StaffApi::routes() {
   auto reader = [this] { return std::make_unique<store::SqliteDb>(config_.db_path, false, 2000, true); };
 
   // Who is asking, or a 401 already written.
-  auto signed_in = [this, reader](const httplib::Request& req, httplib::Response& res) -> std::optional<StaffMember> {
+  auto signed_in = [this, reader](const http::Request& req, http::Response& res) -> std::optional<StaffMember> {
     const std::string header = req.get_header_value("Authorization");
     std::optional<StaffMember> who;
+    const std::int64_t now = config_.now();
+    if (sign_ins_.blocked(req.remote_addr, now)) {
+      res.set_header("Retry-After", "60");
+      send_error(res, 429, "too_many_attempts", "Too many failed sign-ins from this address: wait a minute.");
+      return std::nullopt;
+    }
     if (header.rfind("Bearer ", 0) == 0) {
       try {
-        who = authenticate(*reader(), header.substr(7), now_ms());
+        who = authenticate(*reader(), header.substr(7), now);
       } catch (const store::SqliteError& e) {
         send_error(res, 503, "unavailable", "The review database is not available just now.");
         return std::nullopt;
       }
     }
     if (!who) {
+      if (auto audit = sign_ins_.failed(req.remote_addr, "staff_api", now)) write_and_wait(writer_, [e = *audit](store::SqliteDb& db) { append_audit(db, e); });
       res.set_header("WWW-Authenticate", "Bearer realm=\"rightconv staff\"");
       send_error(res, 401, "unauthorised", "Sign in with a valid staff token.");
     }
@@ -91,13 +78,13 @@ void StaffApi::routes() {
   };
 
   // Records the read before the data leaves; no audit record, no data.
-  auto audited = [this](const StaffMember& who, const httplib::Request& req, const std::string& action, const json& target) {
-    AuditEntry e{now_ms(), who.id, action, target.dump(), req.remote_addr};
+  auto audited = [this](const StaffMember& who, const http::Request& req, const std::string& action, const json& target) {
+    AuditEntry e{config_.now(), who.id, action, target.dump(), req.remote_addr};
     return write_and_wait(writer_, [e](store::SqliteDb& db) { append_audit(db, e); }).empty();
   };
 
   auto guarded = [signed_in](auto handler) {
-    return [signed_in, handler](const httplib::Request& req, httplib::Response& res) {
+    return [signed_in, handler](const http::Request& req, http::Response& res) {
       auto who = signed_in(req, res);
       if (!who) return;
       try {
@@ -109,10 +96,10 @@ void StaffApi::routes() {
     };
   };
 
-  s.Get("/v1/conversations", guarded([this, reader, audited](const StaffMember& who, const httplib::Request& req, httplib::Response& res) {
+  s.Get("/v1/conversations", guarded([this, reader, audited](const StaffMember& who, const http::Request& req, http::Response& res) {
           auto filter = parse_filter(req.params);
           if (!filter) return send_error(res, 400, "bad_filter", filter.error().message);
-          Page page = list_conversations(*reader(), *filter, who.area());
+          Page page = list_conversations(*reader(), *filter, who.scope());
           json ids = json::array();
           for (const auto& item : page.items) ids.push_back(item["id"]);
           if (!audited(who, req, "list", {{"filter", filter->to_json()}, {"conversations", ids}}))
@@ -120,11 +107,11 @@ void StaffApi::routes() {
           send_json(res, 200, {{"items", page.items}, {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}});
         }));
 
-  s.Get("/v1/conversations.csv", guarded([this, reader, audited](const StaffMember& who, const httplib::Request& req, httplib::Response& res) {
+  s.Get("/v1/conversations.csv", guarded([this, reader, audited](const StaffMember& who, const http::Request& req, http::Response& res) {
           auto filter = parse_filter(req.params);
           if (!filter) return send_error(res, 400, "bad_filter", filter.error().message);
           const bool with_turns = req.get_param_value("turns") == "1" || req.get_param_value("turns") == "true";
-          const std::string csv = export_csv(*reader(), *filter, who.area(), with_turns);
+          const std::string csv = export_csv(*reader(), *filter, who.scope(), with_turns);
           if (!audited(who, req, "export", {{"filter", filter->to_json()}, {"turns", with_turns}}))
             return send_error(res, 503, "unavailable", "Could not record this export in the audit log, so it was not served.");
           res.set_header("Content-Disposition", "attachment; filename=\"conversations.csv\"");
@@ -132,8 +119,8 @@ void StaffApi::routes() {
         }));
 
   s.Get("/v1/conversations/" + kConversationId,
-        guarded([reader, audited](const StaffMember& who, const httplib::Request& req, httplib::Response& res) {
-          auto t = transcript(*reader(), req.matches[1], who.area());
+        guarded([reader, audited](const StaffMember& who, const http::Request& req, http::Response& res) {
+          auto t = transcript(*reader(), req.matches[1], who.scope());
           if (!t) return send_error(res, 404, "not_found", "No such conversation.");
           if (!audited(who, req, "read", {{"conversation", req.matches[1]}}))
             return send_error(res, 503, "unavailable", "Could not record this read in the audit log, so it was not served.");
@@ -141,7 +128,7 @@ void StaffApi::routes() {
         }));
 
   s.Post("/v1/conversations/" + kConversationId + "/review",
-         guarded([this](const StaffMember& who, const httplib::Request& req, httplib::Response& res) {
+         guarded([this](const StaffMember& who, const http::Request& req, http::Response& res) {
            const json body = json::parse(req.body, nullptr, false);
            if (!body.is_object() || !body.contains("state") || !body["state"].is_string())
              return send_error(res, 400, "bad_request", "Send {\"state\": \"new|in_progress|reviewed|needs_follow_up\", \"note\": \"...\"}.");
@@ -153,16 +140,12 @@ void StaffApi::routes() {
            if (note.size() > 4000) return send_error(res, 400, "bad_request", "A note is at most 4000 characters.");
            const std::string id = req.matches[1];
            bool visible = false;
-           const std::int64_t now = now_ms();
+           const std::int64_t now = config_.now();
            const AuditEntry audit{now, who.id, "review", json{{"conversation", id}, {"state", state}}.dump(), req.remote_addr};
            const std::string error = write_and_wait(writer_, [&](store::SqliteDb& db) {
-             visible = conversation_visible(db, id, who.area());
+             visible = conversation_visible(db, id, who.scope());
              if (!visible) return;
-             db.prepared("INSERT INTO review_notes (conversation_id, at, author, state, note) VALUES (?1, ?2, ?3, ?4, ?5)")
-                 .bind(1, id).bind(2, now).bind(3, who.id).bind(4, state).bind(5, note).run();
-             db.prepared("INSERT INTO reviews (conversation_id, state, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
-                         "ON CONFLICT (conversation_id) DO UPDATE SET state = ?2, updated_at = ?3, updated_by = ?4")
-                 .bind(1, id).bind(2, state).bind(3, now).bind(4, who.id).run();
+             save_review(db, {.conversation_id = id, .author = who.id, .state = state, .note = note, .at = now});
              append_audit(db, audit);
            });
            if (!error.empty()) return send_error(res, 503, "unavailable", "The review could not be saved just now.");
@@ -171,7 +154,7 @@ void StaffApi::routes() {
          }));
 
   s.Post("/v1/conversations/" + kConversationId + "/hold",
-         guarded([this](const StaffMember& who, const httplib::Request& req, httplib::Response& res) {
+         guarded([this](const StaffMember& who, const http::Request& req, http::Response& res) {
            if (!who.is_admin()) return send_error(res, 404, "not_found", "No such conversation.");
            const json body = json::parse(req.body, nullptr, false);
            if (!body.is_object() || !body.contains("hold") || !body["hold"].is_boolean())
@@ -179,10 +162,9 @@ void StaffApi::routes() {
            const std::string id = req.matches[1];
            const bool hold = body["hold"];
            bool found = false;
-           const AuditEntry audit{now_ms(), who.id, hold ? "hold" : "release_hold", json{{"conversation", id}}.dump(), req.remote_addr};
+           const AuditEntry audit{config_.now(), who.id, hold ? "hold" : "release_hold", json{{"conversation", id}}.dump(), req.remote_addr};
            const std::string error = write_and_wait(writer_, [&](store::SqliteDb& db) {
-             db.prepared("UPDATE conversations SET legal_hold = ?2 WHERE id = ?1").bind(1, id).bind(2, std::int64_t{hold}).run();
-             found = db.changes() > 0;
+             found = set_legal_hold(db, id, hold);
              if (found) append_audit(db, audit);
            });
            if (!error.empty()) return send_error(res, 503, "unavailable", "The hold could not be saved just now.");
@@ -190,16 +172,16 @@ void StaffApi::routes() {
            send_json(res, 200, {{"conversation", id}, {"legal_hold", hold}});
          }));
 
-  s.Get("/v1/stats", guarded([reader, audited](const StaffMember& who, const httplib::Request& req, httplib::Response& res) {
+  s.Get("/v1/stats", guarded([reader, audited](const StaffMember& who, const http::Request& req, http::Response& res) {
           auto filter = parse_filter(req.params);
           if (!filter) return send_error(res, 400, "bad_filter", filter.error().message);
-          json body = stats(*reader(), *filter, who.area());
+          json body = stats(*reader(), *filter, who.scope());
           if (!audited(who, req, "stats", {{"filter", filter->to_json()}}))
             return send_error(res, 503, "unavailable", "Could not record this read in the audit log, so it was not served.");
           send_json(res, 200, body);
         }));
 
-  s.Get("/v1/audit", guarded([reader, audited](const StaffMember& who, const httplib::Request& req, httplib::Response& res) {
+  s.Get("/v1/audit", guarded([reader, audited](const StaffMember& who, const http::Request& req, http::Response& res) {
           if (!who.is_admin()) return send_error(res, 404, "not_found", "Not found.");
           std::int64_t before = std::numeric_limits<std::int64_t>::max();
           if (req.has_param("before")) {
@@ -208,70 +190,35 @@ void StaffApi::routes() {
               return send_error(res, 400, "bad_request", "before: expected an audit row id");
             before = std::stoll(v);
           }
-          auto db = reader();
-          store::Statement q(db->handle(), "SELECT id, at, actor, action, target, address FROM audit WHERE id < ?1 ORDER BY id DESC LIMIT 200");
-          q.bind(1, before);
-          json items = json::array();
-          std::int64_t last = 0;
-          while (q.step()) {
-            last = q.integer(0);
-            items.push_back({{"id", last}, {"at", iso_time(q.integer(1))}, {"actor", q.text(2)}, {"action", q.text(3)},
-                             {"target", json::parse(q.text(4), nullptr, false)}, {"address", q.text(5)}});
-          }
+          const json items = audit_page(*reader(), before, 200);
+          const json last = items.empty() ? json(0) : items.back()["id"];
           if (!audited(who, req, "audit", {{"before", before}}))
             return send_error(res, 503, "unavailable", "Could not record this read in the audit log, so it was not served.");
-          send_json(res, 200, {{"items", items}, {"next_before", items.size() == 200 ? json(last) : json(nullptr)}});
+          send_json(res, 200, {{"items", items}, {"next_before", items.size() == 200 ? last : json(nullptr)}});
         }));
 
-  s.Get("/metrics", guarded([this, reader](const StaffMember& who, const httplib::Request&, httplib::Response& res) {
+  s.Get("/metrics", guarded([this, reader](const StaffMember& who, const http::Request&, http::Response& res) {
           if (!who.is_admin()) return send_error(res, 404, "not_found", "Not found.");
+          // Each part's own counters, then the log's.
           std::string out;
-          if (chat_) {
-            const auto& m = chat_->metrics;
-            out += "# HELP rightconv_open_connections Open chat connections.\n# TYPE rightconv_open_connections gauge\n";
-            out += "rightconv_open_connections " + std::to_string(chat_->open_chats.load()) + "\n";
-            out += "# HELP rightconv_connections_total Chat connections accepted.\n# TYPE rightconv_connections_total counter\n";
-            out += "rightconv_connections_total " + std::to_string(m.connections_total.load()) + "\n";
-            out += "# HELP rightconv_turns_total Client messages answered after a durable write.\n# TYPE rightconv_turns_total counter\n";
-            out += "rightconv_turns_total " + std::to_string(m.turns.load()) + "\n";
-            out += "# HELP rightconv_write_failures_total Turns refused with server_busy.\n# TYPE rightconv_write_failures_total counter\n";
-            out += "rightconv_write_failures_total " + std::to_string(m.write_failures.load()) + "\n";
-            m.turn_latency.render(out, "rightconv_turn_latency_seconds", "From a message arriving to its reply being sent.");
-            m.db_write_latency.render(out, "rightconv_db_write_latency_seconds", "From a turn reaching the writer to its commit.");
-          }
-          out += "# HELP rightconv_db_queue_depth Writes waiting for the writer.\n# TYPE rightconv_db_queue_depth gauge\n";
-          out += "rightconv_db_queue_depth " + std::to_string(writer_.queue_depth()) + "\n";
-          out += "# HELP rightconv_db_commits_total Transactions committed by the writer.\n# TYPE rightconv_db_commits_total counter\n";
-          out += "rightconv_db_commits_total " + std::to_string(writer_.commits()) + "\n";
-          out += "# HELP rightconv_conversations Conversations in the log by status.\n# TYPE rightconv_conversations gauge\n";
+          if (chat_) chat_->metrics.render(out, chat_->open_chats.load());
+          render_metric(out, "rightconv_db_queue_depth", "gauge", "Writes waiting for the writer.", writer_.queue_depth());
+          render_metric(out, "rightconv_db_commits_total", "counter", "Transactions committed by the writer.", writer_.commits());
+          render_metric(out, "rightconv_db_wal_bytes", "gauge", "Size of the database's write-ahead log.", writer_.wal_bytes());
           auto db = reader();
-          store::Statement q(db->handle(), "SELECT status, COUNT(*) FROM conversations GROUP BY status");
-          while (q.step()) out += "rightconv_conversations{status=\"" + q.text(0) + "\"} " + std::to_string(q.integer(1)) + "\n";
-          if (chat_) {
-            const auto& m = chat_->metrics;
-            auto counter = [&out](const char* name, const char* help, std::uint64_t v) {
-              out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + std::to_string(v) + "\n";
-            };
-            counter("rightconv_handoffs_requested_total", "Handoffs queued for a person.", m.handoffs_requested.load());
-            counter("rightconv_handoffs_accepted_total", "Handoffs a person accepted.", m.handoffs_accepted.load());
-            counter("rightconv_handoffs_unavailable_total", "Practitioners given contacts because no one could take it.", m.handoffs_unavailable.load());
-            counter("rightconv_outbox_delivered_total", "Outbox events a peer acknowledged.", m.outbox_delivered.load());
-            counter("rightconv_outbox_retries_total", "Outbox delivery attempts that will be retried.", m.outbox_retries.load());
-            counter("rightconv_outbox_failed_total", "Outbox events given up on or refused for good (alerts).", m.outbox_failed.load());
-          }
-          {
-            store::Statement q(db->handle(), "SELECT status, COUNT(*) FROM outbox GROUP BY status");
-            out += "# HELP rightconv_outbox_events Outbox events by status (pending is the depth).\n# TYPE rightconv_outbox_events gauge\n";
-            std::map<std::string, std::int64_t> by{{"pending", 0}, {"delivered", 0}, {"failed", 0}};
-            while (q.step()) by[q.text(0)] = q.integer(1);
-            for (const auto& [status, n] : by) out += "rightconv_outbox_events{status=\"" + status + "\"} " + std::to_string(n) + "\n";
-          }
+          render_labelled(out, "rightconv_conversations", "Conversations in the log by status.", "status", conversations_by_status(*db));
+          auto outbox = outbox_by_status(*db);
+          for (const char* status : {"pending", "delivered", "failed"}) outbox.emplace(status, 0);
+          render_labelled(out, "rightconv_outbox_events", "Outbox events by status (pending is the depth).", "status", outbox);
+          // The audit chain's head, outside the table: rightconv audit verify --anchor ID:HASH.
+          const auto head = audit_head(*db);
+          render_labelled(out, "rightconv_audit_head", "The newest audit row's id (the label is its hash).", "hash", {{head.hash, head.id}});
           res.set_content(out, "text/plain; version=0.0.4");
         }));
 
   // The harm categories the safety detector names, for the review page's filter. Content, not
   // anyone's data: not audited.
-  s.Get("/v1/safety/categories", guarded([this](const StaffMember&, const httplib::Request&, httplib::Response& res) {
+  s.Get("/v1/safety/categories", guarded([this](const StaffMember&, const http::Request&, http::Response& res) {
           json out = json::array();
           if (chat_)
             for (const auto& c : chat_->guidance.content.safety.detector_rules.categories)
@@ -279,26 +226,50 @@ void StaffApi::routes() {
           send_json(res, 200, {{"categories", std::move(out)}});
         }));
 
+  // The words for codes the review page shows: wrap-up codes by label, and each dialog's questions
+  // in the order the dialog asks them (for the funnel). Content, not anyone's data: not audited.
+  s.Get("/v1/labels", guarded([this](const StaffMember&, const http::Request&, http::Response& res) {
+          json codes = json::array(), questions = json::array();
+          if (chat_) {
+            for (const auto& [id, c] : chat_->guidance.content.wrap_up_codes) codes.push_back({{"id", id}, {"label", c.label}});
+            for (const auto& d : chat_->guidance.dialogs)
+              for (const auto& n : d.nodes)
+                if (n.kind == NodeKind::question) questions.push_back({{"dialog", d.id}, {"node", n.id}, {"text", n.text}});
+          }
+          send_json(res, 200, {{"wrap_up_codes", std::move(codes)}, {"questions", std::move(questions)}});
+        }));
+
   // Who the token belongs to: lets a page show the name and the admin views. Not a read of
   // anyone's data, so not audited.
-  s.Get("/v1/me", guarded([](const StaffMember& who, const httplib::Request&, httplib::Response& res) {
+  s.Get("/v1/me", guarded([](const StaffMember& who, const http::Request&, http::Response& res) {
           send_json(res, 200, {{"id", who.id}, {"name", who.display_name}, {"role", who.role}, {"area", who.area().empty() ? json(nullptr) : json(who.area())}});
         }));
 
+  // The caller's own open phone calls, for the call page's "Resume the call in progress". They
+  // are their calls, but still conversations about a child: audited like any list.
+  s.Get("/v1/me/calls", guarded([this, reader, audited](const StaffMember& who, const http::Request& req, http::Response& res) {
+          json calls = open_calls_json(*reader(), who.id, chat_ ? &chat_->guidance : nullptr);
+          json ids = json::array();
+          for (const auto& c : calls) ids.push_back(c["conversation"]);
+          if (!audited(who, req, "my_calls", {{"conversations", ids}}))
+            return send_error(res, 503, "unavailable", "Could not record this read in the audit log, so it was not served.");
+          send_json(res, 200, {{"calls", std::move(calls)}});
+        }));
+
   // Anything unmatched (or a handler that set no body) answers in the same JSON shape.
-  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  s.set_error_handler([](const http::Request&, http::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) send_error(res, 404, "not_found", "Not found.");
     else send_error(res, res.status, "error", "The request could not be handled.");
   });
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  s.set_exception_handler([](const http::Request&, http::Response& res) {
     send_error(res, 500, "internal", "Something went wrong on the server.");
   });
 
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("{\"status\":\"ok\"}", "application/json"); });
+  s.Get("/healthz", [](const http::Request&, http::Response& res) { res.set_content("{\"status\":\"ok\"}", "application/json"); });
 
   // The review page and its assets (static, no build step).
-  s.Get(R"(/(|review\.html|review\.js|review\.css|favicon\.ico))", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/(|review\.html|review\.js|review\.css|favicon\.ico))", [this](const http::Request& req, http::Response& res) {
     const std::string path = req.path == "/" ? "/review.html" : req.path;
     auto file = read_static_file(config_.web_root, path);
     if (!file) return send_error(res, 404, "not_found", "Not found.");
@@ -307,13 +278,16 @@ void StaffApi::routes() {
   });
 }
 
-void StaffApi::serve_connectors(handoff::ConnectorSet* connectors, handoff::HandoffControl* control, unsigned short console_port) {
-  auto& s = *server_;
+void StaffApi::serve_connectors(handoff::ConnectorSet* connectors, handoff::HandoffControl* control, unsigned short console_port,
+                                http::AddressList callback_sources) {
+  auto& s = router_;
   // A peer's callback: the connector checks it (signature, timestamp) and applies it.
-  s.Post(R"(/v1/connectors/([a-z_]+)/([A-Za-z0-9_.-]{1,64}))", [connectors, control](const httplib::Request& req, httplib::Response& res) {
+  s.Post(R"(/v1/connectors/([a-z_]+)/([A-Za-z0-9_.-]{1,64}))", [connectors, control, callback_sources](const http::Request& req, http::Response& res) {
+    // Only the case systems' network may post here; anyone else sees no such path.
+    if (!callback_sources.allows(req.remote_addr)) return send_error(res, 404, "not_found", "Not found.");
     auto it = connectors->find(req.matches[2]);
     // The path names the type too, so a callback cannot reach a connector of another kind.
-    if (it != connectors->end() && it->second.type != req.matches[1].str()) it = connectors->end();
+    if (it != connectors->end() && it->second.type != req.matches[1]) it = connectors->end();
     if (it == connectors->end() || req.body.size() > 64 * 1024)
       return send_error(res, it == connectors->end() ? 404 : 413, it == connectors->end() ? "not_found" : "too_large",
                         it == connectors->end() ? "No such connector." : "The body is too large.");
@@ -330,10 +304,10 @@ void StaffApi::serve_connectors(handoff::ConnectorSet* connectors, handoff::Hand
     res.set_content(reply.body.empty() ? std::string("{}") : reply.body, "application/json");
   });
   // The console page learns where the console WebSocket listens.
-  s.Get("/console/config.json", [console_port](const httplib::Request&, httplib::Response& res) {
+  s.Get("/console/config.json", [console_port](const http::Request&, http::Response& res) {
     send_json(res, 200, {{"console_port", console_port}, {"path", "/v1/staff"}});
   });
-  s.Get(R"(/(console|console\.html|console\.js|console\.css))", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/(console|console\.html|console\.js|console\.css))", [this](const http::Request& req, http::Response& res) {
     const std::string path = req.path == "/console" ? "/console.html" : req.path;
     auto file = read_static_file(config_.web_root, path);
     if (!file) return send_error(res, 404, "not_found", "Not found.");

@@ -30,7 +30,23 @@ void append_audit(store::SqliteDb& db, const AuditEntry& e) {
       .bind(8, audit_hash(prev, id, e)).run();
 }
 
-ChainCheck verify_audit_chain(store::SqliteDb& db) {
+std::optional<AuditAnchor> parse_audit_anchor(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 18 || text.find_first_not_of("0123456789") != colon) return std::nullopt;
+  const std::string hash = text.substr(colon + 1);
+  if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+  return AuditAnchor{std::stoll(text.substr(0, colon)), hash};
+}
+
+AuditAnchor audit_head(store::SqliteDb& db) {
+  auto& q = db.prepared("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+  AuditAnchor head;
+  if (q.step()) head = AuditAnchor{q.integer(0), q.text(1)};
+  q.reset();
+  return head;
+}
+
+ChainCheck verify_audit_chain(store::SqliteDb& db, const std::optional<AuditAnchor>& anchor) {
   ChainCheck check;
   auto& q = db.prepared("SELECT id, at, actor, action, target, address, prev_hash, hash FROM audit ORDER BY id");
   std::string expected_prev;
@@ -52,8 +68,27 @@ ChainCheck verify_audit_chain(store::SqliteDb& db) {
     }
     expected_prev = hash;
     expected_id = id + 1;
+    check.head_id = id;
+    check.head_hash = hash;
   }
   q.reset();
+  if (check.ok && anchor) {
+    auto& a = db.prepared("SELECT hash FROM audit WHERE id = ?1");
+    a.bind(1, anchor->id);
+    const bool found = a.step();
+    const std::string hash = found ? a.text(0) : std::string();
+    a.reset();
+    if (!found && anchor->id > check.head_id) {
+      check.ok = false;
+      check.first_bad_id = anchor->id;
+      check.problem = "the anchored row " + std::to_string(anchor->id) + " is gone: rows were removed from the end of the log";
+    } else if (found && hash != anchor->hash) {
+      check.ok = false;
+      check.first_bad_id = anchor->id;
+      check.problem = "the anchored row " + std::to_string(anchor->id) + " does not match the hash recorded for it";
+    }
+    // An anchor older than the oldest row kept was purged with its period: nothing to compare.
+  }
   return check;
 }
 

@@ -3,6 +3,7 @@
 // fields, so editing or deleting a row shows when the chain is verified.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "store/sqlite_db.hpp"
@@ -25,10 +26,24 @@ struct ChainCheck {
   std::int64_t rows = 0;
   std::int64_t first_bad_id = 0;
   std::string problem;
+  std::int64_t head_id = 0;  // the newest row: with its hash, the anchor to keep outside the table
+  std::string head_hash;
 };
 
-// Recomputes the chain from the oldest row kept (purged history leaves its last hash as the anchor).
-ChainCheck verify_audit_chain(store::SqliteDb& db);
+// A head recorded earlier, outside the table (the daily purge's log line, /metrics, a copy an
+// operator kept): "ID:HASH".
+struct AuditAnchor {
+  std::int64_t id = 0;
+  std::string hash;
+};
+std::optional<AuditAnchor> parse_audit_anchor(const std::string& text);
+
+// Recomputes the chain from the oldest row kept (purged history leaves its last hash as the
+// anchor). With `anchor`, also checks that row is still there, unchanged: rows removed from the
+// end of the table since the anchor was recorded are found that way, and only that way.
+ChainCheck verify_audit_chain(store::SqliteDb& db, const std::optional<AuditAnchor>& anchor = std::nullopt);
+// The newest row's id and hash (0 and "" when the log is empty).
+AuditAnchor audit_head(store::SqliteDb& db);
 
 std::string audit_hash(const std::string& prev_hash, std::int64_t id, const AuditEntry& e);
 

@@ -8,11 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "audit_log.hpp"
+#include "states.hpp"
+#include "write_result.hpp"
+
 namespace rc::store {
 
 struct NewConversation {
   std::string id, dialog_id, dialog_version, channel, token_hash, state;
   std::int64_t started_at = 0;
+  std::string reference;  // "EH-7KQ2-M9XD": unique, or the write is refused (WriteError::reference_taken)
 };
 
 struct TurnRow {
@@ -23,24 +28,22 @@ struct TurnRow {
 
 struct ConversationUpdate {
   std::string id;
-  std::string state, status;
+  std::string state;
+  ConversationStatus status = ConversationStatus::active;
   std::optional<std::string> outcome, outcome_node;  // kept when not given: the last outcome reached
-  std::optional<std::string> area;                   // as the answers now say (going back can clear it)
+  std::optional<std::string> area;                   // the area last given (kept when going back clears it)
+  std::optional<std::string> work_area, agency;      // what the practitioner said about themselves, when said
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> ended_at;
-  std::optional<std::int64_t> expected_revision;  // when set, the write fails with kConflict if another moved it on
+  std::optional<std::int64_t> expected_revision;  // when set, the write is refused (WriteError::conflict) if another moved it on
 };
 
-// The error a write reports when a ConversationUpdate's expected revision was stale.
-inline constexpr const char* kConflict = "conversation moved on elsewhere";
-// A HandoffChange found the handoff in another state (someone else accepted it first...).
-inline constexpr const char* kHandoffStale = "the handoff is no longer in that state";
-// A HandoffOpen for a conversation that already has an open handoff (a database constraint).
-inline constexpr const char* kHandoffOpen = "the conversation already has an open handoff";
 
 // A new handoff (see migrations/004_handoffs_outbox.sql for the fields).
 struct HandoffOpen {
-  std::string reference, conversation_id, status = "requested", route, queue;
+  std::string reference, conversation_id;
+  HandoffState status = HandoffState::requested;
+  std::string route, queue;
   std::optional<std::string> area, outcome, reason;
   bool urgent = false;
   std::string item;  // JSON
@@ -49,14 +52,15 @@ struct HandoffOpen {
 };
 
 // A change to a handoff, applied only when its status is one of `from`; otherwise the whole
-// record fails with kHandoffStale (so two staff accepting at once: one wins).
+// record is refused with WriteError::handoff_stale (so two staff accepting at once: one wins).
 struct HandoffChange {
   std::string reference;
-  std::vector<std::string> from;
-  std::optional<std::string> to;
+  std::vector<HandoffState> from;
+  std::optional<HandoffState> to;
   std::int64_t at = 0;
   std::optional<std::int64_t> unavailable_at;
   std::optional<std::string> accepted_by, staff_name, via, ended_by, wrap_up;
+  std::optional<std::string> closed_reason;  // why the server closed it (expired)
 };
 
 // One outbound event for one connector (the outbox worker delivers it).
@@ -65,8 +69,7 @@ struct OutboxRow {
   std::int64_t created_at = 0;
 };
 
-// Idempotency for a connector's callback: the record fails with kDuplicateCallback if seen.
-inline constexpr const char* kDuplicateCallback = "callback already applied";
+// Idempotency for a connector's callback: the record is refused (WriteError::duplicate_callback) if seen.
 struct CallbackSeen {
   std::string connector, callback_id;
   std::int64_t at = 0;
@@ -78,14 +81,15 @@ struct PhoneCallTaken {
   std::int64_t at = 0;
 };
 
-// A phone call's wrap-up. Written once: a second one fails the record with kAlreadyWrappedUp.
+// A phone call's wrap-up. Written once: a second one is refused (WriteError::already_wrapped_up).
 struct PhoneCallWrapUp {
   std::string conversation_id, code, note;  // note redacted
   std::optional<std::string> outcome;       // the outcome code confirmed, when there was one
   bool outcome_confirmed = false;
   std::int64_t at = 0;
+  std::optional<std::string> caller_role;  // migrations/010_call_caller.sql: when the worker said
+  std::optional<bool> callback_promised;
 };
-inline constexpr const char* kAlreadyWrappedUp = "the call is already wrapped up";
 
 // A safety alert raised by typed text: one row per harm category (migrations/007_safety_alerts.sql).
 struct SafetyAlertRow {
@@ -95,10 +99,6 @@ struct SafetyAlertRow {
   int rule_line = 0;
 };
 
-// Refusals that are answers, not faults: not logged as database errors.
-inline bool is_expected_refusal(const std::string& error) {
-  return error == kConflict || error == kHandoffStale || error == kHandoffOpen || error == kDuplicateCallback || error == kAlreadyWrappedUp;
-}
 
 // Everything one client message causes, written in one transaction.
 struct Record {
@@ -112,15 +112,23 @@ struct Record {
   std::optional<PhoneCallTaken> call_taken;     // after `start`
   std::optional<PhoneCallWrapUp> call_wrap_up;
   std::vector<SafetyAlertRow> alerts;          // after turns
+  std::optional<staff::AuditEntry> audit;      // a staff member's read (a call resumed by its taker); address filled by the session
 };
 
 // The open handoff of a conversation, as resume needs it.
 struct StoredHandoff {
-  std::string reference, status, staff_name, route;
+  std::string reference;
+  HandoffState status = HandoffState::requested;
+  std::string staff_name, route;
   bool urgent = false;
   std::int64_t requested_at = 0, deadline_at = 0;
   std::optional<std::int64_t> unavailable_at, accepted_at;
-  std::vector<std::string> messages;  // the logged frame arrays that carried live messages, oldest first
+  // The logged frame arrays that carried live messages, oldest first, with when each was logged.
+  struct LoggedFrames {
+    std::int64_t at = 0;
+    std::string frames;
+  };
+  std::vector<LoggedFrames> messages;
 };
 
 // A phone call as resume needs it.
@@ -130,17 +138,22 @@ struct StoredPhoneCall {
 };
 
 struct StoredConversation {
-  std::string id, dialog_id, dialog_version, channel, status, token_hash, state;
+  std::string id, dialog_id, dialog_version, channel;
+  std::string reference;  // its readable reference; its id for a conversation from before migration 009
+  ConversationStatus status = ConversationStatus::active;
+  std::string token_hash, state;
   std::optional<std::int64_t> ended_at;
   std::int64_t revision = 0;
+  std::int64_t started_at = 0;           // its resume token is good for a set time from this
+  std::string work_area, agency;         // what the practitioner said about themselves ("" when not said)
   std::optional<StoredHandoff> handoff;  // the open one, if any
   std::optional<StoredPhoneCall> call;   // channel phone only
 };
 
 class ConversationLog {
  public:
-  using Done = std::function<void(bool ok, const std::string& error)>;
-  using Loaded = std::function<void(std::optional<StoredConversation> found, bool ok, const std::string& error)>;
+  using Done = std::function<void(const WriteResult& result)>;
+  using Loaded = std::function<void(std::optional<StoredConversation> found, const WriteResult& result)>;
   virtual ~ConversationLog() = default;
 
   virtual void write(Record record, Done done) = 0;
@@ -148,8 +161,6 @@ class ConversationLog {
   // Records a dialog version as served (idempotent).
   virtual void remember_dialog(const std::string& dialog_id, const std::string& version, const std::string& declared,
                                const std::string& source_text, std::int64_t now, Done done) = 0;
-  // Succeeds when the database can take a write now.
-  virtual void probe(Done done) = 0;
   virtual std::size_t queue_depth() const = 0;
 };
 

@@ -1,6 +1,8 @@
 // See group_commit_writer.hpp.
 #include "group_commit_writer.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "conversation_log.hpp"
@@ -9,13 +11,19 @@ namespace rc::store {
 namespace {
 
 template <class Job>
-void call_done(Job& job, bool ok, const std::string& error) {
+void call_done(Job& job, const WriteResult& result) {
   if (!job.done) return;
   try {
-    job.done(ok, error);
+    job.done(result);
   } catch (const std::exception& e) {
     spdlog::error("a write's completion failed: {}", e.what());  // the writer goes on regardless
   }
+}
+
+// What a job's exception means: a refusal keeps its kind; anything else is a failure.
+WriteResult result_of(const std::exception& e) {
+  if (const auto* r = dynamic_cast<const Refusal*>(&e)) return {r->error(), r->code(), r->what()};
+  return {WriteError::failed, {}, e.what()};
 }
 
 // SQLite may already have rolled back (disk full does): only roll back what is still open.
@@ -43,23 +51,40 @@ std::string GroupCommitWriter::start() {
 // own automatic checkpoint stays as a backstop, at a much larger WAL size.
 void GroupCommitWriter::run_checkpoints() {
   std::uint64_t last_commits = 0;
+  bool truncated_since_last_commit = true;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       if (checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; })) return;
     }
-    if (commits_.load() == last_commits) continue;
+    const bool idle = commits_.load() == last_commits;
+    if (idle && truncated_since_last_commit) continue;
     struct stat exists {};
     if (::stat(options_.path.c_str(), &exists) != 0) continue;  // never create the file: that is the writer's job
+    struct stat wal {};
+    const bool wal_large = ::stat((options_.path + "-wal").c_str(), &wal) == 0 && wal.st_size > kWalTruncateBytes;
     last_commits = commits_.load();
     try {
       // A fresh connection each round: nothing shared with the writer, and a replaced file is followed.
-      SqliteDb db(options_.path, options_.full_sync, 0);
-      db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      // PASSIVE never blocks the writer, but under steady writes it never reaches the WAL's end, so
+      // the WAL would only grow: when the writer pauses, or the WAL is large, empty it (TRUNCATE),
+      // waiting at most a moment for readers and the writer.
+      SqliteDb db(options_.path, options_.full_sync, idle ? 0 : 50);
+      if (idle || wal_large) {
+        truncated_since_last_commit = truncate_wal(db);
+      } else {
+        db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+        truncated_since_last_commit = false;
+      }
     } catch (const SqliteError&) {
       // busy or gone: the next round tries again
     }
   }
+}
+
+std::int64_t GroupCommitWriter::wal_bytes() const {
+  struct stat wal {};
+  return ::stat((options_.path + "-wal").c_str(), &wal) == 0 ? static_cast<std::int64_t>(wal.st_size) : 0;
 }
 
 void GroupCommitWriter::stop() {
@@ -84,7 +109,27 @@ void GroupCommitWriter::submit(Work work, Done done) {
       return;
     }
   }
-  if (done) done(false, "the database writer has stopped");  // never leave a caller waiting
+  if (done) done(WriteResult{WriteError::failed, {}, "the database writer has stopped"});  // never leave a caller waiting
+}
+
+void GroupCommitWriter::submit_and_truncate(Work work, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back({std::move(work), std::move(done), true});
+      wake_.notify_one();
+      return;
+    }
+  }
+  if (done) done(WriteResult{WriteError::failed, {}, "the database writer has stopped"});
+}
+
+void GroupCommitWriter::truncate_wal_now() {
+  try {
+    if (!truncate_wal(*db_)) spdlog::warn("the WAL could not be emptied yet (readers were busy); the next purge tries again");
+  } catch (const SqliteError& e) {
+    spdlog::warn("the WAL could not be emptied: {}", e.what());
+  }
 }
 
 std::size_t GroupCommitWriter::queue_depth() const {
@@ -137,13 +182,14 @@ void GroupCommitWriter::run() {
 
 void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
   std::string error;
-  auto finish_all = [&](bool ok) {
-    last_ok_ = ok;
-    for (auto& job : batch) call_done(job, ok, error);
+  WriteResult failure;
+  auto finish_all = [&](const WriteResult& result) {
+    last_ok_ = result.error != WriteError::failed;  // a refusal is an answer: the database is fine
+    for (auto& job : batch) call_done(job, result);
   };
   if (!ensure_open(error)) {
     spdlog::error("database unavailable: {}", error);
-    return finish_all(false);
+    return finish_all(WriteResult{WriteError::failed, {}, error});
   }
   // Fast path: the whole batch in one transaction. Any exception from a job (not only SQLite's)
   // rolls the batch back; the thread itself must never die.
@@ -160,35 +206,37 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
       throw;
     }
   } catch (const std::exception& e) {
-    error = e.what();
+    failure = result_of(e);
   }
-  if (committed) return finish_all(true);  // outside the try: a callback's exception must not re-run committed jobs
+  if (committed) {
+    if (std::any_of(batch.begin(), batch.end(), [](const Job& j) { return j.truncate_wal; })) truncate_wal_now();
+    return finish_all(WriteResult{});
+  }  // outside the try: a callback's exception must not re-run committed jobs
   if (batch.size() == 1 || db_->handle() == nullptr) {
-    spdlog::error("database write failed: {}", error);
-    return finish_all(false);
+    if (!failure.refused()) spdlog::error("database write failed: {}", failure.message);
+    return finish_all(failure);
   }
   // Slow path: one job failed (or the database is failing). Retry each alone so that one bad
   // job cannot take its neighbours down with it.
   bool any_ok = false;
   for (auto& job : batch) {
-    std::string job_error;
-    bool ok = false;
+    WriteResult result;
     try {
       db_->exec("BEGIN IMMEDIATE");
       try {
         job.work(*db_);
         db_->exec("COMMIT");
-        ok = true;
       } catch (const std::exception&) {
         rollback(*db_);
         throw;
       }
     } catch (const std::exception& e) {
-      job_error = e.what();
-      if (!is_expected_refusal(job_error)) spdlog::error("database write failed: {}", job_error);
+      result = result_of(e);
+      if (!result.refused()) spdlog::error("database write failed: {}", result.message);
     }
-    any_ok = any_ok || ok;
-    call_done(job, ok, job_error);
+    any_ok = any_ok || result.error != WriteError::failed;
+    if (result.ok() && job.truncate_wal) truncate_wal_now();
+    call_done(job, result);
   }
   last_ok_ = any_ok;
 }

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "sqlite_db.hpp"
+#include "write_result.hpp"
 
 namespace rc::store {
 
@@ -26,8 +27,8 @@ struct WriterOptions {
 
 class GroupCommitWriter {
  public:
-  using Work = std::function<void(SqliteDb&)>;  // throws SqliteError on failure
-  using Done = std::function<void(bool ok, const std::string& error)>;
+  using Work = std::function<void(SqliteDb&)>;  // throws SqliteError on failure, Refusal to refuse
+  using Done = std::function<void(const WriteResult& result)>;
 
   explicit GroupCommitWriter(WriterOptions options);
   ~GroupCommitWriter();
@@ -39,18 +40,27 @@ class GroupCommitWriter {
   void stop();
 
   void submit(Work work, Done done);
+  // The same, then empties the WAL after the commit (a purge or an erasure: nothing removed may
+  // stay readable in the -wal file). `done` still reports the write; a WAL that readers kept
+  // from emptying is logged and emptied by the next such job.
+  void submit_and_truncate(Work work, Done done);
   std::size_t queue_depth() const;
   bool last_commit_ok() const { return last_ok_.load(); }
   std::uint64_t commits() const { return commits_.load(); }
+  // The WAL file's size now (for /metrics): the checkpointer keeps it bounded.
+  std::int64_t wal_bytes() const;
 
  private:
   struct Job {
     Work work;
     Done done;
+    bool truncate_wal = false;
   };
+  void truncate_wal_now();
   void run();
   void run_batch(std::deque<Job>& batch);
   void run_checkpoints();
+  static constexpr std::int64_t kWalTruncateBytes = 32LL * 1024 * 1024;  // past this, empty it even under load
   bool ensure_open(std::string& error);
   bool file_was_replaced() const;
 

@@ -3,6 +3,7 @@
 
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <cstdio>
 #include <stdexcept>
 
@@ -38,15 +39,40 @@ bool equal_in_constant_time(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-std::string new_handoff_reference() {
-  static const char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+namespace {
+
+constexpr std::string_view kReadable = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // Crockford's base32
+
+// "<prefix>-XXXX-XXXX": 8 random characters of kReadable.
+std::string readable_reference(const char* prefix) {
   const std::string hex = random_token();
-  std::string out = "HO-";
+  std::string out = std::string(prefix) + "-";
   for (int i = 0; i < 8; ++i) {
     if (i == 4) out += '-';
-    out += kAlphabet[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 32];
+    out += kReadable[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 32];
   }
   return out;
+}
+
+}  // namespace
+
+std::string new_handoff_reference() { return readable_reference("HO"); }
+
+std::string new_conversation_reference() { return readable_reference("EH"); }
+
+std::optional<std::string> conversation_reference_of(std::string_view typed) {
+  std::string chars;
+  for (char c : typed) {
+    if (c == ' ' || c == '-') continue;
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    // Crockford's reading of the letters it leaves out.
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    chars += c;
+  }
+  if (chars.size() == 10 && chars.rfind("EH", 0) == 0) chars.erase(0, 2);
+  if (chars.size() != 8 || chars.find_first_not_of(kReadable) != std::string::npos) return std::nullopt;
+  return "EH-" + chars.substr(0, 4) + "-" + chars.substr(4);
 }
 
 std::string new_event_id() { return "evt_" + random_token(); }

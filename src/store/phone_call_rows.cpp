@@ -10,11 +10,12 @@ void record_call_taken(SqliteDb& db, const PhoneCallTaken& c) {
 
 void record_call_wrap_up(SqliteDb& db, const PhoneCallWrapUp& w) {
   db.prepared(
-        "UPDATE phone_calls SET wrapped_up_at = ?2, wrap_up_code = ?3, wrap_up_outcome = ?4, outcome_confirmed = ?5, wrap_up_note = ?6 "
-        "WHERE conversation_id = ?1 AND wrapped_up_at IS NULL")
+        "UPDATE phone_calls SET wrapped_up_at = ?2, wrap_up_code = ?3, wrap_up_outcome = ?4, outcome_confirmed = ?5, wrap_up_note = ?6, "
+        "caller_role = ?7, callback_promised = ?8 WHERE conversation_id = ?1 AND wrapped_up_at IS NULL")
       .bind(1, w.conversation_id).bind(2, w.at).bind(3, w.code).bind_optional(4, w.outcome)
-      .bind(5, std::int64_t{w.outcome_confirmed}).bind(6, w.note).run();
-  if (db.changes() == 0) throw SqliteError(kAlreadyWrappedUp, 0);
+      .bind(5, std::int64_t{w.outcome_confirmed}).bind(6, w.note).bind_optional(7, w.caller_role)
+      .bind_optional(8, w.callback_promised ? std::optional<std::int64_t>(*w.callback_promised) : std::nullopt).run();
+  if (db.changes() == 0) throw Refusal(WriteError::already_wrapped_up, "the call is already wrapped up");
 }
 
 std::optional<StoredPhoneCall> load_phone_call(SqliteDb& db, const std::string& conversation_id) {

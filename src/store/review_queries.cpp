@@ -1,6 +1,9 @@
 // See review_queries.hpp. SQL is assembled from fixed fragments; every value is bound.
 #include "review_queries.hpp"
 
+#include "ids.hpp"
+#include "transcript_sections.hpp"
+
 #include <algorithm>
 #include <ctime>
 #include <variant>
@@ -33,9 +36,25 @@ struct Where {
   }
 };
 
-Where where_for(const Filter& f, const std::string& scope_area) {
+// The scope rule, in one place: the staff API, the console and the call page all read through it.
+// A hub sees what belongs to it (conversation_hubs, kept by the triggers of migration 010: an
+// area given at any point, "I work in", the hub of the call taker or of whoever accepted the
+// handoff), and an open handoff waiting in its queue or accepted by the caller.
+constexpr const char* kScopeRule =
+    "(EXISTS (SELECT 1 FROM conversation_hubs ch WHERE ch.conversation_id = c.id AND ch.hub = ?) OR "
+    "EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id AND "
+    "((h.status = 'requested' AND (h.queue = ? OR h.queue = 'any')) OR (h.status = 'accepted' AND h.accepted_by = ?))))";
+
+// A conversation from before readable references (migration 009) has its id as its reference.
+constexpr const char* kReferenceIs = "COALESCE(c.reference, c.id) = ?";
+
+void add_scope(Where& w, const Scope& scope) {
+  if (!scope.area.empty()) w.add(kScopeRule, {scope.area, scope.area, scope.staff_id});
+}
+
+Where where_for(const Filter& f, const Scope& scope) {
   Where w;
-  if (!scope_area.empty()) w.add("c.area = ?", {scope_area});
+  add_scope(w, scope);
   if (f.from) w.add("c.started_at >= ?", {*f.from});
   if (f.to) w.add("c.started_at < ?", {*f.to});
   if (!f.outcome.empty()) w.add("c.outcome = ?", {f.outcome});
@@ -46,22 +65,35 @@ Where where_for(const Filter& f, const std::string& scope_area) {
   if (f.alert && f.alert_category.empty()) w.add("EXISTS (SELECT 1 FROM safety_alerts a WHERE a.conversation_id = c.id)", {});
   if (!f.alert_category.empty())
     w.add("EXISTS (SELECT 1 FROM safety_alerts a WHERE a.conversation_id = c.id AND a.category = ?)", {f.alert_category});
-  if (!f.text.empty())
-    w.add("EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'in' AND "
-           "instr(lower(json_extract(t.message, '$.text')), lower(?)) > 0)",
-          {f.text});
+  if (!f.reference.empty()) w.add(std::string(kReferenceIs), {f.reference});
+  // Phone calls only: "no" finds the calls whose page closed before the wrap-up.
+  if (f.wrapped_up == "no") w.add("EXISTS (SELECT 1 FROM phone_calls p2 WHERE p2.conversation_id = c.id AND p2.wrapped_up_at IS NULL)", {});
+  if (f.wrapped_up == "yes") w.add("EXISTS (SELECT 1 FROM phone_calls p2 WHERE p2.conversation_id = c.id AND p2.wrapped_up_at IS NOT NULL)", {});
+  if (!f.text.empty()) {
+    const std::string typed_it =
+        "EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'in' AND "
+        "instr(lower(json_extract(t.message, '$.text')), lower(?)) > 0)";
+    // A reference read out finds its conversation too ("eh 7kq2 m9xd").
+    if (auto reference = conversation_reference_of(f.text))
+      w.add("(" + std::string(kReferenceIs) + " OR " + typed_it + ")", {*reference, f.text});
+    else
+      w.add(typed_it, {f.text});
+  }
   return w;
 }
 
 // Columns 12-18 are a phone call's (migrations/006_phone_calls.sql): NULL for other channels.
 // Columns 19-20: the harm categories of the safety alerts that fired, and the highest level
-// ("immediate_danger" sorts first), NULL when none did.
+// ("immediate_danger" sorts first), NULL when none did. Column 21: the readable reference.
+// Columns 22-23: what the practitioner said about themselves; 24-25: the wrap-up's caller fields
+// (migrations/011_call_caller.sql), NULL when not said.
 const char* kListColumns =
     "SELECT c.id, c.dialog_id, c.dialog_version, c.channel, c.started_at, c.updated_at, c.ended_at, c.status, c.outcome, c.area, "
     "COALESCE(r.state, 'new'), c.legal_hold, p.staff_id, COALESCE(s.display_name, p.staff_id), p.wrapped_up_at, p.wrap_up_code, "
     "p.wrap_up_outcome, p.outcome_confirmed, p.wrap_up_note, "
     "(SELECT group_concat(category, ',') FROM (SELECT DISTINCT category FROM safety_alerts a WHERE a.conversation_id = c.id ORDER BY category)), "
-    "(SELECT MIN(level) FROM safety_alerts a WHERE a.conversation_id = c.id) "
+    "(SELECT MIN(level) FROM safety_alerts a WHERE a.conversation_id = c.id), COALESCE(c.reference, c.id), c.work_area, c.agency, "
+    "p.caller_role, p.callback_promised "
     "FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id "
     "LEFT JOIN phone_calls p ON p.conversation_id = c.id LEFT JOIN staff s ON s.id = p.staff_id";
 
@@ -75,6 +107,8 @@ json call_json(store::Statement& q, bool with_note) {
   if (q.is_null(14)) return call;
   json w{{"at", iso_time(q.integer(14))}, {"code", q.text(15)}, {"outcome", optional_text(q, 16)}, {"outcome_confirmed", q.integer(17) != 0}};
   if (with_note) w["note"] = q.text(18);
+  w["caller_role"] = optional_text(q, 24);
+  w["callback_promised"] = q.is_null(25) ? json(nullptr) : json(q.integer(25) != 0);
   call["wrap_up"] = std::move(w);
   return call;
 }
@@ -92,12 +126,14 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 json row_json(store::Statement& q, bool with_note = false) {
-  json j{{"id", q.text(0)},      {"dialog", q.text(1)},         {"dialog_version", q.text(2)}, {"channel", q.text(3)},
+  json j{{"id", q.text(0)},      {"reference", q.text(21)},     {"dialog", q.text(1)},         {"dialog_version", q.text(2)}, {"channel", q.text(3)},
          {"started_at", iso_time(q.integer(4))}, {"updated_at", iso_time(q.integer(5))}, {"status", q.text(7)},
          {"review_state", q.text(10)}, {"legal_hold", q.integer(11) != 0}};
   j["ended_at"] = q.is_null(6) ? json(nullptr) : json(iso_time(q.integer(6)));
   j["outcome"] = q.is_null(8) ? json(nullptr) : json(q.text(8));
   j["area"] = q.is_null(9) ? json(nullptr) : json(q.text(9));
+  j["work_area"] = optional_text(q, 22);
+  j["agency"] = optional_text(q, 23);
   j["call"] = call_json(q, with_note);
   j["alert"] = q.is_null(19) ? json(nullptr) : json{{"categories", split_commas(q.text(19))}, {"level", q.text(20)}};
   return j;
@@ -161,7 +197,8 @@ json Filter::to_json() const {
   if (to) j["to"] = iso_time(*to);
   for (const auto& [k, v] : std::initializer_list<std::pair<const char*, const std::string*>>{
            {"outcome", &outcome}, {"area", &area}, {"channel", &channel}, {"status", &status}, {"review", &review}, {"q", &text}, {"cursor", &cursor},
-           {"alert_category", &alert_category}})
+           {"reference", &reference},
+           {"alert_category", &alert_category}, {"wrapped_up", &wrapped_up}})
     if (!v->empty()) j[k] = *v;
   if (alert) j["alert"] = true;
   return j;
@@ -190,10 +227,18 @@ Result<Filter> parse_filter(const std::multimap<std::string, std::string>& param
     } else if (k == "alert") {
       if (!one_of(v, {"yes", "true", "1", "no", "false", "0", ""})) return make_error("alert: expected yes or no");
       f.alert = one_of(v, {"yes", "true", "1"});
+    } else if (k == "wrapped_up") {
+      if (!one_of(v, {"yes", "no", ""})) return make_error("wrapped_up: expected yes or no");
+      f.wrapped_up = v;
     } else if (k == "alert_category") {
       if (v.empty() || v.size() > 40 || v.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
         return make_error("alert_category: expected a category id such as physical_abuse");
       f.alert_category = v;
+    } else if (k == "reference") {
+      auto reference = conversation_reference_of(v);
+      const bool is_id = v.size() == 28 && v.find_first_not_of("0123456789abcdef") == std::string::npos;
+      if (!reference && !is_id) return make_error("reference: expected a conversation reference like EH-7KQ2-M9XD");
+      f.reference = reference.value_or(v);
     } else if (k == "q") {
       if (v.size() > 200) return make_error("q: at most 200 characters");
       f.text = v;
@@ -215,8 +260,8 @@ Result<Filter> parse_filter(const std::multimap<std::string, std::string>& param
   return f;
 }
 
-Page list_conversations(store::SqliteDb& db, const Filter& f, const std::string& scope_area) {
-  Where w = where_for(f, scope_area);
+Page list_conversations(store::SqliteDb& db, const Filter& f, const Scope& scope) {
+  Where w = where_for(f, scope);
   if (!f.cursor.empty()) {
     // cursor = "<started_at>.<id>" of the last row of the previous page; newest first
     auto dot = f.cursor.find('.');
@@ -246,14 +291,17 @@ Page list_conversations(store::SqliteDb& db, const Filter& f, const std::string&
   return page;
 }
 
-bool conversation_visible(store::SqliteDb& db, const std::string& id, const std::string& scope_area) {
-  store::Statement q(db.handle(), "SELECT 1 FROM conversations WHERE id = ?1 AND (?2 = '' OR area = ?2)");
-  q.bind(1, id).bind(2, scope_area);
+bool conversation_visible(store::SqliteDb& db, const std::string& id, const Scope& scope) {
+  Where w;
+  w.add("c.id = ?", {id});
+  add_scope(w, scope);
+  store::Statement q(db.handle(), "SELECT 1 FROM conversations c" + w.sql);
+  w.bind(q);
   return q.step();
 }
 
-std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const std::string& scope_area) {
-  if (!conversation_visible(db, id, scope_area)) return std::nullopt;
+std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const Scope& scope) {
+  if (!conversation_visible(db, id, scope)) return std::nullopt;
   store::Statement c(db.handle(), std::string(kListColumns) + " WHERE c.id = ?1");
   c.bind(1, id);
   if (!c.step()) return std::nullopt;
@@ -295,12 +343,14 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
   n.bind(1, id);
   while (n.step()) notes.push_back({{"at", iso_time(n.integer(0))}, {"author", n.text(1)}, {"state", n.text(2)}, {"note", n.text(3)}});
   out["notes"] = std::move(notes);
+  out["hubs"] = hubs_json(db, id);
+  out["handoffs"] = handoffs_json(db, id);
   return out;
 }
 
-std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_area, bool include_turns) {
+std::string export_csv(store::SqliteDb& db, Filter f, const Scope& scope, bool include_turns) {
   static const char* columns[] = {"id", "started_at", "updated_at", "ended_at", "status", "channel", "dialog", "dialog_version", "outcome", "area", "review_state",
-                                  "alert_categories"};
+                                  "alert_categories", "reference"};
   std::string out;
   for (auto c : columns) out += std::string(out.empty() ? "" : ",") + c;
   if (include_turns) out += ",path";
@@ -308,7 +358,7 @@ std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_a
   f.limit = 500;
   f.cursor.clear();
   for (;;) {
-    Page page = list_conversations(db, f, scope_area);
+    Page page = list_conversations(db, f, scope);
     for (const auto& item : page.items) {
       std::string line;
       for (auto c : columns) {
@@ -323,7 +373,7 @@ std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_a
       }
       if (include_turns) {
         std::string path;
-        if (auto t = transcript(db, item["id"], scope_area))
+        if (auto t = transcript(db, item["id"], scope))
           for (const auto& step : (*t)["path"])
             path += (path.empty() ? "" : " > ") + step.value("node", "") + "=" +
                     (step.value("urgent", false) ? std::string("urgent")  // the place Urgent jumped from
@@ -339,8 +389,57 @@ std::string export_csv(store::SqliteDb& db, Filter f, const std::string& scope_a
   return out;
 }
 
-json stats(store::SqliteDb& db, const Filter& f, const std::string& scope_area) {
-  Where w = where_for(f, scope_area);
+namespace {
+
+std::int64_t median_of(std::vector<std::int64_t> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? -1 : v[v.size() / 2];
+}
+
+json median_or_null(const std::vector<std::int64_t>& v) { return v.empty() ? json(nullptr) : json(median_of(v)); }
+
+// Handoffs of the conversations counted: asked, accepted, how long to accept, told no one was free.
+json handoff_stats(store::SqliteDb& db, const std::string& from, const Where& w) {
+  store::Statement q(db.handle(), "SELECT h.status, h.requested_at, h.accepted_at, h.unavailable_at FROM handoffs h WHERE h.conversation_id IN (SELECT c.id" + from + ")");
+  w.bind(q);
+  std::int64_t asked = 0, accepted = 0, told = 0;
+  std::vector<std::int64_t> waits;
+  while (q.step()) {
+    ++asked;
+    if (!q.is_null(2)) {
+      ++accepted;
+      waits.push_back(q.integer(2) - q.integer(1));
+    }
+    if (!q.is_null(3)) ++told;
+  }
+  return {{"asked", asked}, {"accepted", accepted}, {"told_unavailable", told}, {"median_ms_to_accept", median_or_null(waits)}};
+}
+
+// The phone line: calls per worker, by wrap-up code, median length, and those not wrapped up.
+json phone_stats(store::SqliteDb& db, const std::string& from, const Where& w) {
+  json by_worker = json::object(), by_code = json::object();
+  std::int64_t calls = 0, not_wrapped = 0;
+  std::vector<std::int64_t> lengths;
+  store::Statement q(db.handle(), "SELECT COALESCE(s.display_name, p.staff_id), p.wrap_up_code, p.wrapped_up_at - p.started_at FROM phone_calls p "
+                                  "LEFT JOIN staff s ON s.id = p.staff_id WHERE p.conversation_id IN (SELECT c.id" + from + ")");
+  w.bind(q);
+  while (q.step()) {
+    ++calls;
+    by_worker[q.text(0)] = by_worker.value(q.text(0), 0) + 1;
+    if (q.is_null(1)) {
+      ++not_wrapped;
+      continue;
+    }
+    by_code[q.text(1)] = by_code.value(q.text(1), 0) + 1;
+    lengths.push_back(q.integer(2));
+  }
+  return {{"calls", calls}, {"not_wrapped_up", not_wrapped}, {"by_worker", by_worker}, {"by_wrap_up_code", by_code}, {"median_ms_length", median_or_null(lengths)}};
+}
+
+}  // namespace
+
+json stats(store::SqliteDb& db, const Filter& f, const Scope& scope) {
+  Where w = where_for(f, scope);
   const std::string from = " FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id" + w.sql;
   json out;
   auto count_by = [&](const std::string& expr) {
@@ -388,7 +487,8 @@ json stats(store::SqliteDb& db, const Filter& f, const std::string& scope_area) 
   // Funnel: how many conversations reached each node, and where the abandoned ones stopped.
   json reached = json::object(), abandoned = json::object();
   {
-    store::Statement q(db.handle(), "SELECT t.node, COUNT(DISTINCT t.conversation_id) FROM turns t WHERE t.direction = 'out' AND "
+    // Staff-side turns are logged under the pseudo-node "handoff": not a step of the dialog.
+    store::Statement q(db.handle(), "SELECT t.node, COUNT(DISTINCT t.conversation_id) FROM turns t WHERE t.direction = 'out' AND t.node <> 'handoff' AND "
                                     "t.conversation_id IN (SELECT c.id" + from + ") GROUP BY t.node ORDER BY 2 DESC");
     w.bind(q);
     while (q.step()) reached[q.text(0)] = q.integer(1);
@@ -399,6 +499,22 @@ json stats(store::SqliteDb& db, const Filter& f, const std::string& scope_area) 
     while (q.step()) abandoned[q.text(0)] = q.integer(1);
   }
   out["funnel"] = {{"reached", reached}, {"abandoned_at", abandoned}};
+  // Who uses it: the practitioner's own answer, or on a call the caller's role the worker noted.
+  out["by_agency"] = count_by("COALESCE(c.agency, (SELECT p3.caller_role FROM phone_calls p3 WHERE p3.conversation_id = c.id))");
+  out["by_work_area"] = count_by("c.work_area");
+  // When it is used, in the server's local time (Europe/London where the partnership runs it):
+  // hour 00-23, weekday 0 (Sunday) to 6, and outside office hours (before 9, from 17, weekends).
+  out["by_hour"] = count_by("strftime('%H', c.started_at / 1000, 'unixepoch', 'localtime')");
+  out["by_weekday"] = count_by("strftime('%w', c.started_at / 1000, 'unixepoch', 'localtime')");
+  {
+    store::Statement q(db.handle(), "SELECT COUNT(*)" + from + " AND (strftime('%w', c.started_at / 1000, 'unixepoch', 'localtime') IN ('0', '6') OR "
+                                    "CAST(strftime('%H', c.started_at / 1000, 'unixepoch', 'localtime') AS INTEGER) NOT BETWEEN 9 AND 16)");
+    w.bind(q);
+    q.step();
+    out["out_of_hours"] = q.integer(0);
+  }
+  out["handoffs"] = handoff_stats(db, from, w);
+  out["phone"] = phone_stats(db, from, w);
   out["filter"] = f.to_json();
   return out;
 }

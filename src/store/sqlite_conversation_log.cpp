@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "ids.hpp"
 #include "phone_call_rows.hpp"
 
 namespace rc::store {
@@ -12,7 +13,7 @@ namespace {
 void record_callback(SqliteDb& db, const CallbackSeen& c) {
   auto& q = db.prepared("INSERT OR IGNORE INTO connector_callbacks (connector, callback_id, received_at) VALUES (?1, ?2, ?3)");
   q.bind(1, c.connector).bind(2, c.callback_id).bind(3, c.at).run();
-  if (db.changes() == 0) throw SqliteError(kDuplicateCallback, 0);
+  if (db.changes() == 0) throw Refusal(WriteError::duplicate_callback, "callback already applied");
 }
 
 void open_handoff(SqliteDb& db, const HandoffOpen& h) {
@@ -20,32 +21,35 @@ void open_handoff(SqliteDb& db, const HandoffOpen& h) {
     db.prepared(
           "INSERT INTO handoffs (reference, conversation_id, status, route, queue, area, outcome, urgent, reason, item, requested_at, "
           "deadline_at, unavailable_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?11)")
-        .bind(1, h.reference).bind(2, h.conversation_id).bind(3, h.status).bind(4, h.route).bind(5, h.queue).bind_optional(6, h.area)
+        .bind(1, h.reference).bind(2, h.conversation_id).bind(3, std::string(to_string(h.status))).bind(4, h.route).bind(5, h.queue).bind_optional(6, h.area)
         .bind_optional(7, h.outcome).bind(8, std::int64_t{h.urgent}).bind_optional(9, h.reason).bind(10, h.item).bind(11, h.requested_at)
         .bind(12, h.deadline_at).bind_optional(13, h.unavailable_at).run();
   } catch (const SqliteError& e) {
-    if ((e.code & 0xff) == SQLITE_CONSTRAINT) throw SqliteError(kHandoffOpen, e.code);
+    if ((e.code & 0xff) == SQLITE_CONSTRAINT) throw Refusal(WriteError::handoff_open, "the conversation already has an open handoff");
     throw;
   }
 }
 
-std::string in_list(const std::vector<std::string>& statuses) {
+std::string in_list(const std::vector<HandoffState>& states) {
   std::string out;
-  for (const auto& s : statuses) out += (out.empty() ? "'" : ",'") + s + "'";  // statuses are our own constants
+  for (const auto s : states) out += (out.empty() ? "'" : ",'") + std::string(to_string(s)) + "'";  // our own names, never input
   return out;
 }
+
+std::optional<std::string> text_of(const std::optional<HandoffState>& s) { return s ? std::optional<std::string>(to_string(*s)) : std::nullopt; }
 
 void change_handoff(SqliteDb& db, const HandoffChange& c) {
   db.prepared("UPDATE handoffs SET status = COALESCE(?2, status), unavailable_at = COALESCE(?3, unavailable_at), "
               "accepted_at = CASE WHEN ?2 = 'accepted' THEN ?4 ELSE accepted_at END, accepted_by = COALESCE(?5, accepted_by), "
               "staff_name = COALESCE(?6, staff_name), via = COALESCE(?7, via), "
-              "ended_at = CASE WHEN ?2 IN ('ended', 'cancelled') THEN ?4 ELSE ended_at END, ended_by = COALESCE(?8, ended_by), "
-              "wrap_up = COALESCE(?9, wrap_up), updated_at = ?4 WHERE reference = ?1 AND status IN (" + in_list(c.from) + ")")
-      .bind(1, c.reference).bind_optional(2, c.to).bind_optional(3, c.unavailable_at).bind(4, c.at).bind_optional(5, c.accepted_by)
-      .bind_optional(6, c.staff_name).bind_optional(7, c.via).bind_optional(8, c.ended_by).bind_optional(9, c.wrap_up).run();
-  if (db.changes() == 0) throw SqliteError(kHandoffStale, 0);
+              "ended_at = CASE WHEN ?2 IN ('ended', 'cancelled', 'expired') THEN ?4 ELSE ended_at END, ended_by = COALESCE(?8, ended_by), "
+              "wrap_up = COALESCE(?9, wrap_up), closed_reason = COALESCE(?10, closed_reason), updated_at = ?4 WHERE reference = ?1 AND status IN (" + in_list(c.from) + ")")
+      .bind(1, c.reference).bind_optional(2, text_of(c.to)).bind_optional(3, c.unavailable_at).bind(4, c.at).bind_optional(5, c.accepted_by)
+      .bind_optional(6, c.staff_name).bind_optional(7, c.via).bind_optional(8, c.ended_by).bind_optional(9, c.wrap_up)
+      .bind_optional(10, c.closed_reason).run();
+  if (db.changes() == 0) throw Refusal(WriteError::handoff_stale, "the handoff is no longer in that state");
   // A conversation a person took part in is kept as handed_off (its free text is kept longer).
-  if (c.to == "accepted")
+  if (c.to == HandoffState::accepted)
     db.prepared("UPDATE conversations SET status = 'handed_off' WHERE id = (SELECT conversation_id FROM handoffs WHERE reference = ?1)")
         .bind(1, c.reference).run();
 }
@@ -59,12 +63,12 @@ void queue_event(SqliteDb& db, const OutboxRow& o) {
 
 // The turns that carried live messages since the handoff began: the server's frames (an
 // array each), which hold both the echo of what the practitioner typed and what staff wrote.
-std::vector<std::string> handoff_messages(SqliteDb& db, const std::string& conversation_id, std::int64_t since) {
-  std::vector<std::string> out;
+std::vector<StoredHandoff::LoggedFrames> handoff_messages(SqliteDb& db, const std::string& conversation_id, std::int64_t since) {
+  std::vector<StoredHandoff::LoggedFrames> out;
   auto& q = db.prepared(
-      "SELECT message FROM turns WHERE conversation_id = ?1 AND at >= ?2 AND direction = 'out' AND message LIKE '%\"type\":\"message\"%' ORDER BY seq");
+      "SELECT at, message FROM turns WHERE conversation_id = ?1 AND at >= ?2 AND direction = 'out' AND message LIKE '%\"type\":\"message\"%' ORDER BY seq");
   q.bind(1, conversation_id).bind(2, since);
-  while (q.step()) out.push_back(q.text(0));
+  while (q.step()) out.push_back({q.integer(0), q.text(1)});
   q.reset();
   return out;
 }
@@ -78,7 +82,7 @@ std::optional<StoredHandoff> load_open_handoff(SqliteDb& db, const std::string& 
   if (q.step()) {
     h.emplace();
     h->reference = q.text(0);
-    h->status = q.text(1);
+    h->status = handoff_state_of(q.text(1)).value_or(HandoffState::requested);
     h->staff_name = q.text(2);
     h->route = q.text(3);
     h->urgent = q.integer(4) != 0;
@@ -92,6 +96,20 @@ std::optional<StoredHandoff> load_open_handoff(SqliteDb& db, const std::string& 
   return h;
 }
 
+void start_conversation(SqliteDb& db, const NewConversation& c) {
+  try {
+    db.prepared(
+          "INSERT INTO conversations (id, dialog_id, dialog_version, channel, started_at, updated_at, status, token_hash, state, reference) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'active', ?6, ?7, ?8)")
+        .bind(1, c.id).bind(2, c.dialog_id).bind(3, c.dialog_version).bind(4, c.channel).bind(5, c.started_at)
+        .bind(6, c.token_hash).bind(7, c.state).bind_optional(8, c.reference.empty() ? std::nullopt : std::optional(c.reference)).run();
+  } catch (const SqliteError& e) {
+    // The id is 64 random bits past the time, the reference 40: only the reference's index can refuse it.
+    if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw Refusal(WriteError::reference_taken, "the conversation reference is taken");
+    throw;
+  }
+}
+
 void record_alert(SqliteDb& db, const SafetyAlertRow& a) {
   db.prepared("INSERT INTO safety_alerts (conversation_id, at, node, source, level, category, label, words, rule_line) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
@@ -103,23 +121,18 @@ void record_alert(SqliteDb& db, const SafetyAlertRow& a) {
 
 void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   if (r.callback) record_callback(db, *r.callback);
-  if (r.start) {
-    const auto& c = *r.start;
-    db.prepared(
-          "INSERT INTO conversations (id, dialog_id, dialog_version, channel, started_at, updated_at, status, token_hash, state) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'active', ?6, ?7)")
-        .bind(1, c.id).bind(2, c.dialog_id).bind(3, c.dialog_version).bind(4, c.channel).bind(5, c.started_at)
-        .bind(6, c.token_hash).bind(7, c.state).run();
-  }
+  if (r.start) start_conversation(db, *r.start);
   if (r.call_taken) record_call_taken(db, *r.call_taken);
   for (const auto& u : r.updates) {
     db.prepared(
           "UPDATE conversations SET state = ?2, status = CASE WHEN status = 'handed_off' THEN status ELSE ?3 END, outcome = COALESCE(?4, outcome), outcome_node = COALESCE(?5, outcome_node), "
-          "area = ?6, updated_at = ?7, ended_at = COALESCE(?8, ended_at), revision = revision + 1 "
+          "area = COALESCE(?6, area), updated_at = ?7, ended_at = COALESCE(?8, ended_at), revision = revision + 1, "
+          "work_area = COALESCE(?10, work_area), agency = COALESCE(?11, agency) "
           "WHERE id = ?1 AND (?9 IS NULL OR revision = ?9)")
-        .bind(1, u.id).bind(2, u.state).bind(3, u.status).bind_optional(4, u.outcome).bind_optional(5, u.outcome_node)
-        .bind_optional(6, u.area).bind(7, u.updated_at).bind_optional(8, u.ended_at).bind_optional(9, u.expected_revision).run();
-    if (u.expected_revision && db.changes() == 0) throw SqliteError(kConflict, 0);  // rolls back this record only
+        .bind(1, u.id).bind(2, u.state).bind(3, std::string(to_string(u.status))).bind_optional(4, u.outcome).bind_optional(5, u.outcome_node)
+        .bind_optional(6, u.area).bind(7, u.updated_at).bind_optional(8, u.ended_at).bind_optional(9, u.expected_revision)
+        .bind_optional(10, u.work_area).bind_optional(11, u.agency).run();
+    if (u.expected_revision && db.changes() == 0) throw Refusal(WriteError::conflict, "conversation moved on elsewhere");  // rolls back this record only
   }
   // Turns are numbered here, in commit order, so two connections on one conversation (two tabs)
   // cannot collide; the session's own count is only a hint.
@@ -132,7 +145,19 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   for (const auto& c : r.handoff_changes) change_handoff(db, c);
   for (const auto& o : r.outbox) queue_event(db, o);
   if (r.call_wrap_up) record_call_wrap_up(db, *r.call_wrap_up);
+  if (r.audit) staff::append_audit(db, *r.audit);
   for (const auto& a : r.alerts) record_alert(db, a);
+}
+
+std::string SqliteConversationLog::unused_reference(SqliteDb& db) {
+  auto& taken = db.prepared("SELECT 1 FROM conversations WHERE reference = ?1");
+  for (;;) {
+    std::string reference = new_conversation_reference();
+    taken.bind(1, reference);
+    const bool clash = taken.step();
+    taken.reset();
+    if (!clash) return reference;
+  }
 }
 
 void SqliteConversationLog::write(Record record, Done done) {
@@ -145,7 +170,8 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
   writer_.submit(
       [found, conversation_id](SqliteDb& db) {
         auto& q = db.prepared(
-            "SELECT id, dialog_id, dialog_version, channel, status, token_hash, state, ended_at, revision FROM conversations WHERE id = ?1");
+            "SELECT id, dialog_id, dialog_version, channel, status, token_hash, state, ended_at, revision, started_at, COALESCE(reference, id), "
+            "COALESCE(work_area, ''), COALESCE(agency, '') FROM conversations WHERE id = ?1");
         q.bind(1, conversation_id);
         if (q.step()) {
           StoredConversation c;
@@ -153,18 +179,22 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
           c.dialog_id = q.text(1);
           c.dialog_version = q.text(2);
           c.channel = q.text(3);
-          c.status = q.text(4);
+          c.status = conversation_status_of(q.text(4)).value_or(ConversationStatus::active);
           c.token_hash = q.text(5);
           c.state = q.text(6);
           if (!q.is_null(7)) c.ended_at = q.integer(7);
           c.revision = q.integer(8);
+          c.started_at = q.integer(9);
+          c.reference = q.text(10);
+          c.work_area = q.text(11);
+          c.agency = q.text(12);
           *found = std::move(c);
         }
         q.reset();
         if (*found) (*found)->handoff = load_open_handoff(db, conversation_id);
         if (*found && (*found)->channel == "phone") (*found)->call = load_phone_call(db, conversation_id);
       },
-      [found, done = std::move(done)](bool ok, const std::string& error) { done(ok ? *found : std::nullopt, ok, error); });
+      [found, done = std::move(done)](const WriteResult& result) { done(result.ok() ? *found : std::nullopt, result); });
 }
 
 void SqliteConversationLog::remember_dialog(const std::string& dialog_id, const std::string& version, const std::string& declared,
@@ -175,12 +205,6 @@ void SqliteConversationLog::remember_dialog(const std::string& dialog_id, const 
             .bind(1, dialog_id).bind(2, version).bind(3, declared).bind(4, source_text).bind(5, now).run();
       },
       std::move(done));
-}
-
-void SqliteConversationLog::probe(Done done) {
-  // A real write: needs the write lock, a writable file and room on the disk.
-  writer_.submit([](SqliteDb& db) { db.prepared("INSERT OR REPLACE INTO health (id, checked_at) VALUES (1, strftime('%s','now'))").run(); },
-                 std::move(done));
 }
 
 }  // namespace rc::store

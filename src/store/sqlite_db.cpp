@@ -1,6 +1,10 @@
 // See sqlite_db.hpp.
 #include "sqlite_db.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "migrations.hpp"
 
 namespace rc::store {
@@ -63,7 +67,39 @@ std::string Statement::text(int c) const {
 std::int64_t Statement::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
 bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
 
+void restrict_file(const std::string& path) {
+  if (path.empty() || path[0] == ':') return;  // in memory
+  // Never open() and close() a database file SQLite may have open in this process: closing any
+  // descriptor drops all of the process's POSIX locks on it. A path-based chmod is safe, and
+  // a file created here (O_EXCL) cannot have been open before.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (st.st_mode & 0007) ::chmod(path.c_str(), st.st_mode & 0770);
+    return;
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);  // otherwise sqlite3_open_v2 reports the real problem
+}
+
+namespace {
+
+// The -wal and -shm files take the database's mode when SQLite creates them; ones left by an
+// older version may not have.
+void restrict_companions(const std::string& path) {
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string p = path + suffix;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0 && (st.st_mode & 0007)) ::chmod(p.c_str(), st.st_mode & 0770);
+  }
+}
+
+}  // namespace
+
 SqliteDb::SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only) {
+  if (!read_only) {
+    restrict_file(path);
+    restrict_companions(path);
+  }
   const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
@@ -78,6 +114,7 @@ SqliteDb::SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms,
     if (!read_only) {
       exec("PRAGMA journal_mode=WAL");
       exec(full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      exec("PRAGMA secure_delete=ON");
     }
     exec("PRAGMA foreign_keys=ON");
   } catch (...) {
@@ -110,23 +147,35 @@ Statement& SqliteDb::prepared(const std::string& sql) {
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
+bool truncate_wal(SqliteDb& db) {
+  Statement q(db.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  return q.step() && q.integer(0) == 0;  // the first column is 1 when it could not finish
+}
+
 void migrate(SqliteDb& db) {
   Statement version(db.handle(), "PRAGMA user_version");
   version.step();
   const int current = static_cast<int>(version.integer(0));
   version.reset();
+  // Foreign keys off while a migration runs, so a table can be rebuilt (SQLite's way to change
+  // a constraint); they are checked before each migration commits, and on again after.
+  db.exec("PRAGMA foreign_keys=OFF");
   for (const auto& m : migrations()) {
     if (m.version <= current) continue;
     db.exec("BEGIN IMMEDIATE");
     try {
       db.exec(std::string(m.sql));
+      Statement broken(db.handle(), "PRAGMA foreign_key_check");
+      if (broken.step()) throw SqliteError("a row of " + broken.text(0) + " refers to a missing " + broken.text(2), SQLITE_CONSTRAINT);
       db.exec("PRAGMA user_version=" + std::to_string(m.version));
       db.exec("COMMIT");
     } catch (const SqliteError& e) {
       db.exec("ROLLBACK");
+      db.exec("PRAGMA foreign_keys=ON");
       throw SqliteError("migration " + std::string(m.name) + ": " + e.what(), e.code);
     }
   }
+  db.exec("PRAGMA foreign_keys=ON");
 }
 
 }  // namespace rc::store

@@ -43,7 +43,8 @@ class Statement {
 
 class SqliteDb {
  public:
-  // Opens (creating if needed) and sets WAL mode, the sync level and the busy timeout.
+  // Opens (creating it 0600 if needed) and sets WAL mode, the sync level, the busy timeout,
+  // foreign keys, and secure_delete (deleted content is overwritten, not left in free pages).
   SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only = false);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
@@ -58,6 +59,14 @@ class SqliteDb {
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
 };
+
+// Copies the WAL into the database and empties it, so nothing deleted or overwritten can still
+// be read from the -wal file. False when readers kept it from finishing (try again later).
+bool truncate_wal(SqliteDb& db);
+
+// Makes `path` readable by its owner (and group) only: personal data is never world-readable.
+// Creates it (0600) if missing; an existing file loses its "other" permissions.
+void restrict_file(const std::string& path);
 
 // Brings the schema up to the newest migration (PRAGMA user_version records where it is).
 void migrate(SqliteDb& db);

@@ -6,9 +6,16 @@
 #pragma once
 #include <string>
 
-#include "form_encoding.hpp"
+#include "http/form_encoding.hpp"
 
 namespace rc::voice {
+
+// The form encoding lives in http/; voice uses it by these names.
+using http::FormFields;
+using http::parse_form;
+using http::field;
+using http::has_field;
+using http::url_encode;
 
 std::string twilio_signature(const std::string& auth_token, const std::string& url, const FormFields& params);
 

@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "core/contact_check.hpp"
-#include "form_encoding.hpp"
+#include "http/form_encoding.hpp"
 
 namespace rc::voice {
 namespace {
@@ -50,7 +50,7 @@ class TwimlWriter {
 
  private:
   std::string indent() const { return in_gather_ ? "    " : "  "; }
-  std::string action_for(const std::string& node) const { return action_base_ + "?node=" + url_encode(node); }
+  std::string action_for(const std::string& node) const { return action_base_ + "?node=" + http::url_encode(node); }
 
   const TwimlSettings& settings_;
   std::string action_base_;
@@ -243,7 +243,9 @@ std::string render_twiml(const VoiceReply& reply, const TwimlSettings& settings,
   for (const auto& line : reply.lines) w.say(line);
   for (const auto& event : reply.events) {
     if (w.ended()) break;  // nothing after a Gather would ever be heard
-    if (const auto* info = std::get_if<InfoEvent>(&event)) {
+    if (const auto* matched = std::get_if<MatchedEvent>(&event)) {
+      w.say(matched->say);  // what the words were taken as, before the next question
+    } else if (const auto* info = std::get_if<InfoEvent>(&event)) {
       w.say(spoken(info->say, info->text));
     } else if (const auto* alert = std::get_if<AlertEvent>(&event)) {
       w.say(spoken(alert->say, alert->text));

@@ -14,7 +14,7 @@ store::ConversationUpdate update_for(const Dialog& d, const std::string& id, con
   store::ConversationUpdate u;
   u.id = id;
   u.state = state_to_json(s).dump();
-  u.status = s.finished ? "completed" : ends ? "abandoned" : "active";
+  u.status = s.finished ? store::ConversationStatus::completed : ends ? store::ConversationStatus::abandoned : store::ConversationStatus::active;
   u.updated_at = now;
   if (ends) u.ended_at = now;
   if (s.finished)
@@ -56,7 +56,7 @@ std::optional<StoredCall> load_call(store::SqliteDb& db, const std::string& call
     c.dialog_id = q.text(2);
     c.dialog_version = q.text(3);
     c.channel = q.text(4);
-    c.status = q.text(5);
+    c.status = store::conversation_status_of(q.text(5)).value_or(store::ConversationStatus::active);
     c.state = q.text(6);
     if (!q.is_null(7)) c.ended_at = q.integer(7);
     c.revision = q.integer(8);
@@ -91,7 +91,7 @@ store::Record record_of_end(const Dialog& d, const std::string& id, const State&
   r.updates.push_back(update_for(d, id, state, true, now));
   if (!logged_in.is_null()) {
     r.turns.push_back({id, now, state.current, "in", logged_in.dump()});
-    json out = json::array({{{"type", "ended"}, {"status", r.updates.back().status}}});
+    json out = json::array({{{"type", "ended"}, {"status", store::to_string(r.updates.back().status)}}});
     r.turns.push_back({id, now, state.current, "out", out.dump()});
   }
   return r;

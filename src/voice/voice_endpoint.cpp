@@ -69,16 +69,19 @@ std::string fallback_twiml(const Catalogue& content, const TwimlSettings& settin
 }
 
 void reject(VoiceServices& ctx, const VoiceRequest& request, const std::string& path, const char* reason, const Respond& respond) {
+  ctx.metrics.voice_rejected++;
+  const auto unaudited_before = ctx.rejections.record(request.remote_address, ctx.now());
+  if (!unaudited_before) return respond(plain(403, "forbidden\n"));  // counted; this source was audited this minute
   spdlog::warn("voice: rejected a request to {} from {}: {}", path.substr(0, 200), request.remote_address, reason);
-  if (!ctx.writer) return respond(plain(403, "forbidden\n"));
-  staff::AuditEntry entry{ctx.now(), "voice", "voice_rejected", json{{"path", path.substr(0, 200)}, {"reason", reason}}.dump(),
+  staff::AuditEntry entry{ctx.now(), "voice", "voice_rejected",
+                          json{{"path", path.substr(0, 200)}, {"reason", reason}, {"refused_since_last_row", *unaudited_before}}.dump(),
                           request.remote_address};
   // Answered once the audit row is committed, so a rejection is on record before the caller knows.
-  ctx.writer->submit([entry](store::SqliteDb& db) { staff::append_audit(db, entry); },
-                     [respond](bool ok, const std::string& error) {
-                       if (!ok) spdlog::error("voice: could not audit a rejected request: {}", error);
-                       respond(plain(403, "forbidden\n"));
-                     });
+  ctx.writer.submit([entry](store::SqliteDb& db) { staff::append_audit(db, entry); },
+                    [respond](const store::WriteResult& result) {
+                      if (!result.ok()) spdlog::error("voice: could not audit a rejected request: {}", result.message);
+                      respond(plain(403, "forbidden\n"));
+                    });
 }
 
 // One turn of a call, all inside the writer's transaction: reading, deciding and writing in one
@@ -89,7 +92,9 @@ CallTurn run_turn(store::SqliteDb& db, const CallRequest& r, const Services& s) 
   auto start_new = [&](const std::string& notice) {
     CallTurn turn = start_call(d, s.content, s.now, notice);
     const std::string id = new_conversation_id(s.now);
-    store::SqliteConversationLog::apply(db, record_of_turn(d, id, turn, d.start, true, s.now));
+    store::Record record = record_of_turn(d, id, turn, d.start, true, s.now);
+    record.start->reference = store::SqliteConversationLog::unused_reference(db);  // chosen in this transaction: never taken
+    store::SqliteConversationLog::apply(db, record);
     save_call(db, r.call_sid, id, 0, s.now);
     return turn;
   };
@@ -133,22 +138,22 @@ void run_call_request(const std::shared_ptr<VoiceServices>& server, CallRequest 
   auto request = std::make_shared<CallRequest>(std::move(r));
   if (!request->call_status.empty()) {
     if (!is_final_call_status(request->call_status)) return respond(twiml(kEmptyTwiml));
-    ctx.writer->submit([request, services](store::SqliteDb& db) { end_call(db, *request, services->now); },
-                       [respond](bool ok, const std::string& error) {
-                         if (!ok) spdlog::error("voice: could not end a call's conversation: {}", error);
+    ctx.writer.submit([request, services](store::SqliteDb& db) { end_call(db, *request, services->now); },
+                       [respond](const store::WriteResult& result) {
+                         if (!result.ok()) spdlog::error("voice: could not end a call's conversation: {}", result.message);
                          respond(twiml(kEmptyTwiml));
                        });
     return;
   }
   auto turn = std::make_shared<CallTurn>();
   const auto submitted = std::chrono::steady_clock::now();
-  ctx.writer->submit([request, services, turn](store::SqliteDb& db) { *turn = run_turn(db, *request, *services); },  // re-run from scratch if retried
-                     [server, request, services, turn, submitted, respond](bool ok, const std::string& error) {
+  ctx.writer.submit([request, services, turn](store::SqliteDb& db) { *turn = run_turn(db, *request, *services); },  // re-run from scratch if retried
+                     [server, request, services, turn, submitted, respond](const store::WriteResult& result) {
                        VoiceServices& ctx = *server;
                        ctx.metrics.db_write_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - submitted).count());
-                       if (!ok) {
+                       if (!result.ok()) {
                          ctx.metrics.write_failures++;
-                         spdlog::error("voice: a call's turn could not be saved: {}", error);
+                         spdlog::error("voice: a call's turn could not be saved: {}", result.message);
                          return respond(twiml(fallback_twiml(services->content, services->settings)));
                        }
                        ctx.metrics.turns++;
@@ -184,13 +189,14 @@ void handle_voice_request(std::shared_ptr<VoiceServices> server, VoiceRequest re
   r.dialog = dialog;
   r.call_sid = field(form.value(), "CallSid");
   if (!is_call_id(r.call_sid)) return respond(plain(400, "missing or malformed CallSid\n"));
+  // A provider's retry (seconds later) is answered as before; the same signed request later is a replay.
+  if (!ctx.replays.admit(r.call_sid, request.target, request.body, ctx.now())) return reject(ctx, request, path, "replayed request", respond);
   if (field(query.value(), "event") == "status") {
     r.call_status = field(form.value(), "CallStatus");
     if (r.call_status.empty()) return respond(plain(400, "missing CallStatus\n"));
   }
   r.input = CallInput{field(query.value(), "node"), field(form.value(), "Digits"), field(form.value(), "SpeechResult")};
   r.action_base = vc.public_base_url + path;
-  if (!ctx.writer) return respond(plain(503, "the voice webhook needs the database writer\n"));
   run_call_request(server, std::move(r), std::move(respond));
 }
 

@@ -12,6 +12,8 @@
 #include "core/engine.hpp"
 #include "core/guidance_set.hpp"
 #include "metrics/metrics.hpp"
+#include "metrics/source_tally.hpp"
+#include "replay_guard.hpp"
 #include "voice_config.hpp"
 
 namespace rc::store {
@@ -24,9 +26,11 @@ namespace rc::voice {
 struct VoiceServices {
   const VoiceConfig& config;
   const GuidanceSet& guidance;
-  store::GroupCommitWriter* writer;  // null in tools: the webhook then refuses (403 audited nowhere, 503)
+  store::GroupCommitWriter& writer;
   Metrics& metrics;
   std::function<Millis()> now;
+  SourceTally& rejections;  // refused requests: audited once per source and minute
+  ReplayGuard& replays;     // the same signed request again, after the retry window, is refused
 };
 
 struct VoiceRequest {

@@ -1,6 +1,8 @@
 // See voice_turn.hpp. Every function here is a pure function of its arguments.
 #include "voice_turn.hpp"
 
+#include "core/text_fold.hpp"
+
 #include <array>
 #include <cctype>
 
@@ -164,7 +166,8 @@ Decision decide(const Dialog& d, const Catalogue& content, const CallState& call
   if (in.node != s.current || !d.find(s.current)) return make(Move::stale, logged("stale", in.node));
   const std::string digits = trimmed(in.digits);
   std::string speech = trimmed(in.speech);
-  if (speech.size() > kMaxSpeech) speech.resize(kMaxSpeech);
+  speech = std::string(utf8_prefix(speech, kMaxSpeech));  // never cut inside a character
+  if (!is_utf8(speech)) speech.clear();                    // not words: heard as silence, never a failed turn
   if (digits.empty() && normalise(speech).empty())
     return make(call.no_input + 1 >= kSilencesBeforeEnding ? Move::safe_ending : Move::no_input, logged("no_input", s.current));
   if (!digits.empty()) return decide_keys(d, content, s, digits, can_dial);

@@ -7,15 +7,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkAccessibility, checkSetup, launchBrowser, makeWorkspace, sqlite } from './server.mjs';
+import { checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, tabTo, waitFor } from './server.mjs';
+import { FIRST_QUESTION, HARM_QUESTION, NEEDS, STEP_DOWN, TALKED, THEY_SAID, choose, current } from './chat-steps.mjs';
 
 const STORAGE_KEY = 'rightconv.chat.v1';
-const FIRST_QUESTION = 'Is a child in immediate danger right now?';
-const HARM_QUESTION = /seriously harmed or neglected/;
-const TALKED = 'Have you talked with the child or young person and their family about extra help?';
-const THEY_SAID = 'What did they say about extra help?';
-const STEP_DOWN = 'Is a social worker or specialist service about to stop working with the child, or has one just stopped?';
-const NEEDS = 'Which best describes the help the child and family need?';
 const LEAD = /Have you been able to talk to them about this child\?/;
 
 const workspace = makeWorkspace('rightconv-browser-');
@@ -49,17 +44,6 @@ async function openChat(server, { width = 1280, height = 900, before } = {}) {
   await page.goto(server.url + '/');
   await page.getByRole('heading', { name: FIRST_QUESTION }).waitFor();
   return { context, page, problems };
-}
-
-// The question or outcome now waiting for the person (earlier ones stay in the transcript).
-function question(page, name) {
-  return page.locator('#rc-log > :is(.rc-prompt, .rc-outcome)').last().getByRole('heading', { name, level: 2 });
-}
-
-// Clicks an option of the question being asked and waits for the next question or outcome.
-async function choose(page, label, next) {
-  await page.locator('.rc-options').getByRole('button', { name: label, exact: true }).click();
-  await question(page, next).waitFor();
 }
 
 async function type(page, text) {
@@ -101,7 +85,7 @@ test('a practitioner reaches the East hub outcome, and the conversation is store
     await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
     await page.getByText(/When several agencies are needed, the plan rests on an Early Help Assessment/).waitFor();
     await type(page, 'Support with school attendance and routines at home');
-    await question(page, 'Which area of Leeds does the family live in?').waitFor();
+    await current(page, 'Which area of Leeds does the family live in?').waitFor();
     await choose(page, 'East Leeds', /Early Help Assessment, then a request to the East Early Help Hub: eastearlyhelp@leeds\.gov\.uk/);
 
     const card = page.locator('article.rc-outcome');
@@ -114,13 +98,12 @@ test('a practitioner reaches the East hub outcome, and the conversation is store
     assert.doesNotMatch(await hub.textContent(), /\d{5}|Phone/);
     assert.doesNotMatch(await card.textContent(), /0113 ?535 ?899\b/);
     const support = card.locator('a[href="tel:01133781840"]');
-    assert.equal(await support.textContent(), '0113 378 1840');
+    assert.equal(await support.textContent(), 'Call 0113 378 1840');
     // The next step and its number first, then at most three points; the rest folded.
     const points = await card.locator('.rc-points li').allTextContents();
     assert.equal(points.length, 3);
     assert.match(points[0], /^Register the activity: on Mosaic if you have access .* Families First on 0113 378 1840, option 1\.$/);
     assert.match(points[1], /Targeted Service Leader or Cluster Manager/);
-    await card.getByRole('heading', { name: 'Who to contact', level: 3 }).waitFor();
     const more = card.locator('details.rc-more');
     assert.equal(await more.evaluate((d) => d.open), false, 'forms and guidance start folded');
     assert.equal(await card.getByRole('heading', { name: 'Guidance', level: 3 }).count(), 0, 'folded guidance is not shown');
@@ -165,16 +148,22 @@ test('the outcome summary is shown and can be copied - downloaded and printed on
     await choose(page, 'Yes', /anything the Early Help Hub should know/);
     await page.getByText(/Then the child needs proactive, planned support/).waitFor();
     await type(page, 'Routines at home. NHS number 943 476 5919');
-    await question(page, 'Which area of Leeds does the family live in?').waitFor();
+    await current(page, 'Which area of Leeds does the family live in?').waitFor();
     await choose(page, 'East Leeds', /Early Help Assessment, then a request to the East Early Help Hub/);
     const conversation = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
+    // The summary names the conversation's readable reference (EH-XXXX-XXXX), not its id.
+    const reference = sqlite(server.db, `select reference from conversations where id = '${conversation.replace(/'/g, '')}'`);
+    assert.match(reference, /^EH-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
 
-    // Shown on the card: the reference, the request form's sections, the typed note redacted.
+    // Under the next step: Copy / Print / Download and a reference that can be read out; the
+    // summary itself (the request form's sections, the typed note redacted) under "More about this".
     const card = page.locator('article.rc-outcome');
     const summary = card.locator('.rc-summary');
-    await summary.getByRole('heading', { name: 'Summary to copy, print or save', level: 3 }).waitFor();
-    const shown = await summary.locator('.rc-summary-text').textContent();
-    assert.match(shown, new RegExp(`^Reference: ${conversation}$`, 'm'));
+    assert.equal(await summary.locator('.rc-reference-code').textContent(), reference, 'the reference is shown under the next step');
+    await card.locator('details.rc-more > summary').click();
+    const summaryText = card.locator('.rc-summary-text');
+    const shown = await summaryText.textContent();
+    assert.match(shown, new RegExp(`^Reference: ${reference}$`, 'm'));
     assert.match(shown, /^Date: \w+day \d{1,2} \w+ \d{4}, \d\d:\d\d \(UK time\)$/m);
     assert.match(shown, /Early Help Request Form: sections to complete/);
     assert.match(shown, /- Stepping down from social work or specialist care: Yes\./);
@@ -186,12 +175,12 @@ test('the outcome summary is shown and can be copied - downloaded and printed on
     await page.setViewportSize({ width: 360, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no sideways scrolling at 360px (overflow ${overflow}px)`);
-    await summary.screenshot({ path: path.join(screenshotDir, 'summary-360.png') });
+    await card.screenshot({ path: path.join(screenshotDir, 'summary-360.png') });
     t.diagnostic(`screenshot: ${path.join(screenshotDir, 'summary-360.png')}`);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Copy puts exactly the summary on the clipboard.
-    await summary.getByRole('button', { name: 'Copy', exact: true }).click();
+    await summary.getByRole('button', { name: 'Copy summary', exact: true }).click();
     await summary.getByText('Summary copied.').waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), shown);
 
@@ -200,23 +189,26 @@ test('the outcome summary is shown and can be copied - downloaded and printed on
       page.waitForEvent('download'),
       summary.getByRole('button', { name: 'Download', exact: true }).click(),
     ]);
-    assert.equal(download.suggestedFilename(), `early-help-summary-${conversation}.txt`);
+    assert.equal(download.suggestedFilename(), `early-help-summary-${reference}.txt`);
     const saved = readFileSync(await download.path(), 'utf8');
     assert.equal(saved, shown);
-    assert.match(saved, new RegExp(`Reference: ${conversation}`));
+    assert.match(saved, new RegExp(`Reference: ${reference}`));
 
     // Print asks the browser to print, with this summary as what prints.
     await page.evaluate(() => { window.print = () => { window.rcPrinted = (window.rcPrinted || 0) + 1; }; });
     await summary.getByRole('button', { name: 'Print', exact: true }).click();
     assert.equal(await page.evaluate(() => window.rcPrinted), 1);
 
-    // The print view shows just the summary, whole: no controls, no conversation, no buttons.
+    // The print view shows just the summary, whole (even with "More about this" folded): no
+    // controls, no conversation, no buttons.
+    await card.locator('details.rc-more > summary').click();
+    assert.equal(await card.locator('details.rc-more').evaluate((d) => d.open), false);
     await page.emulateMedia({ media: 'print' });
-    assert.ok(await summary.locator('.rc-summary-text').isVisible(), 'the summary prints');
-    const box = await summary.locator('.rc-summary-text').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    assert.ok(await summaryText.isVisible(), 'the summary prints');
+    const box = await summaryText.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
     assert.ok(box.scroll <= box.client + 1, `the summary prints whole, not in a scroll box (${JSON.stringify(box)})`);
-    for (const hidden of ['.rc-summary-actions', '.rc-summary-status', '.rc-summary-title', '.rc-controls', '.rc-composer',
-      '.rc-header', '#rc-log > .rc-prompt', 'article.rc-outcome .rc-contacts', 'article.rc-outcome .rc-card-title']) {
+    for (const hidden of ['.rc-summary-actions', '.rc-summary-status', '.rc-reference', '.rc-controls', '.rc-composer', '.rc-urgent-bar',
+      '.rc-header', '#rc-log > .rc-prompt', 'article.rc-outcome .rc-contacts', 'article.rc-outcome .rc-card-title', '.rc-more > summary']) {
       const shownCount = await page.locator(hidden).evaluateAll((els) => els.filter((el) => el.getClientRects().length > 0).length);
       assert.equal(shownCount, 0, `${hidden} is hidden in print`);
     }
@@ -225,7 +217,7 @@ test('the outcome summary is shown and can be copied - downloaded and printed on
 
     // Back to a question: the page prints the conversation again.
     await page.getByRole('button', { name: 'Back' }).click();
-    await question(page, 'Which area of Leeds does the family live in?').waitFor();
+    await current(page, 'Which area of Leeds does the family live in?').waitFor();
     assert.equal(await page.evaluate(() => document.getElementById('rc-chat').classList.contains('rc-print-summary')), false);
     assert.deepEqual(problems, []);
     await context.close();
@@ -241,7 +233,7 @@ test('Back returns to the previous question and focuses it', async () => {
     assert.equal(await back.getAttribute('aria-disabled'), 'false');
     await back.click();
     await page.getByText('You went back to the previous question.').waitFor();
-    await question(page, FIRST_QUESTION).waitFor();
+    await current(page, FIRST_QUESTION).waitFor();
     assert.equal(await focusedText(page), FIRST_QUESTION);
     await page.waitForFunction(() => document.getElementById('rc-back').getAttribute('aria-disabled') === 'true');
     await choose(page, 'No', HARM_QUESTION);
@@ -254,10 +246,18 @@ test('typing "yes" at the first question reaches the 999 outcome', async (t) => 
   await withServer(async (server) => {
     const { context, page, problems } = await openChat(server, { width: 360, height: 800 });
     await type(page, 'yes');
-    await question(page, 'Call 999 now').waitFor();
-    const card = page.locator('article.rc-outcome');
-    assert.equal(await card.locator('a[href="tel:999"]').textContent(), '999');
-    assert.equal(await card.locator('a[href="tel:01133760336"]').textContent(), '0113 376 0336');
+    await current(page, 'Call 999 now').waitFor();
+    // Not a calm card: red, with a full-width "Call 999" button at least 44px high.
+    const card = page.locator('article.rc-outcome.rc-outcome-urgent');
+    const call = card.locator('a[href="tel:999"]');
+    assert.equal(await call.count(), 1);
+    assert.equal(await call.textContent(), 'Call 999');
+    const [button, box] = await Promise.all([call.boundingBox(), card.boundingBox()]);
+    assert.ok(button.height >= 44, `Call 999 is at least 44px high (${button.height})`);
+    assert.ok(button.width >= box.width - 40, `Call 999 is full width (${button.width} of ${box.width})`);
+    assert.equal(await call.evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(170, 42, 22)');
+    assert.equal(await card.locator('a[href="tel:01133760336"]').textContent(), 'Call 0113 376 0336');
+    await checkAccessibility(page, 'the 999 outcome');
     await screenshot(page, t, 'call-999-360.png');
     assert.deepEqual(problems, []);
     await context.close();
@@ -291,7 +291,7 @@ test('an answer that matches nothing is met with a polite message', async () => 
     await page.locator('.rc-error').getByText(/did not match any of the answers/).waitFor();
     assert.equal(await page.locator('.rc-prompt').count(), 1, 'the question is not repeated');
     await type(page, 'no');
-    await question(page, HARM_QUESTION).waitFor();
+    await current(page, HARM_QUESTION).waitFor();
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -301,18 +301,122 @@ test('a reload carries on the same conversation; a stale token starts afresh', a
   await withServer(async (server) => {
     const { context, page, problems } = await openChat(server);
     await choose(page, 'No', HARM_QUESTION);
+    await choose(page, 'No', TALKED);
+    await type(page, 'yes');
+    await current(page, THEY_SAID).waitFor();
     const saved = await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY);
     await page.reload();
-    await question(page, HARM_QUESTION).waitFor();
-    await page.getByText('Carrying on where you left off').waitFor();
+    await current(page, THEY_SAID).waitFor();
+    await page.getByText('Carrying on where you left off').first().waitFor();
+    // The browser keeps nothing but the conversation's id and resume token.
+    assert.equal(await page.evaluate(() => localStorage.length), 0);
+    assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage)), [STORAGE_KEY]);
     assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY), saved);
+    await checkAccessibility(page, 'a reloaded conversation');
     await page.getByRole('button', { name: 'Back' }).click();
-    await question(page, FIRST_QUESTION).waitFor();
+    await current(page, TALKED).waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await current(page, HARM_QUESTION).waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await current(page, FIRST_QUESTION).waitFor();
 
     await page.evaluate((k) => sessionStorage.setItem(k, JSON.stringify({ conversation: 'nope', token: 'nope' })), STORAGE_KEY);
     await page.reload();
-    await question(page, FIRST_QUESTION).waitFor();
+    await current(page, FIRST_QUESTION).waitFor();
     await page.waitForFunction((k) => !sessionStorage.getItem(k).includes('nope'), STORAGE_KEY);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('a reload shows the earlier answers, with their times, from the server', async () => {
+  await withServer(async (server) => {
+    const { context, page } = await openChat(server);
+    await choose(page, 'No', HARM_QUESTION);
+    await choose(page, 'No', TALKED);
+    await type(page, 'yes');
+    await current(page, THEY_SAID).waitFor();
+    await page.reload();
+    await current(page, THEY_SAID).waitFor();
+    const earlier = page.locator('.rc-history');
+    await earlier.getByText('Carrying on where you left off. Your earlier answers:').waitFor();
+    const questions = await earlier.locator('.rc-history-question').allTextContents();
+    assert.equal(questions.length, 3);
+    assert.equal(questions[0], FIRST_QUESTION);
+    assert.match(questions[1], HARM_QUESTION);
+    assert.equal(questions[2], TALKED);
+    assert.deepEqual(await earlier.locator('.rc-you .rc-bubble-text').allTextContents(), ['No', 'No', 'Yes, we have talked about it']);
+    assert.match(await earlier.locator('.rc-you time').first().textContent(), /^\d\d:\d\d$/);
+    await context.close();
+  });
+});
+
+test('with the keyboard alone: answer by button and by typing, reach an outcome, copy its summary', async () => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server, {
+      before: (ctx) => ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
+    });
+    const isOption = (label) => `(() => { const a = document.activeElement; return !!a && a.textContent === ${JSON.stringify(label)} && !!a.closest('#rc-log > .rc-prompt:last-of-type .rc-options'); })()`;
+    await tabTo(page, isOption('No'), 'the No answer to the first question');
+    await page.keyboard.press('Enter');
+    await current(page, HARM_QUESTION).waitFor();
+    // Focus moves to the new question, so the next answer is a few Tabs away, not back at the top.
+    await page.waitForFunction(() => document.activeElement && /seriously harmed/.test(document.activeElement.textContent));
+    await tabTo(page, "document.activeElement && document.activeElement.id === 'rc-answer'", 'the answer box', 12);
+    await page.keyboard.type('yes I think so');
+    await page.keyboard.press('Enter');
+    await current(page, 'Ring Duty and Advice now: 0113 376 0336').waitFor();
+    assert.match(await page.locator('.rc-matched').last().textContent(), /^I took that as: Yes, I think so/);
+    await tabTo(page, "document.activeElement && document.activeElement.textContent === 'Copy summary'", 'Copy summary', 30);
+    await page.keyboard.press('Enter');
+    await page.getByText('Summary copied.').waitFor();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /Duty and Advice/);
+    await checkAccessibility(page, 'an outcome reached by keyboard');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('a typed answer is confirmed - I took that as - and can be changed', async (t) => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await type(page, 'no');
+    await current(page, HARM_QUESTION).waitFor();
+    const took = page.locator('.rc-matched').last();
+    assert.equal(await took.textContent(), 'I took that as: No Change');
+    // It comes before the next question.
+    assert.equal(await page.locator('.rc-matched + .rc-prompt').count(), 1);
+    await type(page, 'I think so, yes');
+    await current(page, 'Ring Duty and Advice now: 0113 376 0336').waitFor();
+    assert.match(await page.locator('.rc-matched').last().textContent(), /^I took that as: Yes, I think so Change$/);
+    assert.equal(await page.locator('.rc-matched button').count(), 1, 'only the last one can be changed');
+    await checkAccessibility(page, 'a typed answer confirmed');
+    await screenshot(page, t, 'typed-confirmed-desktop.png');
+    await page.locator('.rc-matched').last().getByRole('button', { name: 'Change' }).click();
+    await current(page, HARM_QUESTION).waitFor();
+    await choose(page, 'No', TALKED);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('a negated or questioning answer is never taken as an option: help and a person instead', async (t) => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    await choose(page, 'No', HARM_QUESTION);
+    for (const text of ["I don't think it is significant harm", 'what counts as a child in need?']) {
+      const before = await page.locator('.rc-error').count();
+      await type(page, text);
+      await page.locator('.rc-error').nth(before).waitFor();
+      const box = page.locator('.rc-error').nth(before);
+      await box.locator('.rc-help').getByText(/Section 17 of the Children Act 1989/).waitFor();
+      await box.getByRole('button', { name: 'Talk to someone at the hub' }).waitFor();
+      assert.equal(await page.locator('.rc-matched').count(), 0, `"${text}" is not taken as an option`);
+      assert.equal(await page.locator('article.rc-outcome').count(), 0, `"${text}" leads nowhere`);
+    }
+    await checkAccessibility(page, 'a negated answer');
+    await screenshot(page, t, 'negated-answer-desktop.png');
+    await choose(page, 'No', TALKED);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -325,10 +429,48 @@ test('Start again begins a new conversation', async () => {
     const first = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
     await page.getByRole('button', { name: 'Start again' }).click();
     await page.getByText('You started again.').waitFor();
-    await question(page, FIRST_QUESTION).waitFor();
+    await current(page, FIRST_QUESTION).waitFor();
     assert.equal(await page.getByRole('heading', { name: HARM_QUESTION }).count(), 0, 'the old transcript is cleared');
     const second = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
     assert.notEqual(second, first);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('About you: optional, asked once, kept with the conversation, and sent with the next one unasked', async (t) => {
+  await withServer(async (server) => {
+    const { context, page, problems } = await openChat(server);
+    const about = page.locator('#rc-about');
+    assert.equal(await about.locator('summary').textContent(), 'About you (optional): which area do you work in?');
+    assert.equal(await about.evaluate((d) => d.open), false, 'folded: the questions come first');
+    await choose(page, 'No', HARM_QUESTION);
+    await about.locator('summary').click();
+    await page.getByLabel('East Leeds').check();
+    await page.getByLabel('Your role or agency').selectOption('school');
+    await checkAccessibility(page, 'About you, open');
+    await screenshot(page, t, 'about-you-desktop.png');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noSidewaysScroll(page, 'About you on a phone');
+    await checkAccessibility(page, 'About you, open, on a phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await about.getByRole('button', { name: 'Save' }).click();
+    await about.getByText('Saved. Thank you.').waitFor();
+    assert.equal(await about.locator('summary').textContent(), 'About you: works in East Leeds, School (change)');
+    const first = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
+    assert.equal(sqlite(server.db, `select work_area || '|' || agency from conversations where id = '${first}'`), 'east|school');
+    // The answer did not change the route: the harm question is still the one asked.
+    await current(page, HARM_QUESTION).waitFor();
+
+    // A new conversation carries it without asking again.
+    await page.getByRole('button', { name: 'Start again' }).click();
+    await page.getByText('You started again.').waitFor();
+    const second = JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).conversation;
+    assert.notEqual(second, first);
+    await waitFor('the second conversation to hold what was said', () =>
+      sqlite(server.db, `select work_area || '|' || agency from conversations where id = '${second}'`) === 'east|school');
+    assert.equal(await about.locator('.rc-about-saved').textContent(), '', 'sent quietly');
+    assert.equal(await about.locator('summary').textContent(), 'About you: works in East Leeds, School (change)');
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -341,9 +483,20 @@ test('after the server restarts, the page reconnects and carries on', async () =
     const { context, page, problems } = await openChat(first);
     await choose(page, 'No', HARM_QUESTION);
     await first.stop();
-    await page.getByText(/connection was lost/).waitFor();
+    // Offline: said plainly, every control marked unusable, and a click says why instead of vanishing.
+    const banner = page.locator('#rc-offline');
+    await banner.getByText(/You are offline: the connection was lost\. Your answers so far are kept\./).waitFor();
+    for (const control of ['#rc-send', '#rc-back', '#rc-person', '.rc-options .rc-option'])
+      assert.equal(await page.locator(control).first().getAttribute('aria-disabled'), 'true', `${control} is marked unusable`);
+    const bubbles = await page.locator('.rc-you').count();
+    await page.locator('.rc-options').getByRole('button', { name: 'No', exact: true }).click({ force: true });
+    await page.locator('#rc-status').getByText('You are offline, so that was not sent.', { exact: false }).waitFor();
+    assert.equal(await page.locator('.rc-you').count(), bubbles, 'nothing is shown as sent');
+    await checkAccessibility(page, 'the offline state');
     second = await startServer({ port: first.port, db: first.db });
     await page.getByText('Connected again.').waitFor({ timeout: 20000 });
+    assert.equal(await banner.isVisible(), false, 'the offline note goes');
+    assert.equal(await page.locator('.rc-options .rc-option').first().getAttribute('aria-disabled'), 'false');
     assert.equal(await page.getByRole('heading', { name: HARM_QUESTION }).count(), 1, 'the question is not shown twice');
     await choose(page, 'No', TALKED);
     assert.deepEqual(problems.filter((p) => !/WebSocket/.test(p)), []);
@@ -361,7 +514,7 @@ test('the dialog can be answered with the keyboard alone', async () => {
     await page.keyboard.press('Tab');
     assert.equal(await focusedText(page), 'Yes, I think so', 'Tab goes from the question to its first option');
     await page.keyboard.press('Enter');
-    await question(page, 'Ring Duty and Advice now: 0113 376 0336').waitFor();
+    await current(page, 'Ring Duty and Advice now: 0113 376 0336').waitFor();
     assert.equal(await focusedText(page), 'Ring Duty and Advice now: 0113 376 0336');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), 'tel:01133760336');
@@ -384,7 +537,7 @@ test('a second tab on the same conversation can carry on after the first moved i
     // says so and picks up the conversation where tab one left it.
     await two.page.locator('.rc-options').getByRole('button', { name: 'Yes, a child is in immediate danger' }).click();
     await two.page.locator('.rc-error').waitFor();
-    await question(two.page, HARM_QUESTION).waitFor();
+    await current(two.page, HARM_QUESTION).waitFor();
     assert.match(await focusedText(two.page), HARM_QUESTION);
     await choose(two.page, 'No', TALKED);
     assert.deepEqual(one.problems, []);
@@ -423,10 +576,10 @@ test('not sure about harm stops at the Safeguarding Lead, with a link that comes
     const laterProblems = [];
     again.on('pageerror', (e) => laterProblems.push(`page error: ${e.message}`));
     await again.goto(link);
-    await question(again, 'Talk to your Safeguarding Lead or line manager now').waitFor();
+    await current(again, 'Talk to your Safeguarding Lead or line manager now').waitFor();
     assert.equal(new URL(again.url()).hash, '', 'the token is taken out of the address');
     await again.getByRole('button', { name: 'Back' }).click();
-    await question(again, LEAD).waitFor();
+    await current(again, LEAD).waitFor();
     await choose(again, 'Yes: we think it may be significant harm, or a child in need', 'Ring Duty and Advice now: 0113 376 0336');
     await checkAccessibility(again, 'Duty and Advice after coming back, at 360px');
     assert.deepEqual(laterProblems, []);

@@ -8,7 +8,7 @@
 // (or RIGHTCONV_KEEP_TMP=1 to keep the databases too). RIGHTCONV_CHROMIUM overrides /usr/bin/chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addStaff, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, waitFor } from './server.mjs';
+import { addStaff, checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, tabTo, waitFor } from './server.mjs';
 
 const STORAGE_KEY = 'rightconv.console.v1';
 const EAST_TITLE = 'Early Help Assessment, then a request to the East Early Help Hub: eastearlyhelp@leeds.gov.uk';
@@ -82,6 +82,7 @@ async function askForAPerson(srv, reason) {
   const handoff = await p.request({ type: 'handoff', reason });
   assert.equal(handoff.status, 'requested');
   p.reference = handoff.reference;
+  p.conversationReference = await p.page.evaluate(() => window.practitioner.frames.find((f) => f.type === 'started').reference);
   return p;
 }
 
@@ -111,14 +112,6 @@ async function signIn(page, token, name) {
 
 const queueItem = (page, reference) => page.locator(`#cs-queue-list > li[data-reference="${reference}"]`);
 const messages = (page) => page.locator('#cs-messages > li');
-
-async function focusByTab(page, isTarget, what, limit = 40) {
-  for (let i = 0; i < limit; i += 1) {
-    if (await page.evaluate(isTarget)) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`${what} can be reached with Tab`);
-}
 
 // ---------- setup ----------
 
@@ -164,6 +157,8 @@ test('a hub worker takes a request from the live queue and chats and ends it wit
   assert.match(facts, /Area\s*East/);
   assert.match(facts, /Consent\s*The family agrees/);
   assert.match(facts, new RegExp(`Reference\\s*${p.reference}`));
+  assert.match(p.conversationReference, /^EH-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.match(facts, new RegExp(`Practitioner's reference\\s*${p.conversationReference}`));
   await item.getByText('Practitioner online').waitFor();
   await item.locator('.cs-badge-waiting', { hasText: 'Waiting' }).waitFor();
   await page.locator('#cs-queue-news', { hasText: `New request: ${EAST_TITLE} (${p.reference})` }).waitFor();
@@ -289,6 +284,132 @@ test('a hub worker takes a request from the live queue and chats and ends it wit
   await p.context.close();
 });
 
+// Asks for a person after the first answer, before any outcome; returns the practitioner with
+// `reference` and `question` (the words of the question they were at).
+async function askEarly(srv) {
+  const p = await openPractitioner(srv);
+  const first = await p.request({ type: 'start', dialog: 'early-help' });
+  const at = await p.request({ type: 'answer', node: first.node, option: 'no' });
+  assert.equal(at.type, 'prompt');
+  const handoff = await p.request({ type: 'handoff' });
+  assert.equal(handoff.status, 'requested');
+  p.reference = handoff.reference;
+  p.question = at.text;
+  return p;
+}
+
+test('under pressure: presence from the start, fresh first, panes, typing, ready replies, recently handled, expiry', async (t) => {
+  const eve = await openConsole(server, { width: 1280, height: 800 });
+  const { page } = eve;
+  await signIn(page, staff.eve, 'Eve');
+  await page.locator('#cs-connection', { hasText: 'Connected' }).waitFor();
+
+  // A request made before an outcome is titled by the question's words, not the node id.
+  const early = await askEarly(server);
+  const earlyItem = queueItem(page, early.reference);
+  await earlyItem.waitFor();
+  assert.equal(await earlyItem.getByRole('heading', { level: 3 }).textContent(), `Asked at the question: ${early.question}`);
+
+  // A fresh request comes first; the tab title counts what is waiting.
+  const p = await askForAPerson(server, 'Help with the request form please');
+  await queueItem(page, p.reference).waitFor();
+  await waitFor('the newest request first', async () => (await page.locator('#cs-queue-list > li').first().getAttribute('data-reference')) === p.reference);
+  await waitFor('the tab title to count two waiting', async () => (await page.title()) === '(2 waiting) Hub console: practitioners asking for a person');
+  await checkAccessibility(page, 'the queue with two requests (desktop)');
+
+  // A console that signs in now knows from its first queue that both practitioners are here.
+  const ada = await openConsole(server, { width: 390, height: 844 });
+  await signIn(ada.page, staff.ada, 'Ada');
+  for (const ref of [early.reference, p.reference]) await queueItem(ada.page, ref).getByText('Practitioner online').waitFor();
+  assert.equal(await ada.page.getByText('not known if online').count(), 0);
+  await noSidewaysScroll(ada.page, 'the queue on a phone');
+  await checkAccessibility(ada.page, 'the queue with two requests (phone)');
+  await ada.context.close();
+
+  // Accept: a ready reply fills the message box (its number from content/), and typing is relayed.
+  await queueItem(page, p.reference).getByRole('button', { name: new RegExp(`^Accept ${p.reference}`) }).click();
+  await page.getByRole('heading', { name: `Conversation ${p.reference}`, level: 2 }).waitFor();
+  const ready = page.getByRole('group', { name: /Ready replies/ });
+  await ready.getByRole('button', { name: 'Duty and Advice number' }).click();
+  const box = page.getByLabel('Message to the practitioner');
+  assert.match(await box.inputValue(), /ring Duty and Advice on 0113 376 0336/);
+  assert.equal(await box.evaluate((el) => el === document.activeElement), true, 'focus goes to the message box');
+  const typingAtPractitioner = await p.next({ type: 'typing' });
+  assert.equal(typingAtPractitioner.frame.name, 'Eve');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await p.next({ type: 'message', from: 'staff' });
+  await p.send({ type: 'typing' });
+  const typing = page.locator('#cs-typing');
+  await typing.getByText('The practitioner is typing…').waitFor();
+  assert.equal(await typing.getAttribute('aria-live'), 'polite');
+  await checkAccessibility(page, 'typing and ready replies');
+
+  // A flagged message: the banner stays pinned in the conversation pane, and the message box on
+  // screen, however far the transcript scrolls.
+  for (const text of ['One more thing.', 'The school has noticed too.', 'Also his dad hit him last night']) {
+    await p.send({ type: 'message', text });
+    await messages(page).filter({ hasText: text }).waitFor();
+  }
+  assert.equal(await typing.textContent(), '', 'their message ends the typing notice');
+  await page.locator('#cs-safety').waitFor();
+  const layout = await page.evaluate(() => {
+    const pane = document.getElementById('cs-transcript');
+    pane.scrollTop = pane.scrollHeight;
+    const rect = (id) => document.getElementById(id).getBoundingClientRect().toJSON();
+    return { scrolls: pane.scrollHeight > pane.clientHeight, pane: rect('cs-transcript'), banner: rect('cs-safety'), box: rect('cs-compose-text'), height: window.innerHeight };
+  });
+  assert.ok(layout.scrolls, 'the transcript scrolls in its own pane');
+  assert.ok(layout.banner.top >= layout.pane.top - 1 && layout.banner.bottom <= layout.height, `the banner stays in view: ${JSON.stringify(layout)}`);
+  assert.ok(layout.box.top >= 0 && layout.box.bottom <= layout.height, `the message box stays on screen: ${JSON.stringify(layout)}`);
+  await checkAccessibility(page, 'a safety concern with the banner pinned (desktop)');
+  await screenshot(page, t, 'pressure-desktop.png');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await noSidewaysScroll(page, 'the conversation on a phone');
+  await checkAccessibility(page, 'a safety concern (phone)');
+  await screenshot(page, t, 'pressure-phone.png');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // End: the conversation goes to "Recently handled", with a link to it in the review page.
+  await page.getByLabel('Wrap-up note (required)').fill('Gave the Duty and Advice number.');
+  await page.getByRole('button', { name: 'End the conversation' }).click();
+  await page.locator('#cs-chat').waitFor({ state: 'hidden' });
+  const recent = page.getByRole('region', { name: 'Recently handled' });
+  const link = recent.getByRole('link', { name: `Open ${p.reference} in the review page` });
+  await link.waitFor();
+  const conversation = sqlite(server.db, `select conversation_id from handoffs where reference = '${p.reference}'`);
+  assert.equal(await link.getAttribute('href'), `/review.html#/c/${conversation}`);
+  await checkAccessibility(page, 'recently handled (desktop)');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await checkAccessibility(page, 'recently handled (phone)');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The early practitioner leaves for good: once their link has lapsed, the next queue read
+  // expires the request and says why.
+  await early.context.close();
+  await earlyItem.getByText('Practitioner has left the chat').waitFor();
+  sqlite(server.db, `update conversations set started_at = started_at - 90000000 where id = (select conversation_id from handoffs where reference = '${early.reference}')`);
+  const third = await askForAPerson(server, 'A different family');
+  await queueItem(page, third.reference).waitFor();
+  await page.locator('#cs-queue-news', { hasText: `${early.reference} expired: The practitioner left` }).waitFor();
+  await earlyItem.waitFor({ state: 'detached' });
+  assert.equal(sqlite(server.db, `select status || '|' || ended_by from handoffs where reference = '${early.reference}'`), 'expired|server');
+  await waitFor('the tab title to count one waiting', async () => (await page.title()) === '(1 waiting) Hub console: practitioners asking for a person');
+  await checkAccessibility(page, 'a request expired');
+
+  // Alerts: the sound is off until asked for, and remembered without personal data.
+  const sound = page.getByLabel('Play a sound for a new request or message');
+  await page.locator('#cs-alerts > summary').click();
+  assert.equal(await sound.isChecked(), false);
+  await sound.check();
+  assert.equal(await page.evaluate(() => localStorage.getItem('rightconv.console.sound')), 'on');
+  await checkAccessibility(page, 'the alerts settings');
+  assert.deepEqual(eve.problems, []);
+  await third.request({ type: 'handoff', cancel: true }); // leave the queue empty for the next test
+  await eve.context.close();
+  await p.context.close();
+  await third.context.close();
+});
+
 test('a token that is not recognised is said so and nothing is stored', async (t) => {
   const { context, page, problems } = await openConsole(server);
   await signIn(page, 'rcs_not-a-real-token-000000');
@@ -313,19 +434,20 @@ test('a request can be accepted and answered and ended with the keyboard alone a
   await screenshot(page, t, 'queue-360.png');
 
   const acceptName = `Accept ${p.reference}`;
-  await focusByTab(page, `document.activeElement && document.activeElement.textContent.startsWith(${JSON.stringify(acceptName)})`, 'the Accept button');
+  await tabTo(page, `document.activeElement && document.activeElement.textContent.startsWith(${JSON.stringify(acceptName)})`, 'the Accept button');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: `Conversation ${p.reference}`, level: 2 }).waitFor();
   assert.match(await page.evaluate(() => document.activeElement.textContent), /^Conversation HO-/, 'focus moves to the conversation');
+  assert.match(await page.locator('#cs-chat').textContent(), new RegExp(`Practitioner's reference\\s*${p.conversationReference}`));
   await p.next({ type: 'handoff', status: 'accepted' });
 
-  await focusByTab(page, "document.activeElement && document.activeElement.id === 'cs-compose-text'", 'the message box');
+  await tabTo(page, "document.activeElement && document.activeElement.id === 'cs-compose-text'", 'the message box');
   await page.keyboard.type('Hello from the keyboard');
   await page.keyboard.press('Enter');
   assert.equal((await p.next({ type: 'message', from: 'staff' })).frame.text, 'Hello from the keyboard');
   await messages(page).filter({ hasText: 'Hello from the keyboard' }).waitFor();
 
-  await focusByTab(page, "document.activeElement && document.activeElement.id === 'cs-end-note'", 'the wrap-up note');
+  await tabTo(page, "document.activeElement && document.activeElement.id === 'cs-end-note'", 'the wrap-up note');
   await page.keyboard.type('Answered by keyboard');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'End the conversation');

@@ -49,7 +49,7 @@ async function seed(scripts) {
       ws.onmessage = (event) => {
         const m = JSON.parse(event.data);
         frames.push(m);
-        if (waiting && m.ref === waiting.ref && ['prompt', 'outcome', 'ended', 'error'].includes(m.type)) {
+        if (waiting && m.ref === waiting.ref && ['prompt', 'outcome', 'ended', 'error', 'about'].includes(m.type)) {
           const w = waiting;
           waiting = null;
           if (m.type === 'error') w.reject(new Error(`${m.code}: ${m.message}`));
@@ -61,12 +61,17 @@ async function seed(scripts) {
         waiting = { ref, resolve, reject };
         ws.send(JSON.stringify({ ...message, ref }));
       });
-      let last = await send({ type: 'start', dialog: 'early-help', channel: script.channel || 'web' });
+      let last = await send({ type: 'start', dialog: 'early-help', channel: script.channel || 'web', ...(script.staff_token ? { staff_token: script.staff_token } : {}) });
       const conversation = frames.find((f) => f.type === 'started').conversation;
       for (const answer of script.answers) {
+        if (answer.back) {
+          last = await send({ type: 'back' });
+          continue;
+        }
         if (last.type !== 'prompt') throw new Error(`no question to answer in ${JSON.stringify(script)}`);
         last = await send({ type: 'answer', node: last.node, ...answer });
       }
+      if (script.about) await send({ type: 'about', ...script.about });
       if (script.end) await send({ type: 'end' });
       ws.close();
       return conversation;
@@ -104,6 +109,12 @@ async function openReview({ width = 1280, height = 900, allow = [] } = {}) {
   return { context, page, problems };
 }
 
+// The filters are folded under "All filters" so the list starts on the first screen.
+async function openFilters(page) {
+  const box = page.locator('#rv-filters-box');
+  if (!(await box.evaluate((d) => d.open))) await box.locator('summary').click();
+}
+
 async function signIn(page, token) {
   await page.getByLabel('Staff token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -112,6 +123,14 @@ async function signIn(page, token) {
 // The ids of the conversations listed, read from each row's link.
 async function listedIds(page) {
   return page.locator('#rv-list-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+}
+
+// Fills the words box, applies the filters and waits for `count` rows.
+async function searchWords(page, words, count) {
+  await openFilters(page);
+  await page.getByLabel('Words typed by the practitioner').fill(words);
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await waitForListed(page, count);
 }
 
 async function waitForListed(page, count) {
@@ -173,14 +192,14 @@ test('an East hub reviewer sees only East, filters, reads a transcript and adds 
   await page.getByRole('row', { name: /Request to East hub/ }).first().waitFor();
   await screenshot(page, t, 'list-east-desktop.png');
 
-  // Filters: free text, then status.
-  await page.getByLabel('Words typed by the practitioner').fill('housing');
-  await page.getByRole('button', { name: 'Apply filters' }).click();
-  await waitForListed(page, 1);
+  // Filters: free text (the same box finds a conversation by the reference its summary gave), then status.
+  await searchWords(page, 'housing', 1);
   assert.deepEqual(await listedIds(page), [seeded.eastHousing]);
-  await page.getByLabel('Words typed by the practitioner').fill('school');
-  await page.getByRole('button', { name: 'Apply filters' }).click();
-  await waitForListed(page, 1);
+  const reference = sqlite(`select reference from conversations where id = '${seeded.eastHousing}'`);
+  assert.match(reference, /^EH-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  await searchWords(page, reference.toLowerCase().replace(/-/g, ' '), 1);
+  assert.deepEqual(await listedIds(page), [seeded.eastHousing], 'the reference, however it is read out');
+  await searchWords(page, 'school', 1);
   assert.deepEqual(await listedIds(page), [seeded.eastSchool], 'the West conversation that also says "school" stays hidden');
   await screenshot(page, t, 'list-east-filtered.png');
   await page.getByLabel('Status').selectOption('abandoned');
@@ -221,6 +240,7 @@ test('an East hub reviewer sees only East, filters, reads a transcript and adds 
   assert.match(await path_.nth(8).textContent(), /Which area of Leeds.*Answer: East Leeds/);
   assert.match(await path_.nth(9).textContent(), /Outcome: Early Help Assessment, then a request to the East Early Help Hub/);
   await body.getByRole('heading', { name: 'Safety alerts' }).waitFor();
+  await body.getByText(reference, { exact: true }).waitFor();  // the reference the practitioner's summary names
   const why = body.locator('table.rv-alert-table tbody tr');
   assert.equal(await why.count(), 1);
   assert.match(await why.first().textContent(), /Immediate danger.*A child in danger now.*scared.*go.*home.*an answer at hub_notes/);
@@ -297,9 +317,11 @@ test('stats show the funnel and outcomes by day as SVG, with the numbers in tabl
   assert.ok(await funnel.locator('rect.rv-bar-reached').count() >= 5, 'a bar for each node reached');
   assert.equal(await funnel.locator('rect.rv-bar-stopped').count(), 2, 'abandoned at consent and at harm');
   const table = page.getByRole('table', { name: 'Funnel data' });
-  assert.match(await table.getByRole('row', { name: /^danger/ }).textContent(), /danger\s*7\s*0/);
-  assert.match(await table.getByRole('row', { name: /^consent_talked/ }).textContent(), /consent_talked\s*5\s*1/);
-  assert.match(await table.getByRole('row', { name: /^harm/ }).textContent(), /harm\s*7\s*1/);
+  // Questions by their words, in the order the dialog asks them; the first is the danger question.
+  assert.match(await table.locator('tbody tr').first().textContent(), /^Is a child in immediate danger right now\?\s*7\s*—\s*0$/);
+  assert.match(await table.getByRole('row', { name: /^Have you talked with the child/ }).textContent(), /5\s*0\s*1$/);
+  assert.match(await table.getByRole('row', { name: /^Do you think the child/ }).textContent(), /seriously harmed.*7\s*0\s*1$/);
+  assert.equal(await table.getByRole('row', { name: /^handoff/ }).count(), 0, 'no pseudo-node');
   const days = page.locator('svg.rv-days');
   assert.ok(await days.locator('rect.rv-seg').count() >= 5, 'a segment per outcome');
   const byDay = page.getByRole('table', { name: 'Conversations started each day, by outcome' });
@@ -320,7 +342,7 @@ test('stats show the funnel and outcomes by day as SVG, with the numbers in tabl
   await waitForListed(hub.page, 1);
   await hub.page.getByRole('link', { name: 'Stats' }).click();
   await hub.page.locator('svg.rv-funnel').waitFor();
-  assert.match(await hub.page.getByRole('table', { name: 'Funnel data' }).getByRole('row', { name: /^danger/ }).textContent(), /danger\s*1\s*0/);
+  assert.match(await hub.page.getByRole('table', { name: 'Funnel data' }).locator('tbody tr').first().textContent(), /right now\?\s*1\s*—\s*0$/);
   await screenshot(hub.page, t, 'stats-west-desktop.png');
   assert.deepEqual(hub.problems, []);
   await hub.context.close();
@@ -330,6 +352,7 @@ test('the CSV of the current filter downloads with the token, with paths when as
   const { context, page, problems } = await openReview();
   await signIn(page, staff['e.hub']);
   await waitForListed(page, 2);
+  await openFilters(page);
   await page.getByLabel('Words typed by the practitioner').fill('school');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await waitForListed(page, 1);
@@ -341,7 +364,7 @@ test('the CSV of the current filter downloads with the token, with paths when as
   assert.match(download.suggestedFilename(), /^conversations-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
   assert.equal(csv.length, 2, 'the header and the one East conversation that mentions school');
-  assert.match(csv[0], /^id,started_at,.*,review_state,alert_categories,path$/);
+  assert.match(csv[0], /^id,started_at,.*,review_state,alert_categories,reference,path$/);
   assert.ok(csv[1].startsWith(seeded.eastSchool + ','));
   assert.match(csv[1], /area=east/);
   await page.getByText(/The CSV file has been downloaded/).waitFor();
@@ -379,6 +402,7 @@ test('a revoked token mid-session signs out with the reason', async () => {
   await signIn(page, token);
   await waitForListed(page, 1);
   execFileSync(BIN, ['staff', 'disable', 's.hub', '--db', server.db], { stdio: 'ignore' });
+  await openFilters(page);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.getByRole('heading', { name: 'Sign in', level: 2 }).waitFor();
   await page.getByRole('alert').getByText(/Token not recognised or expired/).waitFor();
@@ -404,4 +428,144 @@ test('the list works at 360px and with the keyboard alone', async (t) => {
   assert.match(await page.evaluate(() => document.activeElement.textContent), /^Conversation/, 'focus moves to the heading');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+// A practitioner at the harm question asks for a person; `token`'s console accepts,
+// they exchange a message each way and the staff member ends it with a note. Returns the
+// conversation id.
+async function handoffChat(token) {
+  const context = await browser.newContext();
+  const practitioner = await context.newPage();
+  await practitioner.goto(server.chatUrl + '/healthz');
+  const reference = await practitioner.evaluate(async (url) => {
+    const ws = new WebSocket(url);
+    window.p = { ws, frames: [] };
+    ws.onmessage = (e) => window.p.frames.push(JSON.parse(e.data));
+    await new Promise((resolve) => { ws.onopen = resolve; });
+    const next = (test) => new Promise((resolve) => {
+      const t = setInterval(() => { const f = window.p.frames.find(test); if (f) { clearInterval(t); resolve(f); } }, 20);
+    });
+    ws.send(JSON.stringify({ type: 'start', dialog: 'early-help' }));
+    await next((f) => f.type === 'prompt' && f.node === 'danger');
+    ws.send(JSON.stringify({ type: 'answer', node: 'danger', option: 'no' }));
+    await next((f) => f.type === 'prompt' && f.node === 'harm');
+    // Asked at the harm question, before any area: the "any" queue every hub sees.
+    ws.send(JSON.stringify({ type: 'handoff', reason: 'Can someone talk this through with me?' }));
+    return (await next((f) => f.type === 'handoff' && f.status === 'requested')).reference;
+  }, server.chatUrl.replace('http:', 'ws:') + '/v1/chat');
+  const staffPage = await context.newPage();
+  await staffPage.goto(server.staffUrl + '/healthz');
+  await staffPage.evaluate(async ({ url, token, reference }) => {
+    const ws = new WebSocket(url);
+    const frames = [];
+    ws.onmessage = (e) => frames.push(JSON.parse(e.data));
+    await new Promise((resolve) => { ws.onopen = resolve; });
+    const reply = (ref) => new Promise((resolve) => {
+      const t = setInterval(() => { const f = frames.find((x) => x.ref === ref); if (f) { clearInterval(t); resolve(f); } }, 20);
+    });
+    ws.send(JSON.stringify({ type: 'auth', token }));
+    await new Promise((resolve) => { const t = setInterval(() => { if (frames.some((f) => f.type === 'queue')) { clearInterval(t); resolve(); } }, 20); });
+    ws.send(JSON.stringify({ type: 'accept', reference, ref: 'a' }));
+    await reply('a');
+    ws.send(JSON.stringify({ type: 'message', reference, text: 'Hello, I can help: ring Duty and Advice first.', ref: 'm' }));
+    await reply('m');
+    window.staff = { ws, frames, reply };
+  }, { url: `ws://127.0.0.1:${server.consolePort}/v1/staff`, token, reference });
+  await practitioner.evaluate(async () => {
+    window.p.ws.send(JSON.stringify({ type: 'message', text: 'Thank you, I will ring them now.' }));
+    await new Promise((resolve) => { const t = setInterval(() => { if (window.p.frames.some((f) => f.type === 'message' && f.from === 'practitioner')) { clearInterval(t); resolve(); } }, 20); });
+  });
+  await staffPage.evaluate(async (reference) => {
+    window.staff.ws.send(JSON.stringify({ type: 'end', reference, note: 'Advised to ring Duty and Advice.', ref: 'e' }));
+    await window.staff.reply('e');
+  }, reference);
+  const id = sqlite(`select conversation_id from handoffs where reference = '${reference}'`);
+  await context.close();
+  return id;
+}
+
+test('each hub sees its whole picture: a West chat that went back, a call East took, "I work in East", a handoff chat in the transcript, and the stats a manager needs', async (t) => {
+  const first = server;
+  server = await workspace.startServer();
+  try {
+    const eastPhone = addStaff('p.east', 'hub:east');
+    const eastHub = addStaff('e2.hub', 'hub:east');
+    const westHub = addStaff('w2.hub', 'hub:west');
+    const ids = await seed({
+      westBack: { answers: [...toHub('Help with routines', 'west'), { back: true }] },
+      eastCall: { channel: 'phone', staff_token: eastPhone, answers: [{ option: 'yes' }] },
+      aboutEast: { answers: [{ option: 'no' }, { option: 'yes' }], about: { work_area: 'east', agency: 'school' } },
+    });
+    const chatId = await handoffChat(eastHub);
+
+    // West: the chat that went back from the West outcome, and nothing else.
+    const west = await openReview();
+    await signIn(west.page, westHub);
+    await waitForListed(west.page, 1);
+    assert.deepEqual(await listedIds(west.page), [ids.westBack]);
+    await west.page.locator('#rv-list-body a').first().click();
+    await west.page.getByText('West hub (the practitioner gave the area)').waitFor();
+    await checkAccessibility(west.page, 'a West reviewer reading the conversation that went back');
+    assert.deepEqual(west.problems, []);
+    await west.context.close();
+
+    // East: the call its phone line took, the Duty and Advice chat of a practitioner who works in East, and its handoff.
+    const east = await openReview();
+    const { page } = east;
+    await signIn(page, eastHub);
+    await waitForListed(page, 3);
+    assert.deepEqual((await listedIds(page)).sort(), [ids.eastCall, ids.aboutEast, chatId].sort());
+    // The first row is on the first screen at 1280x800: the filters are folded.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const firstRow = await page.locator('#rv-list-body tr').first().boundingBox();
+    assert.ok(firstRow.y + firstRow.height <= 800, `the first row ends at ${firstRow.y + firstRow.height}px`);
+    await checkAccessibility(page, 'the list with the filters folded');
+    await screenshot(page, t, 'list-quick-views-desktop.png');
+
+    // Quick view: calls not wrapped up.
+    await page.getByRole('button', { name: 'Calls not wrapped up' }).click();
+    await waitForListed(page, 1);
+    assert.deepEqual(await listedIds(page), [ids.eastCall]);
+    await page.getByRole('button', { name: 'Today' }).click();
+    await waitForListed(page, 3);
+
+    // The handoff chat, in order, with names and times, the wrap-up note and the end.
+    await page.goto(server.staffUrl + '/#/c/' + chatId);
+    const chat = page.getByRole('region', { name: 'Talking to a person' });
+    await chat.waitFor();
+    const messages = await chat.locator('.rv-chat-message').allTextContents();
+    assert.equal(messages.length, 2);
+    assert.match(messages[0], /^e2\.hub, \d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\dHello, I can help: ring Duty and Advice first\.$/);
+    assert.match(messages[1], /^Practitioner, .*Thank you, I will ring them now\.$/);
+    assert.match(await chat.textContent(), /Wrap-up note\s*Advised to ring Duty and Advice\./);
+    assert.match(await chat.textContent(), /Why they asked\s*Can someone talk this through with me\?/);
+    assert.match(await page.locator('#rv-conv-body').textContent(), /Seen by\s*East hub \(the hub took the handoff\)/);
+    assert.match(await page.locator('#rv-conv-body').textContent(), /Ended\s*The chat with .* ended/);
+    await checkAccessibility(page, 'a transcript with a handoff chat');
+    await screenshot(page, t, 'transcript-handoff-desktop.png');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noSidewaysScroll(page, 'a transcript with a handoff chat on a phone');
+    await checkAccessibility(page, 'a transcript with a handoff chat on a phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Stats a hub manager expects.
+    await page.goto(server.staffUrl + '/#/stats');
+    const handoffs = page.getByRole('region', { name: 'Talking to a person' });
+    await handoffs.waitFor();
+    assert.match(await handoffs.textContent(), /Asked for a person\s*1.*Taken by someone\s*1.*Told no one was free\s*0/s);
+    const phone = page.getByRole('region', { name: 'The phone line' });
+    assert.match(await phone.textContent(), /Calls\s*1.*Calls not wrapped up\s*1/s);
+    assert.match(await page.getByRole('table', { name: 'By role or agency' }).textContent(), /School\s*1/);
+    assert.match(await page.getByRole('table', { name: 'By the area they work in' }).textContent(), /East Leeds\s*1/);
+    assert.match(await page.getByRole('table', { name: 'By day of the week' }).textContent(), /Sunday/);
+    await checkAccessibility(page, 'the stats with handoffs, the phone line, when and who');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noSidewaysScroll(page, 'the stats on a phone');
+    await screenshot(page, t, 'stats-east-phone.png');
+    assert.deepEqual(east.problems, []);
+    await east.context.close();
+  } finally {
+    await server.stop();
+    server = first;
+  }
 });

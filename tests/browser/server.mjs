@@ -3,7 +3,7 @@
 // started on port 0 with its own database (chat, staff and console listeners), stopped with SIGTERM.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -71,6 +71,15 @@ export function sqlite(db, sql) {
   return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
 }
 
+// Presses Tab until `isTarget` (run in the page) is true: a control reached by keyboard alone.
+export async function tabTo(page, isTarget, what, limit = 60) {
+  for (let i = 0; i < limit; i += 1) {
+    if (await page.evaluate(isTarget)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`${what} can be reached with Tab`);
+}
+
 export async function noSidewaysScroll(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no sideways scrolling at 360px on ${what} (overflow ${overflow}px)`);
@@ -89,15 +98,23 @@ export function makeWorkspace(prefix) {
     // Starts `rightconv serve` in its own folder, on port 0 unless given (`port` is the chat
     // listener's), with its own database unless `db` is given; resolves once every listener's
     // /healthz answers.
-    startServer({ port = 0, staffPort = 0, consolePort = 0, db } = {}) {
+    // `config` (an object) is laid over config/rightconv.json, key by key, into a config file.
+    startServer({ port = 0, staffPort = 0, consolePort = 0, db, config } = {}) {
       serverCount += 1;
       const serverDir = path.join(dir, `server-${serverCount}`);
       mkdirSync(serverDir);
-      return startServer({ dir: serverDir, port, staffPort, consolePort, db: db || path.join(serverDir, 't.db') });
+      let configFile;
+      if (config) {
+        configFile = path.join(serverDir, 'rightconv.json');
+        const base = JSON.parse(readFileSync(path.join(SOURCE_DIR, 'config', 'rightconv.json'), 'utf8'));
+        writeFileSync(configFile, JSON.stringify(overlay(base, config), null, 2));
+      }
+      return startServer({ dir: serverDir, port, staffPort, consolePort, db: db || path.join(serverDir, 't.db'), configFile });
     },
     async screenshot(page, t, name) {
       const file = path.join(screenshotDir, name);
-      await page.screenshot({ path: file, fullPage: true });
+      // The whole page, or (RIGHTCONV_SCREENSHOT_VIEWPORT, for docs/screens) the screen as seen.
+      await page.screenshot({ path: file, fullPage: !process.env.RIGHTCONV_SCREENSHOT_VIEWPORT });
       t.diagnostic(`screenshot: ${file}`);
     },
     remove() {
@@ -106,10 +123,19 @@ export function makeWorkspace(prefix) {
   };
 }
 
-async function startServer({ dir, port, staffPort, consolePort, db }) {
+// `over` laid on `base`: objects merge key by key, anything else replaces.
+function overlay(base, over) {
+  if (!base || typeof base !== 'object' || Array.isArray(base) || !over || typeof over !== 'object' || Array.isArray(over)) return over;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = overlay(base[k], v);
+  return out;
+}
+
+async function startServer({ dir, port, staffPort, consolePort, db, configFile }) {
   const portFile = path.join(dir, 'ports');
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--staff-listen', `127.0.0.1:${staffPort}`,
     '--console-listen', `127.0.0.1:${consolePort}`, '--port-file', portFile, '--db', db];
+  if (configFile) args.push('--config', configFile);
   const child = spawn(BIN, args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });

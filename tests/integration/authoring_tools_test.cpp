@@ -51,7 +51,13 @@ TEST_CASE("test runs the shipped scenarios that reach every outcome and exits 0"
   CAPTURE(r.out);
   CAPTURE(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(has(r.out, "48 scenario(s): 48 passed, 0 failed"));
+  // Every scenario in the file ran and passed (counted, so adding one does not break this test).
+  std::ifstream file(src("dialogs") + "/tests/early-help.yaml");
+  int scenarios = 0;
+  for (std::string line; std::getline(file, line);) scenarios += line.rfind("  - name:", 0) == 0;
+  REQUIRE(scenarios >= 50);
+  const std::string n = std::to_string(scenarios);
+  CHECK(has(r.out, n + " scenario(s): " + n + " passed, 0 failed"));
   CHECK(has(r.out, "early-help: outcomes 17/17, nodes 33/33, options 39/39"));
 }
 

@@ -265,3 +265,99 @@ TEST_CASE("the staff listener serves the call page and tells it the chat port") 
   // The page's origin (the staff port) may open the chat WebSocket on the chat port.
   CHECK(upgrade_status(f.server.port(), "http://127.0.0.1:" + std::to_string(f.server.staff_port())) == 101);
 }
+
+TEST_CASE("open calls come from the server - the taker resumes one with their staff token after a restart - no one else can - both reads are audited") {
+  TempDir dir;
+  std::string worker, other, open_call, other_call;
+  {
+    ServerProcess server(dir);
+    worker = add_staff(server.db(), "p.line", "hub:south");
+    other = add_staff(server.db(), "o.ther", "hub:east");
+    REQUIRE(server.start());
+    WsClient c(server.port());
+    open_call = c.request(phone_start(worker))[0]["conversation"];
+    c.request(answer("danger", "no"));
+    WsClient done(server.port());  // wrapped up and ended: not offered
+    done.request(phone_start(worker));
+    one_reply(done, wrap_up(false, "other", "Wrong number."));
+    done.request({{"type", "end"}});
+    WsClient theirs(server.port());
+    other_call = theirs.request(phone_start(other))[0]["conversation"];
+    CHECK(server.stop(SIGTERM) == 0);  // a crash or a restart: the calls stay open
+  }
+  ServerProcess server(dir);
+  REQUIRE(server.start());
+
+  json mine = staff_get(server.staff_port(), worker, "/v1/me/calls");
+  REQUIRE(mine["calls"].size() == 1);
+  const json& call = mine["calls"][0];
+  CHECK(call["conversation"] == open_call);
+  CHECK(call["reference"].get<std::string>().rfind("EH-", 0) == 0);
+  CHECK(call["question"].get<std::string>().find("seriously harmed or neglected") != std::string::npos);
+  CHECK(call["resumable"] == true);
+  CHECK(call["started_at"].is_string());
+  json theirs = staff_get(server.staff_port(), other, "/v1/me/calls");
+  REQUIRE(theirs["calls"].size() == 1);
+  CHECK(theirs["calls"][0]["conversation"] == other_call);
+
+  WsClient c(server.port());
+  const json resume_as_other{{"type", "resume"}, {"conversation", open_call}, {"staff_token", other}};
+  CHECK(one_reply(c, resume_as_other)["code"] == "bad_token");  // the same answer as an unknown call
+  CHECK(one_reply(c, {{"type", "resume"}, {"conversation", open_call}, {"staff_token", "rcs_nobody"}})["code"] == "bad_token");
+  CHECK(one_reply(c, {{"type", "resume"}, {"conversation", open_call}, {"token", "t"}, {"staff_token", worker}})["code"] == "bad_message");
+  WsClient web(server.port());  // a web conversation is nobody's call
+  const std::string web_id = web.request({{"type", "start"}, {"dialog", "early-help"}})[0]["conversation"];
+  CHECK(one_reply(c, {{"type", "resume"}, {"conversation", web_id}, {"staff_token", worker}})["code"] == "bad_token");
+
+  auto back = c.request({{"type", "resume"}, {"conversation", open_call}, {"staff_token", worker}});
+  REQUIRE(back[0]["type"] == "resumed");
+  CHECK(back[0]["staff"]["id"] == "p.line");
+  CHECK(back.back()["node"] == "harm");
+  REQUIRE(back[0]["urgent_contacts"].size() == 2);  // from content/, so Urgent shows them at once
+  CHECK(back[0]["urgent_contacts"][0]["phone"] == "999");
+  CHECK(back[0]["urgent_contacts"][1]["id"] == "duty_and_advice");
+  CHECK(c.request(answer("harm", "yes")).back()["outcome"] == "duty_and_advice");
+
+  CHECK(query(server.db(), "SELECT actor, action, target FROM audit WHERE action IN ('my_calls', 'resume_call') ORDER BY id") ==
+        std::vector<Row>{{"p.line", "my_calls", json{{"conversations", {open_call}}}.dump()},
+                         {"o.ther", "my_calls", json{{"conversations", {other_call}}}.dump()},
+                         {"p.line", "resume_call", json{{"conversation", open_call}}.dump()}});
+}
+
+TEST_CASE("the wrap-up keeps the optional caller fields - role from the fixed list and whether a call-back was promised") {
+  CallLine f;
+  WsClient c(f.server.port());
+  auto started = c.request(phone_start(f.worker));
+  const std::string id = started[0]["conversation"];
+  REQUIRE(started[0]["caller_roles"].size() == 9);
+  CHECK(started[0]["caller_roles"][3] == json{{"id", "gp"}, {"label", "GP"}});
+  for (const auto& code : started[0]["wrap_up_codes"])
+    if (code["code"] == "referred_duty_and_advice") CHECK(code["suggested_for"] == json{"duty_and_advice", "danger_unsure"});
+  c.request(answer("danger", "no"));
+  c.request(answer("harm", "yes"));
+  json bad = wrap_up(true, "referred_duty_and_advice", "n");
+  bad["caller_role"] = "plumber";
+  CHECK(one_reply(c, bad)["code"] == "bad_message");
+  bad["caller_role"] = "school";
+  bad["callback_promised"] = "yes";
+  CHECK(one_reply(c, bad)["code"] == "bad_message");
+
+  json w = wrap_up(true, "referred_duty_and_advice", "School DSL will ring Duty and Advice.");
+  w["caller_role"] = "school";
+  w["callback_promised"] = true;
+  json done = one_reply(c, w);
+  CHECK(done["caller_role"] == "school");
+  CHECK(done["callback_promised"] == true);
+  CHECK(query(f.server.db(), "SELECT caller_role, callback_promised FROM phone_calls WHERE conversation_id = '" + id + "'") ==
+        std::vector<Row>{{"school", "1"}});
+  json t = staff_get(f.server.staff_port(), f.admin, "/v1/conversations/" + id);
+  CHECK(t["call"]["wrap_up"]["caller_role"] == "school");
+  CHECK(t["call"]["wrap_up"]["callback_promised"] == true);
+
+  WsClient quiet(f.server.port());  // left out: not said
+  const std::string other = quiet.request(phone_start(f.worker))[0]["conversation"];
+  one_reply(quiet, wrap_up(false, "other", "Not about a child."));
+  json u = staff_get(f.server.staff_port(), f.admin, "/v1/conversations/" + other);
+  CHECK(u["call"]["wrap_up"]["caller_role"].is_null());
+  CHECK(u["call"]["wrap_up"]["callback_promised"].is_null());
+}

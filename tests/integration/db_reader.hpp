@@ -16,6 +16,7 @@ inline std::vector<Row> query(const std::string& db_path, const std::string& sql
     sqlite3_close(db);
     return rows;
   }
+  sqlite3_busy_timeout(db, 10000);  // the server's writer may hold the lock for a moment
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {

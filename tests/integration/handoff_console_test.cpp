@@ -1,6 +1,7 @@
 // Handing a conversation to a person through the staff console: a real server, a practitioner
 // and staff on real WebSockets, the SQLite file read back.
 #include <doctest/doctest.h>
+#include <httplib.h>
 
 #include <thread>
 
@@ -13,17 +14,7 @@ using json = nlohmann::json;
 
 namespace {
 
-struct Fixture {
-  TempDir dir;
-  ServerProcess server;
-  std::string east, west, admin;
-  explicit Fixture(std::vector<std::string> extra = {}) : server(dir, std::move(extra)) {
-    REQUIRE(server.start());
-    east = add_staff(server.db(), "eve", "hub:east");
-    west = add_staff(server.db(), "wes", "hub:west");
-    admin = add_staff(server.db(), "ada", "admin");
-  }
-};
+using Fixture = HandoffFixture;
 
 // Asks for a person at the East hub outcome; returns the handoff reference.
 std::string request_at_east(WsClient& p, std::string* conversation = nullptr) {
@@ -34,13 +25,13 @@ std::string request_at_east(WsClient& p, std::string* conversation = nullptr) {
   const json& h = replies.back();
   REQUIRE(h["status"] == "requested");
   CHECK(h["wait_seconds"] == 120);
+  CHECK(h["at"].get<std::string>().size() == 20);  // "2026-12-02T10:32:05Z": when it was asked for
   return h["reference"];
 }
 
-const json* find_item(const json& queue, const std::string& reference) {
-  for (const auto& i : queue["items"])
-    if (i["reference"] == reference) return &i;
-  return nullptr;
+// A time the database logged (ms since the epoch), as the protocol writes it: "2026-12-02T10:32:05Z".
+std::string logged_time(const std::string& db, const std::string& select_ms) {
+  return scalar(db, "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (" + select_ms + ") / 1000, 'unixepoch')");
 }
 
 }  // namespace
@@ -66,17 +57,26 @@ TEST_CASE("handoff - east staff accept - messages both ways are logged - staff e
   CHECK((*item)["item"]["area"] == "east");
   CHECK((*item)["item"].dump().find("routines") == std::string::npos);
   CHECK((*item)["item"].dump().find("900456") == std::string::npos);
+  // The conversation's readable reference, which the practitioner can read out, is on the card.
+  const std::string readable = scalar(f.server.db(), "SELECT reference FROM conversations WHERE id = '" + conversation + "'");
+  CHECK(readable.rfind("EH-", 0) == 0);
+  CHECK((*item)["conversation_reference"] == readable);
 
   auto accepted = staff.call({{"type", "accept"}, {"reference", ref}}, "a1");
   REQUIRE(accepted);
   CHECK((*accepted)["type"] == "accepted");
   CHECK((*accepted)["conversation"] == conversation);
+  CHECK((*accepted)["transcript"]["reference"] == readable);
   CHECK((*accepted)["transcript"]["turns"].size() > 5);
 
   auto to_p = p.receive_until({"handoff"});
   REQUIRE(!to_p.empty());
   CHECK(to_p.back()["status"] == "accepted");
   CHECK(to_p.back()["name"] == "eve (test)");
+  // Every handoff frame and message carries the time it was logged.
+  const std::string db = f.server.db();
+  const std::string handoff_row = " FROM handoffs WHERE reference = '" + ref + "'";
+  CHECK(to_p.back()["at"] == logged_time(db, "SELECT accepted_at" + handoff_row));
 
   // Practitioner -> staff, redacted before anyone sees it.
   p.send({{"type", "message"}, {"text", "Thanks. My number is 07700 900123"}});
@@ -84,11 +84,14 @@ TEST_CASE("handoff - east staff accept - messages both ways are logged - staff e
   REQUIRE(!echo.empty());
   CHECK(echo.back()["from"] == "practitioner");
   CHECK(echo.back()["text"].get<std::string>().find("07700") == std::string::npos);
+  const std::string echo_row = " FROM turns WHERE conversation_id = '" + conversation + "' AND message LIKE '%\"from\":\"practitioner\"%'";
+  CHECK(echo.back()["at"] == logged_time(db, "SELECT at" + echo_row));
   auto at_staff = staff.next("message");
   REQUIRE(at_staff);
   CHECK((*at_staff)["reference"] == ref);
   CHECK((*at_staff)["from"] == "practitioner");
   CHECK((*at_staff)["text"] == echo.back()["text"]);
+  CHECK((*at_staff)["at"] == echo.back()["at"]);  // the console sees the same logged time
 
   // Staff -> practitioner.
   auto sent = staff.call({{"type", "message"}, {"reference", ref}, {"text", "Hello, I can help with the request form."}}, "m1");
@@ -99,6 +102,7 @@ TEST_CASE("handoff - east staff accept - messages both ways are logged - staff e
   CHECK(at_p.back()["from"] == "staff");
   CHECK(at_p.back()["name"] == "eve (test)");
   CHECK(at_p.back()["text"] == "Hello, I can help with the request form.");
+  CHECK(at_p.back()["at"] == logged_time(db, "SELECT at FROM turns WHERE conversation_id = '" + conversation + "' AND message LIKE '%Hello, I can help%'"));
 
   // Staff end with a wrap-up note: the practitioner is back at the outcome and can carry on.
   auto ended = staff.call({{"type", "end"}, {"reference", ref}, {"note", "Talked through the form"}}, "e1");
@@ -108,12 +112,12 @@ TEST_CASE("handoff - east staff accept - messages both ways are logged - staff e
   REQUIRE(back.size() >= 2);
   CHECK(find_type(back, "handoff"));
   CHECK((*find_type(back, "handoff"))["status"] == "ended");
+  CHECK((*find_type(back, "handoff"))["at"] == logged_time(db, "SELECT ended_at" + handoff_row));
   CHECK(back.back()["type"] == "outcome");
   auto again = p.request({{"type", "back"}});
   CHECK(again.back()["type"] == "prompt");  // the script answers again
 
   // Everything is in the log.
-  const std::string db = f.server.db();
   CHECK(scalar(db, "SELECT status || '|' || accepted_by || '|' || wrap_up FROM handoffs WHERE reference = '" + ref + "'") ==
         "ended|eve|Talked through the form");
   CHECK(scalar(db, "SELECT status FROM conversations WHERE id = '" + conversation + "'") == "handed_off");
@@ -324,9 +328,68 @@ TEST_CASE("handoff - survives a restart - waiting stays waiting - active resumes
   CHECK(resumed.back()["name"] == "eve (test)");
   REQUIRE(resumed.back().contains("messages"));
   CHECK(resumed.back()["messages"].back()["text"] == "Still there?");
+  // With the times they were logged: the handoff's since it was accepted, each message its own.
+  CHECK(resumed.back()["at"] == logged_time(f.server.db(), "SELECT accepted_at FROM handoffs WHERE reference = '" + active_ref + "'"));
+  CHECK(resumed.back()["messages"].back()["at"] ==
+        logged_time(f.server.db(), "SELECT at FROM turns WHERE conversation_id = '" + active_conv + "' AND message LIKE '%Still there?%'"));
   auto sent = staff.call({{"type", "message"}, {"reference", active_ref}, {"text", "Back after a restart"}}, "m2");
   CHECK((*sent)["type"] == "sent");
   auto live = p.receive_until({"message"});
   REQUIRE(!live.empty());
   CHECK(live.back()["text"] == "Back after a restart");
+}
+
+TEST_CASE("handoff - the console opens only open handoffs, read through the conversation's scope now") {
+  Fixture f;
+  Console east(f.server.console_port());
+  east.sign_in(f.east);
+  WsClient p(f.server.port());
+  std::string conversation;
+  const std::string ref = request_at_east(p, &conversation);
+
+  // Waiting in the East queue: an East member may open it (to decide whether to take it).
+  auto opened = east.call({{"type", "open"}, {"reference", ref}}, "o1");
+  REQUIRE(opened);
+  CHECK((*opened)["type"] == "opened");
+  CHECK((*opened)["transcript"]["id"] == conversation);
+
+  // The practitioner leaves the request, and the conversation is now West's.
+  p.request({{"type", "handoff"}, {"cancel", true}});
+  query(f.server.db(), "UPDATE conversations SET area = 'west' WHERE id = '" + conversation + "'", true);
+  const std::string reads = scalar(f.server.db(), "SELECT COUNT(*) FROM audit WHERE actor = 'eve' AND action = 'read'");
+
+  // A cancelled handoff is as unknown as a made-up one: no transcript, no read audited.
+  auto again = east.call({{"type", "open"}, {"reference", ref}}, "o2");
+  REQUIRE(again);
+  CHECK((*again)["code"] == "unknown_reference");
+  CHECK_FALSE(again->contains("transcript"));
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM audit WHERE actor = 'eve' AND action = 'read'") == reads);
+  // The staff API still shows it to East: the practitioner gave East as the area, and a hub keeps
+  // what it was told (docs/staff-scope.md). Only the console's open is refused.
+  httplib::Client api("127.0.0.1", f.server.staff_port());
+  api.set_bearer_token_auth(f.east.c_str());
+  auto r = api.Get(("/v1/conversations/" + conversation).c_str());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  // West sees it too, as its area now says.
+  httplib::Client west_api("127.0.0.1", f.server.staff_port());
+  west_api.set_bearer_token_auth(f.west.c_str());
+  auto w = west_api.Get(("/v1/conversations/" + conversation).c_str());
+  REQUIRE(w);
+  CHECK(w->status == 200);
+}
+
+TEST_CASE("a console that never signs in is told so and closed after 10 seconds") {
+  Fixture f;
+  WsClient silent(f.server.console_port(), {}, "/v1/staff");
+  REQUIRE(silent.connected());
+  auto told = silent.receive_until({"error"}, 20000);
+  REQUIRE_FALSE(told.empty());
+  CHECK(told.back()["code"] == "not_signed_in");
+  CHECK_FALSE(silent.receive(10000));  // and then the connection is closed
+  CHECK(silent.closed());
+  CHECK(silent.close_code() == 1008);
+  // A console that signs in in time is not affected.
+  Console staff(f.server.console_port());
+  staff.sign_in(f.east);
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "server_process.hpp"
+#include "staff_helpers.hpp"
 #include "ws_client.hpp"
 
 namespace rc::test {
@@ -68,6 +69,26 @@ struct Console {
     return got.back();
   }
 };
+
+// A server with a staff member for East, for West, and an admin.
+struct HandoffFixture {
+  TempDir dir;
+  ServerProcess server;
+  std::string east, west, admin;
+  explicit HandoffFixture(std::vector<std::string> extra = {}) : server(dir, std::move(extra)) {
+    REQUIRE(server.start());
+    east = add_staff(server.db(), "eve", "hub:east");
+    west = add_staff(server.db(), "wes", "hub:west");
+    admin = add_staff(server.db(), "ada", "admin");
+  }
+};
+
+// The queue item with this handoff reference, or null.
+inline const json* find_item(const json& queue, const std::string& reference) {
+  for (const auto& i : queue["items"])
+    if (i["reference"] == reference) return &i;
+  return nullptr;
+}
 
 inline std::string write_config(const TempDir& dir, const json& config) {
   const std::string path = dir.file("config.json");

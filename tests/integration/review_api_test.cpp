@@ -168,6 +168,32 @@ TEST_CASE("filters - cursor pagination and free-text search in answers") {
   CHECK(paged.size() == 6);
 }
 
+TEST_CASE("a conversation is found by its readable reference - as read out - within the hub's scope") {
+  Seeded s;
+  Staff admin(s.server.staff_port(), s.admin), east(s.server.staff_port(), s.east), west(s.server.staff_port(), s.west);
+  const std::string reference = scalar(s.server.db(), "SELECT reference FROM conversations WHERE id = '" + s.ids["east1"] + "'");
+  REQUIRE(reference.size() == 12);
+  REQUIRE(reference.rfind("EH-", 0) == 0);
+  // Read out, it may come lower case, with spaces and without its prefix.
+  std::string spoken;  // "7kq2%20m9xd"
+  for (char ch : reference.substr(3)) spoken += ch == '-' ? std::string("%20") : std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  for (const std::string& typed : {reference, "eh%20" + spoken, spoken}) {
+    CAPTURE(typed);
+    CHECK(ids_of(admin.get("/v1/conversations?reference=" + typed).second) == std::vector<std::string>{s.ids["east1"]});
+    CHECK(ids_of(admin.get("/v1/conversations?q=" + typed).second) == std::vector<std::string>{s.ids["east1"]});
+  }
+  // Every list item and the transcript carry it; the CSV too.
+  CHECK(admin.get("/v1/conversations?reference=" + reference).second["items"][0]["reference"] == reference);
+  CHECK(admin.get("/v1/conversations/" + s.ids["east1"]).second["reference"] == reference);
+  CHECK(admin.get_text("/v1/conversations.csv").second.find("," + reference + "\r\n") != std::string::npos);
+  // The hub scope rule holds: east finds its own; west finds nothing, as for any reference it cannot see.
+  CHECK(ids_of(east.get("/v1/conversations?reference=" + reference).second) == std::vector<std::string>{s.ids["east1"]});
+  CHECK(west.get("/v1/conversations?reference=" + reference).second["items"].empty());
+  CHECK(west.get("/v1/conversations?q=" + reference).second["items"].empty());
+  CHECK(admin.get("/v1/conversations?reference=EH-0000-0000").second["items"].empty());
+  CHECK(admin.get("/v1/conversations?reference=bike").first == 400);
+}
+
 TEST_CASE("a transcript shows the path - the outcome and the contacts it showed; review notes accumulate") {
   Seeded s;
   Staff east(s.server.staff_port(), s.east);
@@ -211,7 +237,7 @@ TEST_CASE("CSV and stats figures match the seeded conversations") {
   std::istringstream lines(csv);
   std::string header, line;
   std::getline(lines, header);
-  CHECK(header.rfind("id,started_at,updated_at,ended_at,status,channel,dialog,dialog_version,outcome,area,review_state,alert_categories,path", 0) == 0);
+  CHECK(header.rfind("id,started_at,updated_at,ended_at,status,channel,dialog,dialog_version,outcome,area,review_state,alert_categories,reference,path", 0) == 0);
   int rows = 0;
   while (std::getline(lines, line))
     if (!line.empty() && line != "\r") ++rows;
@@ -266,6 +292,35 @@ TEST_CASE("every read is audited - the chain verifies - and a tampered row fails
   auto broken = run_process(RC_BINARY, {"audit", "verify", "--db", s.server.db()});
   CHECK(broken.exit_code == 1);
   CHECK(broken.out.find("BROKEN at row 4") != std::string::npos);
+}
+
+TEST_CASE("deleting the newest audit rows is found against an anchor kept outside the table") {
+  Seeded s;
+  Staff(s.server.staff_port(), s.east).get("/v1/conversations");
+  auto [status, metrics] = Staff(s.server.staff_port(), s.admin).get_text("/metrics");
+  REQUIRE(status == 200);
+  s.server.stop(SIGTERM);
+  auto verified = run_process(RC_BINARY, {"audit", "verify", "--db", s.server.db()});
+  REQUIRE(verified.exit_code == 0);
+  const auto at = verified.out.find("head: ");
+  REQUIRE(at != std::string::npos);
+  const std::string anchor = verified.out.substr(at + 6, verified.out.find(' ', at + 6) - at - 6);
+  // /metrics shows the same kind of anchor (the newest row when it was read).
+  CHECK(metrics.find("rightconv_audit_head{hash=\"") != std::string::npos);
+  CHECK(run_process(RC_BINARY, {"audit", "verify", "--anchor", anchor, "--db", s.server.db()}).exit_code == 0);
+
+  // Someone removes the newest row (and the trigger that forbids it): the chain alone still looks intact...
+  sqlite3* db = nullptr;
+  sqlite3_open(s.server.db().c_str(), &db);
+  REQUIRE(sqlite3_exec(db, "DROP TRIGGER IF EXISTS audit_is_append_only; DROP TRIGGER IF EXISTS audit_no_delete; "
+                           "DELETE FROM audit WHERE id = (SELECT MAX(id) FROM audit)", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK(run_process(RC_BINARY, {"audit", "verify", "--db", s.server.db()}).exit_code == 0);
+  // ...but not against the anchor.
+  auto cut = run_process(RC_BINARY, {"audit", "verify", "--anchor", anchor, "--db", s.server.db()});
+  CHECK(cut.exit_code == 1);
+  CHECK(cut.out.find("removed from the end") != std::string::npos);
+  CHECK(run_process(RC_BINARY, {"audit", "verify", "--anchor", "12:nothex", "--db", s.server.db()}).exit_code == 2);
 }
 
 TEST_CASE("metrics in Prometheus text for an admin") {

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -112,4 +113,140 @@ TEST_CASE("logs carry no message text or tokens at info level - and JSON lines o
     json_lines += j.contains("level") && j.contains("msg");
   }
   CHECK(json_lines >= 2);
+}
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+long long file_size(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("readiness writes nothing - the WAL is emptied once writes pause") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.start());
+  {
+    WsClient c(server.port());
+    c.request({{"type", "start"}, {"dialog", "early-help"}});
+    c.request({{"type", "answer"}, {"node", "danger"}, {"option", "no"}});
+  }
+  // Once the writer is idle the checkpointer empties the WAL (it grew without bound before).
+  long long wal = -1;
+  for (int i = 0; i < 200 && wal != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    wal = file_size(server.db() + "-wal");
+  }
+  CHECK(wal == 0);
+  // Two hundred readiness checks: all ready, and not one byte written.
+  for (int i = 0; i < 200; ++i) REQUIRE(http_get(server.port(), "/readyz") == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(file_size(server.db() + "-wal") == 0);
+}
+
+TEST_CASE("HEAD answers with the headers only, so a keep-alive proxy stays in step") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.start());
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(server.port());
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
+  const std::string request = "HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  CHECK(reply.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(reply.find("Content-Length: 15") != std::string::npos);  // what GET would send
+  const auto end_of_headers = reply.find("\r\n\r\n");
+  REQUIRE(end_of_headers != std::string::npos);
+  CHECK(reply.size() == end_of_headers + 4);  // and nothing after the headers
+}
+
+#include <httplib.h>
+
+TEST_CASE("the public listener serves the chat page only - framed by its own site and the embedding sites, nobody else") {
+  TempDir dir;
+  const std::string config = dir.file("origins.json");
+  std::ofstream(config) << R"({"limits": {"allowed_origins": ["https://staff.rightconv.example:8081"]},
+                               "embed": {"allowed_sites": ["https://www.leedsscp.org.uk", "https://intranet.leeds.gov.uk:8443"]}})";
+  ServerProcess server(dir, {"--config", config});
+  REQUIRE(server.start());
+  for (const char* staff_page : {"/review.html", "/console.html", "/call.html", "/review.js", "/embed-demo.html"}) {
+    CAPTURE(staff_page);
+    CHECK(http_get(server.port(), staff_page) == 404);
+  }
+  httplib::Client chat("127.0.0.1", server.port());
+  for (const char* target : {"/", "/?embed=1&dialog=early-help"}) {
+    CAPTURE(target);
+    auto page = chat.Get(target);
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    // Only frame-ancestors widens: the rest of the page's policy stays as strict as before.
+    CHECK(page->get_header_value("Content-Security-Policy") ==
+          "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+          "frame-ancestors 'self' https://www.leedsscp.org.uk https://intranet.leeds.gov.uk:8443");
+    CHECK(page->get_header_value("Referrer-Policy") == "no-referrer");
+  }
+  CHECK(http_get(server.port(), "/chat.js") == 200);
+  // The embedding sites may open the WebSocket without being listed again in limits.allowed_origins.
+  CHECK(upgrade_status(server.port(), "https://www.leedsscp.org.uk") == 101);
+  CHECK(upgrade_status(server.port(), "https://intranet.leeds.gov.uk:8443") == 101);
+  CHECK(upgrade_status(server.port(), "https://staff.rightconv.example:8081") == 101);
+  CHECK(upgrade_status(server.port(), "https://evil.example") == 403);
+}
+
+TEST_CASE("with no embedding sites configured only the chat's own site may frame it") {
+  TempDir dir;
+  ServerProcess server(dir);
+  REQUIRE(server.start());
+  httplib::Client chat("127.0.0.1", server.port());
+  auto page = chat.Get("/");
+  REQUIRE(page);
+  const std::string csp = page->get_header_value("Content-Security-Policy");
+  CHECK(csp.substr(csp.find("frame-ancestors")) == "frame-ancestors 'self'");
+}
+
+TEST_CASE("/widget.js carries the embed settings and may be used by other sites' pages") {
+  TempDir dir;
+  const std::string config = dir.file("embed.json");
+  std::ofstream(config) << R"({"embed": {"allowed_sites": ["https://www.leedsscp.org.uk"], "launcher_label": "Need help? </script>",
+                                         "title": "Leeds early help", "colour": "#003078", "text_colour": "#ffffff"}})";
+  ServerProcess server(dir, {"--config", config});
+  REQUIRE(server.start());
+  httplib::Client chat("127.0.0.1", server.port());
+  auto script = chat.Get("/widget.js");
+  REQUIRE(script);
+  CHECK(script->status == 200);
+  CHECK(script->get_header_value("Content-Type") == "text/javascript; charset=utf-8");
+  CHECK(script->get_header_value("Cross-Origin-Resource-Policy") == "cross-origin");
+  CHECK(script->get_header_value("Cache-Control") == "public, max-age=600");
+  CHECK(script->get_header_value("X-Content-Type-Options") == "nosniff");
+  std::ifstream in(std::string(RC_SOURCE_DIR) + "/web/widget.js");
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(file.empty());
+  // The file as it is, then the call with the settings, the label's markup escaped.
+  CHECK(script->body.rfind(file, 0) == 0);
+  CHECK(script->body.substr(file.size()) ==
+        "\n({\"colour\":\"#003078\",\"launcher_label\":\"Need help? \\u003c/script\\u003e\",\"text_colour\":\"#ffffff\",\"title\":\"Leeds early help\"});\n");
+  // HEAD answers the same headers; other methods are refused.
+  auto head = chat.Head("/widget.js");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(head->get_header_value("Cross-Origin-Resource-Policy") == "cross-origin");
+  auto post = chat.Post("/widget.js", "", "text/plain");
+  REQUIRE(post);
+  CHECK(post->status == 405);
 }

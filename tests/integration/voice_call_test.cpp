@@ -13,6 +13,7 @@
 #include "db_reader.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
+#include "staff_helpers.hpp"
 #include "voice_caller.hpp"
 
 using namespace rc::test;
@@ -114,6 +115,8 @@ void check_outcome(VoiceServer& vs, const Twiml& last, const OutcomePath& p, con
   const std::string conv = vs.db_scalar("SELECT conversation_id FROM voice_calls WHERE call_sid = '" + call_sid + "'");
   CHECK(vs.db_scalar("SELECT channel || ' ' || status || ' ' || outcome || ' ' || outcome_node FROM conversations WHERE id = '" + conv + "'") ==
         std::string("voice completed ") + p.outcome + " " + p.node);
+  // A call has a readable reference like any conversation (chosen free in the transaction of its start).
+  CHECK(vs.db_scalar("SELECT reference FROM conversations WHERE id = '" + conv + "'").rfind("EH-", 0) == 0);
 }
 
 }  // namespace
@@ -238,6 +241,24 @@ TEST_CASE("a spoken safety word raises the alert with its numbers and keeps the 
   CHECK_FALSE(t.heard("did not catch"));
 }
 
+TEST_CASE("the caller hears what their words were taken as before the next question, and a spoken question gets the help") {
+  VoiceServer vs;
+  VoiceCaller c = vs.caller(sid(1));
+  c.call();
+  Twiml t = c.say("No.");
+  REQUIRE(t.says.size() >= 2);
+  CHECK(t.says[0] == "I took that as: No.");
+  CHECK(node_of(t) == "harm");
+  t = c.say("what counts as a child in need");
+  CHECK(t.heard("That sounded like a question, so I did not take it as an answer."));
+  CHECK(t.heard("Section 17 of the Children Act 1989"));
+  CHECK(t.heard(kDuty));
+  CHECK(node_of(t) == "harm");
+  t = c.press("2");  // a key is not words: nothing to read back
+  CHECK_FALSE(t.heard("I took that as"));
+  CHECK(node_of(t) == "lead_check");
+}
+
 TEST_CASE("words that match no answer get the fail-safe line with the checked numbers - never a bare did not catch") {
   VoiceServer vs;
   VoiceCaller c = vs.caller(sid(1));
@@ -272,12 +293,26 @@ TEST_CASE("a missing or bad signature is refused with 403 and audited") {
   const std::string good = provider_signature(kToken, url, params);
   tampered.emplace_back("Digits", "1");
   CHECK(c.post(url, tampered, good).status == 403);  // a parameter added after signing
-  CHECK(vs.db_scalar("SELECT COUNT(*) FROM audit WHERE actor = 'voice' AND action = 'voice_rejected'") == "4");
+  // One audit row per source and minute, however many it sends: the rest are counted.
+  CHECK(vs.db_scalar("SELECT COUNT(*) FROM audit WHERE actor = 'voice' AND action = 'voice_rejected'") == "1");
   CHECK(vs.db_scalar("SELECT json_extract(target, '$.reason') FROM audit ORDER BY id LIMIT 1") == "missing signature");
   CHECK(vs.db_scalar("SELECT address FROM audit ORDER BY id LIMIT 1") == "127.0.0.1");
   CHECK(vs.db_scalar("SELECT COUNT(*) FROM conversations") == "0");
   CHECK(c.post(url, params, good).status == 200);  // and the genuine request goes through
   CHECK(vs.server.log().find(kToken) == std::string::npos);
+}
+
+TEST_CASE("a flood of unsigned voice requests costs one audit row a minute, and is counted in metrics") {
+  VoiceServer vs;
+  const std::string admin = add_staff(vs.server.db(), "ada", "admin");
+  VoiceCaller c = vs.caller(sid(2));
+  for (int i = 0; i < 200; ++i) REQUIRE(c.post(c.webhook_url(), c.call_params(), std::string()).status == 403);
+  CHECK(vs.db_scalar("SELECT COUNT(*) FROM audit WHERE action = 'voice_rejected'") == "1");
+  httplib::Client staff("127.0.0.1", vs.server.staff_port());
+  staff.set_bearer_token_auth(admin.c_str());
+  auto metrics = staff.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("rightconv_voice_rejected_total 200") != std::string::npos);
 }
 
 TEST_CASE("requests without a CallSid are refused and unknown calls start again from the 999 line") {

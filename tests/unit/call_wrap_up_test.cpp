@@ -1,6 +1,9 @@
 // The wrap-up rule for phone calls (src/server/call_wrap_up.cpp) and the shipped wrap-up codes.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
+
 #include "server/call_wrap_up.hpp"
 #include "shipped.hpp"
 
@@ -18,6 +21,25 @@ TEST_CASE("the shipped wrap-up codes are loaded with a source each and two that 
   CHECK_FALSE(codes.at("caller_disconnected").needs_outcome);
   CHECK_FALSE(codes.at("other").needs_outcome);
   CHECK(codes.at("referred_999").needs_outcome);
+}
+
+TEST_CASE("every outcome of the early help dialog has exactly one suggested wrap-up code, and every suggestion names one of its outcomes") {
+  std::set<std::string> outcomes;
+  for (const auto& n : early_help().nodes)
+    if (!n.outcome.empty()) outcomes.insert(n.outcome);
+  std::map<std::string, std::string> suggested;
+  for (const auto& [id, code] : shipped().content.wrap_up_codes)
+    for (const auto& outcome : code.suggested_for) {
+      CAPTURE(outcome);
+      CHECK(outcomes.count(outcome) == 1);
+      CHECK(suggested.emplace(outcome, id).second);
+    }
+  for (const auto& outcome : outcomes) {
+    CAPTURE(outcome);
+    CHECK(suggested.count(outcome) == 1);
+  }
+  CHECK(suggested.at("duty_and_advice") == "referred_duty_and_advice");
+  CHECK(suggested.at("emergency_999") == "referred_999");
 }
 
 TEST_CASE("a wrap-up is checked for its code - the outcome - the confirmation and the note") {

@@ -261,3 +261,48 @@ TEST_CASE("a source document that cannot be read is an error naming the source's
   CHECK(has_errors(g.problems));
   fs::remove_all(dir);
 }
+
+TEST_CASE("a form or guidance link is an https address or an error on its line - and reaches the outcome") {
+  Problems ps;
+  Catalogue c;
+  parse_content("sources:\n  - {id: doc.txt, title: A document}\n", "sources.yaml", c, ps);
+  parse_content("forms:\n  - id: f\n    name: F\n    text: A form.\n    source: doc.txt\n    url: https://example.org/forms/f.docx\n"
+                "  - id: g\n    name: G\n    text: Another.\n    source: doc.txt\n    url: javascript:alert(1)\n",
+                "forms.yaml", c, ps);
+  parse_content("guidance:\n  - id: s\n    title: S\n    text: Some guidance.\n    source: doc.txt\n    url: http://example.org/plain\n", "guidance.yaml", c, ps);
+  std::string all;
+  for (const auto& p : ps) all += p.describe() + "\n";
+  CAPTURE(all);
+  CHECK(c.forms.at("f").url == "https://example.org/forms/f.docx");
+  CHECK(c.forms.at("g").url.empty());
+  CHECK(all.find("forms.yaml:11: error: [g] url must be an https:// address, got \"javascript:alert(1)\"") != std::string::npos);
+  CHECK(all.find("guidance.yaml:6: error: [s] url must be an https:// address") != std::string::npos);
+}
+
+TEST_CASE("a canned reply names contacts only by placeholder: an unknown one or a typed number is an error on its line") {
+  Problems ps;
+  const Catalogue c = parse(R"(contacts:
+  - id: duty
+    name: Duty and Advice
+    phone: 0113 376 0336
+    source: doc.txt
+canned_replies:
+  - id: good
+    label: Duty number
+    text: Ring Duty and Advice on {duty.phone}.
+    source: doc.txt
+  - id: unknown
+    label: Unknown
+    text: Ring {nobody.phone}.
+    source: doc.txt
+  - id: typed
+    label: Typed
+    text: Ring 0113 376 0336.
+    source: doc.txt
+)",
+                            ps);
+  CHECK(mentions(ps, Severity::error, "unknown", "unknown contact", 11));
+  CHECK(mentions(ps, Severity::error, "typed", "placeholder", 15));
+  CHECK(!mentions(ps, Severity::error, "good", ""));
+  CHECK(fill_contact_details(c.canned_replies.at("good").text, c).value() == "Ring Duty and Advice on 0113 376 0336.");
+}

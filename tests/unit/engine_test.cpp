@@ -44,6 +44,63 @@ TEST_CASE("typed answers match labels - ids - synonyms and numbers - ignoring ca
   CHECK(later.state.current == "danger");
 }
 
+TEST_CASE("an answer that negates an option or asks a question says why - with the help and the offer of a person") {
+  const Step at_harm = send(start(), ChooseInput{"danger", "no"});
+  struct Case { const char* typed; const char* reason; };
+  for (const Case c : {Case{"I don't think it is significant harm", "negated"}, Case{"what counts as a child in need?", "question"}}) {
+    CAPTURE(c.typed);
+    const Step s = send(at_harm, TypeInput{"harm", c.typed});
+    const auto* e = error_of(s);
+    REQUIRE(e);
+    CHECK(e->code == "no_match");
+    CHECK(e->reason == c.reason);
+    CHECK(e->help.find("Section 17 of the Children Act 1989") != std::string::npos);
+    CHECK(e->handoff_available);
+    // The fail-safe ending and the safety contacts, as every no_match has.
+    CHECK(e->message.find("Duty and Advice on 0113 376 0336") != std::string::npos);
+    CHECK(e->contacts.size() == 2);
+    CHECK(s.state.current == "harm");
+    CHECK(s.state.history.size() == 1);
+    CHECK(last_of<PromptEvent>(s.events)->node == "harm");
+  }
+  // The caller cannot see the help: a spoken question hears it.
+  const Step spoken = send(at_harm, TypeInput{"harm", "should I ring someone"});
+  REQUIRE(error_of(spoken));
+  CHECK(error_of(spoken)->say.find("Section 17") != std::string::npos);
+  // Words that name no option are a plain no_match: no reason, no offer.
+  const Step unmatched = send(at_harm, TypeInput{"harm", "purple elephants"});
+  const auto* plain = error_of(unmatched);
+  CHECK(plain->reason.empty());
+  CHECK(plain->help.empty());
+  CHECK_FALSE(plain->handoff_available);
+}
+
+TEST_CASE("typed words taken as an option say so first - after any alert - and a chosen option does not") {
+  const Step at_harm = send(start(), ChooseInput{"danger", "no"});
+  const Step typed = send(at_harm, TypeInput{"harm", "i think so"});
+  REQUIRE(typed.events.size() >= 2);
+  const auto* m = std::get_if<MatchedEvent>(&typed.events.front());
+  REQUIRE(m);
+  CHECK(m->node == "harm");
+  CHECK(m->option == "yes");
+  CHECK(m->label == "Yes, I think so");
+  CHECK(m->say == "I took that as: Yes, I think so.");
+  CHECK(std::holds_alternative<OutcomeEvent>(typed.events.back()));
+  // Info nodes on the way come after it.
+  const Step infos = send(walk(early_help(), content(), {"no", "no", "yes", "agree"}), TypeInput{"step_down", "yes"});
+  REQUIRE(std::holds_alternative<MatchedEvent>(infos.events.front()));
+  CHECK(std::holds_alternative<InfoEvent>(infos.events[1]));
+  // An alert comes before it: safety first.
+  const Step alerted = send(at_harm, TypeInput{"harm", "yes, there was a bruise on her arm, I think so"});
+  REQUIRE(alerted.events.size() >= 3);
+  CHECK(std::holds_alternative<AlertEvent>(alerted.events[0]));
+  CHECK(std::holds_alternative<MatchedEvent>(alerted.events[1]));
+  // A button, an unmatched answer and a free-text answer are not "taken as" anything.
+  for (const Step& s : {send(at_harm, ChooseInput{"harm", "yes"}), send(at_harm, TypeInput{"harm", "purple elephants"}),
+                        send(walk(early_help(), content(), {"no", "no", "yes", "agree", "no", "multi"}), TypeInput{"hub_notes", "yes"})})
+    CHECK_FALSE(last_of<MatchedEvent>(s.events));
+}
+
 TEST_CASE("an unmatched answer is an error that re-asks the same question") {
   Step s = send(start(), TypeInput{"danger", "perhaps tomorrow"});
   REQUIRE(error_of(s));
@@ -248,6 +305,41 @@ TEST_CASE("state survives a JSON round trip mid-conversation and carries on the 
   CHECK(last_of<OutcomeEvent>(b.events)->facts.at("hub_notes") == "anything else: weekends are hard");
 
   CHECK_FALSE(state_from_json(nlohmann::json{{"dialog", "x"}}).ok());
+}
+
+TEST_CASE("each answer keeps when it was given and typed words taken as an option are kept with it; older states still load") {
+  Step s = send(start(), ChooseInput{"danger", "no"}, 2000);
+  s = send(s, TypeInput{"harm", "I'm not sure, ring me on 07700 900123", std::string("I'm not sure, ring me on [phone]")}, 3000);
+  s = send(s, UrgentInput{}, 4000);
+  REQUIRE(s.state.history.size() == 3);
+  const Answer& chosen = s.state.history[0];
+  CHECK(chosen.at == 2000);
+  CHECK(chosen.text.empty());  // a button: no words
+  const Answer& typed = s.state.history[1];
+  CHECK(typed.option == "unsure");
+  CHECK(typed.text == "I'm not sure, ring me on [phone]");  // as the server keeps it: redacted
+  CHECK(typed.at == 3000);
+  CHECK(s.state.history[2].urgent);
+  const auto j = state_to_json(s.state);
+  CHECK(j["history"][1]["at"] == 3000);
+  CHECK(j["history"][1]["text"] == "I'm not sure, ring me on [phone]");
+  auto back = state_from_json(nlohmann::json::parse(j.dump()));
+  REQUIRE(back.ok());
+  CHECK(state_to_json(back.value()) == j);
+  // Typed words at a question that raise an alert and are taken as an option are marked so.
+  const Step alerted = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"harm", "yes, there was a bruise on her arm, I think so"}, 5000);
+  REQUIRE(alerted.state.history.size() == 2);
+  CHECK(alerted.state.history[1].option == "yes");
+  CHECK(alerted.state.history[1].alerted);
+
+  // A state stored before answers had times loads, with none, and is written back without them.
+  const auto old = state_from_json(nlohmann::json::parse(
+      R"({"dialog":"early-help","version":"v","current":"consent_talked","finished":false,"started":1,"updated":2,)"
+      R"("history":[{"node":"danger","option":"no"},{"node":"harm","option":"no"}]})"));
+  REQUIRE(old.ok());
+  REQUIRE(old->history.size() == 2);
+  CHECK(old->history[0].at == 0);
+  CHECK_FALSE(state_to_json(old.value())["history"][0].contains("at"));
 }
 
 TEST_CASE("an input before start is no_conversation") {

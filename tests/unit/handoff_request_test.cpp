@@ -60,8 +60,11 @@ TEST_CASE("route contacts show only checked details and skip a contact with noth
 TEST_CASE("the requested payload leaves out free text unless the connector takes it") {
   auto step = walk(early_help(), shipped().content, kEast);
   auto f = handoff_facts(early_help(), shipped().content, step.state, "web", "call me");
-  auto without = requested_data(early_help(), shipped().content, step.state, f, "call me", false, "c1", 1000);
+  auto without = requested_data(early_help(), shipped().content, step.state, f, "call me", false, "EH-7KQ2-M9XD", 1000);
   CHECK(without.dump().find("routines") == std::string::npos);
+  // The conversation's readable reference, as its summary names it: what the practitioner reads out.
+  CHECK(without["conversation_reference"] == "EH-7KQ2-M9XD");
+  CHECK(without["summary_text"].get<std::string>().find("\nReference: EH-7KQ2-M9XD\n") != std::string::npos);
   CHECK(without.dump().find("call me") == std::string::npos);
   CHECK(without["outcome"] == "hub_request_east");
   CHECK(without["summary_text"].get<std::string>().find("East") != std::string::npos);
@@ -81,4 +84,33 @@ TEST_CASE("outbox backoff doubles up to the cap with jitter never below half - R
   CHECK(handoff::backoff_seconds(p, 20, std::nullopt, 1.0) == doctest::Approx(60));
   CHECK(handoff::backoff_seconds(p, 1, 30, 0.5) == doctest::Approx(30));
   CHECK(handoff::backoff_seconds(p, 1, 600, 0.5) == doctest::Approx(60));
+}
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "store/sqlite_db.hpp"
+
+TEST_CASE("a due event is claimed by one worker only, and comes back after the lease if its worker dies") {
+  const std::string path = (std::filesystem::temp_directory_path() / ("claim-" + std::to_string(::getpid()) + ".db")).string();
+  {
+    store::SqliteDb db(path, false, 1000);
+    store::migrate(db);
+    db.exec("INSERT INTO outbox (event_id, connector, conversation_id, reference, kind, payload, created_at, next_attempt_at, window_start) "
+            "VALUES ('ev-1', 'crm', 'c-1', 'HO-1', 'requested', '{}', 100, 100, 100)");
+    // Two workers read the same due list...
+    auto first = handoff::due_events(db, 200, 10);
+    auto second = handoff::due_events(db, 200, 10);
+    REQUIRE(first.size() == 1);
+    REQUIRE(second.size() == 1);
+    // ...but only one of them may send it.
+    CHECK(handoff::claim_event(db, first[0], 200, 200 + 60'000));
+    CHECK_FALSE(handoff::claim_event(db, second[0], 201, 201 + 60'000));
+    CHECK(handoff::due_events(db, 201, 10).empty());  // held while it is being sent
+    // Its worker died mid-send: after the lease it is due again, and claimable once more.
+    auto again = handoff::due_events(db, 200 + 60'000, 10);
+    REQUIRE(again.size() == 1);
+    CHECK(handoff::claim_event(db, again[0], 200 + 60'000, 200 + 120'000));
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }

@@ -294,3 +294,21 @@ TEST_CASE("after an alert the hub request summary leads with the alert and never
   CHECK(text.find("Phone: 0113 376 0336") != std::string::npos);  // Duty and Advice among the contacts
   CHECK(s.contacts.front().id == "emergency_999");
 }
+
+TEST_CASE("typed words taken as an option show in the summary as the option, never as the words; the path keeps them for resume") {
+  // "text:" answers are typed: at a question they are matched to an option.
+  const Step s = walk(early_help(), shipped().content, {"no", "text:I think so, Zqxword says"}, 5000);
+  REQUIRE(s.state.finished);
+  const Summary sum = summarise(early_help(), shipped().content, s.state, kReference, kMarch14);
+  CHECK_FALSE(has(render_summary_text(sum), "Zqxword"));
+  CHECK_FALSE(has(protocol::summary_fields_json(sum).dump(), "Zqxword"));
+  const auto answers = summary_answers(early_help(), s.state);
+  REQUIRE(answers.size() == 2);
+  CHECK_FALSE(answers[0].matched);
+  CHECK(answers[0].at == 5001);
+  CHECK(answers[1].answer == "Yes, I think so");
+  CHECK(answers[1].matched);
+  CHECK(answers[1].typed_text == "I think so, Zqxword says");
+  CHECK(answers[1].at == 5002);
+  CHECK(has(protocol::history_json(answers).dump(), "\"typed_text\":\"I think so, Zqxword says\""));
+}

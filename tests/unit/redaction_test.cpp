@@ -35,3 +35,52 @@ TEST_CASE("ordinary words and small numbers are left alone") {
     CHECK(redact(keep) == keep);
   }
 }
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+// The names and addresses corpus (tests/fixtures/redaction/names_addresses.tsv): every
+// identifying phrase goes, every ordinary sentence stays as it was. The counts are printed so
+// docs/security.md can quote them.
+TEST_CASE("names and street addresses are redacted; ordinary sentences are left alone") {
+  std::ifstream in(std::string(RC_SOURCE_DIR) + "/tests/fixtures/redaction/names_addresses.tsv");
+  REQUIRE(in);
+  int redact_lines = 0, caught = 0, keep_lines = 0, kept = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::stringstream fields(line);
+    std::string kind, text, identifying;
+    std::getline(fields, kind, '\t');
+    std::getline(fields, text, '\t');
+    std::getline(fields, identifying, '\t');
+    const std::string out = redact(text);
+    CAPTURE(text);
+    CAPTURE(out);
+    if (kind == "redact") {
+      ++redact_lines;
+      const bool gone = out.find(identifying) == std::string::npos;
+      caught += gone;
+      CHECK(gone);
+    } else {
+      ++keep_lines;
+      kept += out == text;
+      CHECK(out == text);
+    }
+  }
+  MESSAGE("names and addresses redacted: " << caught << "/" << redact_lines << "; ordinary sentences untouched: " << kept << "/" << keep_lines);
+  CHECK(redact_lines >= 30);
+  CHECK(keep_lines >= 20);
+}
+
+#include "core/text_fold.hpp"
+
+TEST_CASE("UTF-8 checks: well-formed text, broken bytes, and cuts that never split a character") {
+  CHECK(rc::is_utf8("café – ok"));
+  CHECK_FALSE(rc::is_utf8(std::string("bad \xff byte")));
+  CHECK_FALSE(rc::is_utf8(std::string("cut \xc3")));
+  CHECK(rc::utf8_prefix("caf\xc3\xa9", 4) == "caf");
+  CHECK(rc::utf8_prefix("caf\xc3\xa9", 5) == "caf\xc3\xa9");
+  CHECK(rc::utf8_prefix("abc", 10) == "abc");
+}

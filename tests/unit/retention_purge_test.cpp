@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "store/audit_log.hpp"
-#include "staff/retention_purge.hpp"
+#include "staff/retention_store.hpp"
 #include "store/sqlite_conversation_log.hpp"
 
 using namespace rc;
@@ -26,7 +26,10 @@ struct Db {
   void add(const std::string& id, std::int64_t at, const std::string& status, const std::string& text = "my notes") {
     Record r;
     r.start = NewConversation{id, "early-help", "v1", "web", "tokenhash", R"({"history":[{"node":"hub_notes","text":")" + text + R"("}]})", at};
-    r.updates.push_back({id, R"({"history":[{"node":"hub_notes","text":")" + text + R"("}]})", status, std::nullopt, std::nullopt, std::nullopt, at, std::nullopt});
+    r.updates.push_back({.id = id,
+                         .state = R"({"history":[{"node":"hub_notes","text":")" + text + R"("}]})",
+                         .status = conversation_status_of(status).value(),
+                         .updated_at = at});
     r.turns.push_back({id, at, "hub_notes", "in", R"({"type":"answer","node":"hub_notes","text":")" + text + R"("})"});
     r.turns.push_back({id, at, "area", "out", "[]"});
     SqliteConversationLog::apply(db, r);
@@ -139,7 +142,7 @@ TEST_CASE("a phone call's wrap-up note goes with the free text and its call row 
   d.db.exec("INSERT INTO staff (id, display_name, role, created_at) VALUES ('p.line', 'Pat Line', 'hub:south', 0)");
   Record r;
   r.start = NewConversation{"call", "early-help", "v1", "phone", "tokenhash", R"({"history":[]})", kT0};
-  r.updates.push_back({"call", R"({"history":[]})", "completed", std::nullopt, std::nullopt, std::nullopt, kT0, std::nullopt});
+  r.updates.push_back({.id = "call", .state = R"({"history":[]})", .status = ConversationStatus::completed, .updated_at = kT0});
   r.call_taken = PhoneCallTaken{"call", "p.line", kT0};
   r.call_wrap_up = PhoneCallWrapUp{"call", "other", "rang about a cousin", std::nullopt, false, kT0};
   r.turns.push_back({"call", kT0, "danger", "in", R"({"type":"wrap_up","outcome_confirmed":false,"code":"other","note":"rang about a cousin"})"});

@@ -176,3 +176,54 @@ TEST_CASE("a changed urgent node shows in the dialog diff") {
   CHECK(reported);
   CHECK(diff_dialogs(with, with).changed.empty());
 }
+
+TEST_CASE("an alert after the safety questions carries the answers it may change, and Change goes back to them") {
+  // Danger: No, harm: No, then a disclosure typed at the next question.
+  Step s = advance(early_help(), content(), State{}, StartInput{}, 1);
+  s = send(std::move(s), ChooseInput{"danger", "no"});
+  s = send(std::move(s), ChooseInput{"harm", "no"});
+  const std::string at = s.state.current;
+  s = send(std::move(s), TypeInput{at, "his dad hit him last night"});
+  const auto* alert = last_of<AlertEvent>(s.events);
+  REQUIRE(alert);
+  REQUIRE(alert->earlier_answers.size() == 2);
+  CHECK(alert->earlier_answers[0].node == "danger");
+  CHECK(alert->earlier_answers[0].question == "Is a child in immediate danger right now?");
+  CHECK(alert->earlier_answers[0].answer == "No");
+  CHECK(alert->earlier_answers[1].node == "harm");
+  CHECK(alert->earlier_answers[1].answer == "No");
+  // "Change my answer" is the urgent jump: the danger question, and back returns to the place.
+  s = send(std::move(s), UrgentInput{});
+  CHECK(s.state.current == "danger");
+  CHECK(send(std::move(s), BackInput{}).state.current == at);
+
+  // Before any safety question is answered there is nothing to change.
+  Step fresh = advance(early_help(), content(), State{}, StartInput{}, 1);
+  fresh = send(std::move(fresh), TypeInput{"danger", "his dad hit him last night"});
+  REQUIRE(last_of<AlertEvent>(fresh.events));
+  CHECK(last_of<AlertEvent>(fresh.events)->earlier_answers.empty());
+}
+
+TEST_CASE("safety_questions must name questions, and needs urgent") {
+  Problems unknown;
+  small("urgent: danger\nsafety_questions: [danger, nowhere]", unknown);
+  bool reported = false;
+  for (const auto& p : unknown) reported = reported || (p.line == 6 && p.message == "safety_questions names unknown node \"nowhere\"");
+  CHECK(reported);
+
+  Problems outcome;
+  small("urgent: danger\nsafety_questions: [done]", outcome);
+  reported = false;
+  for (const auto& p : outcome) reported = reported || p.message == "safety_questions: \"done\" is not a question with options";
+  CHECK(reported);
+
+  Problems no_urgent;
+  small("safety_questions: [q1]", no_urgent);
+  reported = false;
+  for (const auto& p : no_urgent) reported = reported || p.message == "safety_questions needs urgent: changing a safety answer goes through it";
+  CHECK(reported);
+
+  Problems fine;
+  small("urgent: danger\nsafety_questions: [danger, q1]", fine);
+  CHECK_FALSE(has_errors(fine));
+}

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "shipped.hpp"
-#include "staff/retention_purge.hpp"
+#include "staff/retention_store.hpp"
 #include "store/sqlite_conversation_log.hpp"
 #include "voice/voice_call_store.hpp"
 
@@ -42,7 +42,7 @@ TEST_CASE("a call is stored as a voice conversation and found again by its CallS
   REQUIRE(call);
   CHECK(call->conversation.id == "conv1");
   CHECK(call->conversation.channel == "voice");
-  CHECK(call->conversation.status == "active");
+  CHECK(call->conversation.status == store::ConversationStatus::active);
   CHECK(call->conversation.dialog_version == early_help().content_hash);
   CHECK_FALSE(load_call(t.db, "CA02"));
 

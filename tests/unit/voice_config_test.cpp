@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 
-#include "server/config.hpp"
+#include "cli/config.hpp"
 
 using namespace rc;
 

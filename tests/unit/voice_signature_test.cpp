@@ -2,7 +2,7 @@
 // src/voice/form_encoding).
 #include <doctest/doctest.h>
 
-#include "voice/form_encoding.hpp"
+#include "http/form_encoding.hpp"
 #include "voice/twilio_signature.hpp"
 
 using namespace rc::voice;
@@ -63,4 +63,26 @@ TEST_CASE("a broken percent escape is an error and not a guess") {
 TEST_CASE("url encoding keeps only the unreserved characters") {
   CHECK(url_encode("hub_notes") == "hub_notes");
   CHECK(url_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
+}
+
+#include "metrics/source_tally.hpp"
+
+TEST_CASE("refusals are audited once per source and minute, with how many went unaudited") {
+  rc::SourceTally tally;
+  CHECK(tally.record("10.0.0.1", 60'000) == std::optional<std::int64_t>(0));  // the first is audited
+  for (int i = 0; i < 99; ++i) CHECK_FALSE(tally.record("10.0.0.1", 60'000 + i));
+  CHECK(tally.record("10.0.0.2", 60'500) == std::optional<std::int64_t>(0));  // another source: its own row
+  CHECK(tally.record("10.0.0.1", 120'000) == std::optional<std::int64_t>(99));  // next minute: the 99 are on record
+  CHECK_FALSE(tally.record("10.0.0.1", 120'001));
+}
+
+#include "voice/replay_guard.hpp"
+
+TEST_CASE("a retry within two minutes is admitted; the same signed request later is a replay") {
+  rc::voice::ReplayGuard guard;
+  CHECK(guard.admit("CA1", "/v1/voice/early-help?node=danger", "Digits=3", 1'000));
+  CHECK(guard.admit("CA1", "/v1/voice/early-help?node=danger", "Digits=3", 1'000 + 30'000));  // the provider retried
+  CHECK_FALSE(guard.admit("CA1", "/v1/voice/early-help?node=danger", "Digits=3", 1'000 + 3 * 60'000));  // replayed
+  CHECK(guard.admit("CA1", "/v1/voice/early-help?node=danger", "Digits=2", 1'000 + 3 * 60'000));  // a different request
+  CHECK(guard.admit("CA2", "/v1/voice/early-help?node=danger", "Digits=3", 1'000 + 3 * 60'000));  // another call
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "shipped.hpp"
+#include "core/text_fold.hpp"
 #include "voice/voice_turn.hpp"
 
 using namespace rc;
@@ -119,6 +120,17 @@ TEST_CASE("speech is matched through the same synonyms as typed text") {
   CHECK(last_of<ErrorEvent>(unmatched.reply.events)->code == "no_match");
 }
 
+TEST_CASE("matched words are read back before the next question; a key press is not") {
+  CallTurn spoken = words(after_keys({"3"}), "not sure");
+  REQUIRE_FALSE(spoken.reply.events.empty());
+  const auto* m = std::get_if<MatchedEvent>(&spoken.reply.events.front());
+  REQUIRE(m);
+  CHECK(m->say == "I took that as: I'm not sure.");
+  CHECK(prompt_of(spoken)->node == "lead_check");
+  CHECK(std::get_if<MatchedEvent>(&words(started(), "number three").reply.events.front()));  // a spoken number is words too
+  CHECK_FALSE(last_of<MatchedEvent>(keys(after_keys({"3"}), "2").reply.events));
+}
+
 TEST_CASE("spoken safety words raise the alert and keep the caller's place") {
   CallTurn t = words(started(), "he was hit by his dad");
   const auto* alert = last_of<AlertEvent>(t.reply.events);
@@ -177,4 +189,16 @@ TEST_CASE("words at an outcome are safety checked and then the choices are read 
   CHECK(last_of<AlertEvent>(alarmed.reply.events));
   CHECK(last_of<ErrorEvent>(alarmed.reply.events) == nullptr);
   CHECK(words(at_duty, "go back").next.state.current == "harm");
+}
+
+TEST_CASE("speech that is not UTF-8 is heard as silence, and long speech is never cut inside a character") {
+  const CallState call = started();
+  const CallTurn garbled = words(call, std::string("my \xff\xfe name"));
+  CHECK(garbled.next.no_input == 1);  // the caller is asked again, the call goes on
+  CHECK(garbled.reply.lines == std::vector<std::string>{"Sorry, I did not hear an answer."});
+  // 1,999 bytes of "a" then a two-byte character: the 2,000-byte cut falls inside it.
+  const std::string long_speech = std::string(1999, 'a') + "\xc3\xa9" + " more";
+  const CallTurn cut = words(call, long_speech);
+  CHECK(cut.next.no_input == 0);  // taken as words (not understood, but not a broken turn)
+  CHECK(is_utf8(cut.logged_in.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict)));
 }

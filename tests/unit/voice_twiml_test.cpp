@@ -158,6 +158,17 @@ TEST_CASE("a question is a Gather of one key or speech with numbered choices") {
   CHECK(all_said(parse(render_twiml(reply, {}, kBase))).find("For example, a child who is being hurt.") != std::string::npos);
 }
 
+TEST_CASE("what the words were taken as is said before the next question") {
+  VoiceReply reply;
+  reply.events = {MatchedEvent{"danger", "no", "No", "I took that as: No."}, danger_prompt()};
+  const Parsed p = parse(render_twiml(reply, {}, kBase));
+  REQUIRE(p.ok);
+  REQUIRE(p.says.size() >= 2);
+  CHECK(p.says[0] == "I took that as: No.");
+  CHECK(p.says[1] == "First, is the child in immediate danger right now?");
+  CHECK(ends_properly(p));
+}
+
 TEST_CASE("labels with XML characters stay well formed and the configured voice is used") {
   PromptEvent p = danger_prompt();
   p.options[1].label = "No <really> & \"truly\"";

@@ -114,6 +114,7 @@ TEST_CASE("the webhook factory builds a connector that wants its configured kind
   ConnectorContext ctx;
   ctx.name = "crm";
   ctx.type = "webhook";
+  ctx.now = [] { return Millis{1'700'000'000'000}; };
   ctx.settings = good_settings();
   ctx.settings["events"] = {"requested", "ended"};
   ctx.settings["include_free_text"] = true;

@@ -1,0 +1,44 @@
+// The whole configuration, read by the composition root (src/cli): one typed struct, parsed
+// once from JSON with an error per bad key; each part is given only its own section.
+// Embedded defaults make `rightconv serve` work with no file at all.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "handoff/handoff_config.hpp"
+#include "server/logging.hpp"
+#include "server/server_config.hpp"
+#include "staff/retention.hpp"
+#include "voice/voice_config.hpp"
+
+namespace rc {
+
+struct Config {
+  ServerConfig server;  // listen, console_listen, web_root, threads, limits
+  std::string staff_address = "127.0.0.1";  // the staff API and review page
+  unsigned short staff_port = 8081;
+  int staff_token_days = 90;
+  std::string db_path = "rightconv.db";
+  std::vector<std::string> dialogs{"dialogs"};
+  std::string content = "content";
+  // Hunspell dictionary (path without .aff/.dic) behind the safety detector's typo tolerance.
+  std::string spelling_dictionary = "/usr/share/hunspell/en_GB";
+  int group_commit_max = 512;  // turns per transaction at most
+  LoggingConfig logging;
+  Retention retention;
+  nlohmann::json contacts = nlohmann::json::object();  // contact overrides, see content/
+  HandoffConfig handoff;
+  VoiceConfig voice;  // the telephony webhook (src/voice, docs/voice.md)
+  std::string file;  // where it came from, for messages
+};
+
+// Parses configuration JSON over the defaults. Every bad key is an error naming the key and why.
+Result<Config> parse_config(const std::string& text, const std::string& file);
+Result<Config> load_config_file(const std::string& path);
+
+// "127.0.0.1:8080", "[::1]:9000", ":8080" (keeps the address).
+Result<std::pair<std::string, unsigned short>> parse_listen(const std::string& value, const std::string& default_address);
+
+}  // namespace rc

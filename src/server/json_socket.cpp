@@ -1,0 +1,111 @@
+// See json_socket.hpp.
+#include "json_socket.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace rc {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+namespace bhttp = beast::http;
+
+JsonSocket::JsonSocket(net::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued, std::chrono::milliseconds write_deadline)
+    : ws_(std::move(socket)), max_queued_(max_queued), write_deadline_(write_deadline), write_timer_(ws_.get_executor()) {
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));  // pings find dead peers
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.set(bhttp::field::server, "rightconv"); }));
+  ws_.read_message_max(read_limit);
+  ws_.auto_fragment(false);
+}
+
+std::string JsonSocket::remote_address() const {
+  beast::error_code ec;
+  auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+  return ec ? "unknown" : ep.address().to_string();
+}
+
+void JsonSocket::accept(std::weak_ptr<void> owner, Upgrade upgrade, Accepted accepted) {
+  owner_ = std::move(owner);
+  ws_.async_accept(upgrade, [this, keep = owner_.lock(), accepted = std::move(accepted)](beast::error_code ec) {
+    if (fail(ec, "accept")) return;
+    ws_.text(true);
+    accepted();
+  });
+}
+
+void JsonSocket::read(Received received, Ended ended) {
+  if (closing_) return;
+  buffer_.clear();
+  ws_.async_read(buffer_, [this, keep = owner_.lock(), received = std::move(received), ended = std::move(ended)](beast::error_code ec, std::size_t bytes) {
+    if (fail(ec, "read")) return ended();
+    received(beast::buffers_to_string(buffer_.data()), ws_.got_text(), bytes);
+  });
+}
+
+void JsonSocket::send(std::string frame) {
+  if (closing_) return;  // once closing, only what was already queued goes out
+  outbox_.push_back(std::move(frame));
+  if (outbox_.size() > max_queued_) {
+    outbox_.erase(outbox_.begin() + 1, outbox_.end());  // the peer is not reading: drop all but the one in flight
+    return close(websocket::close_code::policy_error, "not reading replies");
+  }
+  if (outbox_.size() == 1) write_next();
+}
+
+void JsonSocket::write_next() {
+  arm_write_deadline();
+  ws_.async_write(net::buffer(outbox_.front()), [this, keep = owner_.lock()](beast::error_code ec, std::size_t) {
+    write_timer_.cancel();
+    if (fail(ec, "write")) {
+      outbox_.clear();
+      close_reason_.reset();
+      return;
+    }
+    outbox_.pop_front();
+    if (!outbox_.empty()) return write_next();
+    if (close_reason_) send_close();
+  });
+}
+
+void JsonSocket::arm_write_deadline() {
+  write_timer_.expires_after(write_deadline_);
+  write_timer_.async_wait([this, keep = owner_.lock()](beast::error_code ec) {
+    if (ec) return;  // the write (or close) finished in time
+    spdlog::debug("websocket peer not reading: dropped after {} ms", write_deadline_.count());
+    drop();
+  });
+}
+
+void JsonSocket::drop() {
+  closing_ = true;
+  close_reason_.reset();
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+}
+
+void JsonSocket::close(websocket::close_code code, const std::string& reason) {
+  if (closing_) return;
+  closing_ = true;
+  close_reason_ = websocket::close_reason(code, reason);
+  if (outbox_.empty()) send_close();
+}
+
+void JsonSocket::send_close() {
+  auto reason = *close_reason_;
+  close_reason_.reset();
+  if (!ws_.is_open()) return;
+  arm_write_deadline();  // the close handshake gets the same time as a write
+  ws_.async_close(reason, [this, keep = owner_.lock()](beast::error_code) { write_timer_.cancel(); });
+}
+
+bool JsonSocket::fail(beast::error_code ec, const char* what) {
+  if (!ec) return false;
+  closing_ = true;
+  if (ec != websocket::error::closed && ec != net::error::operation_aborted && ec != beast::error::timeout && ec != net::error::eof &&
+      ec != net::error::connection_reset)
+    spdlog::debug("websocket {} ended: {}", what, ec.message());
+  return true;
+}
+
+}  // namespace rc

@@ -1,0 +1,74 @@
+// A WebSocket carrying JSON text frames, shared by the chat and the staff console sessions:
+// one read at a time, a bounded queue of outgoing frames written one by one, a close that
+// lets the queued frames (often the error that explains it) go out first, and one filter for
+// the errors that only mean "the peer left". Its handlers keep the owning session alive.
+#pragma once
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace rc {
+
+class JsonSocket {
+ public:
+  using Upgrade = boost::beast::http::request<boost::beast::http::string_body>;
+  using Accepted = std::function<void()>;
+  // A whole message: `text` false for a binary frame, `bytes` its size.
+  using Received = std::function<void(std::string message, bool text, std::size_t bytes)>;
+  using Ended = std::function<void()>;
+
+  // `read_limit`: Beast closes (1009) past it. `max_queued`: frames waiting before the peer
+  // counts as not reading and is closed. `write_deadline`: how long one write (or the close
+  // handshake) may take before the connection is dropped: a peer that stops reading is
+  // released, not held for ever.
+  JsonSocket(boost::asio::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued,
+             std::chrono::milliseconds write_deadline = std::chrono::seconds(30));
+
+  // `owner` is the session: every pending operation holds it alive.
+  void accept(std::weak_ptr<void> owner, Upgrade upgrade, Accepted accepted);
+  // Reads one message; `ended` runs instead when the peer has gone (or the socket failed).
+  void read(Received received, Ended ended);
+  void send(std::string frame);
+  // Stops reading; what is queued goes out, then the close frame.
+  void close(boost::beast::websocket::close_code code, const std::string& reason);
+  bool closing() const { return closing_; }
+  std::string remote_address() const;
+  auto get_executor() { return ws_.get_executor(); }
+
+  // Wraps `f` so that, called from any thread (the writer's, a timer's), it runs on this
+  // socket's strand with the owner kept alive: the one way back to the session's strand.
+  template <class F>
+  auto on_strand(F f) {
+    return [ex = ws_.get_executor(), keep = owner_.lock(), f = std::move(f)](auto&&... args) mutable {
+      boost::asio::post(ex, [keep, f = std::move(f), ... args = std::forward<decltype(args)>(args)]() mutable { f(std::move(args)...); });
+    };
+  }
+
+ private:
+  void write_next();
+  void send_close();
+  void arm_write_deadline();
+  void drop();  // closes the TCP connection under the WebSocket: every pending operation ends
+  // True when `ec` is an error worth a log line (not the peer simply going away).
+  bool fail(boost::beast::error_code ec, const char* what);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::size_t max_queued_;
+  std::chrono::milliseconds write_deadline_;
+  boost::asio::steady_timer write_timer_;
+  std::weak_ptr<void> owner_;
+  std::deque<std::string> outbox_;
+  bool closing_ = false;
+  std::optional<boost::beast::websocket::close_reason> close_reason_;  // set while queued frames drain
+};
+
+}  // namespace rc

@@ -1,0 +1,69 @@
+// See free_text_scrub.hpp.
+#include "free_text_scrub.hpp"
+
+#include <algorithm>
+
+#include "core/outcome_summary.hpp"
+
+namespace rc::staff {
+
+using json = nlohmann::json;
+
+namespace {
+
+// Shorter typed strings ("no", "2") are answers, not accounts of anyone; replacing them
+// inside other text would mangle the guidance shown, not protect anyone.
+constexpr std::size_t kShortest = 4;
+
+void replace_all(std::string& s, const std::string& what, const std::string& with) {
+  if (what.empty()) return;
+  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) s.replace(at, what.size(), with);
+}
+
+bool is_free_text_key(const std::string& type, const std::string& key) {
+  if (key == "reason" || key == "wrap_up") return true;
+  if (key == "text") return type == "message" || type == "note" || type == "answer" || type == "handoff" || type.empty();
+  if (key == "note") return type == "wrapped_up" || type == "note" || type == "wrap_up" || type == "end" || type.empty();
+  return false;
+}
+
+}  // namespace
+
+void TypedText::add(const std::string& text) {
+  if (text.size() < kShortest || text == kPurged) return;
+  if (std::find(texts_.begin(), texts_.end(), text) != texts_.end()) return;
+  texts_.push_back(text);
+  // Longest first, so a text that contains another is replaced whole.
+  std::sort(texts_.begin(), texts_.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string TypedText::scrub(std::string value) const {
+  for (const auto& t : texts_) {
+    replace_all(value, t, kPurged);
+    // The summary's text form indents a multi-line answer's continuation lines.
+    if (t.find('\n') != std::string::npos) replace_all(value, summary_indented(t), kPurged);
+  }
+  return value;
+}
+
+void scrub_json(json& value, const TypedText& typed) {
+  if (value.is_string()) {
+    value = typed.scrub(value.get<std::string>());
+    return;
+  }
+  if (value.is_array()) {
+    for (auto& v : value) scrub_json(v, typed);
+    return;
+  }
+  if (!value.is_object()) return;
+  const std::string type = value.contains("type") && value["type"].is_string() ? value["type"].get<std::string>() : "";
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "ref" || (it.value().is_string() && is_free_text_key(type, it.key()))) {
+      it.value() = kPurged;
+      continue;
+    }
+    scrub_json(it.value(), typed);
+  }
+}
+
+}  // namespace rc::staff
