@@ -8,6 +8,8 @@ packages=(
   doctest-dev libcurl4-openssl-dev libxml2-dev
   # the safety detector: Unicode folding, Snowball stems, linear-time regex, a real en-GB dictionary
   libutf8proc-dev libstemmer-dev libre2-dev libhunspell-dev hunspell-en-gb
+  # the PostgreSQL store: the client library, and a server the tests start as a throw-away cluster
+  libpq-dev postgresql-15
 )
 missing=()
 for p in "${packages[@]}"; do

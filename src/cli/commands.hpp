@@ -23,6 +23,8 @@ int diff_command(const Args& args, std::ostream& out, std::ostream& err);
 int replay_command(const Args& args, std::ostream& out, std::ostream& err);
 int outbox_command(const Args& args, std::ostream& out, std::ostream& err);
 int safety_command(const Args& args, std::ostream& out, std::ostream& err);
+int migrate_command(const Args& args, std::ostream& out, std::ostream& err);
+int copy_command(const Args& args, std::ostream& out, std::ostream& err);
 
 constexpr int kOk = 0, kProblems = 1, kUsage = 2;
 

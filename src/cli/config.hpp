@@ -20,7 +20,9 @@ struct Config {
   std::string staff_address = "127.0.0.1";  // the staff API and review page
   unsigned short staff_port = 8081;
   int staff_token_days = 90;
-  std::string db_path = "rightconv.db";
+  std::string db_path = "rightconv.db";  // an SQLite file, or a postgresql:// URL without its password
+  std::string db_password_file;          // the PostgreSQL password, one line (else RIGHTCONV_DB_PASSWORD)
+  bool db_from_flag = false;             // --db was given: errors name the flag rather than the file
   std::vector<std::string> dialogs{"dialogs"};
   std::string content = "content";
   // Hunspell dictionary (path without .aff/.dic) behind the safety detector's typo tolerance.

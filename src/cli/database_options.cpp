@@ -2,6 +2,7 @@
 #include "database_options.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <ostream>
 
 namespace rc::cli {
@@ -30,11 +31,24 @@ std::optional<Config> take_database_options(std::vector<std::string>& args, std:
     }
     config = loaded.value();
   }
-  if (!db.empty()) config.db_path = db;
+  if (!db.empty()) {
+    config.db_path = db;
+    config.db_from_flag = true;
+  }
   return config;
 }
 
+Result<store::DatabaseTarget> database_target_of(const Config& config, const std::string& flag) {
+  const char* env = std::getenv("RIGHTCONV_DB_PASSWORD");
+  return store::database_target({config.db_path, config.db_from_flag ? flag : (config.file.empty() ? "db" : config.file + ": db"),
+                                 config.db_password_file, env ? std::optional<std::string>(env) : std::nullopt});
+}
+
 std::unique_ptr<store::SqliteDb> open_database(const std::string& path, std::ostream& err) {
+  if (store::is_postgresql_url(path)) {
+    err << "this command works on an SQLite database; PostgreSQL (" << path << ") is served by rightconv migrate and copy so far\n";
+    return nullptr;
+  }
   try {
     auto db = std::make_unique<store::SqliteDb>(path, true, 5000);
     store::migrate(*db);

@@ -8,12 +8,17 @@
 
 #include "config.hpp"
 #include "wall_clock.hpp"
+#include "store/database_target.hpp"
 #include "store/sqlite_db.hpp"
 
 namespace rc::cli {
 
 // Takes --db and --config out of args; the config (defaults if no file) with db_path set.
 std::optional<Config> take_database_options(std::vector<std::string>& args, std::ostream& err);
+
+// Where the database is (SQLite file or PostgreSQL URL) with the password from
+// RIGHTCONV_DB_PASSWORD or db_password_file; errors name the setting (`flag` when it came from one).
+Result<store::DatabaseTarget> database_target_of(const Config& config, const std::string& flag = "--db");
 
 // Opens the database for writing (creating it and applying migrations if needed).
 std::unique_ptr<store::SqliteDb> open_database(const std::string& path, std::ostream& err);

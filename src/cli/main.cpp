@@ -16,6 +16,8 @@ void usage(std::ostream& out) {
          "  export-subject  write a subject access package\n"
          "  erase   remove conversations on request\n"
          "  outbox  list handoff deliveries; retry failed ones\n"
+         "  migrate bring the database's schema up to date (SQLite file or PostgreSQL URL)\n"
+         "  copy    move an SQLite database into an empty PostgreSQL one, verified table by table\n"
          "  check   check dialogs and content, reporting every problem\n"
          "  walk    run a dialog in the terminal\n"
          "  graph   print a dialog as a Graphviz or Mermaid diagram\n"
@@ -53,6 +55,8 @@ int main(int argc, char** argv) {
   if (command == "diff") return diff_command(args, std::cout, std::cerr);
   if (command == "replay") return replay_command(args, std::cout, std::cerr);
   if (command == "outbox") return outbox_command(args, std::cout, std::cerr);
+  if (command == "copy") return copy_command(args, std::cout, std::cerr);
+  if (command == "migrate") return migrate_command(args, std::cout, std::cerr);
   if (command == "safety") return safety_command(args, std::cout, std::cerr);
   std::cerr << "rightconv: unknown command \"" << command << "\"\n\n";
   usage(std::cerr);

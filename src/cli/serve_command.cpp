@@ -17,6 +17,8 @@
 #include "staff/staff_api.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/sqlite_conversation_log.hpp"
+#include "store/database_target.hpp"
+#include "store/serve_lock.hpp"
 #include "wall_clock.hpp"
 
 namespace rc::cli {
@@ -152,6 +154,16 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   raise_open_file_limit(config.server.limits.max_connections + 256 + 2 * static_cast<int>(config.server.limits.max_staff_connections));
+  if (store::is_postgresql_url(config.db_path)) {
+    err << "serve: not starting: the server runs on an SQLite file so far; a PostgreSQL database (" << config.db_path
+        << ") can be prepared with rightconv migrate\n";
+    return kProblems;
+  }
+  auto serve_lock = store::ServeLock::take(config.db_path);
+  if (!serve_lock) {
+    err << "serve: not starting: " << serve_lock.error().message << "\n";
+    return kProblems;
+  }
   store::GroupCommitWriter writer({config.db_path, true, 1000, config.group_commit_max});
   if (auto e = writer.start(); !e.empty()) {
     err << "serve: cannot open the database " << config.db_path << ": " << e << "\n";
@@ -209,7 +221,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
                config.server.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value(),
                config.server.console_address, console_port.value(), connectors.size());
   staff::DailyPurge daily_purge(writer, config.retention, now);
-  outbox.start();
+  outbox.start(/*store_held_alone=*/true);  // serve_lock
   server.run();
   outbox.stop();  // deliveries in flight finish (bounded by each connector's timeout); the rest wait in the outbox
   daily_purge.stop();

@@ -62,10 +62,17 @@ std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit) 
   return out;
 }
 
-bool claim_event(store::SqliteDb& db, const OutboxEntry& e, Millis now, Millis lease_until) {
-  db.prepared("UPDATE outbox SET next_attempt_at = ?4 WHERE id = ?1 AND status = 'pending' AND attempts = ?2 AND next_attempt_at <= ?3")
-      .bind(1, e.event.outbox_id).bind(2, std::int64_t{e.attempts}).bind(3, now).bind(4, lease_until).run();
+bool claim_event(store::SqliteDb& db, const OutboxEntry& e, Millis now, Millis lease_until, const std::string& claimed_by) {
+  db.prepared("UPDATE outbox SET next_attempt_at = ?4, claimed_by = ?5 WHERE id = ?1 AND status = 'pending' AND attempts = ?2 AND next_attempt_at <= ?3")
+      .bind(1, e.event.outbox_id).bind(2, std::int64_t{e.attempts}).bind(3, now).bind(4, lease_until).bind(5, claimed_by).run();
   return db.changes() == 1;
+}
+
+std::int64_t release_dead_claims(store::SqliteDb& db, const std::string& self, Millis now) {
+  db.prepared("UPDATE outbox SET claimed_by = NULL, next_attempt_at = MIN(next_attempt_at, ?2) "
+              "WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by <> ?1")
+      .bind(1, self).bind(2, now).run();
+  return db.changes();
 }
 
 double backoff_seconds(const RetryPolicy& p, int attempts_so_far, std::optional<int> retry_after, double jitter) {
@@ -89,7 +96,7 @@ OutboxStatus record_attempt(store::SqliteDb& db, const OutboxEntry& e, const Del
     next = now + static_cast<Millis>(backoff_seconds(policy, attempts, r.retry_after_seconds, jitter) * 1000);
     if (next - e.window_start > static_cast<Millis>(policy.give_up_after_seconds * 1000)) status = OutboxStatus::failed;
   }
-  db.prepared("UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, "
+  db.prepared("UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, claimed_by = NULL, "
               "delivered_at = CASE WHEN ?2 = 'delivered' THEN ?6 ELSE delivered_at END WHERE id = ?1")
       .bind(1, e.event.outbox_id).bind(2, std::string(to_string(status))).bind(3, std::int64_t{attempts}).bind(4, next)
       .bind(5, r.status == DeliveryStatus::delivered ? std::string() : r.detail).bind(6, now).run();

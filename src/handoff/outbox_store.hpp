@@ -33,8 +33,12 @@ std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit);
 // Claims a due event for one delivery attempt: still pending, not yet tried again since it was
 // read, and not claimed by another worker; its next attempt moves to `lease_until`, so no other
 // worker sends it meanwhile (and, should this process die, it is tried again after the lease).
-// One statement; false when another worker has it.
-bool claim_event(store::SqliteDb& db, const OutboxEntry& entry, Millis now, Millis lease_until);
+// `claimed_by` names the process. One statement; false when another worker has it.
+bool claim_event(store::SqliteDb& db, const OutboxEntry& entry, Millis now, Millis lease_until, const std::string& claimed_by);
+// Claims held by any process but `self` are left by a process that died mid-delivery: their
+// events become due now (the peer dedups by event id). Only for a store this process holds
+// alone (an SQLite file under serve_lock). Returns how many events it released.
+std::int64_t release_dead_claims(store::SqliteDb& db, const std::string& self, Millis now);
 
 // Records a delivery attempt's result. Returns the status the row now has.
 OutboxStatus record_attempt(store::SqliteDb& db, const OutboxEntry& entry, const Delivery& result, const RetryPolicy& policy, Millis now,

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "outbox_store.hpp"
+#include "store/ids.hpp"
 
 namespace rc::handoff {
 
@@ -32,11 +33,18 @@ bool write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::
 
 OutboxWorker::OutboxWorker(store::GroupCommitWriter& writer, ConnectorSet& connectors, int threads, double poll_seconds,
                            std::function<Millis()> now, Metrics* metrics)
-    : writer_(writer), connectors_(connectors), threads_count_(threads), poll_seconds_(poll_seconds), now_(std::move(now)), metrics_(metrics) {}
+    : writer_(writer), connectors_(connectors), threads_count_(threads), poll_seconds_(poll_seconds), now_(std::move(now)), metrics_(metrics), self_(rc::random_token()) {}
 
 OutboxWorker::~OutboxWorker() { stop(); }
 
-void OutboxWorker::start() {
+void OutboxWorker::start(bool store_held_alone) {
+  if (store_held_alone) {
+    auto released = std::make_shared<std::int64_t>(0);
+    const Millis now = now_();
+    if (write_and_wait(writer_, [released, now, self = self_](store::SqliteDb& db) { *released = release_dead_claims(db, self, now); }) &&
+        *released > 0)
+      spdlog::warn("outbox: {} event(s) were being delivered when the last server stopped; they will be sent again now", *released);
+  }
   for (int i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -123,7 +131,7 @@ bool OutboxWorker::claim(const OutboxEntry& entry) {
   auto claimed = std::make_shared<bool>(false);
   const Millis now = now_();
   const Millis lease_until = now + kLeaseMs;
-  if (!write_and_wait(writer_, [&entry, claimed, now, lease_until](store::SqliteDb& db) { *claimed = claim_event(db, entry, now, lease_until); }))
+  if (!write_and_wait(writer_, [&entry, claimed, now, lease_until, this](store::SqliteDb& db) { *claimed = claim_event(db, entry, now, lease_until, self_); }))
     return false;
   return *claimed;
 }

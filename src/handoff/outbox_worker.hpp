@@ -35,7 +35,9 @@ class OutboxWorker {
                Metrics* metrics);
   ~OutboxWorker();
 
-  void start();
+  // `store_held_alone`: this process is the only one using the store (an SQLite file under
+  // serve_lock), so claims left by an earlier process are released before the first delivery.
+  void start(bool store_held_alone);
   // Finishes the deliveries in progress (each bounded by its connector's timeout), then stops.
   void stop();
   // New events were committed: look now rather than at the next poll.
@@ -57,6 +59,7 @@ class OutboxWorker {
   double poll_seconds_;
   std::function<Millis()> now_;
   Metrics* metrics_;
+  const std::string self_;  // this process's name on its claims
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

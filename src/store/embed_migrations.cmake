@@ -1,7 +1,7 @@
-# Writes OUT: a C++ file holding every migrations/NNN_name.sql as a string, in order.
+# Writes OUT: a C++ file holding every MIGRATIONS_DIR/NNN_name.sql as a string, in order, returned by FUNCTION().
 file(GLOB sql_files "${MIGRATIONS_DIR}/*.sql")
 list(SORT sql_files)
-set(body "// Generated from src/store/migrations/*.sql: do not edit.\n#include \"store/migrations.hpp\"\nnamespace rc::store {\nconst std::vector<Migration>& migrations() {\n  static const std::vector<Migration> all = {\n")
+set(body "// Generated from ${MIGRATIONS_DIR}/*.sql: do not edit.\n#include \"store/migrations.hpp\"\nnamespace rc::store {\nconst std::vector<Migration>& ${FUNCTION}() {\n  static const std::vector<Migration> all = {\n")
 foreach(f ${sql_files})
   get_filename_component(name "${f}" NAME)
   string(REGEX MATCH "^[0-9]+" number "${name}")

@@ -1,4 +1,4 @@
-// The schema migrations, numbered .sql files in src/store/migrations/ compiled into the binary.
+// The schema migrations, numbered .sql files in src/store/migrations/ (and postgresql/) compiled into the binary.
 #pragma once
 #include <string_view>
 #include <vector>
@@ -13,5 +13,7 @@ struct Migration {
 
 // In ascending version order. Generated at build time from migrations/*.sql.
 const std::vector<Migration>& migrations();
+// The same schema for PostgreSQL, file by file: migrations/postgresql/*.sql.
+const std::vector<Migration>& postgresql_migrations();
 
 }  // namespace rc::store

@@ -66,6 +66,7 @@ std::string Statement::text(int c) const {
 }
 std::int64_t Statement::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
 bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
 
 void restrict_file(const std::string& path) {
   if (path.empty() || path[0] == ':') return;  // in memory

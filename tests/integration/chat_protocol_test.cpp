@@ -204,7 +204,7 @@ TEST_CASE("typed text that matches no answer gets the fail-safe line and the saf
   CHECK(r.back()["node"] == "danger");
 }
 
-TEST_CASE("resume after a reconnect re-sends the current prompt or outcome; a wrong token is refused") {
+TEST_CASE("resume after a reconnect re-sends the current prompt or outcome, a wrong token is refused") {
   Fixture f;
   std::string id, token;
   {
@@ -433,7 +433,7 @@ TEST_CASE("the log keeps only the fields the protocol knows - never extra ones a
         R"({"node":"danger","option":"no","ref":"r9","type":"answer"})");
 }
 
-TEST_CASE("going back past the area question keeps the area last given; a new one replaces it") {
+TEST_CASE("going back past the area question keeps the area last given, a new one replaces it") {
   Fixture f;
   WsClient c(f.server.port());
   std::string id = c.request(start_msg())[0]["conversation"];

@@ -20,7 +20,7 @@ json typed(const std::string& node, const std::string& text, const std::string& 
 
 }  // namespace
 
-TEST_CASE("a typed answer taken as an option comes back as matched first, with the same ref; a button does not") {
+TEST_CASE("a typed answer taken as an option comes back as matched first, with the same ref, a button does not") {
   Fixture f;
   WsClient c(f.server.port());
   c.request(start_msg());

@@ -86,7 +86,7 @@ TEST_CASE("graph prints dot and mermaid with outcomes set apart") {
   CHECK(mm.out.find(":::outcome") != std::string::npos);
 }
 
-TEST_CASE("safety eval gates on recall and false alarms and lists every miss; explain shows why") {
+TEST_CASE("safety eval gates on recall and false alarms and lists every miss, explain shows why") {
   TempDir dir;
   const std::string corpus = dir.file("c.txt");
   {

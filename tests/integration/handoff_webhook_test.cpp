@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -46,14 +47,21 @@ struct Delivery {
   int answered = 0;
 };
 
-// An HTTP peer on loopback that answers with the scripted statuses in turn (then 200).
+// An HTTP peer on loopback that answers with the scripted statuses in turn (then 200). While
+// held, a request is recorded as unanswered (answered 0) and waits until release().
 class Receiver {
  public:
   Receiver() {
     server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       Delivery d{req.get_header_value("webhook-id"), req.get_header_value("webhook-timestamp"), req.body};
       d.signature_ok = req.get_header_value("webhook-signature") == signature(d.id, d.timestamp, d.body);
+      if (holding_) {
+        deliveries_.push_back(d);
+        released_.wait(lock, [this] { return !holding_; });
+        res.status = 503;
+        return;
+      }
       d.answered = script_.empty() ? 200 : script_.front();
       if (!script_.empty()) script_.erase(script_.begin());
       deliveries_.push_back(d);
@@ -65,6 +73,7 @@ class Receiver {
     for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ~Receiver() {
+    release();
     server_.stop();
     thread_.join();
   }
@@ -76,6 +85,17 @@ class Receiver {
   std::vector<Delivery> deliveries() {
     std::lock_guard lock(mutex_);
     return deliveries_;
+  }
+  void hold() {
+    std::lock_guard lock(mutex_);
+    holding_ = true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      holding_ = false;
+    }
+    released_.notify_all();
   }
   // Waits until some delivery of this event type was answered 2xx.
   bool wait_for_success(const std::string& type, int timeout_ms = 15000) {
@@ -100,6 +120,8 @@ class Receiver {
   std::mutex mutex_;
   std::vector<int> script_;
   std::vector<Delivery> deliveries_;
+  bool holding_ = false;
+  std::condition_variable released_;
 };
 
 json webhook_config(int receiver_port, double give_up_after = 60) {
@@ -194,14 +216,33 @@ TEST_CASE("webhook - kill -9 with an undelivered event - restart delivers it exa
   CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "pending");
   f.receiver.script({});
   REQUIRE(f.server.start());
-  // A bound for failure, not a speed check: a restarted sanitizer build under load took longer than 15 s.
-  REQUIRE(f.receiver.wait_for_success("handoff.requested", 60000));
+  REQUIRE(f.receiver.wait_for_success("handoff.requested", 30000));
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
   int acknowledged = 0;
   for (const auto& d : f.receiver.deliveries()) acknowledged += d.answered == 200;
   CHECK(acknowledged == 1);
   CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "delivered");
   // The handoff itself survived too.
+  CHECK(scalar(f.server.db(), "SELECT status FROM handoffs WHERE reference = '" + ref + "'") == "requested");
+}
+
+TEST_CASE("webhook - kill -9 while the peer has not answered - restart sends it again at once, not after the lease") {
+  Fixture f;
+  f.receiver.hold();
+  const std::string ref = request_handoff(f.server.port());
+  REQUIRE(f.receiver.wait_for_attempts(1));  // claimed and on the wire: the claim's lease is 5 minutes
+  CHECK(f.server.stop(9) == 128 + 9);
+  f.receiver.release();
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM outbox WHERE connector = 'crm' AND claimed_by IS NOT NULL") == "1");
+  REQUIRE(f.server.start());
+  // A bound for failure far below the lease: without releasing the dead process's claim this waits 5 minutes.
+  REQUIRE(f.receiver.wait_for_success("handoff.requested", 30000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  int acknowledged = 0;
+  for (const auto& d : f.receiver.deliveries()) acknowledged += d.answered / 100 == 2;
+  CHECK(acknowledged == 1);
+  CHECK(scalar(f.server.db(), "SELECT status || '|' || COALESCE(claimed_by, 'none') FROM outbox WHERE connector = 'crm'") == "delivered|none");
+  CHECK(f.server.log().find("were being delivered when the last server stopped") != std::string::npos);
   CHECK(scalar(f.server.db(), "SELECT status FROM handoffs WHERE reference = '" + ref + "'") == "requested");
 }
 

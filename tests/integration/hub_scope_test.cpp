@@ -135,7 +135,7 @@ TEST_CASE("a phone call taken by East staff is East's, whatever the caller answe
   CHECK(f.transcript(id)["hubs"] == json::array({{{"hub", "east"}, {"why", "call_taker"}}}));
 }
 
-TEST_CASE("a handoff accepted by East stays East's after it ends; leeds-wide sees everything but is no admin") {
+TEST_CASE("a handoff accepted by East stays East's after it ends, leeds-wide sees everything but is no admin") {
   Fixture f;
   Console eve(f.server.console_port());
   eve.sign_in(f.east);

@@ -86,7 +86,7 @@ std::vector<std::string> ids_of(const json& page) {
 
 }  // namespace
 
-TEST_CASE("each role sees exactly its scope; outside it everything is 404") {
+TEST_CASE("each role sees exactly its scope, outside it everything is 404") {
   Seeded s;
   Staff east(s.server.staff_port(), s.east), admin(s.server.staff_port(), s.admin);
   auto [status, page] = east.get("/v1/conversations");
@@ -115,7 +115,7 @@ TEST_CASE("each role sees exactly its scope; outside it everything is 404") {
   CHECK(admin.get("/v1/conversations/" + s.ids["west1"]).first == 200);
 }
 
-TEST_CASE("no token - a bad - expired or disabled token: 401; bad filters: 400") {
+TEST_CASE("no token - a bad - expired or disabled token: 401, bad filters: 400") {
   Seeded s;
   CHECK(Staff(s.server.staff_port(), "").get("/v1/conversations").first == 401);
   CHECK(Staff(s.server.staff_port(), "rcs_00000000000000000000000000000000").get("/v1/conversations").first == 401);
@@ -194,7 +194,7 @@ TEST_CASE("a conversation is found by its readable reference - as read out - wit
   CHECK(admin.get("/v1/conversations?reference=bike").first == 400);
 }
 
-TEST_CASE("a transcript shows the path - the outcome and the contacts it showed; review notes accumulate") {
+TEST_CASE("a transcript shows the path - the outcome and the contacts it showed, review notes accumulate") {
   Seeded s;
   Staff east(s.server.staff_port(), s.east);
   auto [status, t] = east.get("/v1/conversations/" + s.ids["east1"]);

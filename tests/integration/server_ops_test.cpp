@@ -40,7 +40,7 @@ TEST_CASE("health - readiness - the chat page and nothing outside web/") {
   CHECK(http_get(server.port(), "/v1/chat") == 426);
 }
 
-TEST_CASE("browsers from other origins are refused before the upgrade; localhost and configured ones are allowed") {
+TEST_CASE("browsers from other origins are refused before the upgrade, localhost and configured ones are allowed") {
   TempDir dir;
   std::ofstream(dir.file("c.json")) << R"({"limits": {"allowed_origins": ["https://www.leedsscp.org.uk"]}})";
   ServerProcess server(dir, {"--config", dir.file("c.json")});
@@ -249,4 +249,19 @@ TEST_CASE("/widget.js carries the embed settings and may be used by other sites'
   auto post = chat.Post("/widget.js", "", "text/plain");
   REQUIRE(post);
   CHECK(post->status == 405);
+}
+
+TEST_CASE("one server per database file: a second one is refused by name, and after kill -9 of the first a new one starts") {
+  TempDir dir;
+  ServerProcess first(dir);
+  REQUIRE(first.start());
+  auto second = run_process(RC_BINARY, {"serve", "--db", first.db(), "--listen", "127.0.0.1:0", "--staff-listen", "127.0.0.1:0"});
+  CHECK(second.exit_code == 1);
+  CHECK(second.err.find("another rightconv server is using " + first.db()) != std::string::npos);
+  CHECK(first.running());
+  CHECK(http_get(first.port(), "/readyz") == 200);  // the refused one changed nothing
+  CHECK(first.stop(9) == 128 + 9);
+  ServerProcess again(dir);
+  REQUIRE(again.start());
+  CHECK(http_get(again.port(), "/readyz") == 200);
 }

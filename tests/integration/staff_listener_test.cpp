@@ -138,7 +138,7 @@ TEST_CASE("the staff listener keeps answering with 50 slow-header clients and 2,
   for (int fd : idle) ::close(fd);
 }
 
-TEST_CASE("one address holds at most its share of staff connections; the rest are closed at once") {
+TEST_CASE("one address holds at most its share of staff connections, the rest are closed at once") {
   raise_descriptor_limit();
   TempDir dir;
   ServerProcess server(dir, {"--config", [&] {
@@ -378,7 +378,7 @@ std::pair<int, std::string> chat_upgrade_as(unsigned short port, const std::stri
 
 }  // namespace
 
-TEST_CASE("behind a trusted proxy, one client may hold only its share of chats; others are not affected") {
+TEST_CASE("behind a trusted proxy, one client may hold only its share of chats, others are not affected") {
   TempDir dir;
   const std::string config = dir.file("per-client.json");
   std::ofstream(config) << R"({"limits": {"max_chats_per_address": 3, "trusted_proxies": ["127.0.0.1"]}})";

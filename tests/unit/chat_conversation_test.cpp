@@ -293,7 +293,7 @@ TEST_CASE("a resume token expires at resume time, with the same answer as a wron
   CHECK_FALSE(too_late.active());
 }
 
-TEST_CASE("a conversation gets a readable reference at its start, shown on resume and in its summary; a clash starts it again") {
+TEST_CASE("a conversation gets a readable reference at its start, shown on resume and in its summary, a clash starts it again") {
   Metrics metrics;
   FakeLog log;
   log.refuse_next_start = true;

@@ -131,7 +131,7 @@ TEST_CASE("handoff configuration errors name their key") {
 
 #include "http/address_list.hpp"
 
-TEST_CASE("callback sources: exact addresses and IPv4 prefixes; a bad entry is an error naming it") {
+TEST_CASE("callback sources: exact addresses and IPv4 prefixes, a bad entry is an error naming it") {
   auto list = rc::http::AddressList::parse({"127.0.0.1", "::1", "10.20.0.0/16"});
   REQUIRE(list);
   CHECK(list.value().allows("127.0.0.1"));

@@ -132,7 +132,7 @@ TEST_CASE("no withheld or malformed detail ever reaches an outcome or alert even
   CHECK(o->contacts.front().email == "eastearlyhelp@leeds.gov.uk");
 }
 
-TEST_CASE("a deployment can override a contact; the override must pass the check too") {
+TEST_CASE("a deployment can override a contact, the override must pass the check too") {
   GuidanceSet good = load_guidance({source_path("dialogs")}, source_path("content"),
                                    nlohmann::json{{"hub_east", {{"phone", "0113 535 8990"}}}}, "site.json");
   CHECK_FALSE(has_errors(good.problems));

@@ -167,7 +167,7 @@ TEST_CASE("restart starts again from the first question with an empty history") 
   CHECK(r.state.started == 5000);
 }
 
-TEST_CASE("answering after the outcome is stale; back from the outcome reopens the last question") {
+TEST_CASE("answering after the outcome is stale, back from the outcome reopens the last question") {
   Step s = walk(early_help(), content(), {"yes"});
   REQUIRE(s.state.finished);
   Step again = send(s, ChooseInput{"call_999", "yes"});
@@ -307,7 +307,7 @@ TEST_CASE("state survives a JSON round trip mid-conversation and carries on the 
   CHECK_FALSE(state_from_json(nlohmann::json{{"dialog", "x"}}).ok());
 }
 
-TEST_CASE("each answer keeps when it was given and typed words taken as an option are kept with it; older states still load") {
+TEST_CASE("each answer keeps when it was given and typed words taken as an option are kept with it, older states still load") {
   Step s = send(start(), ChooseInput{"danger", "no"}, 2000);
   s = send(s, TypeInput{"harm", "I'm not sure, ring me on 07700 900123", std::string("I'm not sure, ring me on [phone]")}, 3000);
   s = send(s, UrgentInput{}, 4000);
@@ -347,7 +347,7 @@ TEST_CASE("an input before start is no_conversation") {
   CHECK(error_of(s)->code == "no_conversation");
 }
 
-TEST_CASE("a several-word phrase inside a longer answer matches; single words and ambiguous answers do not") {
+TEST_CASE("a several-word phrase inside a longer answer matches, single words and ambiguous answers do not") {
   Step lead = walk(early_help(), content(), {"no", "unsure"});
   REQUIRE(lead.state.current == "lead_check");
   CHECK(send(lead, TypeInput{"lead_check", "I can't reach them at the moment"}).state.current == "duty_and_advice_unsure");

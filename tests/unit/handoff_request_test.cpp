@@ -104,13 +104,38 @@ TEST_CASE("a due event is claimed by one worker only, and comes back after the l
     REQUIRE(first.size() == 1);
     REQUIRE(second.size() == 1);
     // ...but only one of them may send it.
-    CHECK(handoff::claim_event(db, first[0], 200, 200 + 60'000));
-    CHECK_FALSE(handoff::claim_event(db, second[0], 201, 201 + 60'000));
+    CHECK(handoff::claim_event(db, first[0], 200, 200 + 60'000, "worker-a"));
+    CHECK_FALSE(handoff::claim_event(db, second[0], 201, 201 + 60'000, "worker-b"));
     CHECK(handoff::due_events(db, 201, 10).empty());  // held while it is being sent
     // Its worker died mid-send: after the lease it is due again, and claimable once more.
     auto again = handoff::due_events(db, 200 + 60'000, 10);
     REQUIRE(again.size() == 1);
-    CHECK(handoff::claim_event(db, again[0], 200 + 60'000, 200 + 120'000));
+    CHECK(handoff::claim_event(db, again[0], 200 + 60'000, 200 + 120'000, "worker-b"));
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+TEST_CASE("a claim left by a dead process is released at start, a live one's own claim is not, and a result clears the claim") {
+  const std::string path = (std::filesystem::temp_directory_path() / ("release-" + std::to_string(::getpid()) + ".db")).string();
+  {
+    store::SqliteDb db(path, false, 1000);
+    store::migrate(db);
+    for (const char* id : {"ev-1", "ev-2", "ev-3"})
+      db.exec(std::string("INSERT INTO outbox (event_id, connector, conversation_id, reference, kind, payload, created_at, next_attempt_at, window_start) "
+                          "VALUES ('") + id + "', 'crm', 'c-" + id + "', 'HO-1', 'requested', '{}', 100, 100, 100)");
+    auto due = handoff::due_events(db, 200, 10);
+    REQUIRE(due.size() == 3);
+    CHECK(handoff::claim_event(db, due[0], 200, 200 + 300'000, "dead"));
+    CHECK(handoff::claim_event(db, due[1], 200, 200 + 300'000, "me"));
+    CHECK(handoff::claim_event(db, due[2], 200, 200 + 300'000, "dead"));
+    // The third was answered before its process died: no claim is left on it.
+    handoff::record_attempt(db, due[2], {handoff::DeliveryStatus::retry, "503", std::nullopt}, handoff::RetryPolicy{1, 1, 3600}, 300, 0.0);
+    CHECK(handoff::due_events(db, 1000, 10).size() == 1);
+    CHECK(handoff::release_dead_claims(db, "me", 1000) == 1);
+    auto now_due = handoff::due_events(db, 1000, 10);
+    REQUIRE(now_due.size() == 2);
+    CHECK(now_due[0].event.event_id == "ev-3");  // due since 800
+    CHECK(now_due[1].event.event_id == "ev-1");  // released: due now
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }

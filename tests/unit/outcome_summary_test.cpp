@@ -295,7 +295,7 @@ TEST_CASE("after an alert the hub request summary leads with the alert and never
   CHECK(s.contacts.front().id == "emergency_999");
 }
 
-TEST_CASE("typed words taken as an option show in the summary as the option, never as the words; the path keeps them for resume") {
+TEST_CASE("typed words taken as an option show in the summary as the option, never as the words, the path keeps them for resume") {
   // "text:" answers are typed: at a question they are matched to an option.
   const Step s = walk(early_help(), shipped().content, {"no", "text:I think so, Zqxword says"}, 5000);
   REQUIRE(s.state.finished);

@@ -43,7 +43,7 @@ TEST_CASE("ordinary words and small numbers are left alone") {
 // The names and addresses corpus (tests/fixtures/redaction/names_addresses.tsv): every
 // identifying phrase goes, every ordinary sentence stays as it was. The counts are printed so
 // docs/security.md can quote them.
-TEST_CASE("names and street addresses are redacted; ordinary sentences are left alone") {
+TEST_CASE("names and street addresses are redacted, ordinary sentences are left alone") {
   std::ifstream in(std::string(RC_SOURCE_DIR) + "/tests/fixtures/redaction/names_addresses.tsv");
   REQUIRE(in);
   int redact_lines = 0, caught = 0, keep_lines = 0, kept = 0;

@@ -56,7 +56,7 @@ TEST_CASE("resume tokens go after 24 hours") {
   CHECK(d.count("SELECT COUNT(*) FROM conversations WHERE token_hash IS NULL") == 1);
 }
 
-TEST_CASE("abandoned conversations go after 7 days; completed ones stay") {
+TEST_CASE("abandoned conversations go after 7 days, completed ones stay") {
   Db d;
   d.add("gone", kT0, "abandoned");
   d.add("kept", kT0, "completed");
@@ -67,7 +67,7 @@ TEST_CASE("abandoned conversations go after 7 days; completed ones stay") {
   CHECK(d.text("SELECT id FROM conversations") == "kept");
 }
 
-TEST_CASE("free text goes after 30 days - or 90 if the conversation was handed off; the structured record stays") {
+TEST_CASE("free text goes after 30 days - or 90 if the conversation was handed off, the structured record stays") {
   Db d;
   d.add("web", kT0, "completed", "rang on Tuesday");
   d.add("handed", kT0, "handed_off", "wants a call back");

@@ -78,7 +78,7 @@ TEST_CASE("refusals are audited once per source and minute, with how many went u
 
 #include "voice/replay_guard.hpp"
 
-TEST_CASE("a retry within two minutes is admitted; the same signed request later is a replay") {
+TEST_CASE("a retry within two minutes is admitted, the same signed request later is a replay") {
   rc::voice::ReplayGuard guard;
   CHECK(guard.admit("CA1", "/v1/voice/early-help?node=danger", "Digits=3", 1'000));
   CHECK(guard.admit("CA1", "/v1/voice/early-help?node=danger", "Digits=3", 1'000 + 30'000));  // the provider retried

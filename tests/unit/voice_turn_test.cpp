@@ -120,7 +120,7 @@ TEST_CASE("speech is matched through the same synonyms as typed text") {
   CHECK(last_of<ErrorEvent>(unmatched.reply.events)->code == "no_match");
 }
 
-TEST_CASE("matched words are read back before the next question; a key press is not") {
+TEST_CASE("matched words are read back before the next question, a key press is not") {
   CallTurn spoken = words(after_keys({"3"}), "not sure");
   REQUIRE_FALSE(spoken.reply.events.empty());
   const auto* m = std::get_if<MatchedEvent>(&spoken.reply.events.front());

@@ -247,7 +247,7 @@ TEST_CASE("a reply with nowhere to go still ends with the numbers and a hangup")
   CHECK(all_said(p).find("9 9 9") != std::string::npos);
 }
 
-TEST_CASE("an option's say reads better than \"For <label>\"; names lose their brackets; an email is read in parts") {
+TEST_CASE("an option's say reads better than \"For <label>\", names lose their brackets, and an email is read in parts") {
   PromptEvent p = danger_prompt();
   p.options = {{"yes", "Yes, a child is in immediate danger", ""}, {"unsure", "I'm not sure", "If you're not sure"}, {"no", "No", ""}};
   VoiceReply ask;
