@@ -85,9 +85,11 @@ Delivery send_http_post(const HttpPost& post) {
   if (!curl || !headers) return {DeliveryStatus::retry, "libcurl could not allocate a request", std::nullopt};
   set_options(curl.get(), post, headers.get());
   const CURLcode code = curl_easy_perform(curl.get());
-  if (code != CURLE_OK) return describe_transport_failure(code, post.timeout_seconds);
   long status = 0;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+  // The status line is the peer's answer. A body cut short after a 2xx (the peer closed early,
+  // or stalled) does not undo it: sending again would deliver the event twice.
+  if (code != CURLE_OK && status == 0) return describe_transport_failure(code, post.timeout_seconds);
   return classify_http_status(status, read_retry_after(curl.get()));
 }
 

@@ -8,7 +8,10 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <atomic>
+#include <algorithm>
 #include <thread>
 
 #include "db_reader.hpp"
@@ -244,6 +247,55 @@ TEST_CASE("webhook - kill -9 while the peer has not answered - restart sends it 
   CHECK(scalar(f.server.db(), "SELECT status || '|' || COALESCE(claimed_by, 'none') FROM outbox WHERE connector = 'crm'") == "delivered|none");
   CHECK(f.server.log().find("were being delivered when the last server stopped") != std::string::npos);
   CHECK(scalar(f.server.db(), "SELECT status FROM handoffs WHERE reference = '" + ref + "'") == "requested");
+}
+
+TEST_CASE("webhook - many practitioners messaging during handoffs at once - every event answered 2xx exactly once, in order per conversation") {
+  Fixture f;
+  std::vector<int> some_failures;
+  for (int i = 0; i < 40; ++i) some_failures.push_back(i % 3 == 0 ? 503 : 200);
+  f.receiver.script(some_failures);
+  constexpr int kPractitioners = 12, kMessages = 6;
+  std::vector<std::thread> people;
+  std::atomic<int> sent{0};
+  for (int p = 0; p < kPractitioners; ++p)
+    people.emplace_back([&f, &sent, p] {
+      WsClient c(f.server.port());
+      walk(c, kToEastHub);
+      c.send({{"type", "handoff"}, {"reason", "Call me please"}});
+      if (c.receive_until({"handoff"}).empty()) return;
+      for (int m = 0; m < kMessages; ++m) {
+        c.send({{"type", "message"}, {"text", "message " + std::to_string(m) + " from " + std::to_string(p)}});
+        sent++;
+      }
+      c.receive_until({"never"}, 300);  // let the last messages land before the socket closes
+    });
+  for (auto& t : people) t.join();
+  REQUIRE(sent == kPractitioners * kMessages);
+  const int events = std::stoi(scalar(f.server.db(), "SELECT COUNT(*) FROM outbox WHERE connector = 'crm'"));
+  REQUIRE(events >= kPractitioners * (1 + kMessages));  // each request and each message is an event for the peer
+  // Every event delivered: wait until the outbox is empty of pending ones.
+  for (int i = 0; i < 600 && scalar(f.server.db(), "SELECT COUNT(*) FROM outbox WHERE connector = 'crm' AND status <> 'delivered'") != "0"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(scalar(f.server.db(), "SELECT COUNT(*) FROM outbox WHERE connector = 'crm' AND status <> 'delivered'") == "0");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // nothing more should arrive
+  std::map<std::string, int> acknowledged;
+  std::map<std::string, std::vector<long long>> created_in_order;  // per conversation, as delivered
+  for (const auto& d : f.receiver.deliveries()) {
+    if (d.answered / 100 != 2) continue;
+    acknowledged[d.id]++;
+    const json body = json::parse(d.body);
+    created_in_order[body["conversation"].get<std::string>()].push_back(std::stoll(scalar(
+        f.server.db(), "SELECT id FROM outbox WHERE event_id = '" + d.id + "'")));
+  }
+  CHECK(static_cast<int>(acknowledged.size()) == events);
+  for (const auto& [id, times] : acknowledged) {
+    CAPTURE(id);
+    CHECK(times == 1);
+  }
+  for (const auto& [conversation, ids] : created_in_order) {
+    CAPTURE(conversation);
+    CHECK(std::is_sorted(ids.begin(), ids.end()));
+  }
 }
 
 TEST_CASE("webhook - 410 disables the connector with an alert - outbox retry enables it again") {
