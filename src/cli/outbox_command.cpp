@@ -29,7 +29,7 @@ nlohmann::json entry_json(const handoff::OutboxEntry& e) {
   return j;
 }
 
-int list(Args& args, store::SqliteDb& db, std::ostream& out, std::ostream& err) {
+int list(Args& args, store::Db& db, std::ostream& out, std::ostream& err) {
   handoff::OutboxFilter f;
   if (auto s = take_value(args, "--status"); !s.empty()) {
     f.status = handoff::outbox_status_of(s);
@@ -68,7 +68,7 @@ int list(Args& args, store::SqliteDb& db, std::ostream& out, std::ostream& err) 
   return kOk;
 }
 
-int retry(Args& args, store::SqliteDb& db, std::ostream& out, std::ostream& err) {
+int retry(Args& args, store::Db& db, std::ostream& out, std::ostream& err) {
   const std::string id = take_value(args, "--id"), connector = take_value(args, "--connector");
   if (id.empty() == connector.empty() || !args.empty() || (!id.empty() && (id.find_first_not_of("0123456789") != std::string::npos || id.size() > 18))) {
     err << "outbox retry: give --id N or --connector NAME (see rightconv outbox --help)\n";

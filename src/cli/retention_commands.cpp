@@ -16,7 +16,7 @@ namespace {
 
 // Runs `work` in one transaction; false (with the reason on err) if the database failed.
 template <class Work>
-bool in_transaction(store::SqliteDb& db, std::ostream& err, Work work) {
+bool in_transaction(store::Db& db, std::ostream& err, Work work) {
   try {
     db.exec("BEGIN IMMEDIATE");
     work();

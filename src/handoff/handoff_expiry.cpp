@@ -32,7 +32,7 @@ void HandoffService::expire_stale() {
   const Millis now = now_();
   const std::string reason = expiry_reason(resume_window_);
   writer_.submit(
-      [this, expired, now, reason](store::SqliteDb& db) {
+      [this, expired, now, reason](store::Db& db) {
         expired->clear();
         store::Record record;
         for (const auto& r : lapsed_requests(db, now - resume_window_)) {

@@ -163,7 +163,7 @@ void HandoffService::to_owner(const std::string& reference, json event) {
   // Who has it: read on the writer thread (cheap), then tell their consoles.
   auto owner = std::make_shared<std::string>();
   writer_.submit(
-      [owner, reference](store::SqliteDb& db) {
+      [owner, reference](store::Db& db) {
         owner->clear();
         if (auto r = read_handoff(db, reference); r && r->status == HandoffState::accepted) *owner = r->accepted_by;
       },
@@ -174,7 +174,7 @@ void HandoffService::to_owner(const std::string& reference, json event) {
 
 void HandoffService::console_typing(const std::string& reference, const ConsoleStaff& staff) {
   auto row = std::make_shared<std::optional<HandoffRow>>();
-  writer_.submit([row, reference](store::SqliteDb& db) { *row = read_handoff(db, reference); },
+  writer_.submit([row, reference](store::Db& db) { *row = read_handoff(db, reference); },
                  [this, row, reference, staff_id = staff.id](const store::WriteResult& read) {
                    const auto& r = *row;
                    if (!read.ok() || !r || r->status != HandoffState::accepted || r->accepted_by != staff_id) return;
@@ -193,7 +193,7 @@ std::string HandoffService::display_name(const handoff::PeerActor& by) const {
 
 void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
   op->now = now_();
-  auto work = [this, op](store::SqliteDb& db) {
+  auto work = [this, op](store::Db& db) {
     op->notice.reset();
     op->reply = json();
     op->console_event.clear();

@@ -7,7 +7,7 @@ namespace rc {
 
 using json = nlohmann::json;
 
-std::optional<HandoffRow> read_handoff(store::SqliteDb& db, const std::string& reference) {
+std::optional<HandoffRow> read_handoff(store::Db& db, const std::string& reference) {
   auto& q = db.prepared("SELECT conversation_id, status, route, queue, COALESCE(accepted_by, ''), COALESCE(staff_name, ''), COALESCE(via, ''), "
                         "urgent, unavailable_at FROM handoffs WHERE reference = ?1");
   q.bind(1, reference);
@@ -26,7 +26,7 @@ std::optional<HandoffRow> read_handoff(store::SqliteDb& db, const std::string& r
   return r;
 }
 
-json open_handoffs(store::SqliteDb& db, const std::string& scope) {
+json open_handoffs(store::Db& db, const std::string& scope) {
   // The conversation's readable reference too: what the practitioner reads out ("EH-..."), its id
   // for a conversation from before them.
   auto& q = db.prepared("SELECT h.reference, h.conversation_id, h.status, h.route, h.queue, h.urgent, h.item, h.requested_at, "
@@ -46,7 +46,7 @@ json open_handoffs(store::SqliteDb& db, const std::string& scope) {
   return out;
 }
 
-std::vector<LapsedRequest> lapsed_requests(store::SqliteDb& db, Millis started_by) {
+std::vector<LapsedRequest> lapsed_requests(store::Db& db, Millis started_by) {
   auto& q = db.prepared("SELECT h.reference, h.conversation_id, h.route, h.queue FROM handoffs h JOIN conversations c ON c.id = h.conversation_id "
                         "WHERE h.status = 'requested' AND c.started_at <= ?1");
   q.bind(1, started_by);
@@ -56,7 +56,7 @@ std::vector<LapsedRequest> lapsed_requests(store::SqliteDb& db, Millis started_b
   return out;
 }
 
-bool callback_seen(store::SqliteDb& db, const std::string& connector, const std::string& callback_id) {
+bool callback_seen(store::Db& db, const std::string& connector, const std::string& callback_id) {
   auto& seen = db.prepared("SELECT 1 FROM connector_callbacks WHERE connector = ?1 AND callback_id = ?2");
   seen.bind(1, connector).bind(2, callback_id);
   const bool repeated = seen.step();

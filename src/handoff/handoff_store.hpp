@@ -21,15 +21,15 @@ struct HandoffRow {
   std::optional<Millis> unavailable_at;
 };
 
-std::optional<HandoffRow> read_handoff(store::SqliteDb& db, const std::string& reference);
+std::optional<HandoffRow> read_handoff(store::Db& db, const std::string& reference);
 // Open handoffs (requested or accepted) a scope sees, urgent first, then newest: the console's queue.
-nlohmann::json open_handoffs(store::SqliteDb& db, const std::string& scope);
+nlohmann::json open_handoffs(store::Db& db, const std::string& scope);
 // Waiting requests of conversations started at or before `started_by` (their chat link has lapsed).
 struct LapsedRequest {
   std::string reference, conversation_id, route, queue;
 };
-std::vector<LapsedRequest> lapsed_requests(store::SqliteDb& db, Millis started_by);
+std::vector<LapsedRequest> lapsed_requests(store::Db& db, Millis started_by);
 // Whether a connector's callback with this id was already applied.
-bool callback_seen(store::SqliteDb& db, const std::string& connector, const std::string& callback_id);
+bool callback_seen(store::Db& db, const std::string& connector, const std::string& callback_id);
 
 }  // namespace rc

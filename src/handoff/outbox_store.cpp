@@ -49,7 +49,7 @@ std::optional<OutboxStatus> outbox_status_of(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit) {
+std::vector<OutboxEntry> due_events(store::Db& db, Millis now, int limit) {
   auto& q = db.prepared(std::string("SELECT ") + kColumns +
                         " FROM outbox o WHERE status = 'pending' AND next_attempt_at <= ?1 "
                         "AND connector NOT IN (SELECT name FROM connector_state WHERE disabled_at IS NOT NULL) "
@@ -62,14 +62,14 @@ std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit) 
   return out;
 }
 
-bool claim_event(store::SqliteDb& db, const OutboxEntry& e, Millis now, Millis lease_until, const std::string& claimed_by) {
+bool claim_event(store::Db& db, const OutboxEntry& e, Millis now, Millis lease_until, const std::string& claimed_by) {
   db.prepared("UPDATE outbox SET next_attempt_at = ?4, claimed_by = ?5 WHERE id = ?1 AND status = 'pending' AND attempts = ?2 AND next_attempt_at <= ?3")
       .bind(1, e.event.outbox_id).bind(2, std::int64_t{e.attempts}).bind(3, now).bind(4, lease_until).bind(5, claimed_by).run();
   return db.changes() == 1;
 }
 
-std::int64_t release_dead_claims(store::SqliteDb& db, const std::string& self, Millis now) {
-  db.prepared("UPDATE outbox SET claimed_by = NULL, next_attempt_at = MIN(next_attempt_at, ?2) "
+std::int64_t release_dead_claims(store::Db& db, const std::string& self, Millis now) {
+  db.prepared(std::string("UPDATE outbox SET claimed_by = NULL, next_attempt_at = ") + store::sql_least(db) + "(next_attempt_at, ?2) "
               "WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by <> ?1")
       .bind(1, self).bind(2, now).run();
   return db.changes();
@@ -83,7 +83,7 @@ double backoff_seconds(const RetryPolicy& p, int attempts_so_far, std::optional<
   return delay;
 }
 
-OutboxStatus record_attempt(store::SqliteDb& db, const OutboxEntry& e, const Delivery& r, const RetryPolicy& policy, Millis now, double jitter) {
+OutboxStatus record_attempt(store::Db& db, const OutboxEntry& e, const Delivery& r, const RetryPolicy& policy, Millis now, double jitter) {
   const int attempts = e.attempts + 1;
   OutboxStatus status = OutboxStatus::pending;
   Millis next = e.next_attempt_at;
@@ -103,7 +103,7 @@ OutboxStatus record_attempt(store::SqliteDb& db, const OutboxEntry& e, const Del
   return status;
 }
 
-std::int64_t pending_count(store::SqliteDb& db) {
+std::int64_t pending_count(store::Db& db) {
   auto& q = db.prepared("SELECT COUNT(*) FROM outbox WHERE status = 'pending'");
   q.step();
   const auto n = q.integer(0);
@@ -111,7 +111,7 @@ std::int64_t pending_count(store::SqliteDb& db) {
   return n;
 }
 
-std::vector<OutboxEntry> list_outbox(store::SqliteDb& db, const OutboxFilter& f) {
+std::vector<OutboxEntry> list_outbox(store::Db& db, const OutboxFilter& f) {
   auto& q = db.prepared(std::string("SELECT ") + kColumns +
                         " FROM outbox WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR connector = ?2) AND (?3 IS NULL OR reference = ?3) "
                         "ORDER BY id DESC LIMIT ?4");
@@ -122,7 +122,7 @@ std::vector<OutboxEntry> list_outbox(store::SqliteDb& db, const OutboxFilter& f)
   return out;
 }
 
-std::int64_t retry_failed(store::SqliteDb& db, std::optional<std::int64_t> id, std::optional<std::string> connector, Millis now) {
+std::int64_t retry_failed(store::Db& db, std::optional<std::int64_t> id, std::optional<std::string> connector, Millis now) {
   db.prepared("UPDATE outbox SET status = 'pending', next_attempt_at = ?3, window_start = ?3 "
               "WHERE status = 'failed' AND (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR connector = ?2)")
       .bind_optional(1, id).bind_optional(2, connector).bind(3, now).run();
@@ -132,11 +132,13 @@ std::int64_t retry_failed(store::SqliteDb& db, std::optional<std::int64_t> id, s
   return changed;
 }
 
-void disable_connector(store::SqliteDb& db, const std::string& name, const std::string& reason, Millis now) {
-  db.prepared("INSERT OR REPLACE INTO connector_state (name, disabled_at, reason) VALUES (?1, ?2, ?3)").bind(1, name).bind(2, now).bind(3, reason).run();
+void disable_connector(store::Db& db, const std::string& name, const std::string& reason, Millis now) {
+  db.prepared("INSERT INTO connector_state (name, disabled_at, reason) VALUES (?1, ?2, ?3) "
+              "ON CONFLICT (name) DO UPDATE SET disabled_at = excluded.disabled_at, reason = excluded.reason")
+      .bind(1, name).bind(2, now).bind(3, reason).run();
 }
 
-std::vector<std::string> disabled_connectors(store::SqliteDb& db) {
+std::vector<std::string> disabled_connectors(store::Db& db) {
   auto& q = db.prepared("SELECT name FROM connector_state WHERE disabled_at IS NOT NULL ORDER BY name");
   std::vector<std::string> out;
   while (q.step()) out.push_back(q.text(0));

@@ -29,36 +29,36 @@ struct OutboxEntry {
 
 // Up to `limit` events due now whose connector is enabled, each the oldest pending one of its
 // connector and conversation.
-std::vector<OutboxEntry> due_events(store::SqliteDb& db, Millis now, int limit);
+std::vector<OutboxEntry> due_events(store::Db& db, Millis now, int limit);
 // Claims a due event for one delivery attempt: still pending, not yet tried again since it was
 // read, and not claimed by another worker; its next attempt moves to `lease_until`, so no other
 // worker sends it meanwhile (and, should this process die, it is tried again after the lease).
 // `claimed_by` names the process. One statement; false when another worker has it.
-bool claim_event(store::SqliteDb& db, const OutboxEntry& entry, Millis now, Millis lease_until, const std::string& claimed_by);
+bool claim_event(store::Db& db, const OutboxEntry& entry, Millis now, Millis lease_until, const std::string& claimed_by);
 // Claims held by any process but `self` are left by a process that died mid-delivery: their
 // events become due now (the peer dedups by event id). Only for a store this process holds
 // alone (an SQLite file under serve_lock). Returns how many events it released.
-std::int64_t release_dead_claims(store::SqliteDb& db, const std::string& self, Millis now);
+std::int64_t release_dead_claims(store::Db& db, const std::string& self, Millis now);
 
 // Records a delivery attempt's result. Returns the status the row now has.
-OutboxStatus record_attempt(store::SqliteDb& db, const OutboxEntry& entry, const Delivery& result, const RetryPolicy& policy, Millis now,
+OutboxStatus record_attempt(store::Db& db, const OutboxEntry& entry, const Delivery& result, const RetryPolicy& policy, Millis now,
                            double jitter /* 0..1 */);
 
-std::int64_t pending_count(store::SqliteDb& db);
+std::int64_t pending_count(store::Db& db);
 
 struct OutboxFilter {
   std::optional<OutboxStatus> status;
   std::optional<std::string> connector, reference;
   int limit = 100;
 };
-std::vector<OutboxEntry> list_outbox(store::SqliteDb& db, const OutboxFilter& filter);
+std::vector<OutboxEntry> list_outbox(store::Db& db, const OutboxFilter& filter);
 
 // Makes failed events (one by id, or all of a connector) pending again now, and re-enables the
 // connector. Returns how many events it changed.
-std::int64_t retry_failed(store::SqliteDb& db, std::optional<std::int64_t> id, std::optional<std::string> connector, Millis now);
+std::int64_t retry_failed(store::Db& db, std::optional<std::int64_t> id, std::optional<std::string> connector, Millis now);
 
-void disable_connector(store::SqliteDb& db, const std::string& name, const std::string& reason, Millis now);
-std::vector<std::string> disabled_connectors(store::SqliteDb& db);
+void disable_connector(store::Db& db, const std::string& name, const std::string& reason, Millis now);
+std::vector<std::string> disabled_connectors(store::Db& db);
 
 // The delay before the next attempt: exponential from initial_seconds, capped at max_seconds,
 // with jitter so that many retries do not arrive together; a peer's Retry-After wins if longer.

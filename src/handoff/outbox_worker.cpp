@@ -21,7 +21,7 @@ double random_jitter() {
 }
 
 // Runs a job on the writer thread and waits for its commit.
-bool write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::SqliteDb&)> work) {
+bool write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::Db&)> work) {
   std::promise<bool> done;
   auto f = done.get_future();
   writer.submit(std::move(work), [&done](const store::WriteResult& written) {
@@ -41,7 +41,7 @@ void OutboxWorker::start(bool store_held_alone) {
   if (store_held_alone) {
     auto released = std::make_shared<std::int64_t>(0);
     const Millis now = now_();
-    if (write_and_wait(writer_, [released, now, self = self_](store::SqliteDb& db) { *released = release_dead_claims(db, self, now); }) &&
+    if (write_and_wait(writer_, [released, now, self = self_](store::Db& db) { *released = release_dead_claims(db, self, now); }) &&
         *released > 0)
       spdlog::warn("outbox: {} event(s) were being delivered when the last server stopped; they will be sent again now", *released);
   }
@@ -85,7 +85,7 @@ std::vector<OutboxEntry> OutboxWorker::fetch_due() {
   auto due = std::make_shared<std::vector<OutboxEntry>>();
   auto pending = std::make_shared<std::int64_t>(-1);
   const Millis now = now_();
-  if (!write_and_wait(writer_, [due, pending, now](store::SqliteDb& db) {
+  if (!write_and_wait(writer_, [due, pending, now](store::Db& db) {
         *due = due_events(db, now, 64);
         *pending = pending_count(db);
       }))
@@ -131,7 +131,7 @@ bool OutboxWorker::claim(const OutboxEntry& entry) {
   auto claimed = std::make_shared<bool>(false);
   const Millis now = now_();
   const Millis lease_until = now + kLeaseMs;
-  if (!write_and_wait(writer_, [&entry, claimed, now, lease_until, this](store::SqliteDb& db) { *claimed = claim_event(db, entry, now, lease_until, self_); }))
+  if (!write_and_wait(writer_, [&entry, claimed, now, lease_until, this](store::Db& db) { *claimed = claim_event(db, entry, now, lease_until, self_); }))
     return false;
   return *claimed;
 }
@@ -142,7 +142,7 @@ void OutboxWorker::finish(const OutboxEntry& entry, const Delivery& result) {
   auto status = std::make_shared<OutboxStatus>(OutboxStatus::pending);
   const Millis now = now_();
   const double jitter = random_jitter();
-  if (!write_and_wait(writer_, [&entry, &result, policy, now, jitter, status](store::SqliteDb& db) {
+  if (!write_and_wait(writer_, [&entry, &result, policy, now, jitter, status](store::Db& db) {
         *status = record_attempt(db, entry, result, policy, now, jitter);
       })) {
     // Not recorded: the event stays pending and is delivered again (the peer dedups by event id).

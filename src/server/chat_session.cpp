@@ -146,7 +146,7 @@ void ChatSession::check_staff(Turn turn) {
   auto asked = std::make_shared<Turn>(std::move(turn));
   auto taker = std::make_shared<std::optional<PhoneCall>>();
   ctx_.writer.submit(
-      [taker, token = protocol::staff_token_of(*asked->check_staff), now = ctx_.now()](store::SqliteDb& db) {
+      [taker, token = protocol::staff_token_of(*asked->check_staff), now = ctx_.now()](store::Db& db) {
         if (auto who = staff::authenticate(db, token, now)) *taker = PhoneCall{who->id, who->display_name, false};
       },
       socket_.on_strand([this, asked, taker, address](store::WriteResult checked) {

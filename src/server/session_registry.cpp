@@ -25,7 +25,7 @@ std::vector<std::shared_ptr<ChatSession>> SessionRegistry::snapshot() const {
 
 void note_failed_sign_in(ServerContext& ctx, const std::string& address, const std::string& via) {
   if (auto audit = ctx.sign_ins.failed(address, via, ctx.now()))
-    ctx.writer.submit([e = *audit](store::SqliteDb& db) { staff::append_audit(db, e); }, nullptr);
+    ctx.writer.submit([e = *audit](store::Db& db) { staff::append_audit(db, e); }, nullptr);
 }
 
 std::size_t SessionRegistry::size() const {

@@ -108,7 +108,7 @@ void StaffConsoleSession::authenticate(const std::string& token, const std::opti
     return close(websocket::close_code::policy_error, "too many failed sign-ins");
   }
   auto found = std::make_shared<std::optional<staff::StaffMember>>();
-  ctx_.writer.submit([found, token, now = ctx_.now()](store::SqliteDb& db) { *found = staff::authenticate(db, token, now); },
+  ctx_.writer.submit([found, token, now = ctx_.now()](store::Db& db) { *found = staff::authenticate(db, token, now); },
                       socket_.on_strand([this, found, ref](store::WriteResult checked) {
                         if (!checked.ok()) return error("server_busy", "The database is not available just now.", ref);
                         // The same answer for every bad token; after it the connection closes.

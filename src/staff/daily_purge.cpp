@@ -33,7 +33,7 @@ void DailyPurge::run(std::chrono::milliseconds first_run, std::chrono::milliseco
     wait = interval;
     const Retention retention = retention_;
     writer_.submit_and_truncate(
-        [retention, now = now_()](store::SqliteDb& db) {
+        [retention, now = now_()](store::Db& db) {
           auto counts = purge(db, retention, now, false, "server:daily-purge");
           const auto head = audit_head(db);
           // The audit head, outside the table: `rightconv audit verify --anchor` checks against it.

@@ -12,29 +12,29 @@ namespace {
 constexpr std::int64_t kDay = 24LL * 3600 * 1000;
 
 // Binds ?1 and, when the SQL uses it, ?2.
-std::int64_t count(store::SqliteDb& db, const std::string& sql, std::int64_t a, std::int64_t b = 0) {
-  store::Statement q(db.handle(), sql);
+std::int64_t count(store::Db& db, const std::string& sql, std::int64_t a, std::int64_t b = 0) {
+  store::Query q(db, sql);
   q.bind(1, a);
   if (sql.find("?2") != std::string::npos) q.bind(2, b);
   q.step();
   return q.integer(0);
 }
 
-void delete_rows_of(store::SqliteDb& db, const std::string& ids_sql, std::int64_t a, std::int64_t b);
+void delete_rows_of(store::Db& db, const std::string& ids_sql, std::int64_t a, std::int64_t b);
 
-void delete_conversations(store::SqliteDb& db, const std::string& where, std::int64_t a, std::int64_t b = 0) {
+void delete_conversations(store::Db& db, const std::string& where, std::int64_t a, std::int64_t b = 0) {
   delete_rows_of(db, "SELECT id FROM conversations WHERE " + where, a, b);
-  store::Statement q(db.handle(), "DELETE FROM conversations WHERE " + where);
+  store::Query q(db, "DELETE FROM conversations WHERE " + where);
   q.bind(1, a);
   if (where.find("?2") != std::string::npos) q.bind(2, b);
   q.run();
 }
 
 // Rewrites one JSON column of the rows `select` finds (rowid, text): scrubbed, written back if changed.
-int scrub_rows(store::SqliteDb& db, const std::string& select, const std::string& update, const std::string& id, const TypedText& typed) {
+int scrub_rows(store::Db& db, const std::string& select, const std::string& update, const std::string& id, const TypedText& typed) {
   std::vector<std::pair<std::int64_t, std::string>> changed;
   {
-    store::Statement q(db.handle(), select);
+    store::Query q(db, select);
     q.bind(1, id);
     while (q.step()) {
       auto value = nlohmann::json::parse(q.text(1), nullptr, false);
@@ -45,7 +45,7 @@ int scrub_rows(store::SqliteDb& db, const std::string& select, const std::string
     }
   }
   for (const auto& [rowid, text] : changed) {
-    store::Statement u(db.handle(), update);
+    store::Query u(db, update);
     u.bind(1, rowid).bind(2, text);
     if (update.find("?3") != std::string::npos) u.bind(3, id);
     u.run();
@@ -63,26 +63,26 @@ void add_typed(TypedText& typed, const nlohmann::json& in) {
 // frames it was shown (echoes, staff messages, the outcome summary's notes), the outbox
 // payloads sent to connectors, the handoff's reason and wrap-up, the phone call's note, the
 // alert words and the state's history. Returns whether anything was there to remove.
-bool purge_one(store::SqliteDb& db, const std::string& id, std::int64_t now) {
+bool purge_one(store::Db& db, const std::string& id, std::int64_t now) {
   TypedText typed;
   {
-    store::Statement q(db.handle(), "SELECT message FROM turns WHERE conversation_id = ?1 AND direction = 'in'");
+    store::Query q(db, "SELECT message FROM turns WHERE conversation_id = ?1 AND direction = 'in'");
     q.bind(1, id);
     while (q.step()) add_typed(typed, nlohmann::json::parse(q.text(0), nullptr, false));
   }
   {
-    store::Statement q(db.handle(), "SELECT COALESCE(reason, ''), COALESCE(wrap_up, '') FROM handoffs WHERE conversation_id = ?1");
+    store::Query q(db, "SELECT COALESCE(reason, ''), COALESCE(wrap_up, '') FROM handoffs WHERE conversation_id = ?1");
     q.bind(1, id);
     while (q.step()) typed.add(q.text(0)), typed.add(q.text(1));
   }
   {
-    store::Statement q(db.handle(), "SELECT COALESCE(wrap_up_note, '') FROM phone_calls WHERE conversation_id = ?1");
+    store::Query q(db, "SELECT COALESCE(wrap_up_note, '') FROM phone_calls WHERE conversation_id = ?1");
     q.bind(1, id);
     while (q.step()) typed.add(q.text(0));
   }
   std::string state_text;
   {
-    store::Statement q(db.handle(), "SELECT state FROM conversations WHERE id = ?1");
+    store::Query q(db, "SELECT state FROM conversations WHERE id = ?1");
     q.bind(1, id);
     if (q.step()) state_text = q.text(0);
   }
@@ -95,24 +95,24 @@ bool purge_one(store::SqliteDb& db, const std::string& id, std::int64_t now) {
   changed += scrub_rows(db, "SELECT id, payload FROM outbox WHERE conversation_id = ?1", "UPDATE outbox SET payload = ?2 WHERE id = ?1", id, typed);
   if (state.is_object()) {
     scrub_json(state, typed);
-    store::Statement u(db.handle(), "UPDATE conversations SET state = ?2, free_text_purged_at = ?3 WHERE id = ?1");
+    store::Query u(db, "UPDATE conversations SET state = ?2, free_text_purged_at = ?3 WHERE id = ?1");
     u.bind(1, id).bind(2, state.dump()).bind(3, now).run();
   }
-  store::Statement handoffs(db.handle(), "UPDATE handoffs SET reason = CASE WHEN reason IS NULL THEN NULL ELSE ?2 END, "
+  store::Query handoffs(db, "UPDATE handoffs SET reason = CASE WHEN reason IS NULL THEN NULL ELSE ?2 END, "
                                          "wrap_up = CASE WHEN wrap_up IS NULL THEN NULL ELSE ?2 END WHERE conversation_id = ?1");
   handoffs.bind(1, id).bind(2, std::string(kPurged)).run();
-  store::Statement call(db.handle(), "UPDATE phone_calls SET wrap_up_note = ?2 WHERE conversation_id = ?1 AND wrap_up_note IS NOT NULL");
+  store::Query call(db, "UPDATE phone_calls SET wrap_up_note = ?2 WHERE conversation_id = ?1 AND wrap_up_note IS NOT NULL");
   call.bind(1, id).bind(2, std::string(kPurged)).run();
-  store::Statement alert_words(db.handle(), "UPDATE safety_alerts SET words = NULL WHERE conversation_id = ?1 AND words IS NOT NULL");
+  store::Query alert_words(db, "UPDATE safety_alerts SET words = NULL WHERE conversation_id = ?1 AND words IS NOT NULL");
   alert_words.bind(1, id).run();
   return changed > 0 || !typed.empty();
 }
 
 // Conversations whose typed text is due: old enough, not on hold, changed since the last purge.
-std::int64_t purge_free_text(store::SqliteDb& db, std::int64_t cutoff, std::int64_t handed_off_cutoff, std::int64_t now, bool dry_run) {
+std::int64_t purge_free_text(store::Db& db, std::int64_t cutoff, std::int64_t handed_off_cutoff, std::int64_t now, bool dry_run) {
   std::vector<std::string> due;
   {
-    store::Statement q(db.handle(),
+    store::Query q(db,
                        "SELECT id FROM conversations WHERE legal_hold = 0 AND ((status != 'handed_off' AND updated_at < ?1) OR "
                        "(status = 'handed_off' AND updated_at < ?2)) AND (free_text_purged_at IS NULL OR free_text_purged_at < updated_at)");
     q.bind(1, cutoff).bind(2, handed_off_cutoff);
@@ -121,7 +121,7 @@ std::int64_t purge_free_text(store::SqliteDb& db, std::int64_t cutoff, std::int6
   std::int64_t purged = 0;
   for (const auto& id : due) {
     if (dry_run) {
-      store::Statement q(db.handle(), "SELECT 1 FROM turns WHERE conversation_id = ?1 AND direction = 'in' AND "
+      store::Query q(db, "SELECT 1 FROM turns WHERE conversation_id = ?1 AND direction = 'in' AND "
                                       "(json_extract(message, '$.text') IS NOT NULL OR json_extract(message, '$.note') IS NOT NULL OR "
                                       "json_extract(message, '$.reason') IS NOT NULL OR json_extract(message, '$.ref') IS NOT NULL) LIMIT 1");
       q.bind(1, id);
@@ -134,9 +134,9 @@ std::int64_t purge_free_text(store::SqliteDb& db, std::int64_t cutoff, std::int6
 }
 
 // The rows that belong to conversations, children first (foreign keys are on).
-void delete_rows_of(store::SqliteDb& db, const std::string& ids_sql, std::int64_t a, std::int64_t b) {
+void delete_rows_of(store::Db& db, const std::string& ids_sql, std::int64_t a, std::int64_t b) {
   for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls"}) {
-    store::Statement q(db.handle(), std::string("DELETE FROM ") + table + " WHERE conversation_id IN (" + ids_sql + ")");
+    store::Query q(db, std::string("DELETE FROM ") + table + " WHERE conversation_id IN (" + ids_sql + ")");
     q.bind(1, a);
     if (ids_sql.find("?2") != std::string::npos) q.bind(2, b);
     q.run();
@@ -150,7 +150,7 @@ nlohmann::json PurgeCounts::to_json() const {
           {"records", records},             {"audit_rows", audit_rows}, {"held", held}};
 }
 
-PurgeCounts purge(store::SqliteDb& db, const Retention& r, std::int64_t now, bool dry_run, const std::string& actor) {
+PurgeCounts purge(store::Db& db, const Retention& r, std::int64_t now, bool dry_run, const std::string& actor) {
   PurgeCounts c;
   const std::int64_t token_cutoff = now - static_cast<std::int64_t>(r.resume_token_hours) * 3600 * 1000;
   const std::int64_t text_cutoff = now - r.free_text_days * kDay;
@@ -171,9 +171,9 @@ PurgeCounts purge(store::SqliteDb& db, const Retention& r, std::int64_t now, boo
                     record_cutoff, abandoned_cutoff);
   c.audit_rows = count(db, "SELECT COUNT(*) FROM audit WHERE at < ?1", audit_cutoff);
   if (!dry_run) {
-    store::Statement left(db.handle(), "UPDATE conversations SET status = 'abandoned', ended_at = updated_at, revision = revision + 1 WHERE status = 'active' AND updated_at < ?1");
+    store::Query left(db, "UPDATE conversations SET status = 'abandoned', ended_at = updated_at, revision = revision + 1 WHERE status = 'active' AND updated_at < ?1");
     left.bind(1, token_cutoff).run();
-    store::Statement tokens(db.handle(), "UPDATE conversations SET token_hash = NULL WHERE token_hash IS NOT NULL AND started_at < ?1");
+    store::Query tokens(db, "UPDATE conversations SET token_hash = NULL WHERE token_hash IS NOT NULL AND started_at < ?1");
     tokens.bind(1, token_cutoff).run();
     delete_conversations(db, "legal_hold = 0 AND status = 'abandoned' AND updated_at < ?1", abandoned_cutoff);
     delete_conversations(db, "legal_hold = 0 AND started_at < ?1", record_cutoff);
@@ -181,24 +181,24 @@ PurgeCounts purge(store::SqliteDb& db, const Retention& r, std::int64_t now, boo
   c.free_text = purge_free_text(db, text_cutoff, handed_off_text_cutoff, now, dry_run);
   if (!dry_run) {
     // Old audit rows go, but the newest is always kept so the chain keeps its anchor.
-    store::Statement q(db.handle(), "DELETE FROM audit WHERE at < ?1 AND id < (SELECT MAX(id) FROM audit)");
+    store::Query q(db, "DELETE FROM audit WHERE at < ?1 AND id < (SELECT MAX(id) FROM audit)");
     q.bind(1, audit_cutoff).run();
   }
   append_audit(db, {now, actor, dry_run ? "purge_dry_run" : "purge", c.to_json().dump(), "local"});
   return c;
 }
 
-EraseResult erase_conversation(store::SqliteDb& db, const std::string& id) {
-  store::Statement q(db.handle(), "SELECT legal_hold FROM conversations WHERE id = ?1");
+EraseResult erase_conversation(store::Db& db, const std::string& id) {
+  store::Query q(db, "SELECT legal_hold FROM conversations WHERE id = ?1");
   q.bind(1, id);
   if (!q.step()) return EraseResult::not_found;
   if (q.integer(0)) return EraseResult::held;
   q.reset();
   for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls"}) {
-    store::Statement d(db.handle(), std::string("DELETE FROM ") + table + " WHERE conversation_id = ?1");
+    store::Query d(db, std::string("DELETE FROM ") + table + " WHERE conversation_id = ?1");
     d.bind(1, id).run();
   }
-  store::Statement d(db.handle(), "DELETE FROM conversations WHERE id = ?1");
+  store::Query d(db, "DELETE FROM conversations WHERE id = ?1");
   d.bind(1, id).run();
   return EraseResult::erased;
 }

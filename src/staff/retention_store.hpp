@@ -23,10 +23,10 @@ struct PurgeCounts {
 
 // Runs inside the caller's transaction. With dry_run nothing changes but the counts (and
 // the audit record of the dry run). `now` is passed in so tests can move the clock.
-PurgeCounts purge(store::SqliteDb& db, const Retention& retention, std::int64_t now, bool dry_run, const std::string& actor);
+PurgeCounts purge(store::Db& db, const Retention& retention, std::int64_t now, bool dry_run, const std::string& actor);
 
 // Removes one conversation (erasure on request), unless it is on legal hold. False if held or unknown.
 enum class EraseResult { erased, held, not_found };
-EraseResult erase_conversation(store::SqliteDb& db, const std::string& id);
+EraseResult erase_conversation(store::Db& db, const std::string& id);
 
 }  // namespace rc::staff

@@ -15,7 +15,7 @@ StaffMember row_to_staff(store::Statement& q) {
   return s;
 }
 
-std::optional<StaffMember> find_staff(store::SqliteDb& db, const std::string& id) {
+std::optional<StaffMember> find_staff(store::Db& db, const std::string& id) {
   auto& q = db.prepared("SELECT id, display_name, role, created_at, disabled_at FROM staff WHERE id = ?1");
   q.bind(1, id);
   std::optional<StaffMember> out;
@@ -37,7 +37,7 @@ bool is_valid_staff_id(const std::string& id) {
   return true;
 }
 
-Result<StaffMember> add_staff(store::SqliteDb& db, const std::string& id, const std::string& display_name, const std::string& role,
+Result<StaffMember> add_staff(store::Db& db, const std::string& id, const std::string& display_name, const std::string& role,
                               std::int64_t now) {
   if (!is_valid_staff_id(id)) return make_error("staff id \"" + id + "\" may use only letters, digits, . _ - @ (at most 64)");
   if (!is_valid_role(role)) return make_error("role \"" + role + "\" must be one of hub:east, hub:west, hub:south, leeds-wide, admin");
@@ -47,7 +47,7 @@ Result<StaffMember> add_staff(store::SqliteDb& db, const std::string& id, const 
   return *find_staff(db, id);
 }
 
-Result<std::string> issue_token(store::SqliteDb& db, const std::string& staff_id, std::int64_t now, std::int64_t valid_ms) {
+Result<std::string> issue_token(store::Db& db, const std::string& staff_id, std::int64_t now, std::int64_t valid_ms) {
   auto s = find_staff(db, staff_id);
   if (!s) return make_error("no staff member \"" + staff_id + "\"");
   if (s->disabled_at) return make_error("staff member \"" + staff_id + "\" is disabled");
@@ -57,7 +57,7 @@ Result<std::string> issue_token(store::SqliteDb& db, const std::string& staff_id
   return token;
 }
 
-Result<StaffMember> disable_staff(store::SqliteDb& db, const std::string& staff_id, std::int64_t now) {
+Result<StaffMember> disable_staff(store::Db& db, const std::string& staff_id, std::int64_t now) {
   auto s = find_staff(db, staff_id);
   if (!s) return make_error("no staff member \"" + staff_id + "\"");
   db.prepared("UPDATE staff SET disabled_at = COALESCE(disabled_at, ?2) WHERE id = ?1").bind(1, staff_id).bind(2, now).run();
@@ -65,7 +65,7 @@ Result<StaffMember> disable_staff(store::SqliteDb& db, const std::string& staff_
   return *find_staff(db, staff_id);
 }
 
-std::vector<StaffMember> list_staff(store::SqliteDb& db) {
+std::vector<StaffMember> list_staff(store::Db& db) {
   std::vector<StaffMember> out;
   auto& q = db.prepared("SELECT id, display_name, role, created_at, disabled_at FROM staff ORDER BY id");
   while (q.step()) out.push_back(row_to_staff(q));
@@ -73,7 +73,7 @@ std::vector<StaffMember> list_staff(store::SqliteDb& db) {
   return out;
 }
 
-std::optional<StaffMember> authenticate(store::SqliteDb& db, const std::string& token, std::int64_t now) {
+std::optional<StaffMember> authenticate(store::Db& db, const std::string& token, std::int64_t now) {
   if (token.size() < 8 || token.size() > 200) return std::nullopt;
   auto& q = db.prepared(
       "SELECT s.id, s.display_name, s.role, s.created_at, s.disabled_at FROM staff_tokens t JOIN staff s ON s.id = t.staff_id "

@@ -28,13 +28,13 @@ bool is_valid_role(const std::string& role);
 bool is_valid_staff_id(const std::string& id);
 
 // Each returns an error value for expected failures (unknown id, bad role...).
-Result<StaffMember> add_staff(store::SqliteDb& db, const std::string& id, const std::string& display_name, const std::string& role,
+Result<StaffMember> add_staff(store::Db& db, const std::string& id, const std::string& display_name, const std::string& role,
                               std::int64_t now);
-Result<std::string> issue_token(store::SqliteDb& db, const std::string& staff_id, std::int64_t now, std::int64_t valid_ms);
-Result<StaffMember> disable_staff(store::SqliteDb& db, const std::string& staff_id, std::int64_t now);
-std::vector<StaffMember> list_staff(store::SqliteDb& db);
+Result<std::string> issue_token(store::Db& db, const std::string& staff_id, std::int64_t now, std::int64_t valid_ms);
+Result<StaffMember> disable_staff(store::Db& db, const std::string& staff_id, std::int64_t now);
+std::vector<StaffMember> list_staff(store::Db& db);
 
 // The active staff member a token belongs to, if the token is known, unexpired and not disabled.
-std::optional<StaffMember> authenticate(store::SqliteDb& db, const std::string& token, std::int64_t now);
+std::optional<StaffMember> authenticate(store::Db& db, const std::string& token, std::int64_t now);
 
 }  // namespace rc::staff

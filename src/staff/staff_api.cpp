@@ -29,7 +29,7 @@ const std::string kConversationId = "([0-9a-f]{28})";
 
 }  // namespace
 
-std::string write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::SqliteDb&)> work) {
+std::string write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::Db&)> work) {
   auto done = std::make_shared<std::promise<std::string>>();
   auto result = done->get_future();
   writer.submit(std::move(work), [done](const store::WriteResult& r) { done->set_value(r.ok() ? std::string() : r.message.empty() ? "write failed" : r.message); });
@@ -70,7 +70,7 @@ void StaffApi::routes() {
       }
     }
     if (!who) {
-      if (auto audit = sign_ins_.failed(req.remote_addr, "staff_api", now)) write_and_wait(writer_, [e = *audit](store::SqliteDb& db) { append_audit(db, e); });
+      if (auto audit = sign_ins_.failed(req.remote_addr, "staff_api", now)) write_and_wait(writer_, [e = *audit](store::Db& db) { append_audit(db, e); });
       res.set_header("WWW-Authenticate", "Bearer realm=\"rightconv staff\"");
       send_error(res, 401, "unauthorised", "Sign in with a valid staff token.");
     }
@@ -80,7 +80,7 @@ void StaffApi::routes() {
   // Records the read before the data leaves; no audit record, no data.
   auto audited = [this](const StaffMember& who, const http::Request& req, const std::string& action, const json& target) {
     AuditEntry e{config_.now(), who.id, action, target.dump(), req.remote_addr};
-    return write_and_wait(writer_, [e](store::SqliteDb& db) { append_audit(db, e); }).empty();
+    return write_and_wait(writer_, [e](store::Db& db) { append_audit(db, e); }).empty();
   };
 
   auto guarded = [signed_in](auto handler) {
@@ -142,7 +142,7 @@ void StaffApi::routes() {
            bool visible = false;
            const std::int64_t now = config_.now();
            const AuditEntry audit{now, who.id, "review", json{{"conversation", id}, {"state", state}}.dump(), req.remote_addr};
-           const std::string error = write_and_wait(writer_, [&](store::SqliteDb& db) {
+           const std::string error = write_and_wait(writer_, [&](store::Db& db) {
              visible = conversation_visible(db, id, who.scope());
              if (!visible) return;
              save_review(db, {.conversation_id = id, .author = who.id, .state = state, .note = note, .at = now});
@@ -163,7 +163,7 @@ void StaffApi::routes() {
            const bool hold = body["hold"];
            bool found = false;
            const AuditEntry audit{config_.now(), who.id, hold ? "hold" : "release_hold", json{{"conversation", id}}.dump(), req.remote_addr};
-           const std::string error = write_and_wait(writer_, [&](store::SqliteDb& db) {
+           const std::string error = write_and_wait(writer_, [&](store::Db& db) {
              found = set_legal_hold(db, id, hold);
              if (found) append_audit(db, audit);
            });

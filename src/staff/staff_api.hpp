@@ -66,10 +66,10 @@ class StaffApi {
 
 // GET /v1/me/calls: the staff member's open phone calls, newest first, each with its reference,
 // start time and the question it is at (staff_api_call.cpp). `guidance` may be null.
-nlohmann::json open_calls_json(store::SqliteDb& db, const std::string& staff_id, const GuidanceSet* guidance);
+nlohmann::json open_calls_json(store::Db& db, const std::string& staff_id, const GuidanceSet* guidance);
 
 // Runs `work` on the writer thread inside a transaction and waits for the commit.
 // Returns an error message, empty on success.
-std::string write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::SqliteDb&)> work);
+std::string write_and_wait(store::GroupCommitWriter& writer, std::function<void(store::Db&)> work);
 
 }  // namespace rc::staff

@@ -26,7 +26,7 @@ nlohmann::json where_it_is(const store::OpenCall& call, const GuidanceSet* guida
 
 }  // namespace
 
-nlohmann::json open_calls_json(store::SqliteDb& db, const std::string& staff_id, const GuidanceSet* guidance) {
+nlohmann::json open_calls_json(store::Db& db, const std::string& staff_id, const GuidanceSet* guidance) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& call : store::open_calls_of(db, staff_id)) {
     const nlohmann::json at = where_it_is(call, guidance);

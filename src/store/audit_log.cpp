@@ -16,7 +16,7 @@ std::string audit_hash(const std::string& prev_hash, std::int64_t id, const Audi
                     sep + e.address);
 }
 
-void append_audit(store::SqliteDb& db, const AuditEntry& e) {
+void append_audit(store::Db& db, const AuditEntry& e) {
   auto& last = db.prepared("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
   std::int64_t id = 1;
   std::string prev = kGenesis;
@@ -38,7 +38,7 @@ std::optional<AuditAnchor> parse_audit_anchor(const std::string& text) {
   return AuditAnchor{std::stoll(text.substr(0, colon)), hash};
 }
 
-AuditAnchor audit_head(store::SqliteDb& db) {
+AuditAnchor audit_head(store::Db& db) {
   auto& q = db.prepared("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
   AuditAnchor head;
   if (q.step()) head = AuditAnchor{q.integer(0), q.text(1)};
@@ -46,7 +46,7 @@ AuditAnchor audit_head(store::SqliteDb& db) {
   return head;
 }
 
-ChainCheck verify_audit_chain(store::SqliteDb& db, const std::optional<AuditAnchor>& anchor) {
+ChainCheck verify_audit_chain(store::Db& db, const std::optional<AuditAnchor>& anchor) {
   ChainCheck check;
   auto& q = db.prepared("SELECT id, at, actor, action, target, address, prev_hash, hash FROM audit ORDER BY id");
   std::string expected_prev;

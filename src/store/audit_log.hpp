@@ -19,7 +19,7 @@ struct AuditEntry {
 };
 
 // Appends one row inside the caller's transaction (run on the writer thread).
-void append_audit(store::SqliteDb& db, const AuditEntry& entry);
+void append_audit(store::Db& db, const AuditEntry& entry);
 
 struct ChainCheck {
   bool ok = true;
@@ -41,9 +41,9 @@ std::optional<AuditAnchor> parse_audit_anchor(const std::string& text);
 // Recomputes the chain from the oldest row kept (purged history leaves its last hash as the
 // anchor). With `anchor`, also checks that row is still there, unchanged: rows removed from the
 // end of the table since the anchor was recorded are found that way, and only that way.
-ChainCheck verify_audit_chain(store::SqliteDb& db, const std::optional<AuditAnchor>& anchor = std::nullopt);
+ChainCheck verify_audit_chain(store::Db& db, const std::optional<AuditAnchor>& anchor = std::nullopt);
 // The newest row's id and hash (0 and "" when the log is empty).
-AuditAnchor audit_head(store::SqliteDb& db);
+AuditAnchor audit_head(store::Db& db);
 
 std::string audit_hash(const std::string& prev_hash, std::int64_t id, const AuditEntry& e);
 

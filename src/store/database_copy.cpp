@@ -48,7 +48,7 @@ struct Digest {
 };
 
 std::vector<std::string> columns_of(SqliteDb& db, const std::string& table) {
-  Statement q(db.handle(), "SELECT name FROM pragma_table_info(?1) ORDER BY cid");
+  Query q(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid");
   q.bind(1, table);
   std::vector<std::string> out;
   while (q.step()) out.push_back(q.text(0));
@@ -66,7 +66,7 @@ std::string column_list(const std::vector<std::string>& columns) {
 // The rows of one table, read through `each`, in batches into PostgreSQL.
 Digest copy_rows(SqliteDb& from, PgDb& to, const std::string& table, const std::vector<std::string>& columns) {
   Digest digest;
-  Statement q(from.handle(), "SELECT " + column_list(columns) + " FROM " + quoted(table));
+  Query q(from, "SELECT " + column_list(columns) + " FROM " + quoted(table));
   const std::size_t per_batch = std::max<std::size_t>(1, 4000 / columns.size());
   std::vector<std::optional<std::string>> params;
   std::size_t in_batch = 0;
@@ -129,12 +129,12 @@ void rollback_quietly(PgDb& db) {
 std::vector<std::string> tables_in_dependency_order(SqliteDb& db) {
   std::vector<std::string> names;
   {
-    Statement q(db.handle(), "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    Query q(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
     while (q.step()) names.push_back(q.text(0));
   }
   std::map<std::string, std::set<std::string>> needs;
   for (const auto& t : names) {
-    Statement fk(db.handle(), "SELECT \"table\" FROM pragma_foreign_key_list(?1)");
+    Query fk(db, "SELECT \"table\" FROM pragma_foreign_key_list(?1)");
     fk.bind(1, t);
     while (fk.step())
       if (fk.text(0) != t) needs[t].insert(fk.text(0));

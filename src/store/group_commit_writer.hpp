@@ -27,7 +27,7 @@ struct WriterOptions {
 
 class GroupCommitWriter {
  public:
-  using Work = std::function<void(SqliteDb&)>;  // throws SqliteError on failure, Refusal to refuse
+  using Work = std::function<void(Db&)>;  // throws SqliteError (or PgError) on failure, Refusal to refuse
   using Done = std::function<void(const WriteResult& result)>;
 
   explicit GroupCommitWriter(WriterOptions options);

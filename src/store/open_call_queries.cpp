@@ -3,8 +3,8 @@
 
 namespace rc::store {
 
-std::vector<OpenCall> open_calls_of(SqliteDb& db, const std::string& staff_id) {
-  Statement q(db.handle(),
+std::vector<OpenCall> open_calls_of(Db& db, const std::string& staff_id) {
+  Query q(db,
               "SELECT c.id, COALESCE(c.reference, c.id), c.dialog_id, c.dialog_version, c.state, p.started_at "
               "FROM phone_calls p JOIN conversations c ON c.id = p.conversation_id "
               "WHERE p.staff_id = ?1 AND p.wrapped_up_at IS NULL AND c.ended_at IS NULL AND c.status <> 'abandoned' "

@@ -16,6 +16,6 @@ struct OpenCall {
 };
 
 // Newest first.
-std::vector<OpenCall> open_calls_of(SqliteDb& db, const std::string& staff_id);
+std::vector<OpenCall> open_calls_of(Db& db, const std::string& staff_id);
 
 }  // namespace rc::store

@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace rc::store {
@@ -74,5 +75,122 @@ PgRows PgDb::query(const std::string& sql, const std::vector<PgParam>& params) {
 }
 
 bool PgDb::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+PgRows PgDb::run_typed(const std::string& sql, const std::vector<std::optional<std::string>>& values, const std::vector<unsigned>& types) {
+  std::vector<const char*> raw;
+  raw.reserve(values.size());
+  for (const auto& v : values) raw.push_back(v ? v->c_str() : nullptr);
+  PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(raw.size()), reinterpret_cast<const Oid*>(types.data()), raw.data(), nullptr,
+                             nullptr, 0);
+  check(conn_, r);
+  PgRows rows(r);
+  changes_ = rows.affected();
+  return rows;
+}
+
+Statement& PgDb::prepared(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<PgStatement>(*this, sql)).first;
+  return *it->second;
+}
+
+std::unique_ptr<Statement> PgDb::statement(const std::string& sql) { return std::make_unique<PgStatement>(*this, sql); }
+
+std::string to_postgresql_parameters(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int next = 0;  // for bare ?
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {  // a literal or a quoted name, doubled quotes included
+      const std::size_t end = sql.find(c, i + 1);
+      const std::size_t stop = end == std::string::npos ? sql.size() : end + 1;
+      out.append(sql, i, stop - i);
+      i = stop - 1;
+      continue;
+    }
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {  // a comment to the end of the line
+      const std::size_t end = sql.find('\n', i);
+      const std::size_t stop = end == std::string::npos ? sql.size() : end;
+      out.append(sql, i, stop - i);
+      i = stop - 1;
+      continue;
+    }
+    if (c != '?') {
+      out += c;
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') ++j;
+    out += '$';
+    if (j == i + 1) {
+      out += std::to_string(++next);
+    } else {
+      out.append(sql, i + 1, j - i - 1);
+      next = std::max(next, std::stoi(sql.substr(i + 1, j - i - 1)));
+    }
+    i = j - 1;
+  }
+  return out;
+}
+
+namespace {
+constexpr unsigned kInt8 = 20, kText = 25;  // pg_type OIDs of bigint and text
+}  // namespace
+
+PgStatement::PgStatement(PgDb& db, const std::string& sql) : db_(db), sql_(to_postgresql_parameters(sql)) {}
+
+void PgStatement::set(int index, std::optional<std::string> value, unsigned type) {
+  const auto i = static_cast<std::size_t>(index - 1);
+  if (values_.size() <= i) {
+    values_.resize(i + 1);
+    types_.resize(i + 1, 0);
+  }
+  values_[i] = std::move(value);
+  types_[i] = type;
+}
+
+Statement& PgStatement::bind(int index, const std::string& value) {
+  set(index, value, kText);
+  return *this;
+}
+Statement& PgStatement::bind(int index, std::int64_t value) {
+  set(index, std::to_string(value), kInt8);
+  return *this;
+}
+Statement& PgStatement::bind_null_text(int index) {
+  set(index, std::nullopt, kText);
+  return *this;
+}
+Statement& PgStatement::bind_null_integer(int index) {
+  set(index, std::nullopt, kInt8);
+  return *this;
+}
+
+bool PgStatement::step() {
+  if (!rows_) {
+    rows_.emplace(db_.run_typed(sql_, values_, types_));
+    row_ = -1;
+  }
+  return ++row_ < rows_->size();
+}
+
+void PgStatement::reset() {
+  rows_.reset();
+  row_ = -1;
+  values_.clear();
+  types_.clear();
+}
+
+std::string PgStatement::text(int c) const { return rows_->text(row_, c); }
+std::int64_t PgStatement::integer(int c) const {
+  // A boolean expression reads as 1 or 0, as it does in SQLite.
+  const std::string v = rows_->text(row_, c);
+  if (v == "t") return 1;
+  if (v == "f") return 0;
+  return rows_->integer(row_, c);
+}
+bool PgStatement::is_null(int c) const { return rows_->is_null(row_, c); }
+int PgStatement::column_count() const { return rows_ ? rows_->columns() : 0; }
 
 }  // namespace rc::store

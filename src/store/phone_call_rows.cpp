@@ -3,12 +3,12 @@
 
 namespace rc::store {
 
-void record_call_taken(SqliteDb& db, const PhoneCallTaken& c) {
+void record_call_taken(Db& db, const PhoneCallTaken& c) {
   db.prepared("INSERT INTO phone_calls (conversation_id, staff_id, started_at) VALUES (?1, ?2, ?3)")
       .bind(1, c.conversation_id).bind(2, c.staff_id).bind(3, c.at).run();
 }
 
-void record_call_wrap_up(SqliteDb& db, const PhoneCallWrapUp& w) {
+void record_call_wrap_up(Db& db, const PhoneCallWrapUp& w) {
   db.prepared(
         "UPDATE phone_calls SET wrapped_up_at = ?2, wrap_up_code = ?3, wrap_up_outcome = ?4, outcome_confirmed = ?5, wrap_up_note = ?6, "
         "caller_role = ?7, callback_promised = ?8 WHERE conversation_id = ?1 AND wrapped_up_at IS NULL")
@@ -18,7 +18,7 @@ void record_call_wrap_up(SqliteDb& db, const PhoneCallWrapUp& w) {
   if (db.changes() == 0) throw Refusal(WriteError::already_wrapped_up, "the call is already wrapped up");
 }
 
-std::optional<StoredPhoneCall> load_phone_call(SqliteDb& db, const std::string& conversation_id) {
+std::optional<StoredPhoneCall> load_phone_call(Db& db, const std::string& conversation_id) {
   auto& q = db.prepared(
       "SELECT p.staff_id, COALESCE(s.display_name, p.staff_id), p.wrapped_up_at IS NOT NULL "
       "FROM phone_calls p LEFT JOIN staff s ON s.id = p.staff_id WHERE p.conversation_id = ?1");

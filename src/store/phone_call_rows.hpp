@@ -9,9 +9,9 @@
 
 namespace rc::store {
 
-void record_call_taken(SqliteDb& db, const PhoneCallTaken& call);
+void record_call_taken(Db& db, const PhoneCallTaken& call);
 // Throws kAlreadyWrappedUp when the call already has one (two tabs wrapping up at once).
-void record_call_wrap_up(SqliteDb& db, const PhoneCallWrapUp& wrap_up);
-std::optional<StoredPhoneCall> load_phone_call(SqliteDb& db, const std::string& conversation_id);
+void record_call_wrap_up(Db& db, const PhoneCallWrapUp& wrap_up);
+std::optional<StoredPhoneCall> load_phone_call(Db& db, const std::string& conversation_id);
 
 }  // namespace rc::store

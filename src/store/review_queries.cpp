@@ -260,7 +260,7 @@ Result<Filter> parse_filter(const std::multimap<std::string, std::string>& param
   return f;
 }
 
-Page list_conversations(store::SqliteDb& db, const Filter& f, const Scope& scope) {
+Page list_conversations(store::Db& db, const Filter& f, const Scope& scope) {
   Where w = where_for(f, scope);
   if (!f.cursor.empty()) {
     // cursor = "<started_at>.<id>" of the last row of the previous page; newest first
@@ -274,7 +274,7 @@ Page list_conversations(store::SqliteDb& db, const Filter& f, const Scope& scope
     const std::string id = dot == std::string::npos ? "" : f.cursor.substr(dot + 1);
     w.add("(c.started_at < ? OR (c.started_at = ? AND c.id < ?))", {started, started, id});
   }
-  store::Statement q(db.handle(), std::string(kListColumns) + w.sql + " ORDER BY c.started_at DESC, c.id DESC LIMIT " + std::to_string(f.limit + 1));
+  store::Query q(db, std::string(kListColumns) + w.sql + " ORDER BY c.started_at DESC, c.id DESC LIMIT " + std::to_string(f.limit + 1));
   w.bind(q);
   Page page;
   std::int64_t last_started = 0;
@@ -291,22 +291,22 @@ Page list_conversations(store::SqliteDb& db, const Filter& f, const Scope& scope
   return page;
 }
 
-bool conversation_visible(store::SqliteDb& db, const std::string& id, const Scope& scope) {
+bool conversation_visible(store::Db& db, const std::string& id, const Scope& scope) {
   Where w;
   w.add("c.id = ?", {id});
   add_scope(w, scope);
-  store::Statement q(db.handle(), "SELECT 1 FROM conversations c" + w.sql);
+  store::Query q(db, "SELECT 1 FROM conversations c" + w.sql);
   w.bind(q);
   return q.step();
 }
 
-std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const Scope& scope) {
+std::optional<json> transcript(store::Db& db, const std::string& id, const Scope& scope) {
   if (!conversation_visible(db, id, scope)) return std::nullopt;
-  store::Statement c(db.handle(), std::string(kListColumns) + " WHERE c.id = ?1");
+  store::Query c(db, std::string(kListColumns) + " WHERE c.id = ?1");
   c.bind(1, id);
   if (!c.step()) return std::nullopt;
   json out = row_json(c, true);
-  store::Statement st(db.handle(), "SELECT state FROM conversations WHERE id = ?1");
+  store::Query st(db, "SELECT state FROM conversations WHERE id = ?1");
   st.bind(1, id);
   if (st.step()) {
     json state = json::parse(st.text(0), nullptr, false);
@@ -315,7 +315,7 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
   }
   json turns = json::array();
   json contacts_shown = json::array();
-  store::Statement t(db.handle(), "SELECT seq, at, direction, node, message FROM turns WHERE conversation_id = ?1 ORDER BY seq");
+  store::Query t(db, "SELECT seq, at, direction, node, message FROM turns WHERE conversation_id = ?1 ORDER BY seq");
   t.bind(1, id);
   while (t.step()) {
     json message = json::parse(t.text(4), nullptr, false);
@@ -329,7 +329,7 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
   out["contacts_shown"] = std::move(contacts_shown);
   // Why each alert fired: for the reviewer only (the practitioner saw the alert, not this).
   json alerts = json::array();
-  store::Statement a(db.handle(), "SELECT at, node, source, level, category, label, words, rule_line FROM safety_alerts WHERE conversation_id = ?1 ORDER BY at, rowid");
+  store::Query a(db, "SELECT at, node, source, level, category, label, words, rule_line FROM safety_alerts WHERE conversation_id = ?1 ORDER BY at, rowid");
   a.bind(1, id);
   while (a.step()) {
     json words = a.is_null(6) ? json(nullptr) : json::parse(a.text(6), nullptr, false);
@@ -339,7 +339,7 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
   }
   out["safety_alerts"] = std::move(alerts);
   json notes = json::array();
-  store::Statement n(db.handle(), "SELECT at, author, state, note FROM review_notes WHERE conversation_id = ?1 ORDER BY id");
+  store::Query n(db, "SELECT at, author, state, note FROM review_notes WHERE conversation_id = ?1 ORDER BY id");
   n.bind(1, id);
   while (n.step()) notes.push_back({{"at", iso_time(n.integer(0))}, {"author", n.text(1)}, {"state", n.text(2)}, {"note", n.text(3)}});
   out["notes"] = std::move(notes);
@@ -348,7 +348,7 @@ std::optional<json> transcript(store::SqliteDb& db, const std::string& id, const
   return out;
 }
 
-std::string export_csv(store::SqliteDb& db, Filter f, const Scope& scope, bool include_turns) {
+std::string export_csv(store::Db& db, Filter f, const Scope& scope, bool include_turns) {
   static const char* columns[] = {"id", "started_at", "updated_at", "ended_at", "status", "channel", "dialog", "dialog_version", "outcome", "area", "review_state",
                                   "alert_categories", "reference"};
   std::string out;
@@ -399,8 +399,8 @@ std::int64_t median_of(std::vector<std::int64_t> v) {
 json median_or_null(const std::vector<std::int64_t>& v) { return v.empty() ? json(nullptr) : json(median_of(v)); }
 
 // Handoffs of the conversations counted: asked, accepted, how long to accept, told no one was free.
-json handoff_stats(store::SqliteDb& db, const std::string& from, const Where& w) {
-  store::Statement q(db.handle(), "SELECT h.status, h.requested_at, h.accepted_at, h.unavailable_at FROM handoffs h WHERE h.conversation_id IN (SELECT c.id" + from + ")");
+json handoff_stats(store::Db& db, const std::string& from, const Where& w) {
+  store::Query q(db, "SELECT h.status, h.requested_at, h.accepted_at, h.unavailable_at FROM handoffs h WHERE h.conversation_id IN (SELECT c.id" + from + ")");
   w.bind(q);
   std::int64_t asked = 0, accepted = 0, told = 0;
   std::vector<std::int64_t> waits;
@@ -416,11 +416,11 @@ json handoff_stats(store::SqliteDb& db, const std::string& from, const Where& w)
 }
 
 // The phone line: calls per worker, by wrap-up code, median length, and those not wrapped up.
-json phone_stats(store::SqliteDb& db, const std::string& from, const Where& w) {
+json phone_stats(store::Db& db, const std::string& from, const Where& w) {
   json by_worker = json::object(), by_code = json::object();
   std::int64_t calls = 0, not_wrapped = 0;
   std::vector<std::int64_t> lengths;
-  store::Statement q(db.handle(), "SELECT COALESCE(s.display_name, p.staff_id), p.wrap_up_code, p.wrapped_up_at - p.started_at FROM phone_calls p "
+  store::Query q(db, "SELECT COALESCE(s.display_name, p.staff_id), p.wrap_up_code, p.wrapped_up_at - p.started_at FROM phone_calls p "
                                   "LEFT JOIN staff s ON s.id = p.staff_id WHERE p.conversation_id IN (SELECT c.id" + from + ")");
   w.bind(q);
   while (q.step()) {
@@ -438,13 +438,13 @@ json phone_stats(store::SqliteDb& db, const std::string& from, const Where& w) {
 
 }  // namespace
 
-json stats(store::SqliteDb& db, const Filter& f, const Scope& scope) {
+json stats(store::Db& db, const Filter& f, const Scope& scope) {
   Where w = where_for(f, scope);
   const std::string from = " FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id" + w.sql;
   json out;
   auto count_by = [&](const std::string& expr) {
     json counts = json::object();
-    store::Statement q(db.handle(), "SELECT COALESCE(" + expr + ", 'none'), COUNT(*)" + from + " GROUP BY 1 ORDER BY 1");
+    store::Query q(db, "SELECT COALESCE(" + expr + ", 'none'), COUNT(*)" + from + " GROUP BY 1 ORDER BY 1");
     w.bind(q);
     while (q.step()) counts[q.text(0)] = q.integer(1);
     return counts;
@@ -457,18 +457,18 @@ json stats(store::SqliteDb& db, const Filter& f, const Scope& scope) {
   {
     // Conversations in which an alert fired, by harm category (one conversation may count in several).
     json by_category = json::object();
-    store::Statement q(db.handle(), "SELECT a.category, COUNT(DISTINCT a.conversation_id) FROM safety_alerts a WHERE a.conversation_id IN (SELECT c.id" +
+    store::Query q(db, "SELECT a.category, COUNT(DISTINCT a.conversation_id) FROM safety_alerts a WHERE a.conversation_id IN (SELECT c.id" +
                                         from + ") GROUP BY 1 ORDER BY 1");
     w.bind(q);
     while (q.step()) by_category[q.text(0)] = q.integer(1);
     out["by_alert_category"] = std::move(by_category);
-    store::Statement any(db.handle(), "SELECT COUNT(*)" + from + " AND EXISTS (SELECT 1 FROM safety_alerts a WHERE a.conversation_id = c.id)");
+    store::Query any(db, "SELECT COUNT(*)" + from + " AND EXISTS (SELECT 1 FROM safety_alerts a WHERE a.conversation_id = c.id)");
     w.bind(any);
     any.step();
     out["with_alert"] = any.integer(0);
   }
   {
-    store::Statement total(db.handle(), "SELECT COUNT(*)" + from);
+    store::Query total(db, "SELECT COUNT(*)" + from);
     w.bind(total);
     total.step();
     out["total"] = total.integer(0);
@@ -476,7 +476,7 @@ json stats(store::SqliteDb& db, const Filter& f, const Scope& scope) {
   // Time to the first outcome: from the start to the first reply that carried an outcome.
   std::vector<std::int64_t> durations;
   {
-    store::Statement q(db.handle(), "SELECT (SELECT MIN(t.at) FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'out' AND "
+    store::Query q(db, "SELECT (SELECT MIN(t.at) FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'out' AND "
                                     "t.message LIKE '%\"type\":\"outcome\"%') - c.started_at" + from + " AND c.outcome IS NOT NULL");
     w.bind(q);
     while (q.step())
@@ -488,13 +488,13 @@ json stats(store::SqliteDb& db, const Filter& f, const Scope& scope) {
   json reached = json::object(), abandoned = json::object();
   {
     // Staff-side turns are logged under the pseudo-node "handoff": not a step of the dialog.
-    store::Statement q(db.handle(), "SELECT t.node, COUNT(DISTINCT t.conversation_id) FROM turns t WHERE t.direction = 'out' AND t.node <> 'handoff' AND "
+    store::Query q(db, "SELECT t.node, COUNT(DISTINCT t.conversation_id) FROM turns t WHERE t.direction = 'out' AND t.node <> 'handoff' AND "
                                     "t.conversation_id IN (SELECT c.id" + from + ") GROUP BY t.node ORDER BY 2 DESC");
     w.bind(q);
     while (q.step()) reached[q.text(0)] = q.integer(1);
   }
   {
-    store::Statement q(db.handle(), "SELECT json_extract(c.state, '$.current'), COUNT(*)" + from + " AND c.status = 'abandoned' GROUP BY 1 ORDER BY 2 DESC");
+    store::Query q(db, "SELECT json_extract(c.state, '$.current'), COUNT(*)" + from + " AND c.status = 'abandoned' GROUP BY 1 ORDER BY 2 DESC");
     w.bind(q);
     while (q.step()) abandoned[q.text(0)] = q.integer(1);
   }
@@ -507,7 +507,7 @@ json stats(store::SqliteDb& db, const Filter& f, const Scope& scope) {
   out["by_hour"] = count_by("strftime('%H', c.started_at / 1000, 'unixepoch', 'localtime')");
   out["by_weekday"] = count_by("strftime('%w', c.started_at / 1000, 'unixepoch', 'localtime')");
   {
-    store::Statement q(db.handle(), "SELECT COUNT(*)" + from + " AND (strftime('%w', c.started_at / 1000, 'unixepoch', 'localtime') IN ('0', '6') OR "
+    store::Query q(db, "SELECT COUNT(*)" + from + " AND (strftime('%w', c.started_at / 1000, 'unixepoch', 'localtime') IN ('0', '6') OR "
                                     "CAST(strftime('%H', c.started_at / 1000, 'unixepoch', 'localtime') AS INTEGER) NOT BETWEEN 9 AND 16)");
     w.bind(q);
     q.step();

@@ -43,12 +43,12 @@ struct Page {
   std::string next_cursor;  // empty on the last page
 };
 
-Page list_conversations(store::SqliteDb& db, const Filter& f, const Scope& scope);
+Page list_conversations(store::Db& db, const Filter& f, const Scope& scope);
 // nullopt when the conversation does not exist or is outside the scope (the caller says 404 to both).
-std::optional<nlohmann::json> transcript(store::SqliteDb& db, const std::string& id, const Scope& scope);
-std::string export_csv(store::SqliteDb& db, Filter f, const Scope& scope, bool include_turns);
-nlohmann::json stats(store::SqliteDb& db, const Filter& f, const Scope& scope);
-bool conversation_visible(store::SqliteDb& db, const std::string& id, const Scope& scope);
+std::optional<nlohmann::json> transcript(store::Db& db, const std::string& id, const Scope& scope);
+std::string export_csv(store::Db& db, Filter f, const Scope& scope, bool include_turns);
+nlohmann::json stats(store::Db& db, const Filter& f, const Scope& scope);
+bool conversation_visible(store::Db& db, const std::string& id, const Scope& scope);
 
 std::string iso_time(std::int64_t ms);
 

@@ -7,7 +7,7 @@ namespace rc::staff {
 
 using json = nlohmann::json;
 
-void save_review(store::SqliteDb& db, const ReviewNote& r) {
+void save_review(store::Db& db, const ReviewNote& r) {
   db.prepared("INSERT INTO review_notes (conversation_id, at, author, state, note) VALUES (?1, ?2, ?3, ?4, ?5)")
       .bind(1, r.conversation_id).bind(2, r.at).bind(3, r.author).bind(4, r.state).bind(5, r.note).run();
   db.prepared("INSERT INTO reviews (conversation_id, state, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
@@ -15,13 +15,13 @@ void save_review(store::SqliteDb& db, const ReviewNote& r) {
       .bind(1, r.conversation_id).bind(2, r.state).bind(3, r.at).bind(4, r.author).run();
 }
 
-bool set_legal_hold(store::SqliteDb& db, const std::string& conversation_id, bool hold) {
+bool set_legal_hold(store::Db& db, const std::string& conversation_id, bool hold) {
   db.prepared("UPDATE conversations SET legal_hold = ?2 WHERE id = ?1").bind(1, conversation_id).bind(2, std::int64_t{hold}).run();
   return db.changes() > 0;
 }
 
-json audit_page(store::SqliteDb& db, std::int64_t before, int limit) {
-  store::Statement q(db.handle(), "SELECT id, at, actor, action, target, address FROM audit WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
+json audit_page(store::Db& db, std::int64_t before, int limit) {
+  store::Query q(db, "SELECT id, at, actor, action, target, address FROM audit WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
   q.bind(1, before).bind(2, std::int64_t{limit});
   json items = json::array();
   while (q.step())
@@ -32,8 +32,8 @@ json audit_page(store::SqliteDb& db, std::int64_t before, int limit) {
 
 namespace {
 
-std::map<std::string, std::int64_t> by_status(store::SqliteDb& db, const char* sql) {
-  store::Statement q(db.handle(), sql);
+std::map<std::string, std::int64_t> by_status(store::Db& db, const char* sql) {
+  store::Query q(db, sql);
   std::map<std::string, std::int64_t> out;
   while (q.step()) out[q.text(0)] = q.integer(1);
   return out;
@@ -41,10 +41,10 @@ std::map<std::string, std::int64_t> by_status(store::SqliteDb& db, const char* s
 
 }  // namespace
 
-std::map<std::string, std::int64_t> conversations_by_status(store::SqliteDb& db) {
+std::map<std::string, std::int64_t> conversations_by_status(store::Db& db) {
   return by_status(db, "SELECT status, COUNT(*) FROM conversations GROUP BY status");
 }
 
-std::map<std::string, std::int64_t> outbox_by_status(store::SqliteDb& db) { return by_status(db, "SELECT status, COUNT(*) FROM outbox GROUP BY status"); }
+std::map<std::string, std::int64_t> outbox_by_status(store::Db& db) { return by_status(db, "SELECT status, COUNT(*) FROM outbox GROUP BY status"); }
 
 }  // namespace rc::staff

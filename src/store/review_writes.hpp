@@ -17,13 +17,13 @@ struct ReviewNote {
 };
 
 // Adds the note and sets the conversation's review state.
-void save_review(store::SqliteDb& db, const ReviewNote& review);
+void save_review(store::Db& db, const ReviewNote& review);
 // False when there is no such conversation.
-bool set_legal_hold(store::SqliteDb& db, const std::string& conversation_id, bool hold);
+bool set_legal_hold(store::Db& db, const std::string& conversation_id, bool hold);
 // Audit rows with id < before, newest first, at most `limit`.
-nlohmann::json audit_page(store::SqliteDb& db, std::int64_t before, int limit);
+nlohmann::json audit_page(store::Db& db, std::int64_t before, int limit);
 // Rows of `conversations` or `outbox` by status.
-std::map<std::string, std::int64_t> conversations_by_status(store::SqliteDb& db);
-std::map<std::string, std::int64_t> outbox_by_status(store::SqliteDb& db);
+std::map<std::string, std::int64_t> conversations_by_status(store::Db& db);
+std::map<std::string, std::int64_t> outbox_by_status(store::Db& db);
 
 }  // namespace rc::staff

@@ -10,13 +10,13 @@ namespace rc::store {
 
 namespace {
 
-void record_callback(SqliteDb& db, const CallbackSeen& c) {
+void record_callback(Db& db, const CallbackSeen& c) {
   auto& q = db.prepared("INSERT OR IGNORE INTO connector_callbacks (connector, callback_id, received_at) VALUES (?1, ?2, ?3)");
   q.bind(1, c.connector).bind(2, c.callback_id).bind(3, c.at).run();
   if (db.changes() == 0) throw Refusal(WriteError::duplicate_callback, "callback already applied");
 }
 
-void open_handoff(SqliteDb& db, const HandoffOpen& h) {
+void open_handoff(Db& db, const HandoffOpen& h) {
   try {
     db.prepared(
           "INSERT INTO handoffs (reference, conversation_id, status, route, queue, area, outcome, urgent, reason, item, requested_at, "
@@ -38,7 +38,7 @@ std::string in_list(const std::vector<HandoffState>& states) {
 
 std::optional<std::string> text_of(const std::optional<HandoffState>& s) { return s ? std::optional<std::string>(to_string(*s)) : std::nullopt; }
 
-void change_handoff(SqliteDb& db, const HandoffChange& c) {
+void change_handoff(Db& db, const HandoffChange& c) {
   db.prepared("UPDATE handoffs SET status = COALESCE(?2, status), unavailable_at = COALESCE(?3, unavailable_at), "
               "accepted_at = CASE WHEN ?2 = 'accepted' THEN ?4 ELSE accepted_at END, accepted_by = COALESCE(?5, accepted_by), "
               "staff_name = COALESCE(?6, staff_name), via = COALESCE(?7, via), "
@@ -54,7 +54,7 @@ void change_handoff(SqliteDb& db, const HandoffChange& c) {
         .bind(1, c.reference).run();
 }
 
-void queue_event(SqliteDb& db, const OutboxRow& o) {
+void queue_event(Db& db, const OutboxRow& o) {
   db.prepared("INSERT INTO outbox (event_id, connector, conversation_id, reference, kind, payload, created_at, next_attempt_at, window_start) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)")
       .bind(1, o.event_id).bind(2, o.connector).bind(3, o.conversation_id).bind(4, o.reference).bind(5, o.kind).bind(6, o.payload)
@@ -63,7 +63,7 @@ void queue_event(SqliteDb& db, const OutboxRow& o) {
 
 // The turns that carried live messages since the handoff began: the server's frames (an
 // array each), which hold both the echo of what the practitioner typed and what staff wrote.
-std::vector<StoredHandoff::LoggedFrames> handoff_messages(SqliteDb& db, const std::string& conversation_id, std::int64_t since) {
+std::vector<StoredHandoff::LoggedFrames> handoff_messages(Db& db, const std::string& conversation_id, std::int64_t since) {
   std::vector<StoredHandoff::LoggedFrames> out;
   auto& q = db.prepared(
       "SELECT at, message FROM turns WHERE conversation_id = ?1 AND at >= ?2 AND direction = 'out' AND message LIKE '%\"type\":\"message\"%' ORDER BY seq");
@@ -73,7 +73,7 @@ std::vector<StoredHandoff::LoggedFrames> handoff_messages(SqliteDb& db, const st
   return out;
 }
 
-std::optional<StoredHandoff> load_open_handoff(SqliteDb& db, const std::string& conversation_id) {
+std::optional<StoredHandoff> load_open_handoff(Db& db, const std::string& conversation_id) {
   auto& q = db.prepared(
       "SELECT reference, status, COALESCE(staff_name, ''), route, urgent, requested_at, deadline_at, unavailable_at, accepted_at "
       "FROM handoffs WHERE conversation_id = ?1 AND status IN ('requested', 'accepted')");
@@ -96,7 +96,7 @@ std::optional<StoredHandoff> load_open_handoff(SqliteDb& db, const std::string& 
   return h;
 }
 
-void start_conversation(SqliteDb& db, const NewConversation& c) {
+void start_conversation(Db& db, const NewConversation& c) {
   try {
     db.prepared(
           "INSERT INTO conversations (id, dialog_id, dialog_version, channel, started_at, updated_at, status, token_hash, state, reference) "
@@ -110,7 +110,7 @@ void start_conversation(SqliteDb& db, const NewConversation& c) {
   }
 }
 
-void record_alert(SqliteDb& db, const SafetyAlertRow& a) {
+void record_alert(Db& db, const SafetyAlertRow& a) {
   db.prepared("INSERT INTO safety_alerts (conversation_id, at, node, source, level, category, label, words, rule_line) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
       .bind(1, a.conversation_id).bind(2, a.at).bind(3, a.node).bind(4, a.source).bind(5, a.level).bind(6, a.category)
@@ -119,7 +119,7 @@ void record_alert(SqliteDb& db, const SafetyAlertRow& a) {
 
 }  // namespace
 
-void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
+void SqliteConversationLog::apply(Db& db, const Record& r) {
   if (r.callback) record_callback(db, *r.callback);
   if (r.start) start_conversation(db, *r.start);
   if (r.call_taken) record_call_taken(db, *r.call_taken);
@@ -149,7 +149,7 @@ void SqliteConversationLog::apply(SqliteDb& db, const Record& r) {
   for (const auto& a : r.alerts) record_alert(db, a);
 }
 
-std::string SqliteConversationLog::unused_reference(SqliteDb& db) {
+std::string SqliteConversationLog::unused_reference(Db& db) {
   auto& taken = db.prepared("SELECT 1 FROM conversations WHERE reference = ?1");
   for (;;) {
     std::string reference = new_conversation_reference();
@@ -162,13 +162,13 @@ std::string SqliteConversationLog::unused_reference(SqliteDb& db) {
 
 void SqliteConversationLog::write(Record record, Done done) {
   auto shared = std::make_shared<Record>(std::move(record));
-  writer_.submit([shared](SqliteDb& db) { apply(db, *shared); }, std::move(done));
+  writer_.submit([shared](Db& db) { apply(db, *shared); }, std::move(done));
 }
 
 void SqliteConversationLog::load(const std::string& conversation_id, Loaded done) {
   auto found = std::make_shared<std::optional<StoredConversation>>();
   writer_.submit(
-      [found, conversation_id](SqliteDb& db) {
+      [found, conversation_id](Db& db) {
         auto& q = db.prepared(
             "SELECT id, dialog_id, dialog_version, channel, status, token_hash, state, ended_at, revision, started_at, COALESCE(reference, id), "
             "COALESCE(work_area, ''), COALESCE(agency, '') FROM conversations WHERE id = ?1");
@@ -200,7 +200,7 @@ void SqliteConversationLog::load(const std::string& conversation_id, Loaded done
 void SqliteConversationLog::remember_dialog(const std::string& dialog_id, const std::string& version, const std::string& declared,
                                             const std::string& source_text, std::int64_t now, Done done) {
   writer_.submit(
-      [=](SqliteDb& db) {
+      [=](Db& db) {
         db.prepared("INSERT OR IGNORE INTO dialog_versions (dialog_id, version, declared, source_text, first_served) VALUES (?1, ?2, ?3, ?4, ?5)")
             .bind(1, dialog_id).bind(2, version).bind(3, declared).bind(4, source_text).bind(5, now).run();
       },

@@ -16,10 +16,10 @@ class SqliteConversationLog : public ConversationLog {
   std::size_t queue_depth() const override { return writer_.queue_depth(); }
 
   // Applies a record on a connection the caller owns (used by the writer's jobs).
-  static void apply(SqliteDb& db, const Record& record);
+  static void apply(Db& db, const Record& record);
   // A conversation reference no conversation has, for a start written in this transaction (the
   // writer holds the database, so it cannot be taken before the insert).
-  static std::string unused_reference(SqliteDb& db);
+  static std::string unused_reference(Db& db);
 
  private:
   GroupCommitWriter& writer_;

@@ -16,32 +16,30 @@ namespace {
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
+SqliteStatement::SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) {
   int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db, rc, "prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
-Statement& Statement::bind(int i, const std::string& v) {
+Statement& SqliteStatement::bind(int i, const std::string& v) {
   int rc = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
-Statement& Statement::bind(int i, std::int64_t v) {
+Statement& SqliteStatement::bind(int i, std::int64_t v) {
   int rc = sqlite3_bind_int64(stmt_, i, v);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
-Statement& Statement::bind(int i, std::nullptr_t) {
+Statement& SqliteStatement::bind_null_text(int i) {
   int rc = sqlite3_bind_null(stmt_, i);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
-Statement& Statement::bind_optional(int i, const std::optional<std::string>& v) { return v ? bind(i, *v) : bind(i, nullptr); }
-Statement& Statement::bind_optional(int i, const std::optional<std::int64_t>& v) { return v ? bind(i, *v) : bind(i, nullptr); }
 
-bool Statement::step() {
+bool SqliteStatement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -49,24 +47,18 @@ bool Statement::step() {
   fail(db_, rc, "step");
 }
 
-void Statement::run() {
-  while (step()) {
-  }
-  reset();
-}
-
-void Statement::reset() {
+void SqliteStatement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
-std::string Statement::text(int c) const {
+std::string SqliteStatement::text(int c) const {
   const unsigned char* p = sqlite3_column_text(stmt_, c);
   return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
 }
-std::int64_t Statement::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
-bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+std::int64_t SqliteStatement::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
+bool SqliteStatement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+int SqliteStatement::column_count() const { return sqlite3_column_count(stmt_); }
 
 void restrict_file(const std::string& path) {
   if (path.empty() || path[0] == ':') return;  // in memory
@@ -142,19 +134,21 @@ void SqliteDb::exec(const std::string& sql) {
 
 Statement& SqliteDb::prepared(const std::string& sql) {
   auto it = statements_.find(sql);
-  if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<SqliteStatement>(db_, sql)).first;
   return *it->second;
 }
+
+std::unique_ptr<Statement> SqliteDb::statement(const std::string& sql) { return std::make_unique<SqliteStatement>(db_, sql); }
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
 bool truncate_wal(SqliteDb& db) {
-  Statement q(db.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  SqliteStatement q(db.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
   return q.step() && q.integer(0) == 0;  // the first column is 1 when it could not finish
 }
 
 void migrate(SqliteDb& db) {
-  Statement version(db.handle(), "PRAGMA user_version");
+  SqliteStatement version(db.handle(), "PRAGMA user_version");
   version.step();
   const int current = static_cast<int>(version.integer(0));
   version.reset();
@@ -166,7 +160,7 @@ void migrate(SqliteDb& db) {
     db.exec("BEGIN IMMEDIATE");
     try {
       db.exec(std::string(m.sql));
-      Statement broken(db.handle(), "PRAGMA foreign_key_check");
+      SqliteStatement broken(db.handle(), "PRAGMA foreign_key_check");
       if (broken.step()) throw SqliteError("a row of " + broken.text(0) + " refers to a missing " + broken.text(2), SQLITE_CONSTRAINT);
       db.exec("PRAGMA user_version=" + std::to_string(m.version));
       db.exec("COMMIT");

@@ -10,6 +10,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "db.hpp"
+
 namespace rc::store {
 
 struct SqliteError : std::runtime_error {
@@ -17,32 +19,31 @@ struct SqliteError : std::runtime_error {
   SqliteError(const std::string& what, int c) : std::runtime_error(what), code(c) {}
 };
 
-class Statement {
+class SqliteStatement : public Statement {
  public:
-  Statement(sqlite3* db, const std::string& sql);
-  ~Statement();
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+  SqliteStatement(sqlite3* db, const std::string& sql);
+  ~SqliteStatement() override;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
-  Statement& bind(int index, const std::string& value);
-  Statement& bind(int index, std::int64_t value);
-  Statement& bind(int index, std::nullptr_t);
-  Statement& bind_optional(int index, const std::optional<std::string>& value);
-  Statement& bind_optional(int index, const std::optional<std::int64_t>& value);
-  bool step();  // true while there is a row
-  void run();   // steps to completion and resets
-  void reset();
-  std::string text(int column) const;
-  std::int64_t integer(int column) const;
-  bool is_null(int column) const;
-  int column_count() const;
+  using Statement::bind;
+  Statement& bind(int index, const std::string& value) override;
+  Statement& bind(int index, std::int64_t value) override;
+  Statement& bind_null_text(int index) override;
+  Statement& bind_null_integer(int index) override { return bind_null_text(index); }
+  bool step() override;
+  void reset() override;
+  std::string text(int column) const override;
+  std::int64_t integer(int column) const override;
+  bool is_null(int column) const override;
+  int column_count() const override;
 
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-class SqliteDb {
+class SqliteDb : public Db {
  public:
   // Opens (creating it 0600 if needed) and sets WAL mode, the sync level, the busy timeout,
   // foreign keys, and secure_delete (deleted content is overwritten, not left in free pages).
@@ -51,14 +52,16 @@ class SqliteDb {
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
 
-  void exec(const std::string& sql);
-  Statement& prepared(const std::string& sql);  // made on first use, then reused
-  std::int64_t changes() const;
+  void exec(const std::string& sql) override;
+  Statement& prepared(const std::string& sql) override;  // made on first use, then reused
+  std::unique_ptr<Statement> statement(const std::string& sql) override;
+  std::int64_t changes() const override;
+  Dialect dialect() const override { return Dialect::sqlite; }
   sqlite3* handle() { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
 // Copies the WAL into the database and empties it, so nothing deleted or overwritten can still

@@ -14,17 +14,17 @@ json text_or_null(store::Statement& q, int column) { return q.is_null(column) ? 
 
 }  // namespace
 
-json hubs_json(store::SqliteDb& db, const std::string& conversation_id) {
+json hubs_json(store::Db& db, const std::string& conversation_id) {
   json out = json::array();
-  store::Statement q(db.handle(), "SELECT hub, why FROM conversation_hubs WHERE conversation_id = ?1 ORDER BY hub, why");
+  store::Query q(db, "SELECT hub, why FROM conversation_hubs WHERE conversation_id = ?1 ORDER BY hub, why");
   q.bind(1, conversation_id);
   while (q.step()) out.push_back({{"hub", q.text(0)}, {"why", q.text(1)}});
   return out;
 }
 
-json handoffs_json(store::SqliteDb& db, const std::string& conversation_id) {
+json handoffs_json(store::Db& db, const std::string& conversation_id) {
   json out = json::array();
-  store::Statement q(db.handle(),
+  store::Query q(db,
                      "SELECT h.reference, h.status, h.urgent, h.reason, h.requested_at, h.unavailable_at, h.accepted_at, h.staff_name, h.ended_at, "
                      "COALESCE(s.display_name, h.ended_by), h.wrap_up, h.route "
                      "FROM handoffs h LEFT JOIN staff s ON s.id = h.ended_by WHERE h.conversation_id = ?1 ORDER BY h.requested_at, h.reference");

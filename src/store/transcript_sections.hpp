@@ -9,9 +9,9 @@
 namespace rc::staff {
 
 // [{"hub":"east","why":"area"}...]: why is area, work_area, call_taker or handoff.
-nlohmann::json hubs_json(store::SqliteDb& db, const std::string& conversation_id);
+nlohmann::json hubs_json(store::Db& db, const std::string& conversation_id);
 // Oldest first: reference, status, urgent, reason, requested_at, told_unavailable_at,
 // accepted_at, accepted_by (the name shown), ended_at, ended_by, wrap_up.
-nlohmann::json handoffs_json(store::SqliteDb& db, const std::string& conversation_id);
+nlohmann::json handoffs_json(store::Db& db, const std::string& conversation_id);
 
 }  // namespace rc::staff

@@ -41,7 +41,7 @@ std::string heard(const CallTurn& turn) {
 
 }  // namespace
 
-std::optional<StoredCall> load_call(store::SqliteDb& db, const std::string& call_sid) {
+std::optional<StoredCall> load_call(store::Db& db, const std::string& call_sid) {
   auto& q = db.prepared(
       "SELECT v.no_input, c.id, c.dialog_id, c.dialog_version, c.channel, c.status, c.state, c.ended_at, c.revision "
       "FROM voice_calls v JOIN conversations c ON c.id = v.conversation_id WHERE v.call_sid = ?1");
@@ -66,7 +66,7 @@ std::optional<StoredCall> load_call(store::SqliteDb& db, const std::string& call
   return found;
 }
 
-void save_call(store::SqliteDb& db, const std::string& call_sid, const std::string& conversation_id, int no_input, std::int64_t now) {
+void save_call(store::Db& db, const std::string& call_sid, const std::string& conversation_id, int no_input, std::int64_t now) {
   db.prepared(
         "INSERT INTO voice_calls (call_sid, conversation_id, no_input, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) "
         "ON CONFLICT (call_sid) DO UPDATE SET conversation_id = ?2, no_input = ?3, updated_at = ?4")

@@ -19,9 +19,9 @@ struct StoredCall {
   store::StoredConversation conversation;
 };
 
-std::optional<StoredCall> load_call(store::SqliteDb& db, const std::string& call_sid);
+std::optional<StoredCall> load_call(store::Db& db, const std::string& call_sid);
 // Inserts or updates the call's row.
-void save_call(store::SqliteDb& db, const std::string& call_sid, const std::string& conversation_id, int no_input, std::int64_t now);
+void save_call(store::Db& db, const std::string& call_sid, const std::string& conversation_id, int no_input, std::int64_t now);
 
 // The log record of one request: the caller's input and what they heard as turns, and the
 // conversation's new state. `start` is set for a call's first request (a new conversation).

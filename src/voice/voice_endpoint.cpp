@@ -77,7 +77,7 @@ void reject(VoiceServices& ctx, const VoiceRequest& request, const std::string& 
                           json{{"path", path.substr(0, 200)}, {"reason", reason}, {"refused_since_last_row", *unaudited_before}}.dump(),
                           request.remote_address};
   // Answered once the audit row is committed, so a rejection is on record before the caller knows.
-  ctx.writer.submit([entry](store::SqliteDb& db) { staff::append_audit(db, entry); },
+  ctx.writer.submit([entry](store::Db& db) { staff::append_audit(db, entry); },
                     [respond](const store::WriteResult& result) {
                       if (!result.ok()) spdlog::error("voice: could not audit a rejected request: {}", result.message);
                       respond(plain(403, "forbidden\n"));
@@ -86,7 +86,7 @@ void reject(VoiceServices& ctx, const VoiceRequest& request, const std::string& 
 
 // One turn of a call, all inside the writer's transaction: reading, deciding and writing in one
 // job means two requests for one call (a provider's retry) can never both move it on.
-CallTurn run_turn(store::SqliteDb& db, const CallRequest& r, const Services& s) {
+CallTurn run_turn(store::Db& db, const CallRequest& r, const Services& s) {
   const Dialog& d = *r.dialog;
   const bool can_dial = s.settings.dial;
   auto start_new = [&](const std::string& notice) {
@@ -123,7 +123,7 @@ CallTurn run_turn(store::SqliteDb& db, const CallRequest& r, const Services& s) 
 }
 
 // The provider says the call is over: end its conversation, if it is still open.
-void end_call(store::SqliteDb& db, const CallRequest& r, Millis now) {
+void end_call(store::Db& db, const CallRequest& r, Millis now) {
   auto call = load_call(db, r.call_sid);
   if (!call || call->conversation.ended_at) return;
   auto state = state_from_json(json::parse(call->conversation.state, nullptr, false));
@@ -138,7 +138,7 @@ void run_call_request(const std::shared_ptr<VoiceServices>& server, CallRequest 
   auto request = std::make_shared<CallRequest>(std::move(r));
   if (!request->call_status.empty()) {
     if (!is_final_call_status(request->call_status)) return respond(twiml(kEmptyTwiml));
-    ctx.writer.submit([request, services](store::SqliteDb& db) { end_call(db, *request, services->now); },
+    ctx.writer.submit([request, services](store::Db& db) { end_call(db, *request, services->now); },
                        [respond](const store::WriteResult& result) {
                          if (!result.ok()) spdlog::error("voice: could not end a call's conversation: {}", result.message);
                          respond(twiml(kEmptyTwiml));
@@ -147,7 +147,7 @@ void run_call_request(const std::shared_ptr<VoiceServices>& server, CallRequest 
   }
   auto turn = std::make_shared<CallTurn>();
   const auto submitted = std::chrono::steady_clock::now();
-  ctx.writer.submit([request, services, turn](store::SqliteDb& db) { *turn = run_turn(db, *request, *services); },  // re-run from scratch if retried
+  ctx.writer.submit([request, services, turn](store::Db& db) { *turn = run_turn(db, *request, *services); },  // re-run from scratch if retried
                      [server, request, services, turn, submitted, respond](const store::WriteResult& result) {
                        VoiceServices& ctx = *server;
                        ctx.metrics.db_write_latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - submitted).count());

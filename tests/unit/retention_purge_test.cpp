@@ -14,11 +14,11 @@ namespace {
 constexpr std::int64_t kDay = 24LL * 3600 * 1000;
 constexpr std::int64_t kT0 = 1'700'000'000'000;  // an arbitrary fixed start: the clock is ours
 
-struct Db {
+struct TestDb {
   std::string path = (std::filesystem::temp_directory_path() / ("purge-" + std::to_string(::getpid()) + "-" + std::to_string(rand()) + ".db")).string();
   SqliteDb db{path, false, 1000};
-  Db() { migrate(db); }
-  ~Db() {
+  TestDb() { migrate(db); }
+  ~TestDb() {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   }
 
@@ -35,12 +35,12 @@ struct Db {
     SqliteConversationLog::apply(db, r);
   }
   std::int64_t count(const std::string& sql) {
-    Statement q(db.handle(), sql);
+    store::Query q(db, sql);
     q.step();
     return q.integer(0);
   }
   std::string text(const std::string& sql) {
-    Statement q(db.handle(), sql);
+    store::Query q(db, sql);
     return q.step() ? q.text(0) : "<none>";
   }
   staff::PurgeCounts purge(std::int64_t now, bool dry_run = false, Retention r = {}) { return staff::purge(db, r, now, dry_run, "test"); }
@@ -49,7 +49,7 @@ struct Db {
 }  // namespace
 
 TEST_CASE("resume tokens go after 24 hours") {
-  Db d;
+  TestDb d;
   d.add("a", kT0, "active");
   CHECK(d.purge(kT0 + 23 * 3600 * 1000).resume_tokens == 0);
   CHECK(d.purge(kT0 + 25 * 3600 * 1000).resume_tokens == 1);
@@ -57,7 +57,7 @@ TEST_CASE("resume tokens go after 24 hours") {
 }
 
 TEST_CASE("abandoned conversations go after 7 days, completed ones stay") {
-  Db d;
+  TestDb d;
   d.add("gone", kT0, "abandoned");
   d.add("kept", kT0, "completed");
   CHECK(d.purge(kT0 + 6 * kDay).abandoned == 0);
@@ -68,7 +68,7 @@ TEST_CASE("abandoned conversations go after 7 days, completed ones stay") {
 }
 
 TEST_CASE("free text goes after 30 days - or 90 if the conversation was handed off, the structured record stays") {
-  Db d;
+  TestDb d;
   d.add("web", kT0, "completed", "rang on Tuesday");
   d.add("handed", kT0, "handed_off", "wants a call back");
   CHECK(d.purge(kT0 + 29 * kDay).free_text == 0);
@@ -83,7 +83,7 @@ TEST_CASE("free text goes after 30 days - or 90 if the conversation was handed o
 }
 
 TEST_CASE("the structured record goes after 6 years and the audit log after its period") {
-  Db d;
+  TestDb d;
   d.add("old", kT0, "completed");
   staff::append_audit(d.db, {kT0, "eve", "read", "{}", "127.0.0.1"});
   staff::append_audit(d.db, {kT0 + 1, "eve", "read", "{}", "127.0.0.1"});
@@ -97,7 +97,7 @@ TEST_CASE("the structured record goes after 6 years and the audit log after its 
 }
 
 TEST_CASE("a legal hold stops every purge of that conversation - and erasure too") {
-  Db d;
+  TestDb d;
   d.add("held", kT0, "abandoned", "keep this");
   d.add("free", kT0, "abandoned");
   d.db.exec("UPDATE conversations SET legal_hold = 1 WHERE id = 'held'");
@@ -114,7 +114,7 @@ TEST_CASE("a legal hold stops every purge of that conversation - and erasure too
 }
 
 TEST_CASE("a dry run changes nothing - and every purge is itself audited") {
-  Db d;
+  TestDb d;
   d.add("gone", kT0, "abandoned");
   auto dry = d.purge(kT0 + 8 * kDay, true);
   CHECK(dry.abandoned == 1);
@@ -128,7 +128,7 @@ TEST_CASE("a dry run changes nothing - and every purge is itself audited") {
 }
 
 TEST_CASE("a conversation left open past its resume window is marked abandoned - then purged as one") {
-  Db d;
+  TestDb d;
   d.add("open", kT0, "active");
   CHECK(d.purge(kT0 + 3600 * 1000).left_open == 0);
   CHECK(d.purge(kT0 + 25 * 3600 * 1000).left_open == 1);
@@ -138,7 +138,7 @@ TEST_CASE("a conversation left open past its resume window is marked abandoned -
 }
 
 TEST_CASE("a phone call's wrap-up note goes with the free text and its call row with the record") {
-  Db d;
+  TestDb d;
   d.db.exec("INSERT INTO staff (id, display_name, role, created_at) VALUES ('p.line', 'Pat Line', 'hub:south', 0)");
   Record r;
   r.start = NewConversation{"call", "early-help", "v1", "phone", "tokenhash", R"({"history":[]})", kT0};

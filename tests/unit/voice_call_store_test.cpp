@@ -25,8 +25,8 @@ struct TempDb {
   }
 };
 
-std::int64_t count(store::SqliteDb& db, const std::string& sql) {
-  store::Statement q(db.handle(), sql);
+std::int64_t count(store::Db& db, const std::string& sql) {
+  store::Query q(db, sql);
   q.step();
   return q.integer(0);
 }
@@ -67,7 +67,7 @@ TEST_CASE("ending a call records abandoned or completed with the end time") {
   CallTurn turn = start_call(early_help(), shipped().content, 1000);
   store::SqliteConversationLog::apply(t.db, record_of_turn(early_help(), "conv1", turn, "danger", true, 1000));
   store::SqliteConversationLog::apply(t.db, record_of_end(early_help(), "conv1", turn.next.state, {{"type", "end"}}, 3000));
-  store::Statement q(t.db.handle(), "SELECT status, ended_at FROM conversations WHERE id = 'conv1'");
+  store::Query q(t.db, "SELECT status, ended_at FROM conversations WHERE id = 'conv1'");
   REQUIRE(q.step());
   CHECK(q.text(0) == "abandoned");
   CHECK(q.integer(1) == 3000);

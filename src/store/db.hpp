@@ -1,0 +1,83 @@
+// What the store's SQL runs on, whichever database holds it: SQLite (sqlite_db.hpp, the
+// default) or PostgreSQL (pg_db.hpp). Statements are written once, with numbered parameters
+// (?1, ?2...), and read back as text or integers; where the two dialects differ a store file
+// asks dialect(). Failures of a statement are exceptions (SqliteError, PgError) that the
+// group-commit writer turns into values.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace rc::store {
+
+enum class Dialect { sqlite, postgresql };
+
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  virtual Statement& bind(int index, const std::string& value) = 0;
+  virtual Statement& bind(int index, std::int64_t value) = 0;
+  // NULL of either kind: PostgreSQL needs to know which a parameter is, even when it is NULL.
+  virtual Statement& bind_null_text(int index) = 0;
+  virtual Statement& bind_null_integer(int index) = 0;
+  Statement& bind(int index, std::nullptr_t) { return bind_null_text(index); }
+  Statement& bind_optional(int index, const std::optional<std::string>& v) { return v ? bind(index, *v) : bind_null_text(index); }
+  Statement& bind_optional(int index, const std::optional<std::int64_t>& v) { return v ? bind(index, *v) : bind_null_integer(index); }
+  virtual bool step() = 0;  // true while there is a row
+  void run() {              // steps to completion and resets
+    while (step()) {
+    }
+    reset();
+  }
+  virtual void reset() = 0;
+  virtual std::string text(int column) const = 0;
+  virtual std::int64_t integer(int column) const = 0;
+  virtual bool is_null(int column) const = 0;
+  virtual int column_count() const = 0;
+};
+
+class Db {
+ public:
+  virtual ~Db() = default;
+  virtual void exec(const std::string& sql) = 0;
+  virtual Statement& prepared(const std::string& sql) = 0;                  // made on first use, then reused
+  virtual std::unique_ptr<Statement> statement(const std::string& sql) = 0;  // used once (SQL built at run time)
+  virtual std::int64_t changes() const = 0;                                 // rows the last statement changed
+  virtual Dialect dialect() const = 0;
+};
+
+// The few words the two dialects spell differently.
+inline const char* sql_least(const Db& db) { return db.dialect() == Dialect::postgresql ? "LEAST" : "MIN"; }  // of two values
+inline const char* sql_greatest(const Db& db) { return db.dialect() == Dialect::postgresql ? "GREATEST" : "MAX"; }
+
+// A statement used once, by value: `Query q(db, "SELECT ..."); q.bind(1, id); while (q.step()) ...`.
+class Query {
+ public:
+  Query(Db& db, const std::string& sql) : s_(db.statement(sql)) {}
+  Statement* operator->() { return s_.get(); }
+  Statement& operator*() { return *s_; }
+  operator Statement&() { return *s_; }  // NOLINT: a Query is passed where a Statement is read
+  template <class T>
+  Query& bind(int index, T&& value) {
+    s_->bind(index, std::forward<T>(value));
+    return *this;
+  }
+  template <class T>
+  Query& bind_optional(int index, const std::optional<T>& value) {
+    s_->bind_optional(index, value);
+    return *this;
+  }
+  bool step() { return s_->step(); }
+  void run() { s_->run(); }
+  void reset() { s_->reset(); }
+  std::string text(int c) const { return s_->text(c); }
+  std::int64_t integer(int c) const { return s_->integer(c); }
+  bool is_null(int c) const { return s_->is_null(c); }
+  int column_count() const { return s_->column_count(); }
+
+ private:
+  std::unique_ptr<Statement> s_;
+};
+
+}  // namespace rc::store
