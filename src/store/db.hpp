@@ -45,6 +45,15 @@ class Db {
   virtual std::unique_ptr<Statement> statement(const std::string& sql) = 0;  // used once (SQL built at run time)
   virtual std::int64_t changes() const = 0;                                 // rows the last statement changed
   virtual Dialect dialect() const = 0;
+  // A write transaction: SQLite takes its write lock at once (BEGIN IMMEDIATE), so a batch never
+  // fails half-way for want of it.
+  virtual void begin_write() = 0;
+  virtual void commit() = 0;
+  // Rolls back what is still open: the database may already have (SQLite on a full disk; a
+  // PostgreSQL connection that broke).
+  virtual void rollback_if_open() noexcept = 0;
+  // False when the connection can no longer be used (PostgreSQL: the server went away).
+  virtual bool usable() const { return true; }
 };
 
 // The few words the two dialects spell differently.

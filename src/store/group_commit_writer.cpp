@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "conversation_log.hpp"
+#include "pg_db.hpp"
+#include "pg_migrate.hpp"
 
 namespace rc::store {
 namespace {
@@ -26,11 +28,6 @@ WriteResult result_of(const std::exception& e) {
   return {WriteError::failed, {}, e.what()};
 }
 
-// SQLite may already have rolled back (disk full does): only roll back what is still open.
-void rollback(SqliteDb& db) {
-  if (!sqlite3_get_autocommit(db.handle())) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
 }  // namespace
 
 GroupCommitWriter::GroupCommitWriter(WriterOptions options) : options_(std::move(options)) {}
@@ -41,7 +38,7 @@ std::string GroupCommitWriter::start() {
   std::string error;
   if (!ensure_open(error)) return error;
   thread_ = std::thread([this] { run(); });
-  checkpointer_ = std::thread([this] { run_checkpoints(); });
+  if (is_sqlite()) checkpointer_ = std::thread([this] { run_checkpoints(); });  // PostgreSQL checkpoints itself
   return {};
 }
 
@@ -83,6 +80,7 @@ void GroupCommitWriter::run_checkpoints() {
 }
 
 std::int64_t GroupCommitWriter::wal_bytes() const {
+  if (!is_sqlite()) return 0;
   struct stat wal {};
   return ::stat((options_.path + "-wal").c_str(), &wal) == 0 ? static_cast<std::int64_t>(wal.st_size) : 0;
 }
@@ -125,8 +123,9 @@ void GroupCommitWriter::submit_and_truncate(Work work, Done done) {
 }
 
 void GroupCommitWriter::truncate_wal_now() {
+  if (!sqlite_) return;  // PostgreSQL has no -wal file beside the data to empty
   try {
-    if (!truncate_wal(*db_)) spdlog::warn("the WAL could not be emptied yet (readers were busy); the next purge tries again");
+    if (!truncate_wal(*sqlite_)) spdlog::warn("the WAL could not be emptied yet (readers were busy); the next purge tries again");
   } catch (const SqliteError& e) {
     spdlog::warn("the WAL could not be emptied: {}", e.what());
   }
@@ -146,20 +145,48 @@ bool GroupCommitWriter::file_was_replaced() const {
 // (Re)opens the database when it is not open or its file was deleted or replaced under us:
 // writing on to an unlinked file would acknowledge turns that no one can ever read.
 bool GroupCommitWriter::ensure_open(std::string& error) {
+  return is_sqlite() ? open_sqlite(error) : open_postgresql(error);
+}
+
+bool GroupCommitWriter::open_sqlite(std::string& error) {
   if (db_ && !file_was_replaced()) return true;
   if (db_) spdlog::error("database file {} was deleted or replaced; reopening it", options_.path);
   db_.reset();
+  sqlite_ = nullptr;
   try {
     auto db = std::make_unique<SqliteDb>(options_.path, options_.full_sync, options_.busy_timeout_ms);
     migrate(*db);
     db->exec("PRAGMA wal_autocheckpoint=20000");  // the backstop; see run_checkpoints
     if (::stat(options_.path.c_str(), &identity_) != 0) throw SqliteError("stat " + options_.path + " failed", 0);
+    sqlite_ = db.get();
     db_ = std::move(db);
     return true;
   } catch (const SqliteError& e) {
     error = e.what();
     return false;
   }
+}
+
+// A connection that broke (the server restarted, a fail-over) is replaced on the next batch;
+// until then every write fails, and nothing is acknowledged that was not committed.
+bool GroupCommitWriter::open_postgresql(std::string& error) {
+  if (db_ && db_->usable()) return true;
+  if (db_) spdlog::error("the PostgreSQL connection to {} was lost; reconnecting", options_.postgresql->url);
+  db_.reset();
+  auto connected = PgDb::connect(*options_.postgresql);
+  if (!connected) {
+    error = connected.error().message;
+    return false;
+  }
+  auto migrated = migrate_postgresql(**connected);
+  if (!migrated) {
+    error = migrated.error().describe();
+    return false;
+  }
+  // Every commit waits for the write-ahead log to reach disk (and standbys, as the server is set).
+  (*connected)->exec("SET synchronous_commit = on");
+  db_ = std::move(connected.value());
+  return true;
 }
 
 void GroupCommitWriter::run() {
@@ -195,14 +222,14 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
   // rolls the batch back; the thread itself must never die.
   bool committed = false;
   try {
-    db_->exec("BEGIN IMMEDIATE");
+    db_->begin_write();
     try {
       for (auto& job : batch) job.work(*db_);
-      db_->exec("COMMIT");
+      db_->commit();
       commits_++;
       committed = true;
     } catch (const std::exception&) {
-      rollback(*db_);
+      db_->rollback_if_open();
       throw;
     }
   } catch (const std::exception& e) {
@@ -212,7 +239,7 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
     if (std::any_of(batch.begin(), batch.end(), [](const Job& j) { return j.truncate_wal; })) truncate_wal_now();
     return finish_all(WriteResult{});
   }  // outside the try: a callback's exception must not re-run committed jobs
-  if (batch.size() == 1 || db_->handle() == nullptr) {
+  if (batch.size() == 1 || !db_->usable()) {
     if (!failure.refused()) spdlog::error("database write failed: {}", failure.message);
     return finish_all(failure);
   }
@@ -222,12 +249,12 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
   for (auto& job : batch) {
     WriteResult result;
     try {
-      db_->exec("BEGIN IMMEDIATE");
+      db_->begin_write();
       try {
         job.work(*db_);
-        db_->exec("COMMIT");
+        db_->commit();
       } catch (const std::exception&) {
-        rollback(*db_);
+        db_->rollback_if_open();
         throw;
       }
     } catch (const std::exception& e) {

@@ -1,4 +1,4 @@
-// One thread owns the database connection. It takes jobs from a queue, runs many of them in
+// One thread owns the database connection (an SQLite file, or a PostgreSQL database). It takes jobs from a queue, runs many of them in
 // one transaction, commits, and only then tells each job's owner it is done: so nothing is
 // acknowledged before it is on disk, and fsyncs are shared by many turns.
 #pragma once
@@ -10,19 +10,22 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "database_target.hpp"
 #include "sqlite_db.hpp"
 #include "write_result.hpp"
 
 namespace rc::store {
 
 struct WriterOptions {
-  std::string path;
+  std::string path;  // the SQLite file; unused when `postgresql` is set
   bool full_sync = true;   // fsync the WAL on every commit: survives power loss, not just kill -9
   int busy_timeout_ms = 1000;
   int max_batch = 512;
+  std::optional<PostgresTarget> postgresql;  // the store is this PostgreSQL database instead
 };
 
 class GroupCommitWriter {
@@ -64,8 +67,13 @@ class GroupCommitWriter {
   bool ensure_open(std::string& error);
   bool file_was_replaced() const;
 
+  bool is_sqlite() const { return !options_.postgresql; }
+  bool open_sqlite(std::string& error);
+  bool open_postgresql(std::string& error);
+
   WriterOptions options_;
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<Db> db_;
+  SqliteDb* sqlite_ = nullptr;  // db_ when the store is SQLite (WAL and file checks)
   struct stat identity_ {};
   mutable std::mutex mutex_;
   std::condition_variable wake_;             // the writer's: a job or stop

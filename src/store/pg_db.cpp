@@ -76,6 +76,11 @@ PgRows PgDb::query(const std::string& sql, const std::vector<PgParam>& params) {
 
 bool PgDb::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
+void PgDb::rollback_if_open() noexcept {
+  if (PQtransactionStatus(conn_) == PQTRANS_IDLE || PQtransactionStatus(conn_) == PQTRANS_UNKNOWN) return;
+  PQclear(PQexec(conn_, "ROLLBACK"));
+}
+
 PgRows PgDb::run_typed(const std::string& sql, const std::vector<std::optional<std::string>>& values, const std::vector<unsigned>& types) {
   std::vector<const char*> raw;
   raw.reserve(values.size());

@@ -98,6 +98,10 @@ class PgDb : public Db {
   std::unique_ptr<Statement> statement(const std::string& sql) override;
   std::int64_t changes() const override { return changes_; }
   Dialect dialect() const override { return Dialect::postgresql; }
+  void begin_write() override { exec("BEGIN"); }
+  void commit() override { exec("COMMIT"); }
+  void rollback_if_open() noexcept override;
+  bool usable() const override { return healthy(); }
   bool healthy() const;
   // For PgStatement: runs $N SQL with typed parameters and records the rows changed.
   PgRows run_typed(const std::string& sql, const std::vector<std::optional<std::string>>& values, const std::vector<unsigned>& types);

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "db_errors.hpp"
 #include "ids.hpp"
 #include "phone_call_rows.hpp"
 
@@ -11,7 +12,7 @@ namespace rc::store {
 namespace {
 
 void record_callback(Db& db, const CallbackSeen& c) {
-  auto& q = db.prepared("INSERT OR IGNORE INTO connector_callbacks (connector, callback_id, received_at) VALUES (?1, ?2, ?3)");
+  auto& q = db.prepared("INSERT INTO connector_callbacks (connector, callback_id, received_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
   q.bind(1, c.connector).bind(2, c.callback_id).bind(3, c.at).run();
   if (db.changes() == 0) throw Refusal(WriteError::duplicate_callback, "callback already applied");
 }
@@ -24,8 +25,8 @@ void open_handoff(Db& db, const HandoffOpen& h) {
         .bind(1, h.reference).bind(2, h.conversation_id).bind(3, std::string(to_string(h.status))).bind(4, h.route).bind(5, h.queue).bind_optional(6, h.area)
         .bind_optional(7, h.outcome).bind(8, std::int64_t{h.urgent}).bind_optional(9, h.reason).bind(10, h.item).bind(11, h.requested_at)
         .bind(12, h.deadline_at).bind_optional(13, h.unavailable_at).run();
-  } catch (const SqliteError& e) {
-    if ((e.code & 0xff) == SQLITE_CONSTRAINT) throw Refusal(WriteError::handoff_open, "the conversation already has an open handoff");
+  } catch (const std::exception& e) {
+    if (is_constraint_violation(e)) throw Refusal(WriteError::handoff_open, "the conversation already has an open handoff");
     throw;
   }
 }
@@ -103,9 +104,9 @@ void start_conversation(Db& db, const NewConversation& c) {
           "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'active', ?6, ?7, ?8)")
         .bind(1, c.id).bind(2, c.dialog_id).bind(3, c.dialog_version).bind(4, c.channel).bind(5, c.started_at)
         .bind(6, c.token_hash).bind(7, c.state).bind_optional(8, c.reference.empty() ? std::nullopt : std::optional(c.reference)).run();
-  } catch (const SqliteError& e) {
+  } catch (const std::exception& e) {
     // The id is 64 random bits past the time, the reference 40: only the reference's index can refuse it.
-    if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw Refusal(WriteError::reference_taken, "the conversation reference is taken");
+    if (is_unique_violation(e)) throw Refusal(WriteError::reference_taken, "the conversation reference is taken");
     throw;
   }
 }
@@ -201,7 +202,7 @@ void SqliteConversationLog::remember_dialog(const std::string& dialog_id, const 
                                             const std::string& source_text, std::int64_t now, Done done) {
   writer_.submit(
       [=](Db& db) {
-        db.prepared("INSERT OR IGNORE INTO dialog_versions (dialog_id, version, declared, source_text, first_served) VALUES (?1, ?2, ?3, ?4, ?5)")
+        db.prepared("INSERT INTO dialog_versions (dialog_id, version, declared, source_text, first_served) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")
             .bind(1, dialog_id).bind(2, version).bind(3, declared).bind(4, source_text).bind(5, now).run();
       },
       std::move(done));

@@ -140,6 +140,10 @@ Statement& SqliteDb::prepared(const std::string& sql) {
 
 std::unique_ptr<Statement> SqliteDb::statement(const std::string& sql) { return std::make_unique<SqliteStatement>(db_, sql); }
 
+void SqliteDb::rollback_if_open() noexcept {
+  if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
 bool truncate_wal(SqliteDb& db) {

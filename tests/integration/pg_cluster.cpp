@@ -70,7 +70,7 @@ bool PgCluster::start() {
       return false;
     }
   }
-  port_ = free_port();
+  if (port_ == 0) port_ = free_port();  // a restart comes back on the same port, as a real server would
   auto started = as_cluster_owner(pg_bin("pg_ctl"), {"-D", dir_ + "/data", "-l", dir_ + "/log", "-w", "-t", "120", "-o",
                                                      "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1", "start"});
   running_ = started.exit_code == 0;

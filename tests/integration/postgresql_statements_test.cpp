@@ -4,11 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <future>
 
 #include "handoff/outbox_store.hpp"
 #include "pg_cluster.hpp"
 #include "store/pg_db.hpp"
 #include "store/pg_migrate.hpp"
+#include "store/sqlite_conversation_log.hpp"
 #include "store/sqlite_db.hpp"
 #include "server_process.hpp"
 
@@ -107,4 +109,115 @@ TEST_CASE("postgresql - typed parameters: NULLs of either kind, optional filters
   db->prepared("INSERT INTO t VALUES (?1, ?2), (?1 + 1, ?2)").bind(1, std::int64_t{1}).bind(2, std::string("x")).run();
   CHECK(db->changes() == 2);
   CHECK_THROWS_AS(db->prepared("SELECT nosuchcolumn FROM t").step(), store::PgError);
+}
+
+namespace {
+
+store::WriteResult write_and_wait(store::ConversationLog& log, store::Record r) {
+  std::promise<store::WriteResult> done;
+  auto f = done.get_future();
+  log.write(std::move(r), [&done](const store::WriteResult& w) { done.set_value(w); });
+  return f.get();
+}
+
+std::optional<store::StoredConversation> load_and_wait(store::ConversationLog& log, const std::string& id) {
+  std::promise<std::optional<store::StoredConversation>> done;
+  auto f = done.get_future();
+  log.load(id, [&done](std::optional<store::StoredConversation> c, const store::WriteResult&) { done.set_value(std::move(c)); });
+  return f.get();
+}
+
+store::Record start_of(const std::string& id, const std::string& reference) {
+  store::Record r;
+  r.start = store::NewConversation{id, "early-help", "2.0.0", "web", "hash-" + id, R"({"node":"danger"})", 1000, reference};
+  r.turns.push_back({id, 1000, "danger", "out", R"([{"type":"prompt"}])"});
+  return r;
+}
+
+// The conversation log's scenario, on any store behind a group-commit writer.
+void conversation_log_scenario(store::GroupCommitWriter& writer) {
+  store::SqliteConversationLog log(writer);
+  REQUIRE(write_and_wait(log, start_of("c-1", "EH-AAAA-BBBB")).ok());
+  // A second conversation may not take the same reference: refused, as an answer, not a failure.
+  const auto taken = write_and_wait(log, start_of("c-2", "EH-AAAA-BBBB"));
+  CHECK(taken.error == store::WriteError::reference_taken);
+  // Turns and an update at the revision it was read at.
+  auto found = load_and_wait(log, "c-1");
+  REQUIRE(found);
+  CHECK(found->reference == "EH-AAAA-BBBB");
+  CHECK(found->token_hash == "hash-c-1");
+  const auto revision = found->revision;
+  store::Record answer;
+  answer.turns.push_back({"c-1", 2000, "danger", "in", R"({"type":"answer","option":"no"})"});
+  answer.updates.push_back({"c-1", R"({"node":"harm"})", store::ConversationStatus::active, std::nullopt, std::nullopt, std::string("east"),
+                            std::nullopt, std::nullopt, 2000, std::nullopt, revision});
+  REQUIRE(write_and_wait(log, answer).ok());
+  // Another instance still at the old revision is refused: the conversation moved on.
+  CHECK(write_and_wait(log, answer).error == store::WriteError::conflict);
+  found = load_and_wait(log, "c-1");
+  REQUIRE(found);
+  CHECK(found->state == R"({"node":"harm"})");
+  CHECK(found->revision == revision + 1);
+  CHECK_FALSE(load_and_wait(log, "no-such-conversation"));
+  // Many writes at once share transactions; a refused one does not take its neighbours down.
+  std::vector<std::future<store::WriteResult>> results;
+  std::vector<std::promise<store::WriteResult>> promises(40);
+  for (int i = 0; i < 40; ++i) {
+    results.push_back(promises[i].get_future());
+    const std::string id = "many-" + std::to_string(i);
+    log.write(start_of(id, i == 7 ? std::string("EH-AAAA-BBBB") : "EH-MANY-" + std::to_string(1000 + i)),
+              [&p = promises[i]](const store::WriteResult& w) { p.set_value(w); });
+  }
+  int ok = 0, refused = 0;
+  for (auto& r : results) {
+    const auto w = r.get();
+    ok += w.ok();
+    refused += w.error == store::WriteError::reference_taken;
+  }
+  CHECK(ok == 39);
+  CHECK(refused == 1);
+}
+
+}  // namespace
+
+TEST_CASE("postgresql - the group-commit writer and the conversation log: commits, stale revisions and taken references as on SQLite") {
+  PgCluster pg;
+  REQUIRE_MESSAGE(pg.start(), pg.log());
+  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  SUBCASE("postgresql") {
+    store::GroupCommitWriter writer({"", true, 1000, 16, store::PostgresTarget{pg.url("rc"), PgCluster::kPassword}});
+    REQUIRE(writer.start() == "");  // connects and migrates
+    conversation_log_scenario(writer);
+    writer.stop();
+    CHECK(pg.psql("SELECT COUNT(*) FROM conversations", "rc") == "40");
+    CHECK(pg.psql("SELECT string_agg(seq::text, ',' ORDER BY seq) FROM turns WHERE conversation_id = 'c-1'", "rc") == "1,2");
+  }
+  SUBCASE("sqlite") {
+    rc::test::TempDir dir;
+    store::GroupCommitWriter writer({dir.file("same.db"), true, 1000, 16});
+    REQUIRE(writer.start() == "");
+    conversation_log_scenario(writer);
+  }
+}
+
+TEST_CASE("postgresql - a writer whose database is down says so, and reconnects when it is back") {
+  PgCluster pg;
+  REQUIRE_MESSAGE(pg.start(), pg.log());
+  store::GroupCommitWriter writer({"", true, 1000, 16, store::PostgresTarget{pg.url(), PgCluster::kPassword}});
+  REQUIRE(writer.start() == "");
+  store::SqliteConversationLog log(writer);
+  REQUIRE(write_and_wait(log, start_of("c-1", "EH-AAAA-CCCC")).ok());
+  pg.stop();
+  const auto down = write_and_wait(log, start_of("c-2", "EH-AAAA-DDDD"));
+  CHECK(down.error == store::WriteError::failed);  // not acknowledged
+  CHECK_FALSE(writer.last_commit_ok());
+  REQUIRE(pg.start());
+  // The same writer reconnects on its next batch: that write commits, and the lost one never did.
+  const auto back = write_and_wait(log, start_of("c-3", "EH-AAAA-EEEE"));
+  INFO(back.message);
+  CHECK(back.ok());
+  CHECK(writer.last_commit_ok());
+  CHECK(load_and_wait(log, "c-1"));
+  CHECK_FALSE(load_and_wait(log, "c-2"));
+  CHECK(load_and_wait(log, "c-3"));
 }
