@@ -1,10 +1,12 @@
 // rightconv copy: moves an SQLite deployment into an empty PostgreSQL database.
+#include <filesystem>
 #include <iomanip>
 #include <ostream>
 
 #include "commands.hpp"
 #include "database_options.hpp"
 #include "store/database_copy.hpp"
+#include "store/migrations.hpp"
 #include "store/pg_migrate.hpp"
 #include "store/serve_lock.hpp"
 
@@ -59,13 +61,29 @@ int copy_command(const Args& given, std::ostream& out, std::ostream& err) {
     err << "copy: --to must be a postgresql:// URL\n";
     return kUsage;
   }
+  if (!std::filesystem::is_regular_file(from)) {
+    err << "copy: --from " << from << ": no such database file\n";
+    return kUsage;
+  }
   auto lock = store::ServeLock::take(from);  // no server may write while it is copied
   if (!lock) {
     err << "copy: " << lock.error().message << "\n";
     return kProblems;
   }
-  auto source = open_database(from, err);
-  if (!source) return kProblems;
+  // Read only: the file being moved is never changed. It must be at the newest schema (a
+  // server of this version has run on it, or rightconv migrate has).
+  std::unique_ptr<store::SqliteDb> source;
+  try {
+    source = std::make_unique<store::SqliteDb>(from, false, 5000, /*read_only=*/true);
+  } catch (const store::SqliteError& e) {
+    err << "copy: cannot open " << from << ": " << e.what() << "\n";
+    return kProblems;
+  }
+  if (const int at = store::schema_version(*source); at != store::migrations().back().version) {
+    err << "copy: " << from << " is at schema version " << at << ", not " << store::migrations().back().version
+        << ": run rightconv migrate --db " << from << " first\n";
+    return kProblems;
+  }
   auto pg = store::PgDb::connect(*target->postgresql);
   if (!pg) {
     err << "copy: " << pg.error().message << "\n";

@@ -1,6 +1,9 @@
 // See database_options.hpp.
 #include "database_options.hpp"
 
+#include "store/pg_db.hpp"
+#include "store/pg_migrate.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <ostream>
@@ -44,9 +47,28 @@ Result<store::DatabaseTarget> database_target_of(const Config& config, const std
                                  config.db_password_file, env ? std::optional<std::string>(env) : std::nullopt});
 }
 
+std::unique_ptr<store::Db> open_store(const Config& config, std::ostream& err) {
+  auto target = database_target_of(config);
+  if (!target) {
+    err << target.error().message << "\n";
+    return nullptr;
+  }
+  if (!target->is_postgresql()) return open_database(target->sqlite_path, err);
+  auto db = store::PgDb::connect(*target->postgresql);
+  if (!db) {
+    err << db.error().message << "\n";
+    return nullptr;
+  }
+  if (auto migrated = store::migrate_postgresql(**db); !migrated) {
+    err << migrated.error().describe() << "\n";
+    return nullptr;
+  }
+  return std::move(db.value());
+}
+
 std::unique_ptr<store::SqliteDb> open_database(const std::string& path, std::ostream& err) {
-  if (store::is_postgresql_url(path)) {
-    err << "this command works on an SQLite database; PostgreSQL (" << path << ") is served by rightconv migrate and copy so far\n";
+  if (store::is_postgresql_url(path)) {  // the URL is not repeated: it may hold a password
+    err << "this command works on an SQLite database; a PostgreSQL URL is taken by rightconv migrate, copy, staff and audit so far\n";
     return nullptr;
   }
   try {

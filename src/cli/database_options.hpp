@@ -20,6 +20,10 @@ std::optional<Config> take_database_options(std::vector<std::string>& args, std:
 // RIGHTCONV_DB_PASSWORD or db_password_file; errors name the setting (`flag` when it came from one).
 Result<store::DatabaseTarget> database_target_of(const Config& config, const std::string& flag = "--db");
 
+// Opens the store the config names, SQLite file or PostgreSQL URL, migrated; null after
+// printing why it could not.
+std::unique_ptr<store::Db> open_store(const Config& config, std::ostream& err);
+
 // Opens the database for writing (creating it and applying migrations if needed).
 std::unique_ptr<store::SqliteDb> open_database(const std::string& path, std::ostream& err);
 

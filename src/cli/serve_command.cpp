@@ -19,6 +19,7 @@
 #include "store/sqlite_conversation_log.hpp"
 #include "store/database_target.hpp"
 #include "store/serve_lock.hpp"
+#include "database_options.hpp"
 #include "wall_clock.hpp"
 
 namespace rc::cli {
@@ -155,8 +156,11 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
 
   raise_open_file_limit(config.server.limits.max_connections + 256 + 2 * static_cast<int>(config.server.limits.max_staff_connections));
   if (store::is_postgresql_url(config.db_path)) {
-    err << "serve: not starting: the server runs on an SQLite file so far; a PostgreSQL database (" << config.db_path
-        << ") can be prepared with rightconv migrate\n";
+    auto target = database_target_of(config);  // its errors never repeat a password
+    err << "serve: not starting: "
+        << (target ? "the server runs on an SQLite file so far; a PostgreSQL database (" + target->describe() + ") can be prepared with rightconv migrate"
+                   : target.error().message)
+        << "\n";
     return kProblems;
   }
   auto serve_lock = store::ServeLock::take(config.db_path);

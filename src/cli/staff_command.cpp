@@ -49,7 +49,7 @@ int staff_command(const Args& given, std::ostream& out, std::ostream& err) {
     err << "staff: unknown action \"" << verb << "\"\n" << kHelp;
     return kUsage;
   }
-  auto db = open_database(config->db_path, err);
+  auto db = open_store(*config, err);
   if (!db) return kProblems;
   const std::int64_t now = wall_clock_ms();
   const std::int64_t valid_ms = static_cast<std::int64_t>(days) * 24 * 3600 * 1000;
@@ -63,17 +63,17 @@ int staff_command(const Args& given, std::ostream& out, std::ostream& err) {
             << "\n";
       return kOk;
     }
-    db->exec("BEGIN IMMEDIATE");
+    db->begin_write();
     Result<std::string> token = make_error("");
     if (verb == "add") {
       if (role.empty()) {
-        db->exec("ROLLBACK");
+        db->rollback_if_open();
         err << "staff add: --role is required (hub:east, hub:west, hub:south, leeds-wide or admin)\n";
         return kUsage;
       }
       auto added = staff::add_staff(*db, args[1], name, role, now);
       if (!added) {
-        db->exec("ROLLBACK");
+        db->rollback_if_open();
         err << "staff add: " << added.error().message << "\n";
         return kProblems;
       }
@@ -85,25 +85,26 @@ int staff_command(const Args& given, std::ostream& out, std::ostream& err) {
     } else {
       auto disabled = staff::disable_staff(*db, args[1], now);
       if (!disabled) {
-        db->exec("ROLLBACK");
+        db->rollback_if_open();
         err << "staff disable: " << disabled.error().message << "\n";
         return kProblems;
       }
       audit("staff_disable", args[1]);
-      db->exec("COMMIT");
+      db->commit();
       out << "disabled " << args[1] << " and revoked their tokens\n";
       return kOk;
     }
     if (!token) {
-      db->exec("ROLLBACK");
+      db->rollback_if_open();
       err << "staff " << verb << ": " << token.error().message << "\n";
       return kProblems;
     }
-    db->exec("COMMIT");
+    db->commit();
     out << token.value() << "\n";
     err << "This token is shown once: give it to " << args[1] << " now. It expires in " << days << " days.\n";
     return kOk;
-  } catch (const store::SqliteError& e) {
+  } catch (const std::exception& e) {  // SqliteError or PgError
+    db->rollback_if_open();
     err << "staff: database error: " << e.what() << "\n";
     return kProblems;
   }
@@ -113,7 +114,7 @@ int audit_command(const Args& given, std::ostream& out, std::ostream& err) {
   Args args = given;
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
-      out << "usage: rightconv audit verify [--anchor ID:HASH] [--db PATH | --config FILE]\n"
+      out << "usage: rightconv audit verify [--anchor ID:HASH] [--db PATH|postgresql://... | --config FILE]\n"
              "Recomputes the audit log's hash chain. Exit 0 if intact, 1 if a row was changed or removed.\n"
              "--anchor: a head printed earlier (by this command, the daily purge's log line or /metrics);\n"
              "  rows removed from the end of the log since then are found only this way.\n";
@@ -130,10 +131,10 @@ int audit_command(const Args& given, std::ostream& out, std::ostream& err) {
     }
   }
   if (args.size() != 1 || args[0] != "verify") {
-    err << "usage: rightconv audit verify [--anchor ID:HASH] [--db PATH | --config FILE]\n";
+    err << "usage: rightconv audit verify [--anchor ID:HASH] [--db PATH|postgresql://... | --config FILE]\n";
     return kUsage;
   }
-  auto db = open_database(config->db_path, err);
+  auto db = open_store(*config, err);
   if (!db) return kProblems;
   auto check = staff::verify_audit_chain(*db, anchor);
   if (check.ok) {

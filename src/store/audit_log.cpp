@@ -17,6 +17,10 @@ std::string audit_hash(const std::string& prev_hash, std::int64_t id, const Audi
 }
 
 void append_audit(store::Db& db, const AuditEntry& e) {
+  // Several instances append to one PostgreSQL table: each takes the next id and the last hash
+  // in turn (held to the end of the caller's transaction), so the chain stays one chain. An
+  // SQLite file has one writer already.
+  if (db.dialect() == store::Dialect::postgresql) db.prepared("SELECT pg_advisory_xact_lock(7311002)").run();
   auto& last = db.prepared("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
   std::int64_t id = 1;
   std::string prev = kGenesis;

@@ -55,7 +55,11 @@ std::vector<std::string> columns_of(SqliteDb& db, const std::string& table) {
   return out;
 }
 
-std::string quoted(const std::string& name) { return "\"" + name + "\""; }
+std::string quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 std::string column_list(const std::vector<std::string>& columns) {
   std::string out;
@@ -153,40 +157,47 @@ std::vector<std::string> tables_in_dependency_order(SqliteDb& db) {
 Result<std::vector<TableCopied>> copy_to_postgresql(SqliteDb& from, PgDb& to) {
   const auto tables = tables_in_dependency_order(from);
   std::vector<TableCopied> copied;
+  auto abandon = [&] {
+    rollback_quietly(to);
+    from.rollback_if_open();
+  };
   try {
-    for (const auto& t : tables) {
-      auto present = to.query("SELECT to_regclass($1) IS NOT NULL", {"public." + quoted(t)});
-      if (present.text(0, 0) != "t") return make_error("the PostgreSQL database has no table " + t + ": run rightconv migrate on both first");
-      auto any = to.query("SELECT EXISTS (SELECT 1 FROM " + quoted(t) + ")");
-      if (any.text(0, 0) == "t")
-        return make_error("the PostgreSQL database already holds rows in " + t + ": copy only into a database that holds none");
-    }
-    // A read transaction on SQLite: the rows do not change under the copy.
+    // A read transaction on SQLite: the rows do not change under the copy. On PostgreSQL every
+    // table is locked before it is found empty, so two copies cannot both find it so.
     from.exec("BEGIN");
     to.exec("BEGIN");
+    for (const auto& t : tables) {
+      auto present = to.query("SELECT to_regclass($1) IS NOT NULL", {"public." + quoted(t)});
+      if (present.text(0, 0) != "t") {
+        abandon();
+        return make_error("the PostgreSQL database has no table " + t + ": run rightconv migrate on both first");
+      }
+      to.exec("LOCK TABLE " + quoted(t) + " IN EXCLUSIVE MODE");
+      auto any = to.query("SELECT EXISTS (SELECT 1 FROM " + quoted(t) + ")");
+      if (any.text(0, 0) == "t") {
+        abandon();
+        return make_error("the PostgreSQL database already holds rows in " + t + ": copy only into a database that holds none");
+      }
+    }
     for (const auto& t : tables) to.exec("ALTER TABLE " + quoted(t) + " DISABLE TRIGGER USER");
     for (const auto& t : tables) {
       const auto columns = columns_of(from, t);
       const Digest sent = copy_rows(from, to, t, columns);
       const Digest landed = digest_of(to, t, columns);
       if (sent.rows != landed.rows || sent.hex() != landed.hex()) {
-        rollback_quietly(to);
-        from.exec("ROLLBACK");
+        abandon();
         return make_error("table " + t + ": " + std::to_string(sent.rows) + " row(s) read but " + std::to_string(landed.rows) +
                           " landed, or their values differ; nothing was copied");
       }
-      advance_identities(to, t);
       copied.push_back({t, sent.rows, sent.hex()});
     }
+    // Sequences are not transactional: moved only once every table is known good.
+    for (const auto& t : tables) advance_identities(to, t);
     for (const auto& t : tables) to.exec("ALTER TABLE " + quoted(t) + " ENABLE TRIGGER USER");
     to.exec("COMMIT");
-    from.exec("ROLLBACK");
-  } catch (const PgError& e) {
-    rollback_quietly(to);
-    try {
-      from.exec("ROLLBACK");
-    } catch (const SqliteError&) {
-    }
+    from.rollback_if_open();
+  } catch (const std::exception& e) {  // PgError or SqliteError: nothing was committed
+    abandon();
     return make_error(std::string("copy stopped, nothing was copied: ") + e.what());
   }
   return copied;

@@ -45,7 +45,7 @@ Result<DatabaseTarget> database_target(const DatabaseSettings& s) {
     return make_error(s.setting + ": not a valid PostgreSQL URL: " + why);
   }
   for (auto* o = options.get(); o->keyword; ++o)
-    if (std::string(o->keyword) == "password" && o->val && *o->val)
+    if ((std::string(o->keyword) == "password" || std::string(o->keyword) == "sslpassword") && o->val && *o->val)
       return make_error(s.setting + ": the URL holds a password; remove it and put the password in RIGHTCONV_DB_PASSWORD or in a file "
                         "named by db_password_file (a password in a URL shows in ps, shell history and config files)");
   PostgresTarget pg{s.value, {}};

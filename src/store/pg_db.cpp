@@ -35,7 +35,12 @@ std::string PgRows::column_name(int c) const { return PQfname(r_, c); }
 bool PgRows::is_null(int row, int c) const { return PQgetisnull(r_, row, c) != 0; }
 std::string PgRows::text(int row, int c) const { return std::string(PQgetvalue(r_, row, c), PQgetlength(r_, row, c)); }
 std::int64_t PgRows::integer(int row, int c) const { return is_null(row, c) ? 0 : std::strtoll(PQgetvalue(r_, row, c), nullptr, 10); }
+bool PgRows::is_boolean(int c) const { return PQftype(r_, c) == 16; }  // BOOLOID
 std::int64_t PgRows::affected() const {
+  // PQcmdTuples also counts a SELECT's rows; SQLite's changes() counts only writes.
+  const std::string command = PQcmdStatus(r_);
+  if (command.rfind("INSERT", 0) != 0 && command.rfind("UPDATE", 0) != 0 && command.rfind("DELETE", 0) != 0 && command.rfind("MERGE", 0) != 0)
+    return 0;
   const char* n = PQcmdTuples(r_);
   return n && *n ? std::strtoll(n, nullptr, 10) : 0;
 }
@@ -45,6 +50,7 @@ Result<std::unique_ptr<PgDb>> PgDb::connect(const PostgresTarget& target) {
   const char* values[] = {target.url.c_str(), target.password.empty() ? nullptr : target.password.c_str(), "10", "rightconv", nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (!conn) return make_error("cannot connect to " + target.url + ": out of memory");
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // NOTICEs ("already exists, skipping") are not errors
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string why = PQerrorMessage(conn);
     PQfinish(conn);
@@ -89,7 +95,8 @@ PgRows PgDb::run_typed(const std::string& sql, const std::vector<std::optional<s
                              nullptr, 0);
   check(conn_, r);
   PgRows rows(r);
-  changes_ = rows.affected();
+  const std::string command = PQcmdStatus(r);
+  if (command.rfind("SELECT", 0) != 0) changes_ = rows.affected();  // as SQLite: a read leaves the count of the last write
   return rows;
 }
 
@@ -146,6 +153,8 @@ constexpr unsigned kInt8 = 20, kText = 25;  // pg_type OIDs of bigint and text
 PgStatement::PgStatement(PgDb& db, const std::string& sql) : db_(db), sql_(to_postgresql_parameters(sql)) {}
 
 void PgStatement::set(int index, std::optional<std::string> value, unsigned type) {
+  rows_.reset();  // a new run: never the rows of the last one
+  row_ = -1;
   const auto i = static_cast<std::size_t>(index - 1);
   if (values_.size() <= i) {
     values_.resize(i + 1);
@@ -177,8 +186,13 @@ bool PgStatement::step() {
     rows_.emplace(db_.run_typed(sql_, values_, types_));
     row_ = -1;
   }
-  return ++row_ < rows_->size();
+  if (++row_ < rows_->size()) return true;
+  rows_.reset();  // as SQLite: the next step runs it again
+  row_ = -1;
+  return false;
 }
+
+bool PgStatement::on_row() const { return rows_ && row_ >= 0 && row_ < rows_->size(); }
 
 void PgStatement::reset() {
   rows_.reset();
@@ -187,15 +201,18 @@ void PgStatement::reset() {
   types_.clear();
 }
 
-std::string PgStatement::text(int c) const { return rows_->text(row_, c); }
-std::int64_t PgStatement::integer(int c) const {
-  // A boolean expression reads as 1 or 0, as it does in SQLite.
+std::string PgStatement::text(int c) const {
+  if (!on_row()) return {};
   const std::string v = rows_->text(row_, c);
-  if (v == "t") return 1;
-  if (v == "f") return 0;
+  if (rows_->is_boolean(c) && !rows_->is_null(row_, c)) return v == "t" ? "1" : "0";  // as SQLite
+  return v;
+}
+std::int64_t PgStatement::integer(int c) const {
+  if (!on_row()) return 0;
+  if (rows_->is_boolean(c)) return rows_->text(row_, c) == "t" ? 1 : 0;
   return rows_->integer(row_, c);
 }
-bool PgStatement::is_null(int c) const { return rows_->is_null(row_, c); }
+bool PgStatement::is_null(int c) const { return !on_row() || rows_->is_null(row_, c); }
 int PgStatement::column_count() const { return rows_ ? rows_->columns() : 0; }
 
 }  // namespace rc::store

@@ -37,10 +37,11 @@ class PgRows {
   int size() const;
   int columns() const;
   std::string column_name(int column) const;
+  bool is_boolean(int column) const;
   bool is_null(int row, int column) const;
   std::string text(int row, int column) const;
   std::int64_t integer(int row, int column) const;
-  std::int64_t affected() const;  // rows an INSERT/UPDATE/DELETE changed
+  std::int64_t affected() const;  // rows an INSERT/UPDATE/DELETE changed (0 for anything else)
 
  private:
   pg_result* r_;
@@ -55,7 +56,9 @@ std::string to_postgresql_parameters(const std::string& sql);
 class PgDb;
 
 // One statement of the store's SQL run on PostgreSQL: parameters are typed (bigint or text,
-// NULLs too, so `?1 IS NULL OR x = ?1` works), the rows are fetched when it first steps.
+// NULLs too, so `?1 IS NULL OR x = ?1` works), the rows are fetched when it first steps. It
+// behaves as SqliteStatement does: booleans read as 1 and 0, binding starts a new run, a step
+// after the last row runs it again, reading before a step gives "" and 0.
 class PgStatement : public Statement {
  public:
   PgStatement(PgDb& db, const std::string& sql);
@@ -73,6 +76,7 @@ class PgStatement : public Statement {
 
  private:
   void set(int index, std::optional<std::string> value, unsigned type);
+  bool on_row() const;
   PgDb& db_;
   std::string sql_;
   std::vector<std::optional<std::string>> values_;

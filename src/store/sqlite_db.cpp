@@ -151,11 +151,14 @@ bool truncate_wal(SqliteDb& db) {
   return q.step() && q.integer(0) == 0;  // the first column is 1 when it could not finish
 }
 
-void migrate(SqliteDb& db) {
+int schema_version(SqliteDb& db) {
   SqliteStatement version(db.handle(), "PRAGMA user_version");
   version.step();
-  const int current = static_cast<int>(version.integer(0));
-  version.reset();
+  return static_cast<int>(version.integer(0));
+}
+
+void migrate(SqliteDb& db) {
+  const int current = schema_version(db);
   // Foreign keys off while a migration runs, so a table can be rebuilt (SQLite's way to change
   // a constraint); they are checked before each migration commits, and on again after.
   db.exec("PRAGMA foreign_keys=OFF");

@@ -78,5 +78,7 @@ void restrict_file(const std::string& path);
 
 // Brings the schema up to the newest migration (PRAGMA user_version records where it is).
 void migrate(SqliteDb& db);
+// The migration the file is at (0 for a new one).
+int schema_version(SqliteDb& db);
 
 }  // namespace rc::store

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -160,6 +161,15 @@ TEST_CASE("postgresql - the database setting is checked, errors name it, and the
   auto serve = rightconv_with_password({"serve", "--db", url, "--listen", "127.0.0.1:0", "--staff-listen", "127.0.0.1:0"});
   CHECK(serve.exit_code == 1);
   CHECK(serve.err.find("runs on an SQLite file so far") != std::string::npos);
+  const std::string with_password = "postgresql://rightconv:hunter2@127.0.0.1:1/x";
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"serve", "--db", with_password, "--listen", "127.0.0.1:0", "--staff-listen", "127.0.0.1:0"},
+                                              std::vector<std::string>{"purge", "--db", with_password, "--dry-run"}}) {  // a password given anyway is never repeated
+    CAPTURE(args[0]);
+    auto leaked = run_process(RC_BINARY, args);
+    CHECK(leaked.exit_code != 0);
+    CHECK(leaked.err.find("hunter2") == std::string::npos);
+    CHECK(leaked.out.find("hunter2") == std::string::npos);
+  }
 }
 
 TEST_CASE("postgresql - copy moves an SQLite deployment without losing a row, verified, and only into an empty database") {
@@ -205,6 +215,19 @@ TEST_CASE("postgresql - copy moves an SQLite deployment without losing a row, ve
   CHECK(again.err.find("already holds rows in") != std::string::npos);
   CHECK(pg.psql("SELECT COUNT(*) FROM turns", "rc") == before);
 
+  // Not from a file that is not there (a typo makes no empty database to copy), nor one at an older schema.
+  auto missing = rightconv_with_password({"copy", "--from", f.dir.file("no-such.db"), "--to", pg.url("rc")});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no such database file") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(f.dir.file("no-such.db")));
+  const std::string newest = query(db, "PRAGMA user_version")[0][0];
+  query(db, "PRAGMA user_version = 3", true);
+  auto old = rightconv_with_password({"copy", "--from", db, "--to", pg.url("rc")});
+  CHECK(old.exit_code == 1);
+  CHECK(old.err.find("is at schema version 3") != std::string::npos);
+  CHECK(query(db, "PRAGMA user_version")[0][0] == "3");  // read only: the file was not migrated
+  query(db, "PRAGMA user_version = " + newest, true);
+
   // Not from a file a server is using.
   ServerProcess running(f.dir);
   REQUIRE(running.start());
@@ -212,4 +235,37 @@ TEST_CASE("postgresql - copy moves an SQLite deployment without losing a row, ve
   auto busy = rightconv_with_password({"copy", "--from", db, "--to", pg.url("rc2")});
   CHECK(busy.exit_code == 1);
   CHECK(busy.err.find("another rightconv server is using") != std::string::npos);
+}
+
+TEST_CASE("postgresql - staff accounts and the audit chain: concurrent writers keep one chain, audit verify finds a changed row") {
+  PgCluster pg;
+  REQUIRE_MESSAGE(pg.start(), pg.log());
+  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  const std::string url = pg.url("rc");
+  REQUIRE(rightconv_with_password({"migrate", "--db", url}).exit_code == 0);
+  // Eight operators adding staff at once, each from their own process: each add writes an audit row.
+  std::vector<ProcessResult> adds(8);
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 8; ++i)
+    runs.emplace_back([&adds, &url, i] { adds[i] = rightconv_with_password({"staff", "add", "worker" + std::to_string(i), "--role", "hub:east", "--db", url}); });
+  for (auto& t : runs) t.join();
+  for (const auto& a : adds) {
+    INFO(a.err);
+    CHECK(a.exit_code == 0);
+    CHECK(a.out.rfind("rcs_", 0) == 0);
+  }
+  auto listed = rightconv_with_password({"staff", "list", "--db", url});
+  CHECK(listed.exit_code == 0);
+  CHECK(listed.out.find("worker7\thub:east") != std::string::npos);
+  auto verified = rightconv_with_password({"audit", "verify", "--db", url});
+  INFO(verified.err);
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.out.find("audit chain intact: 8 row(s)") != std::string::npos);
+  // Someone edits a row by hand: found, with its id.
+  // (The table refuses updates: the one who edits it turns its trigger off first, as its owner could.)
+  CHECK(pg.psql("UPDATE audit SET actor = 'someone-else' WHERE id = 5", "rc").find("append-only") != std::string::npos);
+  REQUIRE(pg.psql("ALTER TABLE audit DISABLE TRIGGER USER; UPDATE audit SET actor = 'someone-else' WHERE id = 5", "rc") == "");
+  auto broken = rightconv_with_password({"audit", "verify", "--db", url});
+  CHECK(broken.exit_code == 1);
+  CHECK(broken.out.find("audit chain BROKEN at row 5") != std::string::npos);
 }
