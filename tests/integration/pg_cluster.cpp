@@ -70,11 +70,18 @@ bool PgCluster::start() {
       return false;
     }
   }
-  if (port_ == 0) port_ = free_port();  // a restart comes back on the same port, as a real server would
-  auto started = as_cluster_owner(pg_bin("pg_ctl"), {"-D", dir_ + "/data", "-l", dir_ + "/log", "-w", "-t", "120", "-o",
-                                                     "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1", "start"});
-  running_ = started.exit_code == 0;
-  return running_;
+  // A restart comes back on the same port, as a real server would. A first start whose free
+  // port was taken meanwhile by another test (the port is free when chosen, not reserved)
+  // tries another.
+  const bool first = port_ == 0;
+  for (int attempt = 0; attempt < (first ? 3 : 1); ++attempt) {
+    if (first) port_ = free_port();
+    auto started = as_cluster_owner(pg_bin("pg_ctl"), {"-D", dir_ + "/data", "-l", dir_ + "/log", "-w", "-t", "120", "-o",
+                                                       "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1", "start"});
+    running_ = started.exit_code == 0;
+    if (running_) return true;
+  }
+  return false;
 }
 
 void PgCluster::stop() {
