@@ -69,7 +69,11 @@ Result<std::unique_ptr<PgDb>> PgDb::connect(const PostgresTarget& target) {
 
 PgDb::~PgDb() { PQfinish(conn_); }
 
-void PgDb::exec(const std::string& sql) { check(conn_, PQexec(conn_, sql.c_str())); }
+void PgDb::exec(const std::string& sql) {
+  PGresult* r = PQexec(conn_, sql.c_str());
+  check(conn_, r);  // clears r when it throws
+  PQclear(r);
+}
 
 PgRows PgDb::query(const std::string& sql, const std::vector<PgParam>& params) {
   std::vector<const char*> values;
