@@ -107,7 +107,7 @@ int outbox_command(const Args& given, std::ostream& out, std::ostream& err) {
   }
   auto config = take_database_options(args, err);
   if (!config) return kUsage;
-  auto db = open_database(config->db_path, err);
+  auto db = open_store(*config, err);
   if (!db) return kProblems;
   return verb == "list" ? list(args, *db, out, err) : retry(args, *db, out, err);
 }

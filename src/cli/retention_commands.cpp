@@ -18,15 +18,12 @@ namespace {
 template <class Work>
 bool in_transaction(store::Db& db, std::ostream& err, Work work) {
   try {
-    db.exec("BEGIN IMMEDIATE");
+    db.begin_write();
     work();
-    db.exec("COMMIT");
+    db.commit();
     return true;
-  } catch (const store::SqliteError& e) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (...) {
-    }
+  } catch (const store::DbError& e) {
+    db.rollback_if_open();
     err << "database error: " << e.what() << "\n";
     return false;
   }
@@ -36,7 +33,10 @@ bool in_transaction(store::Db& db, std::ostream& err, Work work) {
 // server's readers can keep it from finishing; say so, since the text is then still on disk.
 // The server's own checkpointer holds the checkpoint lock for a moment now and then, and SQLite
 // answers busy at once rather than waiting for it: so try again, for a few seconds at most.
-void empty_wal(store::SqliteDb& db, std::ostream& err) {
+void empty_wal(store::Db& store, std::ostream& err) {
+  auto* sqlite = dynamic_cast<store::SqliteDb*>(&store);
+  if (!sqlite) return;  // PostgreSQL keeps no such file beside the data: what is deleted is gone from queries at once
+  store::SqliteDb& db = *sqlite;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   do {
     try {
@@ -66,10 +66,14 @@ int purge_command(const Args& given, std::ostream& out, std::ostream& err) {
     err << "purge: say --dry-run or --now (see rightconv purge --help)\n";
     return kUsage;
   }
-  auto db = open_database(config->db_path, err);
+  auto db = open_store(*config, err);
   if (!db) return kProblems;
   staff::PurgeCounts counts;
-  if (!in_transaction(*db, err, [&] { counts = staff::purge(*db, config->retention, wall_clock_ms(), dry_run, "cli:purge"); })) return kProblems;
+  if (!in_transaction(*db, err, [&] {
+        staff::take_purge_turn(*db, /*wait=*/true);
+        counts = staff::purge(*db, config->retention, wall_clock_ms(), dry_run, "cli:purge");
+      }))
+    return kProblems;
   if (!dry_run) empty_wal(*db, err);
   out << (dry_run ? "would purge: " : "purged: ") << counts.to_json().dump() << "\n";
   return kOk;
@@ -101,7 +105,7 @@ int export_subject_command(const Args& given, std::ostream& out, std::ostream& e
     err << "export-subject: " << filter.error().message << "\n";
     return kUsage;
   }
-  auto db = open_database(config->db_path, err);
+  auto db = open_store(*config, err);
   if (!db) return kProblems;
   std::vector<std::string> ids;
   if (!ids_text.empty()) {
@@ -155,7 +159,7 @@ int erase_command(const Args& given, std::ostream& out, std::ostream& err) {
     err << "erase: name at least one conversation id\n";
     return kUsage;
   }
-  auto db = open_database(config->db_path, err);
+  auto db = open_store(*config, err);
   if (!db) return kProblems;
   int problems = 0;
   for (const auto& id : args) {

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "guidance/guidance_loader.hpp"
 #include "handoff/handoff_service.hpp"
+#include "handoff/hub_relay.hpp"
 #include "handoff_setup.hpp"
 #include "server/logging.hpp"
 #include "server/server.hpp"
@@ -95,7 +96,10 @@ bool apply_flags(const ServeFlags& f, Config& c, std::ostream& err) {
     c.server.console_address = l->first;
     c.server.console_port = l->second;
   }
-  if (!f.db.empty()) c.db_path = f.db;
+  if (!f.db.empty()) {
+    c.db_path = f.db;
+    c.db_from_flag = true;
+  }
   if (!f.dialogs.empty()) c.dialogs = {f.dialogs};
   if (!f.content.empty()) c.content = f.content;
   if (!f.web.empty()) c.server.web_root = f.web;
@@ -155,24 +159,27 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   raise_open_file_limit(config.server.limits.max_connections + 256 + 2 * static_cast<int>(config.server.limits.max_staff_connections));
-  if (store::is_postgresql_url(config.db_path)) {
-    auto target = database_target_of(config);  // its errors never repeat a password
-    err << "serve: not starting: "
-        << (target ? "the server runs on an SQLite file so far; a PostgreSQL database (" + target->describe() + ") can be prepared with rightconv migrate"
-                   : target.error().message)
-        << "\n";
+  auto target = database_target_of(config);  // its errors never repeat a password
+  if (!target) {
+    err << "serve: not starting: " << target.error().message << "\n";
     return kProblems;
   }
-  auto serve_lock = store::ServeLock::take(config.db_path);
-  if (!serve_lock) {
-    err << "serve: not starting: " << serve_lock.error().message << "\n";
-    return kProblems;
+  // One server per SQLite file; any number share a PostgreSQL database.
+  std::unique_ptr<store::ServeLock> serve_lock;
+  if (!target->is_postgresql()) {
+    auto taken = store::ServeLock::take(target->sqlite_path);
+    if (!taken) {
+      err << "serve: not starting: " << taken.error().message << "\n";
+      return kProblems;
+    }
+    serve_lock = std::move(taken.value());
   }
-  store::GroupCommitWriter writer({config.db_path, true, 1000, config.group_commit_max});
+  store::GroupCommitWriter writer({target->sqlite_path, true, 1000, config.group_commit_max, target->postgresql});
   if (auto e = writer.start(); !e.empty()) {
-    err << "serve: cannot open the database " << config.db_path << ": " << e << "\n";
+    err << "serve: cannot open the database " << target->describe() << ": " << e << "\n";
     return kProblems;
   }
+  auto reads = target->is_postgresql() ? store::ReadConnections::postgresql(*target->postgresql) : store::ReadConnections::sqlite(target->sqlite_path);
   store::SqliteConversationLog log(writer);
   const Clock now = wall_clock_ms;
   for (const auto& d : guidance.dialogs)
@@ -191,6 +198,12 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     err << built.error().describe() << "\nserve: not starting: fix the configuration\n";
     return kProblems;
   }
+  // Instances sharing a PostgreSQL database pass handoff news to each other.
+  std::unique_ptr<handoff::HubRelay> relay;
+  if (target->is_postgresql()) {
+    relay = std::make_unique<handoff::HubRelay>(writer, *target->postgresql, hub);
+    relay->start();
+  }
   handoff::OutboxWorker outbox(writer, connectors, config.handoff.outbox_workers, config.handoff.outbox_poll_seconds, now, &metrics);
   handoffs.set_outbox(&outbox);
   Server server(config.server, ServerServices{.voice = config.voice, .guidance = guidance, .log = log, .writer = writer, .handoffs = handoffs,
@@ -208,7 +221,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     return kProblems;
   }
   const staff::ChatView chat_view{guidance, metrics, server.context().open_chats};
-  staff::StaffApi staff_api(staff::StaffApiSettings{config.db_path, config.server.web_root, now}, writer, &chat_view, server.context().sign_ins);
+  staff::StaffApi staff_api(staff::StaffApiSettings{reads, config.server.web_root, now}, writer, &chat_view, server.context().sign_ins);
   staff_api.serve_connectors(&connectors, &handoffs, console_port.value(), http::AddressList::parse(config.handoff.callback_sources).value());
   staff_api.serve_call_page(port.value());
   auto staff_port = server.listen_staff(config.staff_address, config.staff_port, [&staff_api](http::Request r) { return staff_api.handle(std::move(r)); });
@@ -222,13 +235,14 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   }
   spdlog::info("rightconv listening on http://{}:{} ({} dialog(s), database {}); staff API and review page on http://{}:{}; "
                "staff console WebSocket on ws://{}:{}/v1/staff; {} handoff connector(s)",
-               config.server.listen_address, port.value(), guidance.dialogs.size(), config.db_path, config.staff_address, staff_port.value(),
+               config.server.listen_address, port.value(), guidance.dialogs.size(), target->describe(), config.staff_address, staff_port.value(),
                config.server.console_address, console_port.value(), connectors.size());
   staff::DailyPurge daily_purge(writer, config.retention, now);
-  outbox.start(/*store_held_alone=*/true);  // serve_lock
+  outbox.start(/*store_held_alone=*/serve_lock != nullptr);
   server.run();
   outbox.stop();  // deliveries in flight finish (bounded by each connector's timeout); the rest wait in the outbox
   daily_purge.stop();
+  if (relay) relay->stop();
   writer.stop();  // everything queued is committed before we exit
   spdlog::info("stopped cleanly");
   spdlog::shutdown();

@@ -1,6 +1,8 @@
 // See handoff_hub.hpp.
 #include "handoff_hub.hpp"
 
+#include <optional>
+
 namespace rc {
 
 void HandoffHub::attach(const std::string& conversation_id, const std::shared_ptr<PractitionerLink>& link) {
@@ -22,7 +24,7 @@ bool HandoffHub::practitioner_online(const std::string& conversation_id) const {
   return it != practitioners_.end() && !it->second.expired();
 }
 
-bool HandoffHub::notify_practitioner(const std::string& conversation_id, HandoffNotice notice) {
+bool HandoffHub::tell_practitioner(const std::string& conversation_id, HandoffNotice notice) const {
   std::shared_ptr<PractitionerLink> link;
   {
     std::lock_guard lock(mutex_);
@@ -32,6 +34,47 @@ bool HandoffHub::notify_practitioner(const std::string& conversation_id, Handoff
   if (!link) return false;
   link->handoff_notice(std::move(notice));
   return true;
+}
+
+namespace {
+
+nlohmann::json notice_json(const HandoffNotice& n) {
+  return {{"kind", static_cast<int>(n.kind)}, {"reference", n.reference}, {"staff_name", n.staff_name}, {"frames", n.frames}, {"at", n.at}};
+}
+
+std::optional<HandoffNotice> notice_of(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("kind") || !j["kind"].is_number_integer()) return std::nullopt;
+  const int kind = j["kind"].get<int>();
+  if (kind < 0 || kind > static_cast<int>(HandoffNotice::Kind::typing)) return std::nullopt;
+  HandoffNotice n;
+  n.kind = static_cast<HandoffNotice::Kind>(kind);
+  n.reference = j.value("reference", "");
+  n.staff_name = j.value("staff_name", "");
+  n.at = j.value("at", std::int64_t{0});
+  for (const auto& f : j.value("frames", nlohmann::json::array()))
+    if (f.is_string()) n.frames.push_back(f.get<std::string>());
+  return n;
+}
+
+}  // namespace
+
+// A practitioner is connected to one instance: told here when here, else through the relay.
+bool HandoffHub::notify_practitioner(const std::string& conversation_id, HandoffNotice notice) {
+  if (!relay_) return tell_practitioner(conversation_id, std::move(notice));
+  const nlohmann::json news{{"to", "practitioner"}, {"conversation", conversation_id}, {"notice", notice_json(notice)}};
+  if (tell_practitioner(conversation_id, std::move(notice))) return true;
+  relay_(news, conversation_id);
+  return false;
+}
+
+void HandoffHub::deliver(const nlohmann::json& news) {
+  if (!news.is_object()) return;
+  const std::string to = news.value("to", "");
+  int told = 0;
+  if (to == "consoles") tell_consoles(news.value("queue", "any"), news.value("event", nlohmann::json::object()), told);
+  else if (to == "staff") tell_staff(news.value("staff", ""), news.value("event", nlohmann::json::object()), told);
+  else if (to == "practitioner")
+    if (auto notice = notice_of(news.value("notice", nlohmann::json())); notice) tell_practitioner(news.value("conversation", ""), std::move(*notice));
 }
 
 void HandoffHub::add_console(const std::shared_ptr<ConsoleLink>& console) {
@@ -52,23 +95,34 @@ std::vector<std::shared_ptr<ConsoleLink>> HandoffHub::consoles_snapshot() const 
   return out;
 }
 
-int HandoffHub::to_consoles(const std::string& queue, const nlohmann::json& event) {
-  int told = 0;
+void HandoffHub::tell_consoles(const std::string& queue, const nlohmann::json& event, int& told) const {
   for (const auto& c : consoles_snapshot())
     if (scope_sees(c->scope(), queue)) {
       c->console_event(event);
       ++told;
     }
-  return told;
 }
 
-int HandoffHub::to_staff(const std::string& staff_id, const nlohmann::json& event) {
-  int told = 0;
+void HandoffHub::tell_staff(const std::string& staff_id, const nlohmann::json& event, int& told) const {
   for (const auto& c : consoles_snapshot())
     if (c->staff_id() == staff_id) {
       c->console_event(event);
       ++told;
     }
+}
+
+// Consoles may be connected to any instance: told here, and through the relay.
+int HandoffHub::to_consoles(const std::string& queue, const nlohmann::json& event) {
+  int told = 0;
+  tell_consoles(queue, event, told);
+  if (relay_) relay_({{"to", "consoles"}, {"queue", queue}, {"event", event}}, "");
+  return told;
+}
+
+int HandoffHub::to_staff(const std::string& staff_id, const nlohmann::json& event) {
+  int told = 0;
+  tell_staff(staff_id, event, told);
+  if (relay_) relay_({{"to", "staff"}, {"staff", staff_id}, {"event", event}}, "");
   return told;
 }
 

@@ -3,6 +3,7 @@
 // notice to someone not connected is simply not sent (they read the state when they return).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -59,7 +60,18 @@ class HandoffHub : public handoff::ConsoleBroadcast {
   // The console connector's delivery: tells the consoles that see the handoff's queue.
   bool publish(const handoff::OutboundEvent& event) override;
 
+  // Instances sharing one database (hub_relay.hpp): what this hub tells consoles, and notices
+  // for a practitioner not connected here, also go to the relay, which hands them to the other
+  // instances; theirs come back through deliver(), told here only. Set before serving.
+  using Relay = std::function<void(const nlohmann::json& news, const std::string& conversation_id)>;
+  void set_relay(Relay relay) { relay_ = std::move(relay); }
+  void deliver(const nlohmann::json& news);
+
  private:
+  void tell_consoles(const std::string& queue, const nlohmann::json& event, int& told) const;
+  void tell_staff(const std::string& staff_id, const nlohmann::json& event, int& told) const;
+  bool tell_practitioner(const std::string& conversation_id, HandoffNotice notice) const;
+  Relay relay_;
   std::vector<std::shared_ptr<ConsoleLink>> consoles_snapshot() const;
 
   mutable std::mutex mutex_;

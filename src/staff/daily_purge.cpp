@@ -34,6 +34,8 @@ void DailyPurge::run(std::chrono::milliseconds first_run, std::chrono::milliseco
     const Retention retention = retention_;
     writer_.submit_and_truncate(
         [retention, now = now_()](store::Db& db) {
+          // Instances sharing a PostgreSQL database take turns: one purges, the others skip this round.
+          if (!take_purge_turn(db, /*wait=*/false)) return spdlog::info("retention purge: another instance is running it");
           auto counts = purge(db, retention, now, false, "server:daily-purge");
           const auto head = audit_head(db);
           // The audit head, outside the table: `rightconv audit verify --anchor` checks against it.

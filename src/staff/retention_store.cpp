@@ -30,7 +30,7 @@ void delete_conversations(store::Db& db, const std::string& where, std::int64_t 
   q.run();
 }
 
-// Rewrites one JSON column of the rows `select` finds (rowid, text): scrubbed, written back if changed.
+// Rewrites one JSON column of the rows `select` finds (key, text): scrubbed, written back if changed.
 int scrub_rows(store::Db& db, const std::string& select, const std::string& update, const std::string& id, const TypedText& typed) {
   std::vector<std::pair<std::int64_t, std::string>> changed;
   {
@@ -44,9 +44,9 @@ int scrub_rows(store::Db& db, const std::string& select, const std::string& upda
       if (text != q.text(1)) changed.emplace_back(q.integer(0), std::move(text));
     }
   }
-  for (const auto& [rowid, text] : changed) {
+  for (const auto& [key, text] : changed) {
     store::Query u(db, update);
-    u.bind(1, rowid).bind(2, text);
+    u.bind(1, key).bind(2, text);
     if (update.find("?3") != std::string::npos) u.bind(3, id);
     u.run();
   }
@@ -121,9 +121,10 @@ std::int64_t purge_free_text(store::Db& db, std::int64_t cutoff, std::int64_t ha
   std::int64_t purged = 0;
   for (const auto& id : due) {
     if (dry_run) {
-      store::Query q(db, "SELECT 1 FROM turns WHERE conversation_id = ?1 AND direction = 'in' AND "
-                                      "(json_extract(message, '$.text') IS NOT NULL OR json_extract(message, '$.note') IS NOT NULL OR "
-                                      "json_extract(message, '$.reason') IS NOT NULL OR json_extract(message, '$.ref') IS NOT NULL) LIMIT 1");
+      std::string typed_any;
+      for (const char* key : {"text", "note", "reason", "ref"})
+        typed_any += (typed_any.empty() ? "" : " OR ") + store::sql_json_text(db, "message", key) + " IS NOT NULL";
+      store::Query q(db, "SELECT 1 FROM turns WHERE conversation_id = ?1 AND direction = 'in' AND (" + typed_any + ") LIMIT 1");
       q.bind(1, id);
       purged += q.step() ? 1 : 0;
     } else if (purge_one(db, id, now)) {
@@ -135,7 +136,7 @@ std::int64_t purge_free_text(store::Db& db, std::int64_t cutoff, std::int64_t ha
 
 // The rows that belong to conversations, children first (foreign keys are on).
 void delete_rows_of(store::Db& db, const std::string& ids_sql, std::int64_t a, std::int64_t b) {
-  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls"}) {
+  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls", "hub_events"}) {
     store::Query q(db, std::string("DELETE FROM ") + table + " WHERE conversation_id IN (" + ids_sql + ")");
     q.bind(1, a);
     if (ids_sql.find("?2") != std::string::npos) q.bind(2, b);
@@ -148,6 +149,13 @@ void delete_rows_of(store::Db& db, const std::string& ids_sql, std::int64_t a, s
 nlohmann::json PurgeCounts::to_json() const {
   return {{"resume_tokens", resume_tokens}, {"left_open", left_open}, {"free_text", free_text}, {"abandoned", abandoned},
           {"records", records},             {"audit_rows", audit_rows}, {"held", held}};
+}
+
+bool take_purge_turn(store::Db& db, bool wait) {
+  if (db.dialect() != store::Dialect::postgresql) return true;
+  // Advisory lock ids: 7311001 migrations (pg_migrate.cpp), 7311002 audit appends (audit_log.cpp).
+  store::Query lock(db, wait ? "SELECT true, pg_advisory_xact_lock(7311003)" : "SELECT pg_try_advisory_xact_lock(7311003)");
+  return lock.step() && lock.integer(0) != 0;
 }
 
 PurgeCounts purge(store::Db& db, const Retention& r, std::int64_t now, bool dry_run, const std::string& actor) {
@@ -194,7 +202,7 @@ EraseResult erase_conversation(store::Db& db, const std::string& id) {
   if (!q.step()) return EraseResult::not_found;
   if (q.integer(0)) return EraseResult::held;
   q.reset();
-  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls"}) {
+  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls", "hub_events"}) {
     store::Query d(db, std::string("DELETE FROM ") + table + " WHERE conversation_id = ?1");
     d.bind(1, id).run();
   }

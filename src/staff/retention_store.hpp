@@ -23,6 +23,11 @@ struct PurgeCounts {
 
 // Runs inside the caller's transaction. With dry_run nothing changes but the counts (and
 // the audit record of the dry run). `now` is passed in so tests can move the clock.
+// Instances sharing a PostgreSQL database purge one at a time: the lock lasts until the
+// transaction ends. `wait` false: false at once when another holds it. Always true on SQLite
+// (one writer at a time anyway).
+bool take_purge_turn(store::Db& db, bool wait);
+
 PurgeCounts purge(store::Db& db, const Retention& retention, std::int64_t now, bool dry_run, const std::string& actor);
 
 // Removes one conversation (erasure on request), unless it is on legal hold. False if held or unknown.

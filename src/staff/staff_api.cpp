@@ -48,8 +48,8 @@ void StaffApi::routes() {
   s.set_default_headers({{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"},
                          {"Referrer-Policy", "no-referrer"}});
 
-  // One read-only connection per request: cheap next to the request, and nothing shared.
-  auto reader = [this] { return std::make_unique<store::SqliteDb>(config_.db_path, false, 2000, true); };
+  // A read-only connection for one request (store/read_connections.hpp).
+  auto reader = [this] { return config_.reads->get(); };
 
   // Who is asking, or a 401 already written.
   auto signed_in = [this, reader](const http::Request& req, http::Response& res) -> std::optional<StaffMember> {
@@ -64,7 +64,7 @@ void StaffApi::routes() {
     if (header.rfind("Bearer ", 0) == 0) {
       try {
         who = authenticate(*reader(), header.substr(7), now);
-      } catch (const store::SqliteError& e) {
+      } catch (const store::DbError& e) {
         send_error(res, 503, "unavailable", "The review database is not available just now.");
         return std::nullopt;
       }
@@ -89,7 +89,7 @@ void StaffApi::routes() {
       if (!who) return;
       try {
         handler(*who, req, res);
-      } catch (const store::SqliteError& e) {
+      } catch (const store::DbError& e) {
         spdlog::error("staff API database error: {}", e.what());
         send_error(res, 503, "unavailable", "The review database is not available just now.");
       }

@@ -18,13 +18,14 @@
 #include "metrics/metrics.hpp"
 #include "sign_in_guard.hpp"
 #include "store/group_commit_writer.hpp"
+#include "store/read_connections.hpp"
 
 
 namespace rc::staff {
 
 // Where the staff API reads from and serves.
 struct StaffApiSettings {
-  std::string db_path;
+  std::shared_ptr<store::ReadConnections> reads;
   std::string web_root;
   std::function<std::int64_t()> now;  // the wall clock, in ms
 };

@@ -7,11 +7,18 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace rc::store {
 
 enum class Dialect { sqlite, postgresql };
+
+// A statement failed, in either database (SqliteError, PgError): callers that only need to
+// know the database let them down catch this.
+struct DbError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class Statement {
  public:
@@ -59,6 +66,12 @@ class Db {
 // The few words the two dialects spell differently.
 inline const char* sql_least(const Db& db) { return db.dialect() == Dialect::postgresql ? "LEAST" : "MIN"; }  // of two values
 inline const char* sql_greatest(const Db& db) { return db.dialect() == Dialect::postgresql ? "GREATEST" : "MAX"; }
+// The text at `key` of the JSON object in `column` (NULL when absent or not an object).
+inline std::string sql_json_text(const Db& db, const std::string& column, const std::string& key) {
+  return db.dialect() == Dialect::postgresql ? "(" + column + "::jsonb ->> '" + key + "')" : "json_extract(" + column + ", '$." + key + "')";
+}
+// Where `needle` starts in `haystack`, from 1; 0 when it is not there.
+inline const char* sql_position(const Db& db) { return db.dialect() == Dialect::postgresql ? "strpos" : "instr"; }
 
 // A statement used once, by value: `Query q(db, "SELECT ..."); q.bind(1, id); while (q.step()) ...`.
 class Query {

@@ -173,11 +173,21 @@ bool GroupCommitWriter::open_postgresql(std::string& error) {
   if (db_ && db_->usable()) return true;
   if (db_) spdlog::error("the PostgreSQL connection to {} was lost; reconnecting", options_.postgresql->url);
   db_.reset();
-  auto connected = PgDb::connect(*options_.postgresql);
-  if (!connected) {
-    error = connected.error().message;
+  // While it stays away, try again after a growing pause (to kReconnectAtMost), failing the
+  // writes meanwhile at once: many instances must not hammer a database that is starting up.
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_connect_at_) {
+    error = last_connect_error_;
     return false;
   }
+  auto connected = PgDb::connect(*options_.postgresql);
+  if (!connected) {
+    error = last_connect_error_ = connected.error().message;
+    next_connect_at_ = now + reconnect_pause_;
+    reconnect_pause_ = std::min(reconnect_pause_ * 2, std::chrono::milliseconds(kReconnectAtMost));
+    return false;
+  }
+  reconnect_pause_ = kReconnectFirst;
   auto migrated = migrate_postgresql(**connected);
   if (!migrated) {
     error = migrated.error().describe();
@@ -194,7 +204,16 @@ void GroupCommitWriter::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // SQLite's file is checked on every write. A PostgreSQL server can go away while no one
+      // writes: an idle writer asks it now and then, so /readyz says so, and reconnects with
+      // a growing pause while it stays away.
+      const bool woken = is_sqlite() ? (wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); }), true)
+                                     : wake_.wait_for(lock, kProbeEvery, [&] { return stopping_ || !queue_.empty(); });
+      if (!woken) {
+        lock.unlock();
+        probe();
+        continue;
+      }
       if (queue_.empty()) return;  // stopping, and everything is written
       const std::size_t n = std::min<std::size_t>(queue_.size(), static_cast<std::size_t>(options_.max_batch));
       for (std::size_t i = 0; i < n; ++i) {
@@ -207,17 +226,36 @@ void GroupCommitWriter::run() {
   }
 }
 
+// Said once when the database goes away and once when it is back, not on every failed write.
+void GroupCommitWriter::note_health(bool ok, const std::string& error) {
+  if (!ok && last_ok_.load()) spdlog::error("database unavailable: {}", error);
+  if (ok && !last_ok_.load()) spdlog::info("the database is back");
+  last_ok_ = ok;
+}
+
+bool GroupCommitWriter::probe() {
+  std::string error;
+  bool ok = ensure_open(error);
+  if (ok) {
+    try {
+      db_->exec("SELECT 1");
+    } catch (const std::exception& e) {
+      error = e.what();
+      ok = false;
+    }
+  }
+  note_health(ok, error);
+  return ok;
+}
+
 void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
   std::string error;
   WriteResult failure;
   auto finish_all = [&](const WriteResult& result) {
-    last_ok_ = result.error != WriteError::failed;  // a refusal is an answer: the database is fine
+    note_health(result.error != WriteError::failed, result.message);  // a refusal is an answer: the database is fine
     for (auto& job : batch) call_done(job, result);
   };
-  if (!ensure_open(error)) {
-    spdlog::error("database unavailable: {}", error);
-    return finish_all(WriteResult{WriteError::failed, {}, error});
-  }
+  if (!ensure_open(error)) return finish_all(WriteResult{WriteError::failed, {}, error});
   // Fast path: the whole batch in one transaction. Any exception from a job (not only SQLite's)
   // rolls the batch back; the thread itself must never die.
   bool committed = false;
@@ -265,7 +303,7 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
     if (result.ok() && job.truncate_wal) truncate_wal_now();
     call_done(job, result);
   }
-  last_ok_ = any_ok;
+  note_health(any_ok, "every write of the batch failed");
 }
 
 }  // namespace rc::store

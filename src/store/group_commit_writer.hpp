@@ -2,6 +2,7 @@
 // one transaction, commits, and only then tells each job's owner it is done: so nothing is
 // acknowledged before it is on disk, and fsyncs are shared by many turns.
 #pragma once
+#include <chrono>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -62,6 +63,12 @@ class GroupCommitWriter {
   void truncate_wal_now();
   void run();
   void run_batch(std::deque<Job>& batch);
+  bool probe();  // PostgreSQL, while idle: true when it answers
+  void note_health(bool ok, const std::string& error);
+  static constexpr std::chrono::milliseconds kProbeEvery{1000}, kReconnectFirst{250}, kReconnectAtMost{5000};
+  std::chrono::steady_clock::time_point next_connect_at_{};
+  std::chrono::milliseconds reconnect_pause_ = kReconnectFirst;
+  std::string last_connect_error_;
   void run_checkpoints();
   static constexpr std::int64_t kWalTruncateBytes = 32LL * 1024 * 1024;  // past this, empty it even under load
   bool ensure_open(std::string& error);

@@ -3,12 +3,30 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 
 namespace rc::store {
 
 namespace {
+
+// This machine's time zone by name (Europe/London), as SQLite's 'localtime' would use it: TZ,
+// then /etc/timezone, then where /etc/localtime points. Empty when none says.
+std::string local_time_zone() {
+  if (const char* tz = std::getenv("TZ"); tz && *tz) return tz[0] == ':' ? tz + 1 : tz;
+  std::string name;
+  if (std::ifstream f("/etc/timezone"); f && std::getline(f, name) && !name.empty()) return name;
+  char link[512];
+  const ssize_t n = ::readlink("/etc/localtime", link, sizeof link - 1);
+  if (n <= 0) return {};
+  const std::string target(link, static_cast<std::size_t>(n));
+  const auto at = target.find("zoneinfo/");
+  return at == std::string::npos ? std::string() : target.substr(at + 9);
+}
 
 void check(PGconn* conn, PGresult* r) {
   const auto status = PQresultStatus(r);
@@ -62,8 +80,15 @@ Result<std::unique_ptr<PgDb>> PgDb::connect(const PostgresTarget& target) {
     return make_error("cannot connect to " + target.url + ": " + why + hint);
   }
   // Times are milliseconds since 1970 in BIGINT columns; text is UTF-8 whatever the server's default.
-  PGresult* r = PQexec(conn, "SET client_encoding = 'UTF8'");
-  PQclear(r);
+  PQclear(PQexec(conn, "SET client_encoding = 'UTF8'"));
+  // Local times in the staff statistics (hour of day, weekday) are this machine's, not the
+  // database server's. An unknown name leaves the server's zone.
+  if (const std::string zone = local_time_zone(); !zone.empty()) {
+    if (char* quoted = PQescapeLiteral(conn, zone.c_str(), zone.size())) {
+      PQclear(PQexec(conn, ("SET TIME ZONE " + std::string(quoted)).c_str()));
+      PQfreemem(quoted);
+    }
+  }
   return std::unique_ptr<PgDb>(new PgDb(conn));
 }
 
@@ -82,6 +107,27 @@ PgRows PgDb::query(const std::string& sql, const std::vector<PgParam>& params) {
   PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
   check(conn_, r);
   return PgRows(r);
+}
+
+std::vector<std::string> PgDb::notifications(int timeout_ms) {
+  auto take = [this] {
+    std::vector<std::string> out;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      out.emplace_back(n->extra ? n->extra : "");
+      PQfreemem(n);
+    }
+    return out;
+  };
+  if (auto ready = take(); !ready.empty()) return ready;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) throw PgError("the connection to PostgreSQL is closed", "08003", 0);
+  if (::poll(&fd, 1, timeout_ms) <= 0) return {};
+  if (!PQconsumeInput(conn_)) {
+    std::string why = PQerrorMessage(conn_);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    throw PgError(why, "08006", 0);  // connection_failure
+  }
+  return take();
 }
 
 bool PgDb::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }

@@ -19,10 +19,10 @@ struct pg_result;
 
 namespace rc::store {
 
-struct PgError : std::runtime_error {
+struct PgError : DbError {
   std::string sqlstate;
   int position = 0;  // 1-based character in the statement, 0 when PostgreSQL gave none
-  PgError(const std::string& what, std::string state, int pos) : std::runtime_error(what), sqlstate(std::move(state)), position(pos) {}
+  PgError(const std::string& what, std::string state, int pos) : DbError(what), sqlstate(std::move(state)), position(pos) {}
 };
 
 class PgRows {
@@ -97,6 +97,9 @@ class PgDb : public Db {
   void exec(const std::string& sql) override;
   // $1-style SQL with untyped text parameters, for the schema and copy tools.
   PgRows query(const std::string& sql, const std::vector<PgParam>& params = {});
+  // NOTIFY payloads on the channels this connection LISTENs to, waiting up to `timeout_ms` for
+  // the first; empty on timeout. Throws PgError when the connection broke.
+  std::vector<std::string> notifications(int timeout_ms);
   // The store's ?N-style SQL (db.hpp).
   Statement& prepared(const std::string& sql) override;
   std::unique_ptr<Statement> statement(const std::string& sql) override;

@@ -52,7 +52,7 @@ void add_scope(Where& w, const Scope& scope) {
   if (!scope.area.empty()) w.add(kScopeRule, {scope.area, scope.area, scope.staff_id});
 }
 
-Where where_for(const Filter& f, const Scope& scope) {
+Where where_for(const store::Db& db, const Filter& f, const Scope& scope) {
   Where w;
   add_scope(w, scope);
   if (f.from) w.add("c.started_at >= ?", {*f.from});
@@ -71,8 +71,8 @@ Where where_for(const Filter& f, const Scope& scope) {
   if (f.wrapped_up == "yes") w.add("EXISTS (SELECT 1 FROM phone_calls p2 WHERE p2.conversation_id = c.id AND p2.wrapped_up_at IS NOT NULL)", {});
   if (!f.text.empty()) {
     const std::string typed_it =
-        "EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'in' AND "
-        "instr(lower(json_extract(t.message, '$.text')), lower(?)) > 0)";
+        "EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id AND t.direction = 'in' AND " +
+        std::string(store::sql_position(db)) + "(lower(" + store::sql_json_text(db, "t.message", "text") + "), lower(?)) > 0)";
     // A reference read out finds its conversation too ("eh 7kq2 m9xd").
     if (auto reference = conversation_reference_of(f.text))
       w.add("(" + std::string(kReferenceIs) + " OR " + typed_it + ")", {*reference, f.text});
@@ -87,15 +87,32 @@ Where where_for(const Filter& f, const Scope& scope) {
 // ("immediate_danger" sorts first), NULL when none did. Column 21: the readable reference.
 // Columns 22-23: what the practitioner said about themselves; 24-25: the wrap-up's caller fields
 // (migrations/011_call_caller.sql), NULL when not said.
-const char* kListColumns =
+std::string list_columns(const store::Db& db) {
+  return
     "SELECT c.id, c.dialog_id, c.dialog_version, c.channel, c.started_at, c.updated_at, c.ended_at, c.status, c.outcome, c.area, "
     "COALESCE(r.state, 'new'), c.legal_hold, p.staff_id, COALESCE(s.display_name, p.staff_id), p.wrapped_up_at, p.wrap_up_code, "
     "p.wrap_up_outcome, p.outcome_confirmed, p.wrap_up_note, "
-    "(SELECT group_concat(category, ',') FROM (SELECT DISTINCT category FROM safety_alerts a WHERE a.conversation_id = c.id ORDER BY category)), "
+    "(SELECT " + std::string(db.dialect() == store::Dialect::postgresql ? "string_agg(category, ',' ORDER BY category)" : "group_concat(category, ',')") +
+    " FROM (SELECT DISTINCT category FROM safety_alerts a WHERE a.conversation_id = c.id ORDER BY category) d), "
     "(SELECT MIN(level) FROM safety_alerts a WHERE a.conversation_id = c.id), COALESCE(c.reference, c.id), c.work_area, c.agency, "
     "p.caller_role, p.callback_promised "
     "FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id "
     "LEFT JOIN phone_calls p ON p.conversation_id = c.id LEFT JOIN staff s ON s.id = p.staff_id";
+}
+
+// A millisecond time as text: "day" (UTC, YYYY-MM-DD), or in the server's local time "hour"
+// (00-23) and "weekday" (0 for Sunday to 6). PostgreSQL's session has the server's time zone
+// (pg_db.cpp), as SQLite's 'localtime' has.
+std::string local_time(const store::Db& db, const std::string& ms, const std::string& part) {
+  if (db.dialect() == store::Dialect::postgresql) {
+    const std::string t = "to_timestamp(" + ms + " / 1000.0)";
+    if (part == "day") return "to_char(" + t + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+    if (part == "hour") return "to_char(" + t + ", 'HH24')";
+    return "CAST(EXTRACT(DOW FROM " + t + ") AS INTEGER)::text";
+  }
+  if (part == "day") return "date(" + ms + " / 1000, 'unixepoch')";
+  return "strftime('" + std::string(part == "hour" ? "%H" : "%w") + "', " + ms + " / 1000, 'unixepoch', 'localtime')";
+}
 
 json optional_text(store::Statement& q, int column) { return q.is_null(column) ? json(nullptr) : json(q.text(column)); }
 
@@ -261,7 +278,7 @@ Result<Filter> parse_filter(const std::multimap<std::string, std::string>& param
 }
 
 Page list_conversations(store::Db& db, const Filter& f, const Scope& scope) {
-  Where w = where_for(f, scope);
+  Where w = where_for(db, f, scope);
   if (!f.cursor.empty()) {
     // cursor = "<started_at>.<id>" of the last row of the previous page; newest first
     auto dot = f.cursor.find('.');
@@ -274,7 +291,7 @@ Page list_conversations(store::Db& db, const Filter& f, const Scope& scope) {
     const std::string id = dot == std::string::npos ? "" : f.cursor.substr(dot + 1);
     w.add("(c.started_at < ? OR (c.started_at = ? AND c.id < ?))", {started, started, id});
   }
-  store::Query q(db, std::string(kListColumns) + w.sql + " ORDER BY c.started_at DESC, c.id DESC LIMIT " + std::to_string(f.limit + 1));
+  store::Query q(db, list_columns(db) + w.sql + " ORDER BY c.started_at DESC, c.id DESC LIMIT " + std::to_string(f.limit + 1));
   w.bind(q);
   Page page;
   std::int64_t last_started = 0;
@@ -302,7 +319,7 @@ bool conversation_visible(store::Db& db, const std::string& id, const Scope& sco
 
 std::optional<json> transcript(store::Db& db, const std::string& id, const Scope& scope) {
   if (!conversation_visible(db, id, scope)) return std::nullopt;
-  store::Query c(db, std::string(kListColumns) + " WHERE c.id = ?1");
+  store::Query c(db, list_columns(db) + " WHERE c.id = ?1");
   c.bind(1, id);
   if (!c.step()) return std::nullopt;
   json out = row_json(c, true);
@@ -329,7 +346,9 @@ std::optional<json> transcript(store::Db& db, const std::string& id, const Scope
   out["contacts_shown"] = std::move(contacts_shown);
   // Why each alert fired: for the reviewer only (the practitioner saw the alert, not this).
   json alerts = json::array();
-  store::Query a(db, "SELECT at, node, source, level, category, label, words, rule_line FROM safety_alerts WHERE conversation_id = ?1 ORDER BY at, rowid");
+  store::Query a(db, "SELECT at, node, source, level, category, label, words, rule_line FROM safety_alerts WHERE conversation_id = ?1 ORDER BY at, " +
+                         // one text's alerts share a time: SQLite keeps the order they were written in
+                         std::string(db.dialect() == store::Dialect::postgresql ? "rule_line, category" : "rowid"));
   a.bind(1, id);
   while (a.step()) {
     json words = a.is_null(6) ? json(nullptr) : json::parse(a.text(6), nullptr, false);
@@ -439,7 +458,7 @@ json phone_stats(store::Db& db, const std::string& from, const Where& w) {
 }  // namespace
 
 json stats(store::Db& db, const Filter& f, const Scope& scope) {
-  Where w = where_for(f, scope);
+  Where w = where_for(db, f, scope);
   const std::string from = " FROM conversations c LEFT JOIN reviews r ON r.conversation_id = c.id" + w.sql;
   json out;
   auto count_by = [&](const std::string& expr) {
@@ -453,7 +472,7 @@ json stats(store::Db& db, const Filter& f, const Scope& scope) {
   out["by_area"] = count_by("c.area");
   out["by_channel"] = count_by("c.channel");
   out["by_status"] = count_by("c.status");
-  out["by_day"] = count_by("date(c.started_at / 1000, 'unixepoch')");
+  out["by_day"] = count_by(local_time(db, "c.started_at", "day"));
   {
     // Conversations in which an alert fired, by harm category (one conversation may count in several).
     json by_category = json::object();
@@ -494,7 +513,7 @@ json stats(store::Db& db, const Filter& f, const Scope& scope) {
     while (q.step()) reached[q.text(0)] = q.integer(1);
   }
   {
-    store::Query q(db, "SELECT json_extract(c.state, '$.current'), COUNT(*)" + from + " AND c.status = 'abandoned' GROUP BY 1 ORDER BY 2 DESC");
+    store::Query q(db, "SELECT " + store::sql_json_text(db, "c.state", "current") + ", COUNT(*)" + from + " AND c.status = 'abandoned' GROUP BY 1 ORDER BY 2 DESC");
     w.bind(q);
     while (q.step()) abandoned[q.text(0)] = q.integer(1);
   }
@@ -504,11 +523,11 @@ json stats(store::Db& db, const Filter& f, const Scope& scope) {
   out["by_work_area"] = count_by("c.work_area");
   // When it is used, in the server's local time (Europe/London where the partnership runs it):
   // hour 00-23, weekday 0 (Sunday) to 6, and outside office hours (before 9, from 17, weekends).
-  out["by_hour"] = count_by("strftime('%H', c.started_at / 1000, 'unixepoch', 'localtime')");
-  out["by_weekday"] = count_by("strftime('%w', c.started_at / 1000, 'unixepoch', 'localtime')");
+  const std::string hour = local_time(db, "c.started_at", "hour"), weekday = local_time(db, "c.started_at", "weekday");
+  out["by_hour"] = count_by(hour);
+  out["by_weekday"] = count_by(weekday);
   {
-    store::Query q(db, "SELECT COUNT(*)" + from + " AND (strftime('%w', c.started_at / 1000, 'unixepoch', 'localtime') IN ('0', '6') OR "
-                                    "CAST(strftime('%H', c.started_at / 1000, 'unixepoch', 'localtime') AS INTEGER) NOT BETWEEN 9 AND 16)");
+    store::Query q(db, "SELECT COUNT(*)" + from + " AND (" + weekday + " IN ('0', '6') OR CAST(" + hour + " AS INTEGER) NOT BETWEEN 9 AND 16)");
     w.bind(q);
     q.step();
     out["out_of_hours"] = q.integer(0);

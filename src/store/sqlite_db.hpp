@@ -14,9 +14,9 @@
 
 namespace rc::store {
 
-struct SqliteError : std::runtime_error {
+struct SqliteError : DbError {
   int code;
-  SqliteError(const std::string& what, int c) : std::runtime_error(what), code(c) {}
+  SqliteError(const std::string& what, int c) : DbError(what), code(c) {}
 };
 
 class SqliteStatement : public Statement {

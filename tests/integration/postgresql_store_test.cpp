@@ -157,10 +157,11 @@ TEST_CASE("postgresql - the database setting is checked, errors name it, and the
   CHECK(down.exit_code == 1);
   CHECK(down.err.find("cannot connect to " + url) != std::string::npos);
 
-  // The server does not run on PostgreSQL yet, and says so rather than making a file of that name.
+  // The server does not start on a database it cannot reach, and says which (never making a file of that name).
   auto serve = rightconv_with_password({"serve", "--db", url, "--listen", "127.0.0.1:0", "--staff-listen", "127.0.0.1:0"});
   CHECK(serve.exit_code == 1);
-  CHECK(serve.err.find("runs on an SQLite file so far") != std::string::npos);
+  CHECK(serve.err.find("serve: cannot open the database " + url + ": cannot connect to " + url) != std::string::npos);
+  CHECK(!std::filesystem::exists(url));
   const std::string with_password = "postgresql://rightconv:hunter2@127.0.0.1:1/x";
   for (const std::vector<std::string>& args : {std::vector<std::string>{"serve", "--db", with_password, "--listen", "127.0.0.1:0", "--staff-listen", "127.0.0.1:0"},
                                               std::vector<std::string>{"purge", "--db", with_password, "--dry-run"}}) {  // a password given anyway is never repeated

@@ -43,7 +43,7 @@ TEST_CASE("the OpenAPI lists every staff route, and every documented route answe
   store::GroupCommitWriter writer({db, false, 1000, 16});
   Metrics metrics;
   staff::SignInGuard sign_ins(metrics);
-  staff::StaffApi api(staff::StaffApiSettings{db, "web", [] { return std::int64_t{0}; }}, writer, nullptr, sign_ins);
+  staff::StaffApi api(staff::StaffApiSettings{store::ReadConnections::sqlite(db), "web", [] { return std::int64_t{0}; }}, writer, nullptr, sign_ins);
   handoff::ConnectorSet connectors;
   api.serve_connectors(&connectors, nullptr, 8082, http::AddressList::parse({"127.0.0.1"}).value());
   api.serve_call_page(8080);

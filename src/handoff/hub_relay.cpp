@@ -1,0 +1,105 @@
+// See hub_relay.hpp.
+#include "hub_relay.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "hub_events_store.hpp"
+#include "store/ids.hpp"
+#include "store/pg_db.hpp"
+
+namespace rc::handoff {
+
+using json = nlohmann::json;
+
+HubRelay::HubRelay(store::GroupCommitWriter& writer, store::PostgresTarget target, HandoffHub& hub)
+    : writer_(writer), target_(std::move(target)), hub_(hub), instance_(random_token().substr(0, 16)) {}
+
+HubRelay::~HubRelay() { stop(); }
+
+void HubRelay::start() {
+  hub_.set_relay([this](const json& news, const std::string& conversation_id) { send(news, conversation_id); });
+  thread_ = std::thread([this] { run(); });
+}
+
+void HubRelay::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+// Written with the next batch; NOTIFY is sent by PostgreSQL when that batch commits.
+void HubRelay::send(const json& news, const std::string& conversation_id) {
+  auto body = std::make_shared<std::string>(news.dump(-1, ' ', false, json::error_handler_t::replace));
+  writer_.submit([body, conversation_id, instance = instance_](store::Db& db) { append_hub_event(db, instance, conversation_id, *body); },
+      [](const store::WriteResult& result) {
+        if (!result.ok()) spdlog::warn("handoff news could not be passed to the other instances: {}", result.message);
+      });
+}
+
+bool HubRelay::sleep_unless_stopped(std::chrono::milliseconds pause) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, pause, [this] { return stopping_; });
+}
+
+bool HubRelay::connect() {
+  auto connected = store::PgDb::connect(target_);
+  if (!connected) {
+    spdlog::warn("handoff news from other instances: cannot connect: {}", connected.error().message);
+    return false;
+  }
+  db_ = std::move(connected.value());
+  listen_for_hub_events(*db_);
+  if (read_from_ == 0) read_from_ = database_now_ms(*db_);  // news from before this instance started is not news to it
+  read_news();  // what came while it was not listening
+  return true;
+}
+
+void HubRelay::run() {
+  auto pause = std::chrono::milliseconds(250);
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    try {
+      if (!db_ && !connect()) {
+        if (!sleep_unless_stopped(pause)) return;
+        pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+        continue;
+      }
+      pause = std::chrono::milliseconds(250);
+      // A second at most between looks at the stop flag; a quiet second reads nothing.
+      if (!db_->notifications(1000).empty()) read_news();
+    } catch (const store::DbError& e) {
+      spdlog::warn("handoff news from other instances: connection lost ({}); reconnecting", e.what());
+      db_.reset();
+    }
+  }
+}
+
+// Every row of another instance within the late window not yet handed on, in order.
+void HubRelay::read_news() {
+  for (auto& row : hub_events_since(*db_, read_from_, instance_)) {
+    if (!seen_.emplace(row.id, row.at).second) continue;
+    auto news = json::parse(row.body, nullptr, false);
+    if (news.is_discarded()) continue;
+    hub_.deliver(news);
+    delivered_++;
+  }
+  forget_old(database_now_ms(*db_));
+}
+
+// Rows older than the late window are never read again: their ids need not be remembered, and
+// old rows are deleted (any instance may; they are news for minutes only).
+void HubRelay::forget_old(std::int64_t now_ms) {
+  read_from_ = now_ms - kLateMs;
+  std::erase_if(seen_, [&](const auto& e) { return e.second < read_from_; });
+  if (now_ms - last_cleanup_ < 60'000) return;
+  last_cleanup_ = now_ms;
+  delete_hub_events_before(*db_, now_ms - kKeepMs);
+}
+
+}  // namespace rc::handoff
