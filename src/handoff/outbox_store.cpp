@@ -75,6 +75,21 @@ std::int64_t release_dead_claims(store::Db& db, const std::string& self, Millis 
   return db.changes();
 }
 
+void note_alive(store::Db& db, const std::string& self, Millis now) {
+  db.prepared("INSERT INTO instances (id, started_at, seen_at) VALUES (?1, ?2, ?2) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at")
+      .bind(1, self).bind(2, now).run();
+}
+
+std::int64_t release_claims_of_silent(store::Db& db, const std::string& self, Millis now, Millis silent_since) {
+  db.prepared(std::string("UPDATE outbox SET claimed_by = NULL, next_attempt_at = ") + store::sql_least(db) + "(next_attempt_at, ?2) "
+              "WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by <> ?1 AND "
+              "claimed_by NOT IN (SELECT id FROM instances WHERE seen_at >= ?3)")
+      .bind(1, self).bind(2, now).bind(3, silent_since).run();
+  const auto released = db.changes();
+  db.prepared("DELETE FROM instances WHERE seen_at < ?1").bind(1, silent_since - 24LL * 3600 * 1000).run();
+  return released;
+}
+
 double backoff_seconds(const RetryPolicy& p, int attempts_so_far, std::optional<int> retry_after, double jitter) {
   const double exp = p.initial_seconds * std::pow(2.0, std::max(0, attempts_so_far - 1));
   double delay = std::min(p.max_seconds, exp);

@@ -39,6 +39,11 @@ bool claim_event(store::Db& db, const OutboxEntry& entry, Millis now, Millis lea
 // events become due now (the peer dedups by event id). Only for a store this process holds
 // alone (an SQLite file under serve_lock). Returns how many events it released.
 std::int64_t release_dead_claims(store::Db& db, const std::string& self, Millis now);
+// Instances sharing a database: `self` is alive at `now` (instances table).
+void note_alive(store::Db& db, const std::string& self, Millis now);
+// Releases the claims of instances silent since `silent_since` (or never seen): their
+// deliveries are due again at once. Returns how many.
+std::int64_t release_claims_of_silent(store::Db& db, const std::string& self, Millis now, Millis silent_since);
 
 // Records a delivery attempt's result. Returns the status the row now has.
 OutboxStatus record_attempt(store::Db& db, const OutboxEntry& entry, const Delivery& result, const RetryPolicy& policy, Millis now,

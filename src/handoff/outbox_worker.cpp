@@ -45,6 +45,9 @@ void OutboxWorker::start(bool store_held_alone) {
         *released > 0)
       spdlog::warn("outbox: {} event(s) were being delivered when the last server stopped; they will be sent again now", *released);
   }
+  // Sharing the store: a thread of its own says this instance is alive, whatever the
+  // delivery threads are waiting for (a peer that takes its whole timeout).
+  if (!store_held_alone) threads_.emplace_back([this] { keep_alive(); });
   for (int i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -125,6 +128,23 @@ bool OutboxWorker::deliver_one() {
   std::lock_guard lock(mutex_);
   busy_.erase(lane_of(mine->event));
   return true;
+}
+
+void OutboxWorker::keep_alive() {
+  for (;;) {
+    const Millis now = now_();
+    auto released = std::make_shared<std::int64_t>(0);
+    if (write_and_wait(writer_, [this, now, released](store::Db& db) {
+          note_alive(db, self_, now);
+          *released = release_claims_of_silent(db, self_, now, now - kSilentMs);
+        }) &&
+        *released > 0) {
+      spdlog::warn("outbox: {} event(s) were claimed by an instance that has fallen silent; they will be sent again now", *released);
+      wake();
+    }
+    std::unique_lock lock(mutex_);
+    if (wake_.wait_for(lock, std::chrono::milliseconds(kAliveEveryMs), [this] { return stopping_; })) return;
+  }
 }
 
 bool OutboxWorker::claim(const OutboxEntry& entry) {

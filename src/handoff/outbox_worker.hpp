@@ -4,6 +4,7 @@
 // connector's retry window the event fails and an alert is logged. Survives restarts: the
 // outbox is the database.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -52,6 +53,10 @@ class OutboxWorker {
   void finish(const OutboxEntry& entry, const Delivery& result);
   // How long a claimed event is held: longer than any connector's own timeout.
   static constexpr Millis kLeaseMs = 5 * 60 * 1000;
+  // Sharing the store: say this instance is alive this often, and take back the claims of one
+  // silent for kSilentMs (it died: kill -9, a lost machine).
+  static constexpr Millis kAliveEveryMs = 2000, kSilentMs = 15000;
+  void keep_alive();
 
   store::GroupCommitWriter& writer_;
   ConnectorSet& connectors_;

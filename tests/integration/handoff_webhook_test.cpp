@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 
 #include <chrono>
+#include <fstream>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -16,6 +17,7 @@
 
 #include "db_reader.hpp"
 #include "handoff_support.hpp"
+#include "pg_cluster.hpp"
 #include "process.hpp"
 #include "staff_helpers.hpp"
 
@@ -248,6 +250,39 @@ TEST_CASE("webhook - kill -9 while the peer has not answered - restart sends it 
   CHECK(scalar(f.server.db(), "SELECT status || '|' || COALESCE(claimed_by, 'none') FROM outbox WHERE connector = 'crm'") == "delivered|none");
   CHECK(f.server.log().find("were being delivered when the last server stopped") != std::string::npos);
   CHECK(scalar(f.server.db(), "SELECT status FROM handoffs WHERE reference = '" + ref + "'") == "requested");
+}
+
+TEST_CASE("webhook on postgresql - an instance killed while the peer has not answered - another sends it again once the first falls silent") {
+  PgCluster pg;
+  REQUIRE_MESSAGE(pg.start(), pg.log());
+  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  Receiver receiver;
+  receiver.hold();
+  TempDir dir, other;
+  const std::string password = dir.file("db-password");
+  std::ofstream(password) << PgCluster::kPassword << "\n";
+  json config = webhook_config(receiver.port());
+  config["db_password_file"] = password;
+  const std::vector<std::string> args{"--db", pg.url("rc"), "--config", write_config(dir, config)};
+  ServerProcess a(dir, args);
+  REQUIRE_MESSAGE(a.start(), a.log());
+  const std::string ref = request_handoff(a.port());
+  REQUIRE(receiver.wait_for_attempts(1));  // claimed by A and on the wire: the claim's lease is 5 minutes
+  CHECK(a.stop(9) == 128 + 9);
+  receiver.release();
+  CHECK(pg.psql("SELECT COUNT(*) FROM outbox WHERE connector = 'crm' AND claimed_by IS NOT NULL", "rc") == "1");
+  ServerProcess b(other, args);
+  REQUIRE_MESSAGE(b.start(), b.log());
+  // B takes the claim back once A has been silent for its limit (seconds), far below the lease.
+  REQUIRE(receiver.wait_for_success("handoff.requested", 90000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  int acknowledged = 0;
+  for (const auto& d : receiver.deliveries()) acknowledged += d.answered / 100 == 2;
+  CHECK(acknowledged == 1);
+  CHECK(pg.psql("SELECT status || '|' || COALESCE(claimed_by, 'none') FROM outbox WHERE connector = 'crm'", "rc") == "delivered|none");
+  CHECK(b.log().find("claimed by an instance that has fallen silent") != std::string::npos);
+  CHECK(pg.psql("SELECT status FROM handoffs WHERE reference = '" + ref + "'", "rc") == "requested");
+  CHECK(b.stop() == 0);
 }
 
 TEST_CASE("webhook - many practitioners messaging during handoffs at once - every event answered 2xx exactly once, in order per conversation") {
