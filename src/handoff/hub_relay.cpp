@@ -12,7 +12,9 @@ namespace rc::handoff {
 using json = nlohmann::json;
 
 HubRelay::HubRelay(store::GroupCommitWriter& writer, store::PostgresTarget target, HandoffHub& hub)
-    : writer_(writer), target_(std::move(target)), hub_(hub), instance_(random_token().substr(0, 16)) {}
+    : writer_(writer), target_(std::move(target)), hub_(hub), instance_(random_token().substr(0, 16)) {
+  target_.application_name = "rightconv-relay";  // so an operator can tell the listening connection apart
+}
 
 HubRelay::~HubRelay() { stop(); }
 

@@ -53,7 +53,7 @@ class HubRelay {
   static constexpr std::int64_t kLateMs = 60'000;        // a row committed this late is still read
   static constexpr std::int64_t kKeepMs = 10 * 60'000;   // rows older are deleted
   store::GroupCommitWriter& writer_;
-  const store::PostgresTarget target_;
+  store::PostgresTarget target_;
   HandoffHub& hub_;
   const std::string instance_;
   std::unique_ptr<store::PgDb> db_;             // the listening connection (the thread's own)

@@ -13,6 +13,7 @@ namespace rc::store {
 struct PostgresTarget {
   std::string url;       // as given: holds no password
   std::string password;  // empty when none was given (trust or peer authentication)
+  std::string application_name = "rightconv";  // what pg_stat_activity shows for the connection
 };
 
 struct DatabaseTarget {

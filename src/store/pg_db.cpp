@@ -65,7 +65,7 @@ std::int64_t PgRows::affected() const {
 
 Result<std::unique_ptr<PgDb>> PgDb::connect(const PostgresTarget& target) {
   const char* keys[] = {"dbname", "password", "connect_timeout", "application_name", nullptr};
-  const char* values[] = {target.url.c_str(), target.password.empty() ? nullptr : target.password.c_str(), "10", "rightconv", nullptr};
+  const char* values[] = {target.url.c_str(), target.password.empty() ? nullptr : target.password.c_str(), "10", target.application_name.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (!conn) return make_error("cannot connect to " + target.url + ": out of memory");
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // NOTICEs ("already exists, skipping") are not errors

@@ -259,3 +259,34 @@ TEST_CASE("postgresql serve - a handoff asked for on one instance is accepted fr
   CHECK(a.stop() == 0);
   CHECK(b.stop() == 0);
 }
+
+TEST_CASE("postgresql serve - the connection that listens for news is cut: it reconnects, and news of a handoff still reaches the other instance") {
+  PgServe s;
+  ServerProcess a(s.dir, s.serve_args());
+  REQUIRE_MESSAGE(a.start(), a.log());
+  TempDir other;
+  ServerProcess b(other, s.serve_args());
+  REQUIRE_MESSAGE(b.start(), b.log());
+  const std::string east = s.staff("eve", "hub:east");
+  Console on_b(b.console_port());
+  CHECK(on_b.sign_in(east)["items"].empty());
+  WsClient p(a.port());
+  walk(p, kToEastHub);
+
+  // Both instances' listening connections go (as in a fail-over); the handoff is asked for at
+  // once, so it is committed while B is not listening: B reads it back when it reconnects.
+  CHECK(s.sql("SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+              "WHERE application_name = 'rightconv-relay' AND datname = 'rc') t") == "2");
+  p.send({{"type", "handoff"}, {"reason", "Could someone call me?"}});
+  auto asked = p.receive_until({"handoff"});
+  REQUIRE(!asked.empty());
+  REQUIRE(asked.back()["status"] == "requested");
+  const std::string ref = asked.back()["reference"];
+  std::optional<json> q;
+  for (int i = 0; i < 5 && !(q && find_item(*q, ref)); ++i) q = on_b.next("queue");
+  REQUIRE(q);
+  CHECK(find_item(*q, ref));
+  CHECK(b.log().find("handoff news from other instances: connection lost") != std::string::npos);
+  CHECK(a.stop() == 0);
+  CHECK(b.stop() == 0);
+}
