@@ -77,13 +77,13 @@ int retry(Args& args, store::Db& db, std::ostream& out, std::ostream& err) {
   std::int64_t changed = 0;
   const auto now = wall_clock_ms();
   try {
-    db.exec("BEGIN IMMEDIATE");
+    db.begin_write();
     changed = handoff::retry_failed(db, id.empty() ? std::nullopt : std::optional<std::int64_t>(std::stoll(id)),
                                     connector.empty() ? std::nullopt : std::optional<std::string>(connector), now);
     staff::append_audit(db, {now, "cli:outbox", "outbox_retry", nlohmann::json{{"id", id}, {"connector", connector}, {"events", changed}}.dump(), "local"});
-    db.exec("COMMIT");
+    db.commit();
   } catch (const std::exception& e) {
-    db.exec("ROLLBACK");
+    db.rollback_if_open();
     err << "outbox retry: " << e.what() << "\n";
     return kProblems;
   }

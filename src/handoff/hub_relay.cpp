@@ -54,7 +54,7 @@ bool HubRelay::connect() {
   }
   db_ = std::move(connected.value());
   listen_for_hub_events(*db_);
-  if (read_from_ == 0) read_from_ = database_now_ms(*db_);  // news from before this instance started is not news to it
+  if (started_ms_ == 0) read_from_ = started_ms_ = database_now_ms(*db_);  // news from before this instance started is not news to it
   read_news();  // what came while it was not listening
   return true;
 }
@@ -75,9 +75,10 @@ void HubRelay::run() {
       pause = std::chrono::milliseconds(250);
       // A second at most between looks at the stop flag; a quiet second reads nothing.
       if (!db_->notifications(1000).empty()) read_news();
-    } catch (const store::DbError& e) {
+    } catch (const std::exception& e) {  // a database error, or a row it could not read: never end the thread
       spdlog::warn("handoff news from other instances: connection lost ({}); reconnecting", e.what());
       db_.reset();
+      if (!sleep_unless_stopped(pause)) return;
     }
   }
 }
@@ -97,7 +98,7 @@ void HubRelay::read_news() {
 // Rows older than the late window are never read again: their ids need not be remembered, and
 // old rows are deleted (any instance may; they are news for minutes only).
 void HubRelay::forget_old(std::int64_t now_ms) {
-  read_from_ = now_ms - kLateMs;
+  read_from_ = std::max(now_ms - kLateMs, started_ms_);
   std::erase_if(seen_, [&](const auto& e) { return e.second < read_from_; });
   if (now_ms - last_cleanup_ < 60'000) return;
   last_cleanup_ = now_ms;

@@ -60,6 +60,7 @@ class HubRelay {
   std::map<std::int64_t, std::int64_t> seen_;   // row id -> its time, within the late window
   std::int64_t read_from_ = 0;                  // the database's clock (ms) at the last read, less kLateMs
   std::int64_t last_cleanup_ = 0;
+  std::int64_t started_ms_ = 0;                 // the database's clock when this instance first listened
   std::atomic<std::uint64_t> delivered_{0};
   std::mutex mutex_;
   std::condition_variable wake_;

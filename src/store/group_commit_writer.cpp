@@ -194,7 +194,12 @@ bool GroupCommitWriter::open_postgresql(std::string& error) {
     return false;
   }
   // Every commit waits for the write-ahead log to reach disk (and standbys, as the server is set).
-  (*connected)->exec("SET synchronous_commit = on");
+  try {
+    (*connected)->exec("SET synchronous_commit = on");
+  } catch (const DbError& e) {  // the connection broke at once: try again later, never end the writer thread
+    error = e.what();
+    return false;
+  }
   db_ = std::move(connected.value());
   return true;
 }
