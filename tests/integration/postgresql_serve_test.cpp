@@ -42,6 +42,26 @@ struct PgServe {
   std::string sql(const std::string& select) const { return pg.psql(select, "rc"); }
 };
 
+// Two instances on the one database.
+struct TwoInstances : PgServe {
+  TempDir other;
+  ServerProcess a{dir, serve_args()}, b{other, serve_args()};
+  TwoInstances() {
+    REQUIRE_MESSAGE(a.start(), a.log());
+    REQUIRE_MESSAGE(b.start(), b.log());
+  }
+};
+
+// Whether one of the console's next few queue pushes lists the handoff.
+bool queue_shows(Console& console, const std::string& reference) {
+  for (int i = 0; i < 5; ++i) {
+    auto q = console.next("queue");
+    if (!q) return false;
+    if (find_item(*q, reference)) return true;
+  }
+  return false;
+}
+
 json get_json(unsigned short port, const std::string& target, const std::string& token, int* status = nullptr) {
   httplib::Client c("127.0.0.1", port);
   auto r = c.Get(target, {{"Authorization", "Bearer " + token}});
@@ -137,12 +157,8 @@ TEST_CASE("postgresql serve - a conversation, a handoff to hub staff and the sta
 }
 
 TEST_CASE("postgresql serve - two instances on one database, one killed: its practitioner resumes on the other at the same place") {
-  PgServe s;
-  ServerProcess a(s.dir, s.serve_args());
-  REQUIRE_MESSAGE(a.start(), a.log());
-  TempDir other;
-  ServerProcess b(other, s.serve_args());
-  REQUIRE_MESSAGE(b.start(), b.log());  // no file lock: any number share a PostgreSQL database
+  TwoInstances s;  // no file lock: any number share a PostgreSQL database
+  ServerProcess &a = s.a, &b = s.b;
 
   WsClient p(a.port());
   std::string conversation, token;
@@ -190,12 +206,8 @@ TEST_CASE("postgresql serve - /readyz is false while the database is down, and t
 }
 
 TEST_CASE("postgresql serve - a handoff asked for on one instance is accepted from a console on the other, and the chat flows both ways") {
-  PgServe s;
-  ServerProcess a(s.dir, s.serve_args());
-  REQUIRE_MESSAGE(a.start(), a.log());
-  TempDir other;
-  ServerProcess b(other, s.serve_args());
-  REQUIRE_MESSAGE(b.start(), b.log());
+  TwoInstances s;
+  ServerProcess &a = s.a, &b = s.b;
   const std::string east = s.staff("eve", "hub:east");
   const std::string admin = s.staff("ada", "admin");
 
@@ -211,12 +223,7 @@ TEST_CASE("postgresql serve - a handoff asked for on one instance is accepted fr
   REQUIRE(!asked.empty());
   REQUIRE(asked.back()["status"] == "requested");
   const std::string ref = asked.back()["reference"];
-  for (Console* c : {&on_b, &on_a}) {
-    std::optional<json> q;
-    for (int i = 0; i < 5 && !(q && find_item(*q, ref)); ++i) q = c->next("queue");  // the other instance heard of it
-    REQUIRE(q);
-    CHECK(find_item(*q, ref));
-  }
+  for (Console* c : {&on_b, &on_a}) CHECK(queue_shows(*c, ref));  // the other instance heard of it
 
   // Both accept at once: exactly one wins, across instances.
   on_b.ws.send({{"type", "accept"}, {"reference", ref}, {"ref", "x"}});
@@ -261,12 +268,8 @@ TEST_CASE("postgresql serve - a handoff asked for on one instance is accepted fr
 }
 
 TEST_CASE("postgresql serve - the connection that listens for news is cut: it reconnects, and news of a handoff still reaches the other instance") {
-  PgServe s;
-  ServerProcess a(s.dir, s.serve_args());
-  REQUIRE_MESSAGE(a.start(), a.log());
-  TempDir other;
-  ServerProcess b(other, s.serve_args());
-  REQUIRE_MESSAGE(b.start(), b.log());
+  TwoInstances s;
+  ServerProcess &a = s.a, &b = s.b;
   const std::string east = s.staff("eve", "hub:east");
   Console on_b(b.console_port());
   CHECK(on_b.sign_in(east)["items"].empty());
@@ -282,10 +285,7 @@ TEST_CASE("postgresql serve - the connection that listens for news is cut: it re
   REQUIRE(!asked.empty());
   REQUIRE(asked.back()["status"] == "requested");
   const std::string ref = asked.back()["reference"];
-  std::optional<json> q;
-  for (int i = 0; i < 5 && !(q && find_item(*q, ref)); ++i) q = on_b.next("queue");
-  REQUIRE(q);
-  CHECK(find_item(*q, ref));
+  CHECK(queue_shows(on_b, ref));
   CHECK(b.log().find("handoff news from other instances: connection lost") != std::string::npos);
   CHECK(a.stop() == 0);
   CHECK(b.stop() == 0);
