@@ -9,8 +9,8 @@
 namespace bench {
 
 const char* kUsage =
-    "usage: rightconv_bench --port PORT [--host 127.0.0.1] [--connections C] [--duration S] [--warmup S]\n"
-    "                       [--idle N [--hold S]] [--server-pid PID] [--threads T] [--turn-timeout S]\n"
+    "usage: rightconv_bench --port PORT[,PORT...] [--host 127.0.0.1] [--connections C] [--duration S] [--warmup S]\n"
+    "                       [--idle N [--hold S]] [--server-pid PID[,PID...]] [--threads T] [--turn-timeout S]\n"
     "                       [--connect-concurrency K] [--dialog ID] [--format text|json|markdown] [--json-file FILE]\n"
     "Drives `rightconv serve` over WebSocket protocol v1 (ws://HOST:PORT/v1/chat). Loopback only.\n"
     "Load mode (default): C connections each run the fixed early-help path (start, danger=no, harm=no,\n"
@@ -19,7 +19,8 @@ const char* kUsage =
     "  conversations/s, turns/s, per-turn latency (send to final reply) p50/p90/p99/max and errors.\n"
     "Idle mode (--idle N): opens N connections, starts a conversation on each, holds them for --hold\n"
     "  seconds and prints the server's VmRSS and VmHWM before and after.\n"
-    "  --server-pid PID     read the server's memory and CPU time from /proc/PID\n"
+    "  --port P1,P2         several instances (one database): connection i goes to port i mod n\n"
+    "  --server-pid PID     read the server's memory and CPU time from /proc/PID (several: summed)\n"
     "  --threads T          client threads running the io_context (default 1)\n"
     "  --turn-timeout S     a turn with no reply for S seconds is an error (default 10)\n"
     "  --connect-concurrency K  WebSocket handshakes in flight at once (default 256)\n"
@@ -49,6 +50,23 @@ bool parse_seconds(const std::string& s, bool allow_zero, double& out) {
   }
 }
 
+// "1,2,3" -> {1, 2, 3}, each within [min, max]; false on anything else.
+template <typename T>
+bool parse_list(const std::string& s, long long min, long long max, std::vector<T>& out) {
+  std::vector<T> values;
+  std::size_t from = 0;
+  for (;;) {
+    const auto comma = s.find(',', from);
+    long long v = 0;
+    if (!parse_int(s.substr(from, comma - from), min, max, v)) return false;
+    values.push_back(static_cast<T>(v));
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  out = std::move(values);
+  return true;
+}
+
 }  // namespace
 
 std::variant<Options, HelpRequested, OptionsError> parse_options(int argc, char** argv) {
@@ -59,6 +77,12 @@ std::variant<Options, HelpRequested, OptionsError> parse_options(int argc, char*
       long long n = 0;
       if (!parse_int(v, min, max, n)) return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
       into = static_cast<std::remove_reference_t<decltype(into)>>(n);
+      return std::nullopt;
+    });
+  };
+  auto integers = [](auto& into, long long min, long long max) {
+    return Setter([&into, min, max](const std::string& v) -> std::optional<std::string> {
+      if (!parse_list(v, min, max, into)) return "expected integers from " + std::to_string(min) + " to " + std::to_string(max) + ", split by commas";
       return std::nullopt;
     });
   };
@@ -77,13 +101,13 @@ std::variant<Options, HelpRequested, OptionsError> parse_options(int argc, char*
   };
   const std::map<std::string, Setter> flags{
       {"--host", text(o.host)},
-      {"--port", integer(o.port, 1, 65535)},
+      {"--port", integers(o.ports, 1, 65535)},
       {"--connections", integer(o.connections, 1, 1000000)},
       {"--duration", seconds(o.duration_seconds, false)},
       {"--warmup", seconds(o.warmup_seconds, true)},
       {"--idle", integer(o.idle_connections, 1, 1000000)},
       {"--hold", seconds(o.hold_seconds, true)},
-      {"--server-pid", integer(o.server_pid, 1, std::numeric_limits<int>::max())},
+      {"--server-pid", integers(o.server_pids, 1, std::numeric_limits<int>::max())},
       {"--threads", integer(o.threads, 1, 64)},
       {"--turn-timeout", seconds(o.turn_timeout_seconds, false)},
       {"--connect-concurrency", integer(o.connect_concurrency, 1, 100000)},
@@ -106,7 +130,7 @@ std::variant<Options, HelpRequested, OptionsError> parse_options(int argc, char*
     const std::string value = argv[++i];
     if (auto why = it->second(value)) return OptionsError{flag + ": " + *why + ", got \"" + value + "\""};
   }
-  if (o.port == 0) return OptionsError{"--port is required (the port `rightconv serve` listens on)"};
+  if (o.ports.empty()) return OptionsError{"--port is required (the port `rightconv serve` listens on)"};
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace bench {
 
@@ -10,13 +11,13 @@ enum class OutputFormat { text, json, markdown };
 
 struct Options {
   std::string host = "127.0.0.1";
-  unsigned short port = 0;
+  std::vector<unsigned short> ports;  // one per instance; connections are spread over them in turn
   int connections = 1;
   double duration_seconds = 10;
   double warmup_seconds = 2;
   int idle_connections = 0;   // > 0: idle mode instead of load
   double hold_seconds = 3;    // idle mode: how long the connections are held before the second reading
-  int server_pid = 0;         // 0: no server memory or CPU figures
+  std::vector<int> server_pids;  // empty: no server memory or CPU figures; several: summed
   int threads = 1;            // threads running the one io_context
   double turn_timeout_seconds = 10;
   int connect_concurrency = 256;  // handshakes in flight at once, so the listen backlog never overflows

@@ -22,8 +22,8 @@ std::string shortened(std::string_view s, std::size_t n = 240) {
 
 }  // namespace
 
-ChatClient::ChatClient(net::io_context& ioc, RunControl& run, ClientMode mode, ConnectionStats& stats)
-    : run_(run), mode_(mode), strand_(net::make_strand(ioc)), retry_timer_(strand_), stats_(stats) {}
+ChatClient::ChatClient(net::io_context& ioc, RunControl& run, const Target& target, ClientMode mode, ConnectionStats& stats)
+    : run_(run), target_(target), mode_(mode), strand_(net::make_strand(ioc)), retry_timer_(strand_), stats_(stats) {}
 
 void ChatClient::open(std::function<void(bool ok)> opened) {
   opened_ = std::move(opened);
@@ -50,7 +50,7 @@ void ChatClient::connect() {
   ws_.emplace(strand_);  // a fresh stream: a failed one cannot be reused
   auto& stream = beast::get_lowest_layer(*ws_);
   stream.expires_after(run_.turn_timeout);
-  stream.async_connect(run_.endpoint, beast::bind_front_handler(&ChatClient::on_connect, shared_from_this()));
+  stream.async_connect(target_.endpoint, beast::bind_front_handler(&ChatClient::on_connect, shared_from_this()));
 }
 
 void ChatClient::on_connect(beast::error_code ec) {
@@ -66,7 +66,7 @@ void ChatClient::on_connect(beast::error_code ec) {
   ws_->set_option(t);
   ws_->set_option(websocket::stream_base::decorator(
       [](websocket::request_type& req) { req.set(beast::http::field::user_agent, "rightconv_bench"); }));
-  ws_->async_handshake(run_.host_header, "/v1/chat", beast::bind_front_handler(&ChatClient::on_handshake, shared_from_this()));
+  ws_->async_handshake(target_.host_header, "/v1/chat", beast::bind_front_handler(&ChatClient::on_handshake, shared_from_this()));
 }
 
 void ChatClient::on_handshake(beast::error_code ec) {

@@ -31,10 +31,15 @@ using Clock = std::chrono::steady_clock;
 
 std::int64_t nanos_since_epoch(Clock::time_point t);
 
-// Shared by every connection of one run: the scenario writes it, the connections read it.
-struct RunControl {
+// One instance of the server: where to connect, and the Host header to send.
+struct Target {
   tcp::endpoint endpoint;
   std::string host_header;  // "127.0.0.1:PORT"
+};
+
+// Shared by every connection of one run: the scenario writes it, the connections read it.
+struct RunControl {
+  std::vector<Target> targets;  // connection i goes to targets[i % size]
   const ConversationScript* script = nullptr;
   Clock::duration turn_timeout = std::chrono::seconds(10);
   // Turns and conversations are counted when their final reply lands in [from, until).
@@ -65,7 +70,7 @@ enum class ClientMode { converse, hold };
 class ChatClient : public std::enable_shared_from_this<ChatClient> {
  public:
   // `stats` outlives the client: the pool reads it after the io_context has stopped.
-  ChatClient(net::io_context& ioc, RunControl& run, ClientMode mode, ConnectionStats& stats);
+  ChatClient(net::io_context& ioc, RunControl& run, const Target& target, ClientMode mode, ConnectionStats& stats);
 
   // Connects and shakes hands, then starts its work. `opened` is called once, on the first
   // attempt's success or failure (reconnections after a failure do not call it again).
@@ -91,6 +96,7 @@ class ChatClient : public std::enable_shared_from_this<ChatClient> {
   void count_error(const std::string& kind, const std::string& detail);
 
   RunControl& run_;
+  const Target& target_;
   ClientMode mode_;
   net::strand<net::io_context::executor_type> strand_;
   std::optional<websocket::stream<beast::tcp_stream>> ws_;

@@ -13,6 +13,12 @@ std::string host_header(const tcp::endpoint& server) {
   return server.address().is_v6() ? "[" + address + "]:" + port : address + ":" + port;
 }
 
+std::vector<Target> targets_of(const std::vector<tcp::endpoint>& servers) {
+  std::vector<Target> out;
+  for (const auto& s : servers) out.push_back({s, host_header(s)});
+  return out;
+}
+
 Clock::duration to_duration(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
@@ -23,7 +29,7 @@ ClientPool::ClientPool(RunControl& run, ClientMode mode, int connections, int th
     : ioc_(threads), work_(net::make_work_guard(ioc_)), pacer_(net::make_strand(ioc_)), stats_(connections),
       connect_concurrency_(connect_concurrency) {
   for (int i = 0; i < connections; ++i) {
-    auto client = std::make_shared<ChatClient>(ioc_, run, mode, stats_[i]);
+    auto client = std::make_shared<ChatClient>(ioc_, run, run.targets[i % run.targets.size()], mode, stats_[i]);
     clients_.push_back(client);
     not_yet_opened_.push_back(std::move(client));
   }

@@ -13,6 +13,7 @@ namespace bench {
 
 // "127.0.0.1:PORT" (or "[::1]:PORT"), for the Host header.
 std::string host_header(const tcp::endpoint& server);
+std::vector<Target> targets_of(const std::vector<tcp::endpoint>& servers);
 Clock::duration to_duration(double seconds);
 // How long opening `connections` may take before the bench goes on without the stragglers.
 Clock::duration time_to_open(int connections);

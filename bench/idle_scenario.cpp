@@ -8,11 +8,10 @@
 
 namespace bench {
 
-IdleReport run_idle(const Options& o, const tcp::endpoint& server) {
+IdleReport run_idle(const Options& o, const std::vector<tcp::endpoint>& servers) {
   const auto script = ConversationScript::early_help_east(o.dialog);
   RunControl run;
-  run.endpoint = server;
-  run.host_header = host_header(server);
+  run.targets = targets_of(servers);
   run.script = &script;
   run.turn_timeout = to_duration(o.turn_timeout_seconds);
 
@@ -20,8 +19,9 @@ IdleReport run_idle(const Options& o, const tcp::endpoint& server) {
   r.requested = o.idle_connections;
   r.threads = o.threads;
   r.hold_s = o.hold_seconds;
-  r.server_pid = o.server_pid;
-  if (o.server_pid) r.before = read_memory(o.server_pid);
+  r.server_pids = o.server_pids;
+  const bool watched = !o.server_pids.empty();
+  if (watched) r.before = read_memory(o.server_pids);
 
   ClientPool pool(run, ClientMode::hold, o.idle_connections, o.threads, o.connect_concurrency);
   const auto started = Clock::now();
@@ -32,9 +32,9 @@ IdleReport run_idle(const Options& o, const tcp::endpoint& server) {
   std::this_thread::sleep_for(to_duration(o.hold_seconds));
   r.ready = run.ready.load();
   r.failed = run.failed.load();
-  if (o.server_pid) {
-    r.after = read_memory(o.server_pid);
-    r.server_alive = is_alive(o.server_pid);
+  if (watched) {
+    r.after = read_memory(o.server_pids);
+    r.server_alive = all_alive(o.server_pids);
   }
   r.bench_memory = read_memory(getpid());
 

@@ -8,11 +8,10 @@
 
 namespace bench {
 
-LoadReport run_load(const Options& o, const tcp::endpoint& server) {
+LoadReport run_load(const Options& o, const std::vector<tcp::endpoint>& servers) {
   const auto script = ConversationScript::early_help_east(o.dialog);
   RunControl run;
-  run.endpoint = server;
-  run.host_header = host_header(server);
+  run.targets = targets_of(servers);
   run.script = &script;
   run.turn_timeout = to_duration(o.turn_timeout_seconds);
 
@@ -20,7 +19,8 @@ LoadReport run_load(const Options& o, const tcp::endpoint& server) {
   r.connections = o.connections;
   r.threads = o.threads;
   r.warmup_s = o.warmup_seconds;
-  r.server_pid = o.server_pid;
+  r.server_pids = o.server_pids;
+  r.instances = static_cast<int>(servers.size());
 
   ClientPool pool(run, ClientMode::converse, o.connections, o.threads, o.connect_concurrency);
   const auto started = Clock::now();
@@ -31,7 +31,8 @@ LoadReport run_load(const Options& o, const tcp::endpoint& server) {
   r.failed_to_open = pool.failed_to_open();
 
   std::this_thread::sleep_for(to_duration(o.warmup_seconds));
-  const auto server_before = o.server_pid ? read_scheduler_times(o.server_pid) : std::nullopt;
+  const bool watched = !o.server_pids.empty();
+  const auto server_before = watched ? read_scheduler_times(o.server_pids) : std::nullopt;
   const auto bench_before = read_scheduler_times(getpid());
   const auto machine_before = read_machine_busy_seconds();
   const auto from = Clock::now();
@@ -40,12 +41,12 @@ LoadReport run_load(const Options& o, const tcp::endpoint& server) {
   std::this_thread::sleep_for(to_duration(o.duration_seconds));
   const auto until = Clock::now();
   run.window_until = nanos_since_epoch(until);
-  const auto server_after = o.server_pid ? read_scheduler_times(o.server_pid) : std::nullopt;
+  const auto server_after = watched ? read_scheduler_times(o.server_pids) : std::nullopt;
   const auto bench_after = read_scheduler_times(getpid());
   const auto machine_after = read_machine_busy_seconds();
-  if (o.server_pid) {
-    r.server_memory = read_memory(o.server_pid);
-    r.server_alive = is_alive(o.server_pid);
+  if (watched) {
+    r.server_memory = read_memory(o.server_pids);
+    r.server_alive = all_alive(o.server_pids);
   }
   if (server_before && server_after) {
     r.server_cpu_s = server_after->running_s - server_before->running_s;

@@ -41,10 +41,14 @@ int main(int argc, char** argv) {
   }
   const auto& options = std::get<bench::Options>(parsed);
   std::string why;
-  const auto server = loopback_endpoint(options.host, options.port, why);
-  if (!server) {
-    std::cerr << "rightconv_bench: " << why << "\n";
-    return 2;
+  std::vector<tcp::endpoint> servers;
+  for (unsigned short port : options.ports) {
+    const auto server = loopback_endpoint(options.host, port, why);
+    if (!server) {
+      std::cerr << "rightconv_bench: " << why << "\n";
+      return 2;
+    }
+    servers.push_back(*server);
   }
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -53,10 +57,11 @@ int main(int argc, char** argv) {
   if (files < static_cast<std::uint64_t>(connections) + 64)
     std::cerr << "rightconv_bench: warning: the open-file limit is " << files << ", too few for " << connections
               << " connections; raise the hard limit (ulimit -Hn) first\n";
-  if (options.server_pid && !bench::is_alive(options.server_pid)) {
-    std::cerr << "rightconv_bench: no process " << options.server_pid << " (--server-pid)\n";
-    return 2;
-  }
+  for (int pid : options.server_pids)
+    if (!bench::is_alive(pid)) {
+      std::cerr << "rightconv_bench: no process " << pid << " (--server-pid)\n";
+      return 2;
+    }
 
   auto show = [&](const auto& report) {
     bench::print(report, options.format, std::cout);
@@ -68,11 +73,11 @@ int main(int argc, char** argv) {
     return false;
   };
   if (options.is_idle()) {
-    const auto report = bench::run_idle(options, *server);
+    const auto report = bench::run_idle(options, servers);
     const bool written = show(report);
     return written && bench::error_count(report.errors) == 0 && report.server_alive && report.ready == options.idle_connections ? 0 : 1;
   }
-  const auto report = bench::run_load(options, *server);
+  const auto report = bench::run_load(options, servers);
   const bool written = show(report);
   return written && bench::error_count(report.errors) == 0 && report.server_alive ? 0 : 1;
 }

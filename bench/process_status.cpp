@@ -78,4 +78,32 @@ std::uint64_t raise_open_file_limit() {
   return limit.rlim_cur;
 }
 
+std::optional<MemoryReading> read_memory(const std::vector<int>& pids) {
+  MemoryReading sum;
+  for (int pid : pids) {
+    const auto one = read_memory(pid);
+    if (!one) return std::nullopt;
+    sum.rss_kib += one->rss_kib;
+    sum.hwm_kib += one->hwm_kib;
+  }
+  return sum;
+}
+
+std::optional<SchedulerTimes> read_scheduler_times(const std::vector<int>& pids) {
+  SchedulerTimes sum;
+  for (int pid : pids) {
+    const auto one = read_scheduler_times(pid);
+    if (!one) return std::nullopt;
+    sum.running_s += one->running_s;
+    sum.waiting_s += one->waiting_s;
+  }
+  return sum;
+}
+
+bool all_alive(const std::vector<int>& pids) {
+  for (int pid : pids)
+    if (!is_alive(pid)) return false;
+  return true;
+}
+
 }  // namespace bench

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -23,6 +24,12 @@ struct SchedulerTimes {
   double waiting_s = 0;
 };
 std::optional<SchedulerTimes> read_scheduler_times(int pid);
+
+// Several processes (the instances of one deployment) read as one: summed; nullopt when any
+// cannot be read. The peak is the sum of each one's peak, an upper bound of the joint peak.
+std::optional<MemoryReading> read_memory(const std::vector<int>& pids);
+std::optional<SchedulerTimes> read_scheduler_times(const std::vector<int>& pids);
+bool all_alive(const std::vector<int>& pids);
 
 // CPU-seconds the whole machine has spent busy (not idle, not waiting for I/O), all CPUs and
 // everyone's work together, from the first line of /proc/stat.

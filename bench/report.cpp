@@ -43,10 +43,15 @@ void print_errors(const std::map<std::string, ErrorTally>& errors, std::ostream&
   }
 }
 
-std::string server_label(int pid) { return pid ? "server (pid " + std::to_string(pid) + ")" : "server"; }
+std::string server_label(const std::vector<int>& pids) {
+  if (pids.size() == 1) return "server (pid " + std::to_string(pids.front()) + ")";
+  std::string list;
+  for (int pid : pids) list += (list.empty() ? "" : ", ") + std::to_string(pid);
+  return std::to_string(pids.size()) + " servers, summed (pids " + list + ")";
+}
 
 void print_text(const LoadReport& r, std::ostream& out) {
-  out << "rightconv_bench load: " << r.connections << " connection(s), " << r.threads << " client thread(s), " << fixed(r.warmup_s, 1)
+  out << "rightconv_bench load: " << r.connections << " connection(s) over " << r.instances << " instance(s), " << r.threads << " client thread(s), " << fixed(r.warmup_s, 1)
       << " s warm-up, " << fixed(r.window_s, 2) << " s measured\n";
   out << "  connections opened     " << r.opened << " (" << r.failed_to_open << " failed) in " << fixed(r.connect_s, 3) << " s\n";
   out << "  conversations/s        " << fixed(r.conversations_per_s(), 1) << "  (" << r.conversations << " in the window)\n";
@@ -55,8 +60,8 @@ void print_text(const LoadReport& r, std::ostream& out) {
   out << "  latency per turn (us)  p50 " << l.p50_us << "  p90 " << l.p90_us << "  p99 " << l.p99_us << "  max " << l.max_us
       << "  (mean " << fixed(l.mean_us, 0) << ")\n";
   print_errors(r.errors, out);
-  if (r.server_pid) {
-    out << "  " << server_label(r.server_pid) << (r.server_alive ? "" : " EXITED DURING THE RUN") << "\n";
+  if (!r.server_pids.empty()) {
+    out << "  " << server_label(r.server_pids) << (r.server_alive ? "" : " EXITED DURING THE RUN") << "\n";
     if (r.server_memory)
       out << "    peak RSS (VmHWM) " << mib(r.server_memory->hwm_kib) << " MiB, RSS now " << mib(r.server_memory->rss_kib) << " MiB\n";
     if (r.server_cpu_s)
@@ -76,6 +81,7 @@ json to_json(const LoadReport& r) {
   const auto& l = r.latency;
   return {{"mode", "load"},
           {"connections", r.connections},
+          {"instances", r.instances},
           {"threads", r.threads},
           {"warmup_s", r.warmup_s},
           {"window_s", r.window_s},
@@ -89,7 +95,7 @@ json to_json(const LoadReport& r) {
           {"latency_us", {{"count", l.count}, {"p50", l.p50_us}, {"p90", l.p90_us}, {"p99", l.p99_us}, {"max", l.max_us}, {"mean", l.mean_us}}},
           {"error_count", error_count(r.errors)},
           {"errors", errors_json(r.errors)},
-          {"server_pid", r.server_pid ? json(r.server_pid) : json(nullptr)},
+          {"server_pids", r.server_pids},
           {"server_alive", r.server_alive},
           {"server_memory", memory_json(r.server_memory)},
           {"server_cpu_s", optional_json(r.server_cpu_s)},
@@ -116,8 +122,8 @@ void print_text(const IdleReport& r, std::ostream& out) {
       << " s\n";
   out << "  holding a conversation " << r.ready << "  (" << r.failed << " failed) after " << fixed(r.open_s, 3) << " s to open them\n";
   print_errors(r.errors, out);
-  if (r.server_pid) {
-    out << "  " << server_label(r.server_pid) << (r.server_alive ? "" : " EXITED DURING THE RUN") << "\n";
+  if (!r.server_pids.empty()) {
+    out << "  " << server_label(r.server_pids) << (r.server_alive ? "" : " EXITED DURING THE RUN") << "\n";
     if (r.before) out << "    before  VmRSS " << mib(r.before->rss_kib) << " MiB, VmHWM " << mib(r.before->hwm_kib) << " MiB\n";
     if (r.after) out << "    after   VmRSS " << mib(r.after->rss_kib) << " MiB, VmHWM " << mib(r.after->hwm_kib) << " MiB\n";
     if (r.before && r.after && r.ready > 0)
@@ -136,7 +142,7 @@ json to_json(const IdleReport& r) {
           {"hold_s", r.hold_s},
           {"error_count", error_count(r.errors)},
           {"errors", errors_json(r.errors)},
-          {"server_pid", r.server_pid ? json(r.server_pid) : json(nullptr)},
+          {"server_pids", r.server_pids},
           {"server_alive", r.server_alive},
           {"server_before", memory_json(r.before)},
           {"server_after", memory_json(r.after)},

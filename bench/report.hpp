@@ -22,7 +22,8 @@ struct LoadReport {
   std::uint64_t conversations = 0, turns = 0;
   LatencySummary latency;
   std::map<std::string, ErrorTally> errors;  // the whole run, warm-up included
-  int server_pid = 0;
+  int instances = 1;
+  std::vector<int> server_pids;  // memory and CPU below are summed over them
   std::optional<MemoryReading> server_memory;  // at the end of the window
   // During the window: CPU time used, and time runnable but waiting for a CPU (all threads).
   std::optional<double> server_cpu_s, server_waiting_s;
@@ -46,7 +47,7 @@ struct IdleReport {
   int ready = 0, failed = 0;  // holding a started conversation at the second reading / never got there or dropped
   double open_s = 0, hold_s = 0;
   std::map<std::string, ErrorTally> errors;
-  int server_pid = 0;
+  std::vector<int> server_pids;
   std::optional<MemoryReading> before, after;  // server, before the first connection and after the hold
   std::optional<MemoryReading> bench_memory;   // this process, after the hold
   bool server_alive = true;

@@ -8,9 +8,9 @@ namespace bench {
 
 // C connections walk the script as fast as the server answers; counts what lands in the window
 // that opens after the warm-up.
-LoadReport run_load(const Options& options, const tcp::endpoint& server);
+LoadReport run_load(const Options& options, const std::vector<tcp::endpoint>& servers);
 
 // N connections each start a conversation, then hold still; the server's memory before and after.
-IdleReport run_idle(const Options& options, const tcp::endpoint& server);
+IdleReport run_idle(const Options& options, const std::vector<tcp::endpoint>& servers);
 
 }  // namespace bench

@@ -63,7 +63,14 @@ std::vector<OutboxEntry> due_events(store::Db& db, Millis now, int limit) {
 }
 
 bool claim_event(store::Db& db, const OutboxEntry& e, Millis now, Millis lease_until, const std::string& claimed_by) {
-  db.prepared("UPDATE outbox SET next_attempt_at = ?4, claimed_by = ?5 WHERE id = ?1 AND status = 'pending' AND attempts = ?2 AND next_attempt_at <= ?3")
+  // The conditions make a claim safe on both stores. On PostgreSQL the row is also locked with
+  // SKIP LOCKED: an instance whose claim is still in an open batch is passed over at once, rather
+  // than waited for only to find the row taken.
+  const bool pg = db.dialect() == store::Dialect::postgresql;
+  const std::string which = pg ? "id = (SELECT id FROM outbox WHERE id = ?1 AND status = 'pending' AND attempts = ?2 AND next_attempt_at <= ?3 "
+                                 "FOR UPDATE SKIP LOCKED)"
+                               : "id = ?1 AND status = 'pending' AND attempts = ?2 AND next_attempt_at <= ?3";
+  db.prepared("UPDATE outbox SET next_attempt_at = ?4, claimed_by = ?5 WHERE " + which)
       .bind(1, e.event.outbox_id).bind(2, std::int64_t{e.attempts}).bind(3, now).bind(4, lease_until).bind(5, claimed_by).run();
   return db.changes() == 1;
 }

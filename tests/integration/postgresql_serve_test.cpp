@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "handoff_support.hpp"
-#include "pg_cluster.hpp"
+#include "pg_serve.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
 
@@ -17,40 +17,6 @@ using namespace rc::test;
 using json = nlohmann::json;
 
 namespace {
-
-// A server's settings: the cluster's database, with its password in a file (never the command line).
-struct PgServe {
-  PgCluster pg;
-  TempDir dir;
-  std::string url, config;
-
-  PgServe() {
-    REQUIRE_MESSAGE(pg.start(), pg.log());
-    REQUIRE(pg.psql("CREATE DATABASE rc") == "");
-    url = pg.url("rc");
-    const std::string password = dir.file("db-password");
-    std::ofstream(password) << PgCluster::kPassword << "\n";
-    config = write_config(dir, {{"db_password_file", password}});
-  }
-  std::vector<std::string> serve_args() const { return {"--db", url, "--config", config}; }
-  std::string staff(const std::string& id, const std::string& role) const {
-    auto r = run_process(RC_BINARY, {"staff", "add", id, "--role", role, "--name", id + " (test)", "--db", url, "--config", config});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    return r.out.substr(0, r.out.find('\n'));
-  }
-  std::string sql(const std::string& select) const { return pg.psql(select, "rc"); }
-};
-
-// Two instances on the one database.
-struct TwoInstances : PgServe {
-  TempDir other;
-  ServerProcess a{dir, serve_args()}, b{other, serve_args()};
-  TwoInstances() {
-    REQUIRE_MESSAGE(a.start(), a.log());
-    REQUIRE_MESSAGE(b.start(), b.log());
-  }
-};
 
 // Whether one of the console's next few queue pushes lists the handoff.
 bool queue_shows(Console& console, const std::string& reference) {

@@ -3,6 +3,7 @@
 // SQLite. The outbox's claims are the first part of the store written for both.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -89,6 +90,36 @@ TEST_CASE("postgresql - the outbox's claims, results, listing and disabling give
     store::migrate(lite);
     claims_scenario(lite);
   }
+}
+
+TEST_CASE("postgresql - a claim passes over an event another instance is claiming in an open transaction, without waiting for it") {
+  PgCluster pg;
+  REQUIRE_MESSAGE(pg.start(), pg.log());
+  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  auto first = connect(pg, "rc");
+  auto second = connect(pg, "rc");
+  REQUIRE(store::migrate_postgresql(*first));
+  first->exec("INSERT INTO outbox (event_id, connector, conversation_id, reference, kind, payload, created_at, next_attempt_at, window_start) "
+              "VALUES ('ev-1', 'crm', 'c-1', 'HO-1', 'requested', '{}', 100, 100, 100)");
+  auto due = handoff::due_events(*first, 200, 10);
+  REQUIRE(due.size() == 1);
+  first->exec("BEGIN");  // the first instance's batch, not yet committed
+  CHECK(handoff::claim_event(*first, due[0], 200, 300'000, "first"));
+  // Without SKIP LOCKED the second claim would wait for the first batch to end: it must
+  // answer while that batch is still open.
+  std::atomic<bool> first_committed{false};
+  auto second_claim = std::async(std::launch::async, [&] {
+    const bool claimed = handoff::claim_event(*second, due[0], 200, 300'000, "second");
+    return std::make_pair(claimed, first_committed.load());
+  });
+  const bool answered = second_claim.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  first_committed = true;
+  first->exec("COMMIT");
+  const auto [claimed, after_commit] = second_claim.get();
+  CHECK(answered);
+  CHECK_FALSE(after_commit);
+  CHECK_FALSE(claimed);
+  CHECK(pg.psql("SELECT claimed_by FROM outbox", "rc") == "first");
 }
 
 TEST_CASE("postgresql - typed parameters: NULLs of either kind, optional filters, and booleans read as 1 or 0") {
