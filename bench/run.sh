@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Builds rightconv and rightconv_bench (Release), then for each scenario starts a fresh server on a
-# temporary database and a free loopback port, drives it, stops it, and prints one markdown table
-# for the load runs and one for the idle run. Loopback only; every step is bounded in time.
+# Builds rightconv and rightconv_bench (Release), then for each scenario starts fresh servers on a
+# fresh database and free loopback ports, drives them, stops them, and prints one markdown table
+# for the load runs of each store and instance count, and one for the idle run. Loopback only;
+# every step is bounded in time.
 #
 # Knobs (environment): BUILD_DIR (default <repo>/build-bench), CONNECTIONS ("1 50 100 1000"; "" for none),
 # DURATION (10), WARMUP (2), IDLE (10000; 0 skips it), HOLD (3), THREADS (1), RESULTS_DIR
 # (default $BUILD_DIR/bench-results/<time>), RATE_LIMITED (0; 1 keeps the server's default
-# per-connection rate limit instead of lifting it).
+# per-connection rate limit instead of lifting it), STORES ("sqlite"; "sqlite postgresql" for both),
+# INSTANCES ("1"; for PostgreSQL, e.g. "1 2": that many servers share the database and the bench's
+# connections are spread over them). PostgreSQL runs on a throw-away cluster this script starts
+# with initdb and pg_ctl in a temporary folder (as the postgres user when run as root), on a free
+# loopback port, with Debian's defaults (fsync and synchronous_commit on), and removes it at the end.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,6 +22,9 @@ warmup=${WARMUP:-2}
 idle=${IDLE:-10000}
 hold=${HOLD:-3}
 threads=${THREADS:-1}
+stores=${STORES:-sqlite}
+instances_list=${INSTANCES:-1}
+pg_bin=${RIGHTCONV_PG_BIN:-/usr/lib/postgresql/15/bin}
 results=${RESULTS_DIR:-$build/bench-results/$(date +%Y%m%d-%H%M%S)}
 
 say() { printf '%s\n' "$*" >&2; }
@@ -44,68 +52,134 @@ fi
 # --- server --------------------------------------------------------------------------------------
 config=$results/server-config.json
 if [[ ${RATE_LIMITED:-0} == 1 ]]; then
-  echo '{}' >"$config"
+  limits='{}'
 else
   # The bench answers as fast as the server replies, far faster than a person; the default limit
   # (20 messages/s per connection) would measure the limiter, not the server.
-  cat >"$config" <<'EOF'
-{"$comment": "rightconv bench: per-connection rate limit lifted, everything else at its default",
- "limits": {"max_messages_per_second": 1000000, "burst_messages": 100000}}
-EOF
+  limits='{"max_messages_per_second": 1000000, "burst_messages": 100000}'
 fi
 
 # Every port the server opens must be a free one, so that runs never collide with anything else.
 extra_listen=()
 if "$server_bin" serve --help 2>/dev/null | grep -q -- --staff-listen; then extra_listen=(--staff-listen 127.0.0.1:0); fi
+if "$server_bin" serve --help 2>/dev/null | grep -q -- --console-listen; then extra_listen+=(--console-listen 127.0.0.1:0); fi
 
-server_pid=
-server_port=
+server_pids=()
+server_ports=()
 tmp=$(mktemp -d /tmp/rightconv-bench.XXXXXX)
+chmod 755 "$tmp"
+pg_port=
+pg_running=0
 
-stop_server() {
-  [[ -n $server_pid ]] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$server_pid" 2>/dev/null; then
-    say "server $server_pid did not stop within 10 s of SIGTERM: killing it"
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
+as_pg_owner() {  # initdb and postgres refuse to run as root
+  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-cleanup() { stop_server; rm -rf "$tmp"; }
+pg_sql() { psql -h "$tmp/pg" -p "$pg_port" -U rightconv -d postgres -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+
+start_postgresql() {
+  [[ $pg_running == 1 ]] && return 0
+  mkdir -p "$tmp/pg"
+  echo "rightconv-bench-$$-$RANDOM" >"$tmp/pg/pw"
+  if [[ $(id -u) == 0 ]]; then chown -R postgres "$tmp/pg"; fi
+  as_pg_owner "$pg_bin/initdb" -D "$tmp/pg/data" -U rightconv --pwfile="$tmp/pg/pw" --auth-local=trust --auth-host=scram-sha-256 \
+    -E UTF8 --locale=C.UTF-8 >"$results/postgresql-initdb.log" 2>&1 || { cat "$results/postgresql-initdb.log" >&2; exit 1; }
+  pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  as_pg_owner "$pg_bin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w -t 120 \
+    -o "-p $pg_port -k $tmp/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null || { cat "$tmp/pg/log" >&2; exit 1; }
+  pg_running=1
+  say "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (throw-away cluster in $tmp/pg)"
+}
+
+stop_postgresql() {
+  [[ $pg_running == 1 ]] || return 0
+  cp "$tmp/pg/log" "$results/postgresql.log" 2>/dev/null || true
+  as_pg_owner "$pg_bin/pg_ctl" -D "$tmp/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  pg_running=0
+}
+
+stop_servers() {
+  local pid
+  for pid in "${server_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${server_pids[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "server $pid did not stop within 10 s of SIGTERM: killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  server_pids=()
+  server_ports=()
+}
+cleanup() { stop_servers; stop_postgresql; rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start_server NAME: a fresh server on a fresh database; sets server_pid and server_port.
-start_server() {
-  local name=$1
-  rm -f "$tmp"/db.sqlite* "$tmp/port"
-  (cd "$root" && exec "$server_bin" serve --config "$config" --listen 127.0.0.1:0 "${extra_listen[@]}" \
-    --port-file "$tmp/port" --db "$tmp/db.sqlite" --log-level warn) >"$results/server-$name.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 200); do
-    [[ -s $tmp/port ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$results/server-$name.log" >&2; say "the server exited at start"; exit 1; }
-    sleep 0.05
+# start_servers NAME STORE N: N fresh servers on a fresh database of STORE; sets server_pids and
+# server_ports (their chat ports).
+start_servers() {
+  local name=$1 store=$2 n=$3 db i
+  rm -f "$tmp"/db.sqlite* "$tmp"/port-*
+  if [[ $store == postgresql ]]; then
+    start_postgresql
+    pg_sql "DROP DATABASE IF EXISTS bench"
+    pg_sql "CREATE DATABASE bench"
+    db="postgresql://rightconv@127.0.0.1:$pg_port/bench"
+    printf '{"limits": %s, "db_password_file": "%s"}\n' "$limits" "$tmp/pg/pw" >"$config"
+    # Migrate once, before the instances start (each would otherwise take its turn at start).
+    (cd "$root" && "$server_bin" migrate --db "$db" --config "$config") >"$results/migrate-$name.log" 2>&1 ||
+      { cat "$results/migrate-$name.log" >&2; exit 1; }
+  else
+    db=$tmp/db.sqlite
+    printf '{"$comment": "rightconv bench: per-connection rate limit as chosen, everything else at its default", "limits": %s}\n' \
+      "$limits" >"$config"
+  fi
+  for i in $(seq "$n"); do
+    (cd "$root" && exec "$server_bin" serve --config "$config" --listen 127.0.0.1:0 "${extra_listen[@]}" \
+      --port-file "$tmp/port-$i" --db "$db" --log-level warn) >"$results/server-$name-$i.log" 2>&1 &
+    server_pids+=($!)
   done
-  [[ -s $tmp/port ]] || { say "the server did not write its port within 10 s"; exit 1; }
-  server_port=$(head -n 1 "$tmp/port")  # the chat port comes first
+  for i in $(seq "$n"); do
+    for _ in $(seq 200); do
+      [[ -s $tmp/port-$i ]] && break
+      kill -0 "${server_pids[$((i - 1))]}" 2>/dev/null || { cat "$results/server-$name-$i.log" >&2; say "the server exited at start"; exit 1; }
+      sleep 0.05
+    done
+    [[ -s $tmp/port-$i ]] || { say "the server did not write its port within 10 s"; exit 1; }
+    server_ports+=("$(head -n 1 "$tmp/port-$i")")  # the chat port comes first
+  done
 }
 
-# run_bench NAME ARGS...: one scenario against a fresh server; its markdown lands in $results/NAME.md.
+joined() { local IFS=,; echo "$*"; }
+
+# run_bench NAME STORE N ARGS...: one scenario against N fresh servers; its markdown lands in $results/NAME.md.
 run_bench() {
-  local name=$1
-  shift
-  start_server "$name"
-  say "running $name against 127.0.0.1:$server_port (server pid $server_pid)"
-  "$bench_bin" --port "$server_port" --server-pid "$server_pid" --threads "$threads" --format markdown \
-    --json-file "$results/$name.json" "$@" >"$results/$name.md" || say "  $name saw errors: see $results/$name.json"
-  stop_server
+  local name=$1 store=$2 n=$3
+  shift 3
+  start_servers "$name" "$store" "$n"
+  say "running $name against 127.0.0.1:$(joined "${server_ports[@]}") (server pid(s) $(joined "${server_pids[@]}"))"
+  "$bench_bin" --port "$(joined "${server_ports[@]}")" --server-pid "$(joined "${server_pids[@]}")" --threads "$threads" \
+    --format markdown --json-file "$results/$name.json" "$@" >"$results/$name.md" || say "  $name saw errors: see $results/$name.json"
+  stop_servers
 }
 
-for c in $connections; do run_bench "load-$c" --connections "$c" --duration "$duration" --warmup "$warmup"; done
-if [[ $idle -gt 0 ]]; then run_bench "idle-$idle" --idle "$idle" --hold "$hold"; fi
+runs=()  # "label|name name ..." per table
+for store in $stores; do
+  counts=1
+  [[ $store == postgresql ]] && counts=$instances_list
+  for n in $counts; do
+    names=()
+    for c in $connections; do
+      name="load-$store-$n-$c"
+      run_bench "$name" "$store" "$n" --connections "$c" --duration "$duration" --warmup "$warmup"
+      names+=("$name")
+    done
+    label="SQLite, 1 instance"
+    [[ $store == postgresql ]] && label="PostgreSQL 15, $n instance(s)"
+    [[ ${#names[@]} -gt 0 ]] && runs+=("$label|${names[*]}")
+  done
+done
+if [[ $idle -gt 0 ]]; then run_bench "idle-$idle" sqlite 1 --idle "$idle" --hold "$hold"; fi
 
 # --- table ---------------------------------------------------------------------------------------
 table() {  # table FILE...: the first file's header, then every file's row
@@ -121,12 +195,14 @@ table() {  # table FILE...: the first file's header, then every file's row
     "Linux $(uname -r); ${duration} s measured after ${warmup} s warm-up; ${threads} client thread(s);" \
     "rate limit $([[ ${RATE_LIMITED:-0} == 1 ]] && echo 'at its default' || echo 'lifted')."
   echo
-  load_files=()
-  for c in $connections; do load_files+=("$results/load-$c.md"); done
-  if [[ ${#load_files[@]} -gt 0 ]]; then
+  for run in "${runs[@]}"; do
+    echo "${run%%|*}:"
+    echo
+    load_files=()
+    for name in ${run#*|}; do load_files+=("$results/$name.md"); done
     table "${load_files[@]}"
     echo
-  fi
+  done
   if [[ $idle -gt 0 ]]; then table "$results/idle-$idle.md"; fi
 } | tee "$results/table.md"
 say "details (JSON per run, server logs): $results"

@@ -198,14 +198,15 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     err << built.error().describe() << "\nserve: not starting: fix the configuration\n";
     return kProblems;
   }
-  // Instances sharing a PostgreSQL database pass handoff news to each other.
-  std::unique_ptr<handoff::HubRelay> relay;
-  if (target->is_postgresql()) {
-    relay = std::make_unique<handoff::HubRelay>(writer, *target->postgresql, hub);
-    relay->start();
-  }
   handoff::OutboxWorker outbox(writer, connectors, config.handoff.outbox_workers, config.handoff.outbox_poll_seconds, now, &metrics);
   handoffs.set_outbox(&outbox);
+  // Instances sharing a PostgreSQL database pass handoff news, and who is connected, to each other.
+  std::unique_ptr<handoff::HubRelay> relay;
+  if (target->is_postgresql()) {
+    relay = std::make_unique<handoff::HubRelay>(writer, *target->postgresql, hub, outbox.instance(), now);
+    handoffs.share_presence(outbox.instance());
+    relay->start();
+  }
   Server server(config.server, ServerServices{.voice = config.voice, .guidance = guidance, .log = log, .writer = writer, .handoffs = handoffs,
                                               .metrics = metrics, .clock = now,
                                               .resume_window = resume_window});

@@ -35,8 +35,10 @@ void HandoffService::expire_stale() {
       [this, expired, now, reason](store::Db& db) {
         expired->clear();
         store::Record record;
-        for (const auto& r : lapsed_requests(db, now - resume_window_)) {
-          if (hub_.practitioner_online(r.conversation_id)) continue;  // still here: it waits on
+        const auto lapsed = lapsed_requests(db, now - resume_window_);
+        const auto elsewhere = lapsed.empty() ? std::unordered_set<std::string>{} : online_elsewhere(db, now);
+        for (const auto& r : lapsed) {
+          if (online(r.conversation_id, elsewhere)) continue;  // still here: it waits on
           record.handoff_changes.push_back({.reference = r.reference, .from = {store::HandoffState::requested}, .to = store::HandoffState::expired,
                                             .at = now, .ended_by = "server", .closed_reason = reason});
           json frame = protocol::handoff_json("expired", r.reference, now);

@@ -6,16 +6,23 @@
 namespace rc {
 
 void HandoffHub::attach(const std::string& conversation_id, const std::shared_ptr<PractitionerLink>& link) {
-  std::lock_guard lock(mutex_);
-  practitioners_[conversation_id] = link;  // the newest connection (tab) gets the notices
+  {
+    std::lock_guard lock(mutex_);
+    practitioners_[conversation_id] = link;  // the newest connection (tab) gets the notices
+  }
+  if (presence_hook_) presence_hook_(conversation_id, true);
 }
 
 void HandoffHub::detach(const std::string& conversation_id, const PractitionerLink* link) {
-  std::lock_guard lock(mutex_);
-  auto it = practitioners_.find(conversation_id);
-  if (it == practitioners_.end()) return;
-  auto current = it->second.lock();
-  if (!current || current.get() == link) practitioners_.erase(it);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = practitioners_.find(conversation_id);
+    if (it == practitioners_.end()) return;
+    auto current = it->second.lock();
+    if (current && current.get() != link) return;  // a newer tab has it
+    practitioners_.erase(it);
+  }
+  if (presence_hook_) presence_hook_(conversation_id, false);
 }
 
 bool HandoffHub::practitioner_online(const std::string& conversation_id) const {

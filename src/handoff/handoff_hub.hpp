@@ -65,6 +65,10 @@ class HandoffHub : public handoff::ConsoleBroadcast {
   // instances; theirs come back through deliver(), told here only. Set before serving.
   using Relay = std::function<void(const nlohmann::json& news, const std::string& conversation_id)>;
   void set_relay(Relay relay) { relay_ = std::move(relay); }
+  // Told when a practitioner with an open handoff connects here (true) or leaves (false), so
+  // other instances can show them online. Set before serving.
+  using PresenceHook = std::function<void(const std::string& conversation_id, bool online)>;
+  void set_presence_hook(PresenceHook hook) { presence_hook_ = std::move(hook); }
   void deliver(const nlohmann::json& news);
 
  private:
@@ -72,6 +76,7 @@ class HandoffHub : public handoff::ConsoleBroadcast {
   void tell_staff(const std::string& staff_id, const nlohmann::json& event, int& told) const;
   bool tell_practitioner(const std::string& conversation_id, HandoffNotice notice) const;
   Relay relay_;
+  PresenceHook presence_hook_;
   std::vector<std::shared_ptr<ConsoleLink>> consoles_snapshot() const;
 
   mutable std::mutex mutex_;

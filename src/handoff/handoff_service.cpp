@@ -2,6 +2,7 @@
 #include "handoff_service.hpp"
 
 #include "handoff_store.hpp"
+#include "presence_store.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -137,6 +138,11 @@ std::vector<ContactView> HandoffService::contacts_for(const std::string& route_n
   return route_contacts(guidance_.content, {"duty_and_advice"});
 }
 
+std::unordered_set<std::string> HandoffService::online_elsewhere(store::Db& db, Millis now) const {
+  if (shared_instance_.empty()) return {};
+  return handoff::present_elsewhere(db, shared_instance_, now - handoff::OutboxWorker::kSilentMs);
+}
+
 std::string HandoffService::queue_of(const std::string& route_name) const {
   for (const auto& r : config_.routes)
     if (r.name == route_name) return r.queue;
@@ -200,7 +206,8 @@ void HandoffService::run_op(std::shared_ptr<Op> op, ConsoleDone done) {
     op->queued_events = false;
     if (op->kind == Op::Kind::queue) {
       op->reply = open_handoffs(db, op->staff->scope);
-      for (auto& item : op->reply) item["online"] = hub_.practitioner_online(item.value("conversation", ""));
+      const auto elsewhere = online_elsewhere(db, op->now);
+      for (auto& item : op->reply) item["online"] = online(item.value("conversation", ""), elsewhere);
       return;
     }
     store::Record record;

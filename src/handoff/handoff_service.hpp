@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "connector.hpp"
@@ -38,6 +39,9 @@ class HandoffService : public handoff::HandoffControl {
                  handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics, Millis resume_window);
 
   void set_outbox(handoff::OutboxWorker* outbox) { outbox_ = outbox; }
+  // Instances share the store: a practitioner connected to another live instance counts as
+  // online here too (the queue's flag, expiry). `instance` is this one's name. Before serving.
+  void share_presence(std::string instance) { shared_instance_ = std::move(instance); }
   HandoffHub& hub() { return hub_; }
 
   // --- practitioner side: what the chat session writes with its turn ---
@@ -111,6 +115,12 @@ class HandoffService : public handoff::HandoffControl {
   Metrics& metrics_;
   Millis resume_window_;
   handoff::OutboxWorker* outbox_ = nullptr;
+  std::string shared_instance_;
+  // Connected here, or (sharing the store) to another live instance. On the writer thread.
+  std::unordered_set<std::string> online_elsewhere(store::Db& db, Millis now) const;
+  bool online(const std::string& conversation_id, const std::unordered_set<std::string>& elsewhere) const {
+    return hub_.practitioner_online(conversation_id) || elsewhere.count(conversation_id) > 0;
+  }
 };
 
 }  // namespace rc

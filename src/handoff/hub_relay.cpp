@@ -4,15 +4,16 @@
 #include <spdlog/spdlog.h>
 
 #include "hub_events_store.hpp"
-#include "store/ids.hpp"
+#include "presence_store.hpp"
 #include "store/pg_db.hpp"
 
 namespace rc::handoff {
 
 using json = nlohmann::json;
 
-HubRelay::HubRelay(store::GroupCommitWriter& writer, store::PostgresTarget target, HandoffHub& hub)
-    : writer_(writer), target_(std::move(target)), hub_(hub), instance_(random_token().substr(0, 16)) {
+HubRelay::HubRelay(store::GroupCommitWriter& writer, store::PostgresTarget target, HandoffHub& hub, std::string instance,
+                   std::function<Millis()> now)
+    : writer_(writer), target_(std::move(target)), hub_(hub), instance_(std::move(instance)), now_(std::move(now)) {
   target_.application_name = "rightconv-relay";  // so an operator can tell the listening connection apart
 }
 
@@ -20,16 +21,23 @@ HubRelay::~HubRelay() { stop(); }
 
 void HubRelay::start() {
   hub_.set_relay([this](const json& news, const std::string& conversation_id) { send(news, conversation_id); });
+  hub_.set_presence_hook([this](const std::string& conversation_id, bool online) { note_presence(conversation_id, online); });
   thread_ = std::thread([this] { run(); });
 }
 
 void HubRelay::stop() {
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return;
     stopping_ = true;
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  // Called once the server has stopped serving (no session calls the hub meanwhile) and before
+  // the writer stops: nothing more is passed on, and no one is shown as connected here.
+  hub_.set_relay(nullptr);
+  hub_.set_presence_hook(nullptr);
+  writer_.submit([instance = instance_](store::Db& db) { forget_presence_of(db, instance); }, [](const store::WriteResult&) {});
 }
 
 // Written with the next batch; NOTIFY is sent by PostgreSQL when that batch commits.
@@ -38,6 +46,20 @@ void HubRelay::send(const json& news, const std::string& conversation_id) {
   writer_.submit([body, conversation_id, instance = instance_](store::Db& db) { append_hub_event(db, instance, conversation_id, *body); },
       [](const store::WriteResult& result) {
         if (!result.ok()) spdlog::warn("handoff news could not be passed to the other instances: {}", result.message);
+      });
+}
+
+// The row is the other instances' view; this one's own comes from the hub. A write lost here
+// leaves a console elsewhere showing the practitioner as they were until the next change.
+void HubRelay::note_presence(const std::string& conversation_id, bool online) {
+  const Millis now = now_();
+  writer_.submit(
+      [conversation_id, online, now, instance = instance_](store::Db& db) {
+        if (online) note_present(db, conversation_id, instance, now);
+        else note_gone(db, conversation_id, instance);
+      },
+      [](const store::WriteResult& result) {
+        if (!result.ok()) spdlog::warn("could not record for other instances whether a practitioner is connected: {}", result.message);
       });
 }
 

@@ -30,7 +30,9 @@ namespace rc::handoff {
 
 class HubRelay {
  public:
-  HubRelay(store::GroupCommitWriter& writer, store::PostgresTarget target, HandoffHub& hub);
+  // `instance`: this process's name among the instances (OutboxWorker::instance()), on its
+  // rows here and in practitioner_presence.
+  HubRelay(store::GroupCommitWriter& writer, store::PostgresTarget target, HandoffHub& hub, std::string instance, std::function<Millis()> now);
   ~HubRelay();
   HubRelay(const HubRelay&) = delete;
   HubRelay& operator=(const HubRelay&) = delete;
@@ -44,6 +46,7 @@ class HubRelay {
 
  private:
   void send(const nlohmann::json& news, const std::string& conversation_id);
+  void note_presence(const std::string& conversation_id, bool online);
   void run();
   bool connect();
   void read_news();
@@ -56,6 +59,7 @@ class HubRelay {
   store::PostgresTarget target_;
   HandoffHub& hub_;
   const std::string instance_;
+  std::function<Millis()> now_;
   std::unique_ptr<store::PgDb> db_;             // the listening connection (the thread's own)
   std::map<std::int64_t, std::int64_t> seen_;   // row id -> its time, within the late window
   std::int64_t read_from_ = 0;                  // the database's clock (ms) at the last read, less kLateMs

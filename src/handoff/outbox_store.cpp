@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "presence_store.hpp"
+
 namespace rc::handoff {
 
 namespace {
@@ -94,6 +96,7 @@ std::int64_t release_claims_of_silent(store::Db& db, const std::string& self, Mi
       .bind(1, self).bind(2, now).bind(3, silent_since).run();
   const auto released = db.changes();
   db.prepared("DELETE FROM instances WHERE seen_at < ?1").bind(1, silent_since - 24LL * 3600 * 1000).run();
+  forget_presence_of_gone_instances(db);
   return released;
 }
 

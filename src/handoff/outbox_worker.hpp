@@ -39,6 +39,10 @@ class OutboxWorker {
   // `store_held_alone`: this process is the only one using the store (an SQLite file under
   // serve_lock), so claims left by an earlier process are released before the first delivery.
   void start(bool store_held_alone);
+  // This process's name among instances sharing the store (instances.id, on its claims).
+  const std::string& instance() const { return self_; }
+  // Sharing the store: an instance silent this long has died (kill -9, a lost machine).
+  static constexpr Millis kSilentMs = 15000;
   // Finishes the deliveries in progress (each bounded by its connector's timeout), then stops.
   void stop();
   // New events were committed: look now rather than at the next poll.
@@ -54,8 +58,8 @@ class OutboxWorker {
   // How long a claimed event is held: longer than any connector's own timeout.
   static constexpr Millis kLeaseMs = 5 * 60 * 1000;
   // Sharing the store: say this instance is alive this often, and take back the claims of one
-  // silent for kSilentMs (it died: kill -9, a lost machine).
-  static constexpr Millis kAliveEveryMs = 2000, kSilentMs = 15000;
+  // silent for kSilentMs.
+  static constexpr Millis kAliveEveryMs = 2000;
   void keep_alive();
 
   store::GroupCommitWriter& writer_;

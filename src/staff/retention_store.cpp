@@ -136,7 +136,7 @@ std::int64_t purge_free_text(store::Db& db, std::int64_t cutoff, std::int64_t ha
 
 // The rows that belong to conversations, children first (foreign keys are on).
 void delete_rows_of(store::Db& db, const std::string& ids_sql, std::int64_t a, std::int64_t b) {
-  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls", "hub_events"}) {
+  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls", "hub_events", "practitioner_presence"}) {
     store::Query q(db, std::string("DELETE FROM ") + table + " WHERE conversation_id IN (" + ids_sql + ")");
     q.bind(1, a);
     if (ids_sql.find("?2") != std::string::npos) q.bind(2, b);
@@ -202,7 +202,7 @@ EraseResult erase_conversation(store::Db& db, const std::string& id) {
   if (!q.step()) return EraseResult::not_found;
   if (q.integer(0)) return EraseResult::held;
   q.reset();
-  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls", "hub_events"}) {
+  for (const char* table : {"turns", "review_notes", "reviews", "safety_alerts", "handoffs", "outbox", "phone_calls", "voice_calls", "hub_events", "practitioner_presence"}) {
     store::Query d(db, std::string("DELETE FROM ") + table + " WHERE conversation_id = ?1");
     d.bind(1, id).run();
   }

@@ -6,6 +6,9 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "handoff_support.hpp"
@@ -255,4 +258,58 @@ TEST_CASE("postgresql serve - the connection that listens for news is cut: it re
   CHECK(b.log().find("handoff news from other instances: connection lost") != std::string::npos);
   CHECK(a.stop() == 0);
   CHECK(b.stop() == 0);
+}
+
+namespace {
+
+// Whether a console signing in now on `port` lists the handoff with its practitioner online
+// (nullopt: not listed at all).
+std::optional<bool> online_in_first_queue(unsigned short port, const std::string& token, const std::string& reference) {
+  Console c(port);
+  const json queue = c.sign_in(token);
+  const json* item = find_item(queue, reference);
+  if (!item) return std::nullopt;
+  return item->value("online", false);
+}
+
+// Polls (no wall-clock assertion) until `holds`; false after about `seconds`.
+bool eventually(const std::function<bool()>& holds, int seconds) {
+  for (int i = 0; i < seconds * 5; ++i) {
+    if (holds()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+std::string ask_for_a_person(WsClient& p) {
+  walk(p, kToEastHub);
+  p.send({{"type", "handoff"}, {"reason", "Could someone call me?"}});
+  auto asked = p.receive_until({"handoff"});
+  REQUIRE(!asked.empty());
+  REQUIRE(asked.back()["status"] == "requested");
+  return asked.back()["reference"];
+}
+
+}  // namespace
+
+TEST_CASE("postgresql serve - a practitioner connected to one instance is online in a console on the other, and offline once they leave or their instance dies") {
+  TwoInstances s;
+  const std::string east = s.staff("eve", "hub:east");
+  const unsigned short b_console = s.b.console_port();
+
+  auto leaving = std::make_unique<WsClient>(s.a.port());
+  const std::string first = ask_for_a_person(*leaving);
+  CHECK(eventually([&] { return online_in_first_queue(b_console, east, first) == true; }, 60));
+  leaving.reset();  // the practitioner closes the page
+  CHECK(eventually([&] { return online_in_first_queue(b_console, east, first) == false; }, 60));
+
+  WsClient staying(s.a.port());
+  const std::string second = ask_for_a_person(staying);
+  CHECK(eventually([&] { return online_in_first_queue(b_console, east, second) == true; }, 60));
+  CHECK(s.sql("SELECT COUNT(*) FROM practitioner_presence") == "1");
+  // Their instance dies with them connected: once it has been silent for the limit, B no longer
+  // counts them (its row stays until the instance is forgotten).
+  CHECK(s.a.stop(9) == 128 + 9);
+  CHECK(eventually([&] { return online_in_first_queue(b_console, east, second) == false; }, 90));
+  CHECK(s.b.stop() == 0);
 }
