@@ -84,6 +84,22 @@ bool PgCluster::start() {
   return false;
 }
 
+bool PgCluster::start_standby_of(const PgCluster& primary) {
+  auto copied = as_cluster_owner(pg_bin("pg_basebackup"), {"-h", primary.dir_, "-p", std::to_string(primary.port_), "-U", kUser, "-D",
+                                                           dir_ + "/data", "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync"});
+  if (copied.exit_code != 0) {
+    std::ofstream(dir_ + "/log", std::ios::app) << "pg_basebackup failed:\n" << copied.out << copied.err;
+    return false;
+  }
+  return start();
+}
+
+bool PgCluster::promote() {
+  auto promoted = as_cluster_owner(pg_bin("pg_ctl"), {"-D", dir_ + "/data", "-w", "-t", "120", "promote"});
+  if (promoted.exit_code != 0) std::ofstream(dir_ + "/log", std::ios::app) << "pg_ctl promote failed:\n" << promoted.out << promoted.err;
+  return promoted.exit_code == 0;
+}
+
 void PgCluster::stop() {
   if (!running_) return;
   as_cluster_owner(pg_bin("pg_ctl"), {"-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});

@@ -20,6 +20,10 @@ class PgCluster {
 
   bool start();  // false if it did not come up (see log())
   void stop();   // immediate: as a crash would
+  // Instead of initdb: a streaming-replication standby of `primary` (pg_basebackup over the
+  // primary's Unix socket), started read-only. false if it did not come up (see log()).
+  bool start_standby_of(const PgCluster& primary);
+  bool promote();  // the standby becomes a primary that takes writes
   unsigned short port() const { return port_; }
   // postgresql://rightconv@127.0.0.1:PORT/NAME: no password in it, as rightconv requires.
   std::string url(const std::string& database = "postgres") const;

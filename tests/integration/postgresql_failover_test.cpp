@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -315,4 +317,65 @@ TEST_CASE("postgresql failover - 200 practitioners on two instances, one killed 
   CHECK(answered_2xx.size() == events.size());  // nothing the outbox does not know of
   MESSAGE(events.size() << " webhook events, " << repeated << " sent again after the kill");
   CHECK(s.b.stop() == 0);
+}
+
+namespace {
+
+// Polls (no wall-clock assertion) until `holds`; false after about `seconds`.
+bool eventually(const std::function<bool()>& holds, int seconds) {
+  for (int i = 0; i < seconds * 5; ++i) {
+    if (holds()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("postgresql failover - the primary database is lost: its synchronous standby is promoted, the instance finds it through its two-host URL, and every acknowledged answer is there") {
+  PgCluster primary, standby;
+  REQUIRE_MESSAGE(primary.start(), primary.log());
+  REQUIRE(primary.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(standby.start_standby_of(primary), standby.log());
+  // A commit returns only once the standby has it (docs/deployment.md).
+  REQUIRE(primary.psql("ALTER SYSTEM SET synchronous_standby_names = '*'") == "");
+  REQUIRE(primary.psql("SELECT pg_reload_conf()") == "t");
+  REQUIRE(eventually([&] { return primary.psql("SELECT sync_state FROM pg_stat_replication") == "sync"; }, 60));
+
+  TempDir dir;
+  const std::string password = dir.file("db-password");
+  std::ofstream(password) << PgCluster::kPassword << "\n";
+  const std::string url = "postgresql://rightconv@127.0.0.1:" + std::to_string(primary.port()) + ",127.0.0.1:" + std::to_string(standby.port()) +
+                          "/rc?target_session_attrs=read-write&connect_timeout=5";
+  ServerProcess server(dir, {"--db", url, "--config", write_config(dir, {{"db_password_file", password}})});
+  REQUIRE_MESSAGE(server.start(), server.log());
+
+  WsClient p(server.port());
+  std::string conversation, token;
+  auto replies = walk(p, {"no", "no", "yes"}, &conversation, &token);
+  REQUIRE(replies.back()["type"] == "prompt");
+  const std::string node = replies.back()["node"];
+
+  primary.stop();  // as a crash: immediate
+  REQUIRE_MESSAGE(standby.promote(), standby.log());
+  INFO(server.log());
+  // The practitioner carries on where they were told they were: on the promoted standby.
+  WsClient again(server.port());
+  // Until the writer has noticed the old connection is gone and made a new one, a turn is
+  // refused with server_busy ("try again in a moment"), never acknowledged: the page retries.
+  std::vector<json> back;
+  CHECK(eventually([&] {
+    again.send({{"type", "resume"}, {"conversation", conversation}, {"token", token}});
+    back = again.receive_until({"prompt", "outcome", "error"}, 30000);
+    return !back.empty() && back.back()["type"] == "prompt";
+  }, 90));
+  REQUIRE(!back.empty());
+  CHECK(back.back()["node"] == node);
+  auto on = again.request({{"type", "answer"}, {"node", node}, {"option", "agree"}}, 30000);
+  REQUIRE(!on.empty());
+  CHECK(on.back()["type"] == "prompt");
+  CHECK(on.back()["node"] != node);
+  CHECK(standby.psql("SELECT COUNT(*) FROM turns WHERE conversation_id = '" + conversation + "' AND direction = 'in'", "rc") == "5");
+  CHECK(standby.psql("SELECT pg_is_in_recovery()", "rc") == "f");
+  CHECK(server.stop() == 0);
 }
