@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/json_text.hpp"
 #include "webhook_signature.hpp"
 
 namespace rc::handoff::webhook {
@@ -102,6 +103,7 @@ Result<PeerReport> parse_report(const std::string& text, const std::string& conn
   const auto body = nlohmann::json::parse(text, nullptr, false);
   if (body.is_discarded()) return make_error("body: not valid JSON");
   if (!body.is_object()) return make_error("body: expected a JSON object");
+  if (has_nul_escape(text)) return make_error("body: text may not contain the NUL character (\\u0000)");
   PeerReport r;
   if (body.contains("type") && body["type"].is_string()) r.type = body["type"].get<std::string>();
   if (r.type != "accepted" && r.type != "message" && r.type != "ended" && r.type != "rejected")

@@ -1,6 +1,8 @@
 // See protocol.hpp.
 #include "protocol.hpp"
 
+#include "core/json_text.hpp"
+
 namespace rc::protocol {
 namespace {
 
@@ -99,6 +101,7 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
       return Error{"bad_message", "\"ref\" must be text of at most 128 characters.", std::nullopt};
     ref = it->get<std::string>();
   }
+  if (has_nul_escape(text)) return Error{"bad_message", "Text may not contain the NUL character (\\u0000).", ref};
   const auto type = text_field(j, "type");
   if (!type) return Error{"bad_message", "Every message needs a \"type\" (text).", ref};
 

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/json_text.hpp"
 #include "protocol/protocol.hpp"
 #include "staff/staff_account_store.hpp"
 #include "store/group_commit_writer.hpp"
@@ -71,6 +72,10 @@ void StaffConsoleSession::on_message(const std::string& text) {
   }
   std::optional<std::string> ref = text_of(msg, "ref");
   if (ref && ref->size() > 128) ref.reset();
+  if (has_nul_escape(text)) {
+    error("bad_message", "Text may not contain the NUL character (\\u0000).", ref);
+    return read_next();
+  }
   handle(msg, ref);
   read_next();  // operations answer asynchronously, tagged with their ref
 }

@@ -313,3 +313,41 @@ TEST_CASE("postgresql serve - a practitioner connected to one instance is online
   CHECK(eventually([&] { return online_in_first_queue(b_console, east, second) == false; }, 90));
   CHECK(s.b.stop() == 0);
 }
+
+TEST_CASE("postgresql serve - a NUL character in a chat or console message is refused with a clear error, so search and statistics keep working") {
+  PgServe s;
+  ServerProcess server(s.dir, s.serve_args());
+  REQUIRE_MESSAGE(server.start(), server.log());
+  const std::string admin = s.staff("ada", "admin");
+  WsClient p(server.port());
+  auto replies = walk(p, {"no", "no", "yes", "agree", "no", "multi"});
+  const std::string node = replies.back()["node"];
+  // PostgreSQL's jsonb refuses \u0000: one such answer logged would break every JSON read of the log.
+  p.send_text(R"({"type":"answer","node":")" + node + R"(","text":"routines\u0000at home","ref":"n1"})");
+  auto refused = p.receive(10000);
+  REQUIRE(refused);
+  CHECK((*refused)["type"] == "error");
+  CHECK((*refused)["code"] == "bad_message");
+  CHECK((*refused)["ref"] == "n1");
+  CHECK((*refused)["message"].get<std::string>().find("NUL") != std::string::npos);
+  auto on = p.request({{"type", "answer"}, {"node", node}, {"text", "routines at home"}});  // the connection carries on
+  REQUIRE(!on.empty());
+  CHECK(on.back()["node"] != node);
+
+  Console staff(server.console_port());
+  staff.sign_in(admin);
+  staff.ws.send_text(R"({"type":"message","reference":"HO-XXXX-XXXX","text":"a\u0000b","ref":"s1"})");
+  auto console_refused = staff.ws.receive_until({"error"});
+  REQUIRE(!console_refused.empty());
+  CHECK(console_refused.back()["code"] == "bad_message");
+
+  CHECK(s.sql("SELECT COUNT(*) FROM turns WHERE strpos(message, '\\u0000') > 0") == "0");
+  int status = 0;
+  json found = get_json(server.staff_port(), "/v1/conversations?q=routines", admin, &status);
+  CHECK(status == 200);
+  REQUIRE(found.is_object());
+  CHECK(found["items"].size() == 1);
+  CHECK(get_json(server.staff_port(), "/v1/stats", admin, &status).is_object());
+  CHECK(status == 200);
+  CHECK(server.stop() == 0);
+}
