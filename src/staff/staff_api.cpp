@@ -6,6 +6,7 @@
 #include <future>
 
 #include "store/audit_log.hpp"
+#include "store/db_errors.hpp"
 #include "store/review_queries.hpp"
 #include "store/review_writes.hpp"
 #include "http/static_files.hpp"
@@ -91,7 +92,9 @@ void StaffApi::routes() {
         handler(*who, req, res);
       } catch (const store::DbError& e) {
         spdlog::error("staff API database error: {}", e.what());
-        send_error(res, 503, "unavailable", "The review database is not available just now.");
+        // Unreachable: try again later. A statement the database refused is our fault: say so.
+        if (store::is_unavailable(e)) send_error(res, 503, "unavailable", "The review database is not available just now.");
+        else send_error(res, 500, "internal", "Something went wrong on the server.");
       }
     };
   };

@@ -18,4 +18,15 @@ bool is_constraint_violation(const std::exception& e) {
   return false;
 }
 
+bool is_unavailable(const std::exception& e) {
+  if (const auto* s = dynamic_cast<const SqliteError*>(&e)) {
+    const int primary = s->code & 0xff;
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR ||
+           primary == SQLITE_FULL || primary == SQLITE_READONLY;
+  }
+  if (const auto* p = dynamic_cast<const PgError*>(&e))
+    return p->sqlstate.empty() || p->sqlstate.rfind("08", 0) == 0 || p->sqlstate.rfind("53", 0) == 0 || p->sqlstate.rfind("57", 0) == 0;
+  return dynamic_cast<const DbError*>(&e) != nullptr;  // a store error of no known kind: most likely the connection
+}
+
 }  // namespace rc::store

@@ -10,5 +10,10 @@ namespace rc::store {
 bool is_unique_violation(const std::exception& e);
 // Any constraint (unique, check, not null, foreign key): SQLITE_CONSTRAINT*, PostgreSQL's class 23.
 bool is_constraint_violation(const std::exception& e);
+// The database could not be reached or could not serve just now (try again later: HTTP 503),
+// rather than a statement it refused (a fault: HTTP 500). SQLite: busy, locked, can't open,
+// I/O error, disk full; PostgreSQL: SQLSTATE classes 08 (connection), 53 (resources), 57
+// (shut down, cancelled), or no SQLSTATE at all (the connection broke before an answer).
+bool is_unavailable(const std::exception& e);
 
 }  // namespace rc::store

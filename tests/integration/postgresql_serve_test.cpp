@@ -351,3 +351,28 @@ TEST_CASE("postgresql serve - a NUL character in a chat or console message is re
   CHECK(status == 200);
   CHECK(server.stop() == 0);
 }
+
+TEST_CASE("postgresql serve - the staff API answers 500 for a statement the database refused and 503 while the database is unreachable") {
+  PgServe s;
+  ServerProcess server(s.dir, s.serve_args());
+  REQUIRE_MESSAGE(server.start(), server.log());
+  const std::string admin = s.staff("ada", "admin");
+  WsClient p(server.port());
+  std::string conversation;
+  walk(p, kToDutyAndAdvice, &conversation);
+  int status = 0;
+  CHECK(get_json(server.staff_port(), "/v1/conversations/" + conversation, admin, &status).is_object());
+  CHECK(status == 200);
+
+  // A schema the server does not expect (a fault to look into, not a moment to wait out).
+  REQUIRE(s.sql("ALTER TABLE turns RENAME TO turns_elsewhere") == "");
+  get_json(server.staff_port(), "/v1/conversations/" + conversation, admin, &status);
+  CHECK(status == 500);
+  REQUIRE(s.sql("ALTER TABLE turns_elsewhere RENAME TO turns") == "");
+
+  s.pg.stop();
+  get_json(server.staff_port(), "/v1/conversations/" + conversation, admin, &status);
+  CHECK(status == 503);
+  CHECK(server.log().find(PgCluster::kPassword) == std::string::npos);
+  CHECK(server.stop() == 0);
+}
