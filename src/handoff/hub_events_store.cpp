@@ -32,6 +32,20 @@ std::vector<HubEventRow> hub_events_since(store::PgDb& db, std::int64_t from_ms,
   return out;
 }
 
+std::vector<HubEventRow> hub_events_by_id(store::PgDb& db, const std::vector<std::string>& ids, const std::string& not_instance) {
+  std::string array = "{";
+  for (const auto& id : ids) {
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) continue;  // only row ids are announced
+    array += (array.size() > 1 ? "," : "") + id;
+  }
+  array += "}";
+  auto rows = db.query("SELECT id, at, body FROM hub_events WHERE id = ANY($1::bigint[]) AND instance <> $2 ORDER BY id", {array, not_instance});
+  std::vector<HubEventRow> out;
+  out.reserve(static_cast<std::size_t>(rows.size()));
+  for (int r = 0; r < rows.size(); ++r) out.push_back({rows.integer(r, 0), rows.integer(r, 1), rows.text(r, 2)});
+  return out;
+}
+
 void delete_hub_events_before(store::PgDb& db, std::int64_t ms) { db.query("DELETE FROM hub_events WHERE at < $1", {std::to_string(ms)}); }
 
 }  // namespace rc::handoff

@@ -27,6 +27,8 @@ void listen_for_hub_events(store::PgDb& db);
 std::int64_t database_now_ms(store::PgDb& db);
 // Other instances' rows from `from_ms` on, oldest id first.
 std::vector<HubEventRow> hub_events_since(store::PgDb& db, std::int64_t from_ms, const std::string& not_instance);
+// The rows named by these announcements (their payloads), of other instances, oldest id first.
+std::vector<HubEventRow> hub_events_by_id(store::PgDb& db, const std::vector<std::string>& ids, const std::string& not_instance);
 void delete_hub_events_before(store::PgDb& db, std::int64_t ms);
 
 }  // namespace rc::handoff

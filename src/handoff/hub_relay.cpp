@@ -95,8 +95,11 @@ void HubRelay::run() {
         continue;
       }
       pause = std::chrono::milliseconds(250);
-      // A second at most between looks at the stop flag; a quiet second reads nothing.
-      if (!db_->notifications(1000).empty()) read_news();
+      // A second at most between looks at the stop flag. An announcement names its row, so only
+      // that row is read; the whole window is read again every few seconds in any case.
+      const auto announced = db_->notifications(1000);
+      if (std::chrono::steady_clock::now() - last_scan_ >= kRescanEvery) read_news();
+      else if (!announced.empty()) read_announced(announced);
     } catch (const std::exception& e) {  // a database error, or a row it could not read: never end the thread
       spdlog::warn("handoff news from other instances: connection lost ({}); reconnecting", e.what());
       db_.reset();
@@ -107,14 +110,22 @@ void HubRelay::run() {
 
 // Every row of another instance within the late window not yet handed on, in order.
 void HubRelay::read_news() {
-  for (auto& row : hub_events_since(*db_, read_from_, instance_)) {
+  last_scan_ = std::chrono::steady_clock::now();
+  hand_on(hub_events_since(*db_, read_from_, instance_));
+  forget_old(database_now_ms(*db_));
+}
+
+void HubRelay::read_announced(const std::vector<std::string>& ids) { hand_on(hub_events_by_id(*db_, ids, instance_)); }
+
+void HubRelay::hand_on(std::vector<HubEventRow> rows) {
+  for (auto& row : rows) {
+    if (row.at < read_from_) continue;  // from before this instance listened, or already forgotten
     if (!seen_.emplace(row.id, row.at).second) continue;
     auto news = json::parse(row.body, nullptr, false);
     if (news.is_discarded()) continue;
     hub_.deliver(news);
     delivered_++;
   }
-  forget_old(database_now_ms(*db_));
 }
 
 // Rows older than the late window are never read again: their ids need not be remembered, and

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "handoff_hub.hpp"
+#include "hub_events_store.hpp"
 #include "store/database_target.hpp"
 #include "store/group_commit_writer.hpp"
 
@@ -49,12 +50,18 @@ class HubRelay {
   void note_presence(const std::string& conversation_id, bool online);
   void run();
   bool connect();
-  void read_news();
+  void read_news();                                         // the whole late window: after a reconnect, and now and then
+  void read_announced(const std::vector<std::string>& ids);  // only the rows just announced
+  void hand_on(std::vector<HubEventRow> rows);
   void forget_old(std::int64_t now_ms);
   bool sleep_unless_stopped(std::chrono::milliseconds pause);
 
   static constexpr std::int64_t kLateMs = 60'000;        // a row committed this late is still read
   static constexpr std::int64_t kKeepMs = 10 * 60'000;   // rows older are deleted
+  // How often the whole window is read again even when announcements come: a safety net, and
+  // while all is quiet a query that shows whether the connection still works.
+  static constexpr auto kRescanEvery = std::chrono::seconds(10);
+  std::chrono::steady_clock::time_point last_scan_{};
   store::GroupCommitWriter& writer_;
   store::PostgresTarget target_;
   HandoffHub& hub_;

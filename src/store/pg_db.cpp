@@ -64,8 +64,13 @@ std::int64_t PgRows::affected() const {
 }
 
 Result<std::unique_ptr<PgDb>> PgDb::connect(const PostgresTarget& target) {
-  const char* keys[] = {"dbname", "password", "connect_timeout", "application_name", nullptr};
-  const char* values[] = {target.url.c_str(), target.password.empty() ? nullptr : target.password.c_str(), "10", target.application_name.c_str(), nullptr};
+  // Defaults before the URL (which may set its own), the password and name after it. TCP
+  // keepalives and a send timeout notice a database machine that vanished without a word (a
+  // lost host, a partition) in about a minute, rather than the kernel's quarter of an hour.
+  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                        "dbname", "password", "application_name", nullptr};
+  const char* values[] = {"10", "1", "30", "10", "3", "60000",
+                          target.url.c_str(), target.password.empty() ? nullptr : target.password.c_str(), target.application_name.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (!conn) return make_error("cannot connect to " + target.url + ": out of memory");
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // NOTICEs ("already exists, skipping") are not errors
