@@ -44,8 +44,8 @@ void HubRelay::stop() {
 void HubRelay::send(const json& news, const std::string& conversation_id) {
   auto body = std::make_shared<std::string>(news.dump(-1, ' ', false, json::error_handler_t::replace));
   writer_.submit([body, conversation_id, instance = instance_](store::Db& db) { append_hub_event(db, instance, conversation_id, *body); },
-      [](const store::WriteResult& result) {
-        if (!result.ok()) spdlog::warn("handoff news could not be passed to the other instances: {}", result.message);
+      [this](const store::WriteResult& result) {
+        if (!result.ok()) warn_throttled("handoff news could not be passed to the other instances", result.message);
       });
 }
 
@@ -58,9 +58,21 @@ void HubRelay::note_presence(const std::string& conversation_id, bool online) {
         if (online) note_present(db, conversation_id, instance, now);
         else note_gone(db, conversation_id, instance);
       },
-      [](const store::WriteResult& result) {
-        if (!result.ok()) spdlog::warn("could not record for other instances whether a practitioner is connected: {}", result.message);
+      [this](const store::WriteResult& result) {
+        if (!result.ok()) warn_throttled("could not record for other instances whether a practitioner is connected", result.message);
       });
+}
+
+// While the database is away every write fails: said once every few seconds with a count, not
+// once per message.
+void HubRelay::warn_throttled(const char* what, const std::string& why) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(warn_mutex_);
+  ++unsaid_;
+  if (now - last_warned_ < std::chrono::seconds(10)) return;
+  spdlog::warn("{} ({} time(s) since the last warning): {}", what, unsaid_, why);
+  unsaid_ = 0;
+  last_warned_ = now;
 }
 
 bool HubRelay::sleep_unless_stopped(std::chrono::milliseconds pause) {

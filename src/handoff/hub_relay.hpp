@@ -48,6 +48,7 @@ class HubRelay {
  private:
   void send(const nlohmann::json& news, const std::string& conversation_id);
   void note_presence(const std::string& conversation_id, bool online);
+  void warn_throttled(const char* what, const std::string& why);
   void run();
   bool connect();
   void read_news();                                         // the whole late window: after a reconnect, and now and then
@@ -62,6 +63,9 @@ class HubRelay {
   // while all is quiet a query that shows whether the connection still works.
   static constexpr auto kRescanEvery = std::chrono::seconds(10);
   std::chrono::steady_clock::time_point last_scan_{};
+  std::mutex warn_mutex_;  // writer callbacks come from the writer's thread
+  std::chrono::steady_clock::time_point last_warned_{};
+  std::uint64_t unsaid_ = 0;
   store::GroupCommitWriter& writer_;
   store::PostgresTarget target_;
   HandoffHub& hub_;

@@ -6,7 +6,10 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 
@@ -90,7 +93,14 @@ Result<std::unique_ptr<PgDb>> PgDb::connect(const PostgresTarget& target) {
   // database server's. An unknown name leaves the server's zone.
   if (const std::string zone = local_time_zone(); !zone.empty()) {
     if (char* quoted = PQescapeLiteral(conn, zone.c_str(), zone.size())) {
-      PQclear(PQexec(conn, ("SET TIME ZONE " + std::string(quoted)).c_str()));
+      PGresult* set = PQexec(conn, ("SET TIME ZONE " + std::string(quoted)).c_str());
+      if (PQresultStatus(set) != PGRES_COMMAND_OK) {
+        static std::atomic<bool> said{false};  // once per process, not per connection
+        if (!said.exchange(true))
+          spdlog::warn("PostgreSQL does not know this machine's time zone \"{}\": the staff statistics by hour and weekday use the "
+                       "database server's zone instead", zone);
+      }
+      PQclear(set);
       PQfreemem(quoted);
     }
   }

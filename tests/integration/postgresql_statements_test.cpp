@@ -9,10 +9,13 @@
 
 #include <cstdlib>
 #include <future>
+#include <optional>
 
 #include "handoff/outbox_store.hpp"
 #include "pg_cluster.hpp"
+#include "store/db_errors.hpp"
 #include "store/pg_db.hpp"
+#include "store/read_connections.hpp"
 #include "store/pg_migrate.hpp"
 #include "store/sqlite_conversation_log.hpp"
 #include "store/sqlite_db.hpp"
@@ -259,4 +262,34 @@ TEST_CASE("postgresql - a writer whose database is down says so, and reconnects 
   CHECK(load_and_wait(log, "c-1"));
   CHECK_FALSE(load_and_wait(log, "c-2"));
   CHECK(load_and_wait(log, "c-3"));
+}
+
+TEST_CASE("postgresql - read connections: one cut while idle is replaced before it is lent, and past the cap a request waits, then is told the database is busy") {
+  PgCluster pg;
+  REQUIRE_MESSAGE(pg.start(), pg.log());
+  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  store::PostgresTarget target{pg.url("rc"), PgCluster::kPassword};
+  target.application_name = "rightconv-reads";
+  auto pool = store::ReadConnections::postgresql(target, /*keep=*/2, /*most=*/2);
+  {
+    auto lease = pool->get();
+    CHECK((*lease).dialect() == store::Dialect::postgresql);
+  }  // back in the pool, idle
+  CHECK(pg.psql("SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rightconv-reads') t") == "1");
+  {
+    auto lease = pool->get();  // the cut one is asked, dropped, and a new one lent
+    CHECK_NOTHROW(lease->exec("SELECT 1"));
+    auto second = pool->get();
+    try {
+      pool->get();  // a third, with two open at most: waits, then gives up
+      FAIL("a third connection was lent");
+    } catch (const store::DbError& e) {
+      CHECK(store::is_unavailable(e));
+    }
+  }
+  std::optional<store::ReadConnections::Lease> outlives;
+  outlives.emplace(pool->get());
+  pool.reset();  // the lease keeps the pool alive until it goes
+  CHECK_NOTHROW((*outlives)->exec("SELECT 1"));
+  outlives.reset();
 }
