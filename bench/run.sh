@@ -23,6 +23,9 @@ idle=${IDLE:-10000}
 hold=${HOLD:-3}
 threads=${THREADS:-1}
 stores=${STORES:-sqlite}
+for store in $stores; do
+  [[ $store == sqlite || $store == postgresql ]] || { echo "STORES: \"$store\" is not a store (sqlite, postgresql)" >&2; exit 2; }
+done
 instances_list=${INSTANCES:-1}
 pg_bin=${RIGHTCONV_PG_BIN:-/usr/lib/postgresql/15/bin}
 results=${RESULTS_DIR:-$build/bench-results/$(date +%Y%m%d-%H%M%S)}
@@ -71,10 +74,10 @@ chmod 755 "$tmp"
 pg_port=
 pg_running=0
 
-as_pg_owner() {  # initdb and postgres refuse to run as root
+as_pg_owner() {  # initdb and postgres refuse to run as root: as root, the postgres user Debian's package made
   if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-pg_sql() { psql -h "$tmp/pg" -p "$pg_port" -U rightconv -d postgres -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+pg_sql() { "$pg_bin/psql" -h "$tmp/pg" -p "$pg_port" -U rightconv -d postgres -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
 
 start_postgresql() {
   [[ $pg_running == 1 ]] && return 0
@@ -175,7 +178,7 @@ for store in $stores; do
       names+=("$name")
     done
     label="SQLite, 1 instance"
-    [[ $store == postgresql ]] && label="PostgreSQL 15, $n instance(s)"
+    [[ $store == postgresql ]] && label="PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), $n instance(s)"
     [[ ${#names[@]} -gt 0 ]] && runs+=("$label|${names[*]}")
   done
 done

@@ -7,8 +7,10 @@
 #include "commands.hpp"
 #include "core/conversation_replay.hpp"
 #include "core/dialog_loader.hpp"
+#include "database_options.hpp"
 #include "dialog_file.hpp"
 #include "store/logged_history_reader.hpp"
+#include "store/pg_db.hpp"
 
 namespace rc::cli {
 namespace {
@@ -71,6 +73,20 @@ std::string listed(const std::vector<std::string>& ids) {
   return s;
 }
 
+// From the SQLite file or PostgreSQL database `db` names (the password as for every command:
+// RIGHTCONV_DB_PASSWORD). Never migrates: replay writes nothing.
+Result<store::LoggedHistory> read_history(const std::string& db, const std::string& dialog_id, std::int64_t since) {
+  if (!store::is_postgresql_url(db)) return store::read_logged_history(db, dialog_id, since);
+  Config config;
+  config.db_path = db;
+  config.db_from_flag = true;
+  auto target = database_target_of(config);
+  if (!target) return target.error();
+  auto connected = store::PgDb::connect(*target->postgresql);
+  if (!connected) return connected.error();
+  return store::read_logged_history(**connected, db, dialog_id, since);
+}
+
 }  // namespace
 
 int replay_command(const Args& args, std::ostream& out, std::ostream& err) {
@@ -107,7 +123,7 @@ int replay_command(const Args& args, std::ostream& out, std::ostream& err) {
   }
   auto candidate = read_dialog_file(dialog_file, err);
   if (!candidate) return kProblems;
-  auto history = store::read_logged_history(db, candidate->id, since);
+  auto history = read_history(db, candidate->id, since);
   if (!history) {
     err << history.error().describe() << "\n";
     return kProblems;

@@ -10,7 +10,7 @@ void HandoffHub::attach(const std::string& conversation_id, const std::shared_pt
     std::lock_guard lock(mutex_);
     practitioners_[conversation_id] = link;  // the newest connection (tab) gets the notices
   }
-  if (presence_hook_) presence_hook_(conversation_id, true);
+  if (auto hook = presence_hook()) hook(conversation_id, true);
 }
 
 void HandoffHub::detach(const std::string& conversation_id, const PractitionerLink* link) {
@@ -22,7 +22,35 @@ void HandoffHub::detach(const std::string& conversation_id, const PractitionerLi
     if (current && current.get() != link) return;  // a newer tab has it
     practitioners_.erase(it);
   }
-  if (presence_hook_) presence_hook_(conversation_id, false);
+  if (auto hook = presence_hook()) hook(conversation_id, false);
+}
+
+void HandoffHub::set_relay(Relay relay) {
+  std::lock_guard lock(mutex_);
+  relay_ = std::move(relay);
+}
+
+void HandoffHub::set_presence_hook(PresenceHook hook) {
+  std::lock_guard lock(mutex_);
+  presence_hook_ = std::move(hook);
+}
+
+HandoffHub::Relay HandoffHub::relay() const {
+  std::lock_guard lock(mutex_);
+  return relay_;
+}
+
+HandoffHub::PresenceHook HandoffHub::presence_hook() const {
+  std::lock_guard lock(mutex_);
+  return presence_hook_;
+}
+
+std::vector<std::string> HandoffHub::practitioners_online() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [id, link] : practitioners_)
+    if (!link.expired()) out.push_back(id);
+  return out;
 }
 
 bool HandoffHub::practitioner_online(const std::string& conversation_id) const {
@@ -67,10 +95,11 @@ std::optional<HandoffNotice> notice_of(const nlohmann::json& j) {
 
 // A practitioner is connected to one instance: told here when here, else through the relay.
 bool HandoffHub::notify_practitioner(const std::string& conversation_id, HandoffNotice notice) {
-  if (!relay_) return tell_practitioner(conversation_id, std::move(notice));
+  const auto relay = this->relay();
+  if (!relay) return tell_practitioner(conversation_id, std::move(notice));
   const nlohmann::json news{{"to", "practitioner"}, {"conversation", conversation_id}, {"notice", notice_json(notice)}};
   if (tell_practitioner(conversation_id, std::move(notice))) return true;
-  relay_(news, conversation_id);
+  relay(news, conversation_id);
   return false;
 }
 
@@ -122,14 +151,14 @@ void HandoffHub::tell_staff(const std::string& staff_id, const nlohmann::json& e
 int HandoffHub::to_consoles(const std::string& queue, const nlohmann::json& event) {
   int told = 0;
   tell_consoles(queue, event, told);
-  if (relay_) relay_({{"to", "consoles"}, {"queue", queue}, {"event", event}}, "");
+  if (const auto relay = this->relay()) relay({{"to", "consoles"}, {"queue", queue}, {"event", event}}, "");
   return told;
 }
 
 int HandoffHub::to_staff(const std::string& staff_id, const nlohmann::json& event) {
   int told = 0;
   tell_staff(staff_id, event, told);
-  if (relay_) relay_({{"to", "staff"}, {"staff", staff_id}, {"event", event}}, "");
+  if (const auto relay = this->relay()) relay({{"to", "staff"}, {"staff", staff_id}, {"event", event}}, "");
   return told;
 }
 

@@ -64,17 +64,22 @@ class HandoffHub : public handoff::ConsoleBroadcast {
   // for a practitioner not connected here, also go to the relay, which hands them to the other
   // instances; theirs come back through deliver(), told here only. Set before serving.
   using Relay = std::function<void(const nlohmann::json& news, const std::string& conversation_id)>;
-  void set_relay(Relay relay) { relay_ = std::move(relay); }
+  void set_relay(Relay relay);
   // Told when a practitioner with an open handoff connects here (true) or leaves (false), so
   // other instances can show them online. Set before serving.
   using PresenceHook = std::function<void(const std::string& conversation_id, bool online)>;
-  void set_presence_hook(PresenceHook hook) { presence_hook_ = std::move(hook); }
+  void set_presence_hook(PresenceHook hook);
+  // The conversations whose practitioner is connected here now.
+  std::vector<std::string> practitioners_online() const;
   void deliver(const nlohmann::json& news);
 
  private:
   void tell_consoles(const std::string& queue, const nlohmann::json& event, int& told) const;
   void tell_staff(const std::string& staff_id, const nlohmann::json& event, int& told) const;
   bool tell_practitioner(const std::string& conversation_id, HandoffNotice notice) const;
+  // Set and unset while sessions run (the relay stops before the writer): read under mutex_.
+  Relay relay() const;
+  PresenceHook presence_hook() const;
   Relay relay_;
   PresenceHook presence_hook_;
   std::vector<std::shared_ptr<ConsoleLink>> consoles_snapshot() const;

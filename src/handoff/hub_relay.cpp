@@ -49,14 +49,16 @@ void HubRelay::send(const json& news, const std::string& conversation_id) {
       });
 }
 
-// The row is the other instances' view; this one's own comes from the hub. A write lost here
-// leaves a console elsewhere showing the practitioner as they were until the next change.
-void HubRelay::note_presence(const std::string& conversation_id, bool online) {
+// The row is the other instances' view; this one's own comes from the hub. Two changes close
+// together (a reload: the old tab leaves, the new one comes) may reach the writer in either
+// order, so the row follows what the hub says when it is written, not the change that asked.
+// A write lost here is put right by the next rescan (sync_presence).
+void HubRelay::note_presence(const std::string& conversation_id, bool) {
   const Millis now = now_();
   writer_.submit(
-      [conversation_id, online, now, instance = instance_](store::Db& db) {
-        if (online) note_present(db, conversation_id, instance, now);
-        else note_gone(db, conversation_id, instance);
+      [this, conversation_id, now](store::Db& db) {
+        if (hub_.practitioner_online(conversation_id)) note_present(db, conversation_id, instance_, now);
+        else note_gone(db, conversation_id, instance_);
       },
       [this](const store::WriteResult& result) {
         if (!result.ok()) warn_throttled("could not record for other instances whether a practitioner is connected", result.message);
@@ -125,6 +127,7 @@ void HubRelay::read_news() {
   last_scan_ = std::chrono::steady_clock::now();
   hand_on(hub_events_since(*db_, read_from_, instance_));
   forget_old(database_now_ms(*db_));
+  sync_presence(*db_, instance_, hub_.practitioners_online(), now_());
 }
 
 void HubRelay::read_announced(const std::vector<std::string>& ids) { hand_on(hub_events_by_id(*db_, ids, instance_)); }

@@ -47,7 +47,7 @@ class HubRelay {
 
  private:
   void send(const nlohmann::json& news, const std::string& conversation_id);
-  void note_presence(const std::string& conversation_id, bool online);
+  void note_presence(const std::string& conversation_id, bool online);  // written as the hub has it then
   void warn_throttled(const char* what, const std::string& why);
   void run();
   bool connect();

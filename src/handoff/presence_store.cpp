@@ -23,6 +23,18 @@ std::unordered_set<std::string> present_elsewhere(store::Db& db, const std::stri
   return out;
 }
 
+void sync_presence(store::Db& db, const std::string& instance, const std::vector<std::string>& online, Millis now) {
+  std::unordered_set<std::string> here(online.begin(), online.end());
+  std::vector<std::string> gone;
+  auto& q = db.prepared("SELECT conversation_id FROM practitioner_presence WHERE instance = ?1");
+  q.bind(1, instance);
+  while (q.step())
+    if (!here.erase(q.text(0))) gone.push_back(q.text(0));
+  q.reset();
+  for (const auto& c : gone) note_gone(db, c, instance);
+  for (const auto& c : here) note_present(db, c, instance, now);  // those left: connected, no row
+}
+
 void forget_presence_of(store::Db& db, const std::string& instance) {
   db.prepared("DELETE FROM practitioner_presence WHERE instance = ?1").bind(1, instance).run();
 }

@@ -5,6 +5,7 @@
 
 #include <future>
 
+#include "core/json_text.hpp"
 #include "store/audit_log.hpp"
 #include "store/db_errors.hpp"
 #include "store/review_queries.hpp"
@@ -66,7 +67,9 @@ void StaffApi::routes() {
       try {
         who = authenticate(*reader(), header.substr(7), now);
       } catch (const store::DbError& e) {
-        send_error(res, 503, "unavailable", "The review database is not available just now.");
+        spdlog::error("staff API database error while signing in: {}", e.what());
+        if (store::is_unavailable(e)) send_error(res, 503, "unavailable", "The review database is not available just now.");
+        else send_error(res, 500, "internal", "Something went wrong on the server.");
         return std::nullopt;
       }
     }
@@ -132,6 +135,7 @@ void StaffApi::routes() {
 
   s.Post("/v1/conversations/" + kConversationId + "/review",
          guarded([this](const StaffMember& who, const http::Request& req, http::Response& res) {
+           if (has_nul_escape(req.body)) return send_error(res, 400, "bad_request", "Text may not contain the NUL character (\\u0000).");
            const json body = json::parse(req.body, nullptr, false);
            if (!body.is_object() || !body.contains("state") || !body["state"].is_string())
              return send_error(res, 400, "bad_request", "Send {\"state\": \"new|in_progress|reviewed|needs_follow_up\", \"note\": \"...\"}.");
@@ -159,6 +163,7 @@ void StaffApi::routes() {
   s.Post("/v1/conversations/" + kConversationId + "/hold",
          guarded([this](const StaffMember& who, const http::Request& req, http::Response& res) {
            if (!who.is_admin()) return send_error(res, 404, "not_found", "No such conversation.");
+           if (has_nul_escape(req.body)) return send_error(res, 400, "bad_request", "Text may not contain the NUL character (\\u0000).");
            const json body = json::parse(req.body, nullptr, false);
            if (!body.is_object() || !body.contains("hold") || !body["hold"].is_boolean())
              return send_error(res, 400, "bad_request", "Send {\"hold\": true} or {\"hold\": false}.");

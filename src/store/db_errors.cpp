@@ -22,7 +22,7 @@ bool is_unavailable(const std::exception& e) {
   if (const auto* s = dynamic_cast<const SqliteError*>(&e)) {
     const int primary = s->code & 0xff;
     return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR ||
-           primary == SQLITE_FULL || primary == SQLITE_READONLY;
+           primary == SQLITE_FULL;
   }
   if (const auto* p = dynamic_cast<const PgError*>(&e))
     return p->sqlstate.empty() || p->sqlstate.rfind("08", 0) == 0 || p->sqlstate.rfind("53", 0) == 0 || p->sqlstate.rfind("57", 0) == 0;

@@ -10,8 +10,17 @@ namespace rc::store {
 Result<LoggedHistory> read_logged_history(const std::string& db_path, const std::string& dialog_id, std::int64_t since_ms) {
   try {
     SqliteDb db(db_path, false, 5000, /*read_only=*/true);
+    return read_logged_history(db, db_path, dialog_id, since_ms);
+  } catch (const SqliteError& e) {  // the file could not be opened
+    return make_error(std::string("cannot read the conversation log: ") + e.what(), db_path);
+  }
+}
+
+Result<LoggedHistory> read_logged_history(Db& db, const std::string& where, const std::string& dialog_id, std::int64_t since_ms) {
+  try {
     LoggedHistory h;
-    db.exec("BEGIN");  // one snapshot for all three reads, whatever the server commits meanwhile
+    // One snapshot for all three reads, whatever the servers commit meanwhile.
+    db.exec(db.dialect() == Dialect::postgresql ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
     std::unordered_map<std::string, std::size_t> by_id;
     auto& conversations = db.prepared(
         "SELECT id, dialog_version, state, COALESCE(outcome, ''), started_at FROM conversations "
@@ -36,8 +45,8 @@ Result<LoggedHistory> read_logged_history(const std::string& db_path, const std:
     versions.reset();
     db.exec("COMMIT");
     return h;
-  } catch (const SqliteError& e) {
-    return make_error(std::string("cannot read the conversation log: ") + e.what(), db_path);
+  } catch (const DbError& e) {
+    return make_error(std::string("cannot read the conversation log: ") + e.what(), where);
   }
 }
 

@@ -1,12 +1,13 @@
 // Reads the conversation log for `rightconv replay`: each conversation of a dialog with its
-// client messages, and the dialog versions served. Read-only (SQLITE_OPEN_READONLY): it never
-// writes, and WAL lets it read a consistent snapshot while the server keeps writing.
+// client messages, and the dialog versions served. Read-only: it never writes, and reads one
+// consistent snapshot (SQLite's WAL, PostgreSQL's REPEATABLE READ) while servers keep writing.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/result.hpp"
+#include "db.hpp"
 
 namespace rc::store {
 
@@ -26,6 +27,9 @@ struct LoggedHistory {
 };
 
 // The conversations of `dialog_id` started at or after `since_ms` (ms since the epoch).
+// From an SQLite file, opened read-only.
 Result<LoggedHistory> read_logged_history(const std::string& db_path, const std::string& dialog_id, std::int64_t since_ms);
+// From an open store (a PostgreSQL connection); `where` names it in errors.
+Result<LoggedHistory> read_logged_history(Db& db, const std::string& where, const std::string& dialog_id, std::int64_t since_ms);
 
 }  // namespace rc::store

@@ -196,6 +196,7 @@ void handle_voice_request(std::shared_ptr<VoiceServices> server, VoiceRequest re
     if (r.call_status.empty()) return respond(plain(400, "missing CallStatus\n"));
   }
   r.input = CallInput{field(query.value(), "node"), field(form.value(), "Digits"), field(form.value(), "SpeechResult")};
+  std::erase(r.input.speech, '\0');  // a %00 in the form: never part of speech, and PostgreSQL's JSON refuses it
   r.action_base = vc.public_base_url + path;
   run_call_request(server, std::move(r), std::move(respond));
 }

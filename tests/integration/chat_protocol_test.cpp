@@ -448,6 +448,6 @@ TEST_CASE("going back past the area question keeps the area last given, a new on
   CHECK(scalar(f.server.db(), "SELECT area FROM conversations WHERE id = '" + id + "'") == "west");
   c.request(answer("area", "south"));
   CHECK(scalar(f.server.db(), "SELECT area FROM conversations WHERE id = '" + id + "'") == "south");
-  CHECK(scalar(f.server.db(), "SELECT group_concat(hub, ',') FROM (SELECT hub FROM conversation_hubs WHERE conversation_id = '" + id + "' ORDER BY hub)") ==
+  CHECK(scalar(f.server.db(), "SELECT group_concat(hub, ',') FROM (SELECT hub FROM conversation_hubs WHERE conversation_id = '" + id + "' ORDER BY hub) AS h") ==
         "south,west");
 }

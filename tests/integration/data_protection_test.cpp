@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_store.hpp"
 #include "db_reader.hpp"
 #include "handoff_support.hpp"
 #include "process.hpp"
@@ -74,6 +75,7 @@ void age(const std::string& db, int days) {
 }  // namespace
 
 TEST_CASE("purge removes a marker typed into every free-text path from the database files") {
+  RC_SQLITE_ONLY("reads the SQLite file and its WAL from disk");
   const std::string m = "Zqxmarker";  // one word: redaction keeps it, so only the purge can remove it
   Server s;
   std::string web, phone;
@@ -179,6 +181,7 @@ TEST_CASE("an abandoned handoff does not stop purge or erasure, and erased text 
 }
 
 TEST_CASE("database files and subject-access exports are readable by their owner only, whatever the umask") {
+  RC_SQLITE_ONLY("the SQLite files' permissions");
   const mode_t before = ::umask(022);
   Server s;
   {

@@ -18,6 +18,7 @@
 #include "pg_cluster.hpp"
 #include "process.hpp"
 #include "staff_helpers.hpp"
+#include "test_store.hpp"
 #include "webhook_receiver.hpp"
 
 using namespace rc::test;
@@ -113,6 +114,7 @@ TEST_CASE("webhook - kill -9 with an undelivered event - restart delivers it exa
 }
 
 TEST_CASE("webhook - kill -9 while the peer has not answered - restart sends it again at once, not after the lease") {
+  RC_SQLITE_ONLY("a server alone on its SQLite file; on PostgreSQL claims of a silent instance are taken back (postgresql tests)");
   Fixture f;
   f.receiver.hold();
   const std::string ref = request_handoff(f.server.port());
@@ -133,6 +135,7 @@ TEST_CASE("webhook - kill -9 while the peer has not answered - restart sends it 
 }
 
 TEST_CASE("webhook on postgresql - an instance killed while the peer has not answered - another sends it again once the first falls silent") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");

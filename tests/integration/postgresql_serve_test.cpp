@@ -13,6 +13,7 @@
 
 #include "handoff_support.hpp"
 #include "pg_serve.hpp"
+#include "test_store.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
 
@@ -51,6 +52,7 @@ bool readyz_becomes(unsigned short port, int status, int seconds) {
 }  // namespace
 
 TEST_CASE("postgresql serve - a conversation, a handoff to hub staff and the staff API, every row in PostgreSQL") {
+  RC_OWN_CLUSTERS();
   PgServe s;
   ServerProcess server(s.dir, s.serve_args());
   REQUIRE_MESSAGE(server.start(), server.log());
@@ -126,6 +128,7 @@ TEST_CASE("postgresql serve - a conversation, a handoff to hub staff and the sta
 }
 
 TEST_CASE("postgresql serve - two instances on one database, one killed: its practitioner resumes on the other at the same place") {
+  RC_OWN_CLUSTERS();
   TwoInstances s;  // no file lock: any number share a PostgreSQL database
   ServerProcess &a = s.a, &b = s.b;
 
@@ -149,6 +152,7 @@ TEST_CASE("postgresql serve - two instances on one database, one killed: its pra
 }
 
 TEST_CASE("postgresql serve - /readyz is false while the database is down, and the server carries on when it is back") {
+  RC_OWN_CLUSTERS();
   PgServe s;
   ServerProcess server(s.dir, s.serve_args());
   REQUIRE_MESSAGE(server.start(), server.log());
@@ -175,6 +179,7 @@ TEST_CASE("postgresql serve - /readyz is false while the database is down, and t
 }
 
 TEST_CASE("postgresql serve - a handoff asked for on one instance is accepted from a console on the other, and the chat flows both ways") {
+  RC_OWN_CLUSTERS();
   TwoInstances s;
   ServerProcess &a = s.a, &b = s.b;
   const std::string east = s.staff("eve", "hub:east");
@@ -237,6 +242,7 @@ TEST_CASE("postgresql serve - a handoff asked for on one instance is accepted fr
 }
 
 TEST_CASE("postgresql serve - the connection that listens for news is cut: it reconnects, and news of a handoff still reaches the other instance") {
+  RC_OWN_CLUSTERS();
   TwoInstances s;
   ServerProcess &a = s.a, &b = s.b;
   const std::string east = s.staff("eve", "hub:east");
@@ -293,6 +299,7 @@ std::string ask_for_a_person(WsClient& p) {
 }  // namespace
 
 TEST_CASE("postgresql serve - a practitioner connected to one instance is online in a console on the other, and offline once they leave or their instance dies") {
+  RC_OWN_CLUSTERS();
   TwoInstances s;
   const std::string east = s.staff("eve", "hub:east");
   const unsigned short b_console = s.b.console_port();
@@ -315,6 +322,7 @@ TEST_CASE("postgresql serve - a practitioner connected to one instance is online
 }
 
 TEST_CASE("postgresql serve - a NUL character in a chat or console message is refused with a clear error, so search and statistics keep working") {
+  RC_OWN_CLUSTERS();
   PgServe s;
   ServerProcess server(s.dir, s.serve_args());
   REQUIRE_MESSAGE(server.start(), server.log());
@@ -353,6 +361,7 @@ TEST_CASE("postgresql serve - a NUL character in a chat or console message is re
 }
 
 TEST_CASE("postgresql serve - the staff API answers 500 for a statement the database refused and 503 while the database is unreachable") {
+  RC_OWN_CLUSTERS();
   PgServe s;
   ServerProcess server(s.dir, s.serve_args());
   REQUIRE_MESSAGE(server.start(), server.log());

@@ -13,6 +13,7 @@
 
 #include "handoff/outbox_store.hpp"
 #include "pg_cluster.hpp"
+#include "test_store.hpp"
 #include "store/db_errors.hpp"
 #include "store/pg_db.hpp"
 #include "store/read_connections.hpp"
@@ -74,6 +75,7 @@ void claims_scenario(store::Db& db) {
 }  // namespace
 
 TEST_CASE("postgresql - the store's ?N parameters become $N outside literals, quoted names and comments") {
+  RC_OWN_CLUSTERS();
   CHECK(store::to_postgresql_parameters("SELECT a FROM t WHERE b = ?1 AND c = ?12") == "SELECT a FROM t WHERE b = $1 AND c = $12");
   CHECK(store::to_postgresql_parameters("SELECT '?1', \"odd?name\" FROM t WHERE x = ?2 -- what ?3\n AND y = ?") ==
         "SELECT '?1', \"odd?name\" FROM t WHERE x = $2 -- what ?3\n AND y = $3");
@@ -81,6 +83,7 @@ TEST_CASE("postgresql - the store's ?N parameters become $N outside literals, qu
 }
 
 TEST_CASE("postgresql - the outbox's claims, results, listing and disabling give the same answers on PostgreSQL as on SQLite") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");
@@ -96,6 +99,7 @@ TEST_CASE("postgresql - the outbox's claims, results, listing and disabling give
 }
 
 TEST_CASE("postgresql - a claim passes over an event another instance is claiming in an open transaction, without waiting for it") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");
@@ -126,6 +130,7 @@ TEST_CASE("postgresql - a claim passes over an event another instance is claimin
 }
 
 TEST_CASE("postgresql - typed parameters: NULLs of either kind, optional filters, and booleans read as 1 or 0") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   auto db = connect(pg, "postgres");
@@ -218,6 +223,7 @@ void conversation_log_scenario(store::GroupCommitWriter& writer) {
 }  // namespace
 
 TEST_CASE("postgresql - the group-commit writer and the conversation log: commits, stale revisions and taken references as on SQLite") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");
@@ -238,6 +244,7 @@ TEST_CASE("postgresql - the group-commit writer and the conversation log: commit
 }
 
 TEST_CASE("postgresql - a writer whose database is down says so, and reconnects when it is back") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   store::GroupCommitWriter writer({"", true, 1000, 16, store::PostgresTarget{pg.url(), PgCluster::kPassword}});
@@ -265,6 +272,7 @@ TEST_CASE("postgresql - a writer whose database is down says so, and reconnects 
 }
 
 TEST_CASE("postgresql - read connections: one cut while idle is replaced before it is lent, and past the cap a request waits, then is told the database is busy") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");

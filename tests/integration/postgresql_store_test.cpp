@@ -13,6 +13,7 @@
 #include "db_reader.hpp"
 #include "handoff_support.hpp"
 #include "pg_cluster.hpp"
+#include "test_store.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
 
@@ -56,6 +57,7 @@ std::vector<std::string> pg_columns(const PgCluster& pg, const std::string& data
 }  // namespace
 
 TEST_CASE("postgresql - migrate makes the same tables and columns as SQLite, once, and a second run applies nothing") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");
@@ -78,6 +80,7 @@ TEST_CASE("postgresql - migrate makes the same tables and columns as SQLite, onc
 }
 
 TEST_CASE("postgresql - several instances migrating at once apply each migration once") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");
@@ -98,6 +101,7 @@ TEST_CASE("postgresql - several instances migrating at once apply each migration
 }
 
 TEST_CASE("postgresql - a migration that fails names its file and line, and the ones before it stay") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");
@@ -112,6 +116,7 @@ TEST_CASE("postgresql - a migration that fails names its file and line, and the 
 }
 
 TEST_CASE("postgresql - the database setting is checked, errors name it, and the password never comes from the URL or shows") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   const std::string url = pg.url();
@@ -174,6 +179,7 @@ TEST_CASE("postgresql - the database setting is checked, errors name it, and the
 }
 
 TEST_CASE("postgresql - copy moves an SQLite deployment without losing a row, verified, and only into an empty database") {
+  RC_OWN_CLUSTERS();
   HandoffFixture f;  // staff accounts
   {
     WsClient p(f.server.port());
@@ -239,6 +245,7 @@ TEST_CASE("postgresql - copy moves an SQLite deployment without losing a row, ve
 }
 
 TEST_CASE("postgresql - staff accounts and the audit chain: concurrent writers keep one chain, audit verify finds a changed row") {
+  RC_OWN_CLUSTERS();
   PgCluster pg;
   REQUIRE_MESSAGE(pg.start(), pg.log());
   REQUIRE(pg.psql("CREATE DATABASE rc") == "");

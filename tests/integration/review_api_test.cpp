@@ -11,6 +11,7 @@
 
 #include "core/sha256.hpp"
 #include "db_reader.hpp"
+#include "test_store.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
 #include "staff_helpers.hpp"
@@ -122,11 +123,7 @@ TEST_CASE("no token - a bad - expired or disabled token: 401, bad filters: 400")
   {
     // An expired token for a real account.
     const std::string expired = "rcs_expiredexpiredexpiredexpired00";
-    sqlite3* db = nullptr;
-    sqlite3_open(s.server.db().c_str(), &db);
-    const std::string sql = "INSERT INTO staff_tokens VALUES ('" + rc::sha256_hex(expired) + "', 'ada', 0, 1)";
-    REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    REQUIRE(execute(s.server.db(), "INSERT INTO staff_tokens VALUES ('" + rc::sha256_hex(expired) + "', 'ada', 0, 1)"));
     CHECK(Staff(s.server.staff_port(), expired).get("/v1/conversations").first == 401);
   }
   Staff west(s.server.staff_port(), s.west);
@@ -223,10 +220,7 @@ TEST_CASE("a transcript shows the path - the outcome and the contacts it showed,
   CHECK(ids_of(east.get("/v1/conversations?review=reviewed").second) == std::vector<std::string>{s.ids["east1"]});
   CHECK(ids_of(east.get("/v1/conversations?review=new").second) == std::vector<std::string>{s.ids["east2"]});
   // Notes cannot be rewritten, even with the database in hand.
-  sqlite3* db = nullptr;
-  sqlite3_open(s.server.db().c_str(), &db);
-  CHECK(sqlite3_exec(db, "UPDATE review_notes SET note = 'changed'", nullptr, nullptr, nullptr) != SQLITE_OK);
-  sqlite3_close(db);
+  CHECK_FALSE(execute(s.server.db(), "UPDATE review_notes SET note = 'changed'"));
 }
 
 TEST_CASE("CSV and stats figures match the seeded conversations") {
@@ -265,6 +259,7 @@ TEST_CASE("CSV and stats figures match the seeded conversations") {
 }
 
 TEST_CASE("every read is audited - the chain verifies - and a tampered row fails verification") {
+  RC_SQLITE_ONLY("tampers through SQLite's C API; the PostgreSQL chain's tamper test is in postgresql_store_test.cpp");
   Seeded s;
   Staff east(s.server.staff_port(), s.east), admin(s.server.staff_port(), s.admin);
   east.get("/v1/conversations?area=east");
@@ -295,6 +290,7 @@ TEST_CASE("every read is audited - the chain verifies - and a tampered row fails
 }
 
 TEST_CASE("deleting the newest audit rows is found against an anchor kept outside the table") {
+  RC_SQLITE_ONLY("tampers through SQLite's C API; the PostgreSQL chain's tamper test is in postgresql_store_test.cpp");
   Seeded s;
   Staff(s.server.staff_port(), s.east).get("/v1/conversations");
   auto [status, metrics] = Staff(s.server.staff_port(), s.admin).get_text("/metrics");

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "test_store.hpp"
 #include "process.hpp"
 #include "server_process.hpp"
 #include "ws_client.hpp"
@@ -131,6 +132,7 @@ long long file_size(const std::string& path) {
 }  // namespace
 
 TEST_CASE("readiness writes nothing - the WAL is emptied once writes pause") {
+  RC_SQLITE_ONLY("SQLite's WAL");
   TempDir dir;
   ServerProcess server(dir);
   REQUIRE(server.start());
@@ -252,6 +254,7 @@ TEST_CASE("/widget.js carries the embed settings and may be used by other sites'
 }
 
 TEST_CASE("one server per database file: a second one is refused by name, and after kill -9 of the first a new one starts") {
+  RC_SQLITE_ONLY("the serve lock of an SQLite file");
   TempDir dir;
   ServerProcess first(dir);
   REQUIRE(first.start());

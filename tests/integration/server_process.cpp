@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "test_store.hpp"
+
 namespace rc::test {
 
 TempDir::TempDir() {
@@ -30,8 +32,13 @@ TempDir::~TempDir() {
 
 ServerProcess::ServerProcess(const TempDir& dir, std::vector<std::string> extra)
     : dir_(dir.path()), db_(dir.file("rightconv.db")), log_file_(dir.file("server.log")), port_file_(dir.file("port")), extra_(std::move(extra)) {
+  bool given = false;
   for (std::size_t i = 0; i + 1 < extra_.size(); ++i)
-    if (extra_[i] == "--db") db_ = extra_[i + 1];
+    if (extra_[i] == "--db") {
+      db_ = extra_[i + 1];
+      given = true;
+    }
+  if (!given && on_postgresql()) db_ = postgresql_database_for(dir_);
 }
 
 ServerProcess::~ServerProcess() {
