@@ -192,12 +192,17 @@ TEST_CASE("postgresql serve - a handoff asked for on one instance is accepted fr
   WsClient p(a.port());
   std::string conversation;
   walk(p, kToEastHub, &conversation);
+  const auto asked_at = std::chrono::steady_clock::now();
   p.send({{"type", "handoff"}, {"reason", "Could someone talk this through with me?"}});
   auto asked = p.receive_until({"handoff"});
   REQUIRE(!asked.empty());
   REQUIRE(asked.back()["status"] == "requested");
   const std::string ref = asked.back()["reference"];
-  for (Console* c : {&on_b, &on_a}) CHECK(queue_shows(*c, ref));  // the other instance heard of it
+  CHECK(queue_shows(on_b, ref));  // the other instance heard of it
+  // Reported, never asserted (a loaded machine is slower): the issue's aim is 200 ms.
+  MESSAGE("asked on A, in a console's queue on B after "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - asked_at).count() << " ms");
+  CHECK(queue_shows(on_a, ref));
 
   // Both accept at once: exactly one wins, across instances.
   on_b.ws.send({{"type", "accept"}, {"reference", ref}, {"ref", "x"}});
