@@ -39,6 +39,12 @@ struct PgServe {
   std::string sql(const std::string& select) const { return pg.psql(select, "rc"); }
 };
 
+// One instance on it, started.
+struct OneInstance : PgServe {
+  ServerProcess server{dir, serve_args()};
+  explicit OneInstance(json settings = json::object()) : PgServe(std::move(settings)) { REQUIRE_MESSAGE(server.start(), server.log()); }
+};
+
 // Two instances on the one database.
 struct TwoInstances : PgServe {
   TempDir other;

@@ -53,9 +53,8 @@ bool readyz_becomes(unsigned short port, int status, int seconds) {
 
 TEST_CASE("postgresql serve - a conversation, a handoff to hub staff and the staff API, every row in PostgreSQL") {
   RC_OWN_CLUSTERS();
-  PgServe s;
-  ServerProcess server(s.dir, s.serve_args());
-  REQUIRE_MESSAGE(server.start(), server.log());
+  OneInstance s;
+  ServerProcess& server = s.server;
   CHECK(server.log().find("pg-test-secret") == std::string::npos);
   CHECK(server.log().find(s.url) != std::string::npos);  // says which database it serves
   const std::string east = s.staff("eve", "hub:east");
@@ -153,9 +152,8 @@ TEST_CASE("postgresql serve - two instances on one database, one killed: its pra
 
 TEST_CASE("postgresql serve - /readyz is false while the database is down, and the server carries on when it is back") {
   RC_OWN_CLUSTERS();
-  PgServe s;
-  ServerProcess server(s.dir, s.serve_args());
-  REQUIRE_MESSAGE(server.start(), server.log());
+  OneInstance s;
+  ServerProcess& server = s.server;
   REQUIRE(readyz_becomes(server.port(), 200, 30));
 
   s.pg.stop();
@@ -328,9 +326,8 @@ TEST_CASE("postgresql serve - a practitioner connected to one instance is online
 
 TEST_CASE("postgresql serve - a NUL character in a chat or console message is refused with a clear error, so search and statistics keep working") {
   RC_OWN_CLUSTERS();
-  PgServe s;
-  ServerProcess server(s.dir, s.serve_args());
-  REQUIRE_MESSAGE(server.start(), server.log());
+  OneInstance s;
+  ServerProcess& server = s.server;
   const std::string admin = s.staff("ada", "admin");
   WsClient p(server.port());
   auto replies = walk(p, {"no", "no", "yes", "agree", "no", "multi"});
@@ -367,9 +364,8 @@ TEST_CASE("postgresql serve - a NUL character in a chat or console message is re
 
 TEST_CASE("postgresql serve - the staff API answers 500 for a statement the database refused and 503 while the database is unreachable") {
   RC_OWN_CLUSTERS();
-  PgServe s;
-  ServerProcess server(s.dir, s.serve_args());
-  REQUIRE_MESSAGE(server.start(), server.log());
+  OneInstance s;
+  ServerProcess& server = s.server;
   const std::string admin = s.staff("ada", "admin");
   WsClient p(server.port());
   std::string conversation;
