@@ -33,8 +33,8 @@ void HubRelay::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  // Called once the server has stopped serving (no session calls the hub meanwhile) and before
-  // the writer stops: nothing more is passed on, and no one is shown as connected here.
+  // Before the writer stops: nothing more is passed on (the hub reads its hooks under its lock,
+  // so a session still closing sees the relay or nothing), and no one shows as connected here.
   hub_.set_relay(nullptr);
   hub_.set_presence_hook(nullptr);
   writer_.submit([instance = instance_](store::Db& db) { forget_presence_of(db, instance); }, [](const store::WriteResult&) {});
