@@ -137,8 +137,7 @@ TEST_CASE("webhook - kill -9 while the peer has not answered - restart sends it 
 TEST_CASE("webhook on postgresql - an instance killed while the peer has not answered - another sends it again once the first falls silent") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   Receiver receiver;
   receiver.hold();
   TempDir dir, other;

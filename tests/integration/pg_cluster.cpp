@@ -84,6 +84,14 @@ bool PgCluster::start() {
   return false;
 }
 
+bool PgCluster::start_with_database(const std::string& name) {
+  if (!start()) return false;
+  const std::string made = psql("CREATE DATABASE " + name);
+  if (made.empty()) return true;
+  std::ofstream(dir_ + "/log", std::ios::app) << "CREATE DATABASE " << name << " failed: " << made << "\n";
+  return false;
+}
+
 bool PgCluster::start_standby_of(const PgCluster& primary) {
   auto copied = as_cluster_owner(pg_bin("pg_basebackup"), {"-h", primary.dir_, "-p", std::to_string(primary.port_), "-U", kUser, "-D",
                                                            dir_ + "/data", "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync"});

@@ -19,6 +19,7 @@ class PgCluster {
   PgCluster& operator=(const PgCluster&) = delete;
 
   bool start();  // false if it did not come up (see log())
+  bool start_with_database(const std::string& name);  // start(), then CREATE DATABASE name
   void stop();   // immediate: as a crash would
   // Instead of initdb: a streaming-replication standby of `primary` (pg_basebackup over the
   // primary's Unix socket), started read-only. false if it did not come up (see log()).

@@ -21,8 +21,7 @@ struct PgServe {
   std::string url, config;
 
   explicit PgServe(json settings = json::object()) {
-    REQUIRE_MESSAGE(pg.start(), pg.log());
-    REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+    REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
     url = pg.url("rc");
     const std::string password = dir.file("db-password");
     std::ofstream(password) << PgCluster::kPassword << "\n";

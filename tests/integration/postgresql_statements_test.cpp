@@ -85,8 +85,7 @@ TEST_CASE("postgresql - the store's ?N parameters become $N outside literals, qu
 TEST_CASE("postgresql - the outbox's claims, results, listing and disabling give the same answers on PostgreSQL as on SQLite") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   auto db = connect(pg, "rc");
   REQUIRE(store::migrate_postgresql(*db));
   SUBCASE("postgresql") { claims_scenario(*db); }
@@ -101,8 +100,7 @@ TEST_CASE("postgresql - the outbox's claims, results, listing and disabling give
 TEST_CASE("postgresql - a claim passes over an event another instance is claiming in an open transaction, without waiting for it") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   auto first = connect(pg, "rc");
   auto second = connect(pg, "rc");
   REQUIRE(store::migrate_postgresql(*first));
@@ -225,8 +223,7 @@ void conversation_log_scenario(store::GroupCommitWriter& writer) {
 TEST_CASE("postgresql - the group-commit writer and the conversation log: commits, stale revisions and taken references as on SQLite") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   SUBCASE("postgresql") {
     store::GroupCommitWriter writer({"", true, 1000, 16, store::PostgresTarget{pg.url("rc"), PgCluster::kPassword}});
     REQUIRE(writer.start() == "");  // connects and migrates
@@ -274,8 +271,7 @@ TEST_CASE("postgresql - a writer whose database is down says so, and reconnects 
 TEST_CASE("postgresql - read connections: one cut while idle is replaced before it is lent, and past the cap a request waits, then is told the database is busy") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   store::PostgresTarget target{pg.url("rc"), PgCluster::kPassword};
   target.application_name = "rightconv-reads";
   auto pool = store::ReadConnections::postgresql(target, /*keep=*/2, /*most=*/2);

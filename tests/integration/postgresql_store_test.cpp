@@ -59,8 +59,7 @@ std::vector<std::string> pg_columns(const PgCluster& pg, const std::string& data
 TEST_CASE("postgresql - migrate makes the same tables and columns as SQLite, once, and a second run applies nothing") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   auto first = rightconv_with_password({"migrate", "--db", pg.url("rc")});
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
@@ -82,8 +81,7 @@ TEST_CASE("postgresql - migrate makes the same tables and columns as SQLite, onc
 TEST_CASE("postgresql - several instances migrating at once apply each migration once") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   std::vector<ProcessResult> results(3);
   std::vector<std::thread> runs;
   for (auto& r : results) runs.emplace_back([&r, &pg] { r = rightconv_with_password({"migrate", "--db", pg.url("rc")}); });
@@ -103,8 +101,7 @@ TEST_CASE("postgresql - several instances migrating at once apply each migration
 TEST_CASE("postgresql - a migration that fails names its file and line, and the ones before it stay") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   // Something in the way of the first migration: a table of the same name, made by hand.
   REQUIRE(pg.psql("CREATE TABLE conversations (x INTEGER)", "rc") == "");
   auto r = rightconv_with_password({"migrate", "--db", pg.url("rc")});
@@ -196,8 +193,7 @@ TEST_CASE("postgresql - copy moves an SQLite deployment without losing a row, ve
   auto count = [&](const std::string& table) { return query(db, "SELECT COUNT(*) FROM " + table)[0][0]; };
 
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   auto copied = rightconv_with_password({"copy", "--from", db, "--to", pg.url("rc")});
   INFO(copied.err);
   REQUIRE(copied.exit_code == 0);
@@ -247,8 +243,7 @@ TEST_CASE("postgresql - copy moves an SQLite deployment without losing a row, ve
 TEST_CASE("postgresql - staff accounts and the audit chain: concurrent writers keep one chain, audit verify finds a changed row") {
   RC_OWN_CLUSTERS();
   PgCluster pg;
-  REQUIRE_MESSAGE(pg.start(), pg.log());
-  REQUIRE(pg.psql("CREATE DATABASE rc") == "");
+  REQUIRE_MESSAGE(pg.start_with_database("rc"), pg.log());
   const std::string url = pg.url("rc");
   REQUIRE(rightconv_with_password({"migrate", "--db", url}).exit_code == 0);
   // Eight operators adding staff at once, each from their own process: each add writes an audit row.
