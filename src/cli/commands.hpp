@@ -25,6 +25,9 @@ int outbox_command(const Args& args, std::ostream& out, std::ostream& err);
 int safety_command(const Args& args, std::ostream& out, std::ostream& err);
 int migrate_command(const Args& args, std::ostream& out, std::ostream& err);
 int copy_command(const Args& args, std::ostream& out, std::ostream& err);
+int backup_command(const Args& args, std::ostream& out, std::ostream& err);
+int restore_command(const Args& args, std::ostream& out, std::ostream& err);
+int verify_backup_command(const Args& args, std::ostream& out, std::ostream& err);
 
 constexpr int kOk = 0, kProblems = 1, kUsage = 2;
 

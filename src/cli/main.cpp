@@ -18,6 +18,9 @@ void usage(std::ostream& out) {
          "  outbox  list handoff deliveries; retry failed ones\n"
          "  migrate bring the database's schema up to date (SQLite file or PostgreSQL URL)\n"
          "  copy    move an SQLite database into an empty PostgreSQL one, verified table by table\n"
+         "  backup  copy the SQLite database while the server runs (one consistent snapshot)\n"
+         "  restore make a backup the database (refused while a server runs on it)\n"
+         "  verify-backup  check a backup: integrity, schema version, audit chain\n"
          "  check   check dialogs and content, reporting every problem\n"
          "  walk    run a dialog in the terminal\n"
          "  graph   print a dialog as a Graphviz or Mermaid diagram\n"
@@ -56,6 +59,9 @@ int main(int argc, char** argv) {
   if (command == "replay") return replay_command(args, std::cout, std::cerr);
   if (command == "outbox") return outbox_command(args, std::cout, std::cerr);
   if (command == "copy") return copy_command(args, std::cout, std::cerr);
+  if (command == "backup") return backup_command(args, std::cout, std::cerr);
+  if (command == "restore") return restore_command(args, std::cout, std::cerr);
+  if (command == "verify-backup") return verify_backup_command(args, std::cout, std::cerr);
   if (command == "migrate") return migrate_command(args, std::cout, std::cerr);
   if (command == "safety") return safety_command(args, std::cout, std::cerr);
   std::cerr << "rightconv: unknown command \"" << command << "\"\n\n";

@@ -1,0 +1,156 @@
+// See sqlite_backup.hpp.
+#include "sqlite_backup.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "migrations.hpp"
+#include "sqlite_db.hpp"
+
+namespace rc::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+// fsync of a file, or of a folder so a rename in it survives a power cut. Only for files this
+// process has no SQLite connection on (closing a descriptor would drop that connection's locks).
+bool sync_path(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+std::string folder_of(const std::string& path) {
+  const auto parent = fs::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// Copies every page of `from` into `to` in one step: one read transaction, so one snapshot. A
+// busy or locked answer (a checkpoint holding a lock for a moment) is tried again.
+void copy_pages(SqliteDb& from, SqliteDb& to) {
+  sqlite3_backup* backup = sqlite3_backup_init(to.handle(), "main", from.handle(), "main");
+  if (!backup) throw SqliteError(sqlite3_errmsg(to.handle()), sqlite3_errcode(to.handle()));
+  int rc = SQLITE_OK;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) throw SqliteError(std::string("backup: ") + sqlite3_errstr(rc), rc);
+}
+
+DatabaseFacts facts_of(SqliteDb& db, const std::string& path) {
+  DatabaseFacts f;
+  f.schema_version = schema_version(db);
+  std::error_code ec;
+  f.bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
+  auto& counts = db.prepared("SELECT (SELECT COUNT(*) FROM conversations), COUNT(*), COALESCE(MAX(at), 0) FROM turns");
+  counts.step();
+  f.conversations = counts.integer(0);
+  f.turns = counts.integer(1);
+  f.newest_turn_at = counts.integer(2);
+  counts.reset();
+  return f;
+}
+
+// Writes `from`'s pages into a new file at `partial`, in `journal_mode`, synced.
+void write_copy(SqliteDb& from, const std::string& partial, const char* journal_mode) {
+  std::error_code ec;
+  fs::remove(partial, ec);  // a copy an earlier run left half-written
+  {
+    SqliteDb to(partial, true, 5000);
+    to.exec("PRAGMA journal_mode=DELETE");  // copy into a plain file, whatever the source's mode
+    copy_pages(from, to);
+    to.exec(std::string("PRAGMA journal_mode=") + journal_mode);
+  }
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) fs::remove(partial + suffix, ec);
+  if (!sync_path(partial)) throw SqliteError("cannot sync " + partial, SQLITE_IOERR);
+}
+
+void put_in_place(const std::string& partial, const std::string& path) {
+  std::error_code ec;
+  fs::rename(partial, path, ec);
+  if (ec) throw SqliteError("cannot rename " + partial + " to " + path + ": " + ec.message(), SQLITE_IOERR);
+  if (!sync_path(folder_of(path))) throw SqliteError("cannot sync the folder of " + path, SQLITE_IOERR);
+}
+
+}  // namespace
+
+Result<DatabaseFacts> back_up_sqlite(const std::string& db_path, const std::string& to_path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(db_path, ec)) return make_error("no database file at " + db_path);
+  if (fs::exists(to_path, ec)) return make_error(to_path + " already exists: a backup never overwrites a file");
+  const std::string partial = to_path + ".partial";
+  try {
+    SqliteDb from(db_path, false, 5000, /*read_only=*/true);
+    write_copy(from, partial, "DELETE");  // one self-contained file
+    put_in_place(partial, to_path);
+    SqliteDb copy(to_path, false, 5000, true);
+    return facts_of(copy, to_path);
+  } catch (const SqliteError& e) {
+    fs::remove(partial, ec);
+    return make_error("backup of " + db_path + " failed: " + e.what());
+  }
+}
+
+BackupCheck check_backup(const std::string& file) {
+  BackupCheck check;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    check.problems.push_back("no such file: " + file);
+    return check;
+  }
+  try {
+    SqliteDb db(file, false, 5000, /*read_only=*/true);
+    auto integrity = db.statement("PRAGMA integrity_check(20)");
+    while (integrity->step())
+      if (integrity->text(0) != "ok") check.problems.push_back("integrity: " + integrity->text(0));
+    if (!check.problems.empty()) return check;
+    const int newest = migrations().back().version;
+    check.facts.schema_version = schema_version(db);
+    if (check.facts.schema_version == 0) {
+      check.problems.push_back("not a rightconv database (schema version 0)");
+      return check;
+    }
+    if (check.facts.schema_version > newest)
+      check.problems.push_back("schema version " + std::to_string(check.facts.schema_version) + " is newer than this build's (" +
+                               std::to_string(newest) + "): restore it with the version that made it");
+    check.facts = facts_of(db, file);
+    check.audit = staff::verify_audit_chain(db);
+    if (!check.audit.ok)
+      check.problems.push_back("audit chain broken at row " + std::to_string(check.audit.first_bad_id) + ": " + check.audit.problem);
+  } catch (const SqliteError& e) {
+    check.problems.push_back(std::string("cannot read it: ") + e.what());
+  }
+  return check;
+}
+
+Result<DatabaseFacts> restore_sqlite(const std::string& from, const std::string& db_path, bool replace) {
+  std::error_code ec;
+  if (fs::exists(db_path, ec) && !replace)
+    return make_error(db_path + " exists: give --replace to overwrite it (stop the server first)");
+  const std::string partial = db_path + ".restoring";
+  try {
+    {
+      SqliteDb source(from, false, 5000, /*read_only=*/true);
+      write_copy(source, partial, "WAL");  // the server's mode, set before the file is in place
+    }
+    // The old log must never be replayed over the restored pages.
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) fs::remove(db_path + suffix, ec);
+    put_in_place(partial, db_path);
+    SqliteDb restored(db_path, true, 5000, true);
+    return facts_of(restored, db_path);
+  } catch (const SqliteError& e) {
+    fs::remove(partial, ec);
+    return make_error("restore of " + from + " into " + db_path + " failed: " + e.what());
+  }
+}
+
+}  // namespace rc::store
