@@ -10,6 +10,8 @@ packages=(
   libutf8proc-dev libstemmer-dev libre2-dev libhunspell-dev hunspell-en-gb
   # the PostgreSQL store: the client library, and a server the tests start as a throw-away cluster
   libpq-dev postgresql-15
+  # readiness and reload under systemd (sd_notify)
+  libsystemd-dev
 )
 missing=()
 for p in "${packages[@]}"; do

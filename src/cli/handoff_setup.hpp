@@ -12,6 +12,9 @@
 
 namespace rc::cli {
 
+// Every handoff route's contacts exist in `guidance`'s content (checked again on a reload).
+Result<bool> check_route_contacts(const Config& config, const GuidanceSet& guidance);
+
 // Returns an error naming the key (and the config file) for the first problem.
 Result<bool> build_connectors(const Config& config, const GuidanceSet& guidance, handoff::HandoffControl& control,
                               handoff::ConsoleBroadcast& consoles, std::function<handoff::Millis()> now, handoff::ConnectorSet& into);

@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "guidance_reload.hpp"
+#include "systemd_notify.hpp"
 #include "guidance/guidance_loader.hpp"
 #include "handoff/handoff_service.hpp"
 #include "handoff/hub_relay.hpp"
@@ -36,7 +38,9 @@ const char* kHelp =
     "console WebSocket /v1/staff (default 127.0.0.1:8082).\n"
     "Defaults: 127.0.0.1:8080, ./rightconv.db, dialogs/, content/, web/. Flags override the file.\n"
     "  --port-file FILE   write the chat, staff and console ports, one per line (useful with port 0)\n"
-    "Stops cleanly on SIGTERM or SIGINT.\n";
+    "Stops cleanly on SIGTERM or SIGINT. SIGHUP re-reads the dialogs and content: the new set is\n"
+    "served only if it checks out whole (else the running one stays, and the log says why).\n"
+    "Under systemd (Type=notify) it reports ready once listening with the database open.\n";
 
 struct ServeFlags {
   std::string config_file, listen, staff_listen, console_listen, db, dialogs, content, web, log_format, log_level, port_file;
@@ -149,8 +153,9 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   if (!apply_flags(flags, config, err)) return kUsage;
   setup_logging(config.logging);
 
-  const GuidanceSet guidance = load_guidance(config.dialogs, config.content, config.contacts, config.file.empty() ? "config" : config.file,
-                                             config.spelling_dictionary);
+  GuidanceSource guidance_source(std::make_shared<const GuidanceSet>(
+      load_guidance(config.dialogs, config.content, config.contacts, config.file.empty() ? "config" : config.file, config.spelling_dictionary)));
+  const GuidanceSet& guidance = *guidance_source.current();  // as first loaded: checked here, and for the connectors
   for (const auto& p : guidance.problems)
     (p.severity == Severity::error ? spdlog::error("{}", p.describe()) : spdlog::warn("{}", p.describe()));
   if (has_errors(guidance.problems) || guidance.dialogs.empty()) {
@@ -182,10 +187,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   auto reads = target->is_postgresql() ? store::ReadConnections::postgresql(*target->postgresql) : store::ReadConnections::sqlite(target->sqlite_path);
   store::SqliteConversationLog log(writer);
   const Clock now = wall_clock_ms;
-  for (const auto& d : guidance.dialogs)
-    log.remember_dialog(d.id, d.content_hash, d.version, d.source_text, now(), [id = d.id](const store::WriteResult& result) {
-      if (!result.ok()) spdlog::error("could not store the text of dialog {}: {}", id, result.message);
-    });
+  remember_dialogs(log, guidance, now());
 
   // Handoff: the live hub, the service, the connectors and the outbox that delivers to them.
   // Declared before the server, so they outlive every session it holds.
@@ -193,7 +195,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
   HandoffHub hub;
   handoff::ConnectorSet connectors;
   const Millis resume_window = static_cast<Millis>(config.retention.resume_token_hours) * 3600 * 1000;
-  HandoffService handoffs(config.handoff, guidance, writer, hub, connectors, now, metrics, resume_window);
+  HandoffService handoffs(config.handoff, guidance_source, writer, hub, connectors, now, metrics, resume_window);
   if (auto built = cli::build_connectors(config, guidance, handoffs, hub, now, connectors); !built) {
     err << built.error().describe() << "\nserve: not starting: fix the configuration\n";
     return kProblems;
@@ -207,7 +209,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     handoffs.share_presence(outbox.instance());
     relay->start();
   }
-  Server server(config.server, ServerServices{.voice = config.voice, .guidance = guidance, .log = log, .writer = writer, .handoffs = handoffs,
+  Server server(config.server, ServerServices{.voice = config.voice, .guidance = guidance_source, .log = log, .writer = writer, .handoffs = handoffs,
                                               .metrics = metrics, .clock = now,
                                               .resume_window = resume_window});
 
@@ -221,7 +223,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     err << "serve: " << console_port.error().message << "\n";
     return kProblems;
   }
-  const staff::ChatView chat_view{guidance, metrics, server.context().open_chats};
+  const staff::ChatView chat_view{guidance_source, metrics, server.context().open_chats};
   staff::StaffApi staff_api(staff::StaffApiSettings{reads, config.server.web_root, now}, writer, &chat_view, server.context().sign_ins);
   staff_api.serve_connectors(&connectors, &handoffs, console_port.value(), http::AddressList::parse(config.handoff.callback_sources).value());
   staff_api.serve_call_page(port.value());
@@ -240,7 +242,11 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
                config.server.console_address, console_port.value(), connectors.size());
   staff::DailyPurge daily_purge(writer, config.retention, now);
   outbox.start(/*store_held_alone=*/serve_lock != nullptr);
+  GuidanceReload reload(config, guidance_source, log, now);
+  server.on_hangup([&reload] { reload(); });
+  notify_systemd("READY=1\nSTATUS=serving on " + config.server.listen_address + ":" + std::to_string(port.value()));
   server.run();
+  notify_systemd("STOPPING=1");
   outbox.stop();  // deliveries in flight finish (bounded by each connector's timeout); the rest wait in the outbox
   daily_purge.stop();
   if (relay) relay->stop();

@@ -60,7 +60,7 @@ struct HandoffService::Op {
   bool owns(const HandoffRow& r) const { return staff ? r.accepted_by == staff->id : r.via == by.connector; }
 };
 
-HandoffService::HandoffService(const HandoffConfig& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
+HandoffService::HandoffService(const HandoffConfig& config, const GuidanceSource& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
                                handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics, Millis resume_window)
     : config_(config), guidance_(guidance), writer_(writer), hub_(hub), connectors_(connectors), now_(std::move(now)), metrics_(metrics),
       resume_window_(resume_window) {}
@@ -71,10 +71,12 @@ HandoffService::Plan HandoffService::plan_request(const Dialog& dialog, const St
                                                   const std::string& conversation_reference, const std::string& channel,
                                                   const std::string& reason_redacted, const std::string& reason_raw, Millis now) const {
   Plan p;
+  const auto guidance = guidance_.current();
+  const Catalogue& content = guidance->content;
   p.reference = new_handoff_reference();
-  p.facts = handoff_facts(dialog, guidance_.content, state, channel, reason_raw);
+  p.facts = handoff_facts(dialog, content, state, channel, reason_raw);
   p.route = choose_route(config_, p.facts);
-  p.contacts = p.route ? route_contacts(guidance_.content, p.route->contacts) : route_contacts(guidance_.content, {"duty_and_advice"});
+  p.contacts = p.route ? route_contacts(content, p.route->contacts) : route_contacts(content, {"duty_and_advice"});
   bool can_queue = p.route && !p.route->contacts_only;
   if (can_queue) {
     can_queue = false;  // at least one configured connector must exist to take it
@@ -93,7 +95,7 @@ HandoffService::Plan HandoffService::plan_request(const Dialog& dialog, const St
                               .outcome = p.facts.outcome,
                               .reason = reason_redacted.empty() ? std::nullopt : std::optional<std::string>(reason_redacted),
                               .urgent = p.facts.urgent,
-                              .item = queue_item(dialog, guidance_.content, state, p.facts).dump(),
+                              .item = queue_item(dialog, content, state, p.facts).dump(),
                               .requested_at = now,
                               .deadline_at = p.deadline,
                               .unavailable_at = p.unavailable_now ? std::optional<Millis>(now) : std::nullopt};
@@ -103,7 +105,7 @@ HandoffService::Plan HandoffService::plan_request(const Dialog& dialog, const St
     if (slot == connectors_.end() || !slot->second.connector->wants("requested")) continue;
     const bool free_text = slot->second.connector->includes_free_text();
     const std::string id = new_event_id();
-    json data = requested_data(dialog, guidance_.content, state, p.facts, reason_redacted, free_text, conversation_reference, now);
+    json data = requested_data(dialog, content, state, p.facts, reason_redacted, free_text, conversation_reference, now);
     p.outbox.push_back({id, name, conversation_id, p.reference, "requested",
                         event_payload("requested", id, p.reference, conversation_id, route_name, queue, now, std::move(data)).dump(), now});
   }
@@ -133,9 +135,10 @@ std::vector<store::OutboxRow> HandoffService::events(const std::string& kind, co
 }
 
 std::vector<ContactView> HandoffService::contacts_for(const std::string& route_name) const {
+  const auto guidance = guidance_.current();
   for (const auto& r : config_.routes)
-    if (r.name == route_name) return route_contacts(guidance_.content, r.contacts);
-  return route_contacts(guidance_.content, {"duty_and_advice"});
+    if (r.name == route_name) return route_contacts(guidance->content, r.contacts);
+  return route_contacts(guidance->content, {"duty_and_advice"});
 }
 
 std::unordered_set<std::string> HandoffService::online_elsewhere(store::Db& db, Millis now) const {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "connector.hpp"
-#include "core/guidance_set.hpp"
+#include "core/guidance_source.hpp"
 #include "handoff_hub.hpp"
 #include "handoff_request.hpp"
 #include "outbox_worker.hpp"
@@ -35,7 +35,7 @@ class HandoffService : public handoff::HandoffControl {
  public:
   // `resume_window`: how long a practitioner's chat link is good for (retention.resume_token_hours);
   // a request whose practitioner is gone past it is expired (expire_stale).
-  HandoffService(const HandoffConfig& config, const GuidanceSet& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
+  HandoffService(const HandoffConfig& config, const GuidanceSource& guidance, store::GroupCommitWriter& writer, HandoffHub& hub,
                  handoff::ConnectorSet& connectors, std::function<Millis()> now, Metrics& metrics, Millis resume_window);
 
   void set_outbox(handoff::OutboxWorker* outbox) { outbox_ = outbox; }
@@ -107,7 +107,7 @@ class HandoffService : public handoff::HandoffControl {
   void to_owner(const std::string& reference, nlohmann::json event);
 
   const HandoffConfig& config_;
-  const GuidanceSet& guidance_;
+  const GuidanceSource& guidance_;  // the newest content: a changed number is given at once
   store::GroupCommitWriter& writer_;
   HandoffHub& hub_;
   handoff::ConnectorSet& connectors_;

@@ -56,6 +56,7 @@ void Metrics::render(std::string& out, int open_chats) const {
   render_metric(out, "rightconv_outbox_failed_total", "counter", "Outbox events given up on or refused for good (alerts).", outbox_failed.load());
   render_metric(out, "rightconv_sign_in_failures_total", "counter", "Wrong, expired or disabled staff tokens tried.", sign_in_failures.load());
   render_metric(out, "rightconv_voice_rejected_total", "counter", "Voice requests refused for a missing or bad signature.", voice_rejected.load());
+  render_metric(out, "rightconv_safety_alerts_total", "counter", "Turns on which the safety detector raised an alert.", safety_alerts.load());
 }
 
 }  // namespace rc

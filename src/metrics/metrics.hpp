@@ -39,6 +39,7 @@ struct Metrics {
   std::atomic<std::int64_t> outbox_pending{-1};        // depth at the last scan (-1: not scanned yet)
   std::atomic<std::uint64_t> voice_rejected{0};        // voice requests refused (bad or missing signature)
   std::atomic<std::uint64_t> sign_in_failures{0};      // wrong, expired or disabled staff tokens
+  std::atomic<std::uint64_t> safety_alerts{0};         // turns whose words the safety detector raised an alert on (committed)
 
   // Appends these counters in Prometheus text format; `open_chats` is the gauge of open connections.
   void render(std::string& out, int open_chats) const;

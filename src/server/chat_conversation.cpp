@@ -18,8 +18,8 @@ store::ConversationStatus status_of(const State& s) { return s.finished ? store:
 
 }  // namespace
 
-ChatConversation::ChatConversation(const GuidanceSet& guidance, HandoffService* handoffs, Metrics& metrics, Millis resume_window)
-    : guidance_(guidance), handoffs_(handoffs), metrics_(metrics), resume_window_(resume_window) {}
+ChatConversation::ChatConversation(const GuidanceSource& guidance, HandoffService* handoffs, Metrics& metrics, Millis resume_window)
+    : source_(guidance), handoffs_(handoffs), metrics_(metrics), resume_window_(resume_window) {}
 
 const std::string& ChatConversation::id() const {
   static const std::string none;
@@ -67,13 +67,13 @@ ChatConversation::Reply ChatConversation::render(const std::vector<Event>& event
     // The engine knows no ids or clocks: the summary gets the conversation's reference and the time the
     // state last moved (so a resumed outcome shows the same summary).
     if (std::holds_alternative<OutcomeEvent>(e))
-      protocol::add_summary(out.back(), summarise(*c.dialog, guidance_.content, c.state, c.reference, c.state.updated));
+      protocol::add_summary(out.back(), summarise(*c.dialog, c.guidance->content, c.state, c.reference, c.state.updated));
   }
   return out;
 }
 
 ChatConversation::Reply ChatConversation::current(const Conversation& c) const {
-  return render(current_view(*c.dialog, guidance_.content, c.state), c);
+  return render(current_view(*c.dialog, c.guidance->content, c.state), c);
 }
 
 ChatConversation::Frames ChatConversation::frames_of(Reply&& messages, const std::optional<std::string>& ref) {
@@ -113,7 +113,7 @@ store::ConversationUpdate ChatConversation::update_for(const Conversation& c, Mi
 }
 
 std::vector<AlertEvent> ChatConversation::alerts_in(const std::string& text) const {
-  auto alerts = safety_alerts(guidance_.content, text);
+  auto alerts = safety_alerts(conv_ ? conv_->guidance->content : source_.current()->content, text);
   if (conv_ && conv_->dialog) add_earlier_answers(alerts, *conv_->dialog, conv_->state);
   return alerts;
 }
@@ -146,7 +146,8 @@ Turn ChatConversation::typed_turn(const protocol::Message& logged, Frames frames
 
 Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMsg& start, std::optional<PhoneCall> call, Millis now) {
   if (auto refused = refuse_unwrapped_call(m)) return std::move(*refused);
-  const Dialog* dialog = guidance_.find(start.dialog);
+  const auto guidance = source_.current();  // a new conversation runs on the newest guidance
+  const Dialog* dialog = guidance->find(start.dialog);
   if (!dialog) return error(m, "unknown_dialog", "There is no dialog called \"" + start.dialog.substr(0, 60) + "\".");
   if (start.channel == "phone" && !call) {  // the staff token is checked first, then on_staff_checked comes back here
     Turn t;
@@ -154,8 +155,8 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
     t.check_staff = m;
     return t;
   }
-  Step step = advance(*dialog, guidance_.content, State{}, StartInput{}, now);
-  Conversation c{.id = new_conversation_id(now), .reference = new_conversation_reference(), .dialog = dialog, .state = std::move(step.state),
+  Step step = advance(*dialog, guidance->content, State{}, StartInput{}, now);
+  Conversation c{.id = new_conversation_id(now), .reference = new_conversation_reference(), .dialog = dialog, .guidance = guidance, .state = std::move(step.state),
                  .channel = start.channel, .call = call};
   const std::string token = random_token();
 
@@ -183,7 +184,7 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
   }
   json started{{"type", "started"}, {"conversation", c.id}, {"reference", c.reference}, {"token", token}, {"dialog", dialog->id},
                {"version", dialog->content_hash}};
-  if (c.call) add_call_fields(started, *c.call);
+  if (c.call) add_call_fields(started, c);
   t.frames.push_back(protocol::serialise(std::move(started), m.ref));
   for (auto& f : event_frames) t.frames.push_back(std::move(f));
   t.record = std::move(r);
@@ -208,7 +209,7 @@ Turn ChatConversation::engine_input(const protocol::Message& m, const Input& inp
     return error(m, "in_handoff", "You are talking with " + conv_->handoff->staff_name +
                                       " now. Send a message, or leave the conversation with them (handoff cancel) to carry on here.");
   if (auto refused = refuse_after_wrap_up(m)) return std::move(*refused);
-  Step step = advance(*conv_->dialog, guidance_.content, conv_->state, input, now);
+  Step step = advance(*conv_->dialog, conv_->guidance->content, conv_->state, input, now);
   Conversation next = *conv_;
   next.state = std::move(step.state);
   Turn t;
@@ -280,7 +281,8 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
   // Unknown id, wrong token, expired token and another's call get the same answer, so ids cannot be probed.
   if (!found) return error(ref, "bad_token", "That conversation cannot be resumed: the conversation or token is not recognised, or it has expired.");
   if (found->ended_at || found->status == store::ConversationStatus::abandoned) return error(ref, "no_conversation", "That conversation has ended. Please start a new one.");
-  const Dialog* dialog = guidance_.find(found->dialog_id);
+  const auto guidance = source_.current();
+  const Dialog* dialog = guidance->find(found->dialog_id);
   if (!dialog || dialog->content_hash != found->dialog_version)
     return error(ref, "dialog_changed", "The guidance has been updated since this conversation began. Please start again.");
   auto state = state_from_json(json::parse(found->state, nullptr, false));
@@ -290,7 +292,7 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
   t.ref = ref;
   if (const OpenHandoff* before = handoff(); before && before->reference != (found->handoff ? found->handoff->reference : ""))
     t.leave = HandoffPresence{before->reference, before->queue};
-  Conversation c{.id = found->id, .reference = found->reference, .dialog = dialog, .state = std::move(state.value()), .channel = found->channel,
+  Conversation c{.id = found->id, .reference = found->reference, .dialog = dialog, .guidance = guidance, .state = std::move(state.value()), .channel = found->channel,
                  .revision = found->revision};
   if (found->call) c.call = PhoneCall{found->call->staff_id, found->call->staff_name, found->call->wrapped_up};
   c.about = protocol::AboutMsg{found->work_area, found->agency};
@@ -309,7 +311,7 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
   // The answered path comes back from the server: nothing personal is kept in the browser.
   out.push_back(json{{"type", "resumed"}, {"conversation", c.id}, {"reference", c.reference}, {"dialog", dialog->id}, {"version", dialog->content_hash},
                      {"history", protocol::history_json(summary_answers(*dialog, c.state))}});
-  if (c.call) add_call_fields(out.back(), *c.call);
+  if (c.call) add_call_fields(out.back(), c);
   if (!c.about.work_area.empty() || !c.about.agency.empty()) out.back()["about"] = protocol::about_json(c.about);
   for (auto& e : current(c)) out.push_back(std::move(e));
   if (c.handoff) {

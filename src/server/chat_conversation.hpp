@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
-#include "core/guidance_set.hpp"
+#include "core/guidance_source.hpp"
 #include "metrics/metrics.hpp"
 #include "protocol/protocol.hpp"
 #include "store/conversation_log.hpp"
@@ -80,7 +80,7 @@ class ChatConversation {
  public:
   // `handoffs` is null when the server runs without handoff: asking for a person is refused.
   // A resume token is good for `resume_window` from the conversation's start (retention.resume_token_hours).
-  ChatConversation(const GuidanceSet& guidance, HandoffService* handoffs, Metrics& metrics, Millis resume_window = 24LL * 3600 * 1000);
+  ChatConversation(const GuidanceSource& guidance, HandoffService* handoffs, Metrics& metrics, Millis resume_window = 24LL * 3600 * 1000);
 
   Turn on_message(const protocol::Message& m, Millis now);
   // `asked` is the Turn that asked for the load or the check.
@@ -104,6 +104,7 @@ class ChatConversation {
     std::string id;
     std::string reference;  // "EH-7KQ2-M9XD", what people read out; the id for conversations from before it
     const Dialog* dialog = nullptr;
+    std::shared_ptr<const GuidanceSet> guidance;  // the set `dialog` is in, kept while it runs (a reload swaps the source)
     State state;
     std::string channel;
     std::int64_t revision = 0;  // as last read or written: writes are refused if another connection moved it on
@@ -137,7 +138,7 @@ class ChatConversation {
   std::optional<Turn> refuse_unwrapped_call(const protocol::Message& m) const;  // before end or a new start
   std::optional<Turn> refuse_after_wrap_up(const protocol::Message& m) const;   // the script is closed once wrapped up
   std::optional<Turn> refuse_unless_call(const protocol::Message& m) const;     // notes and wrap-up: phone calls only
-  void add_call_fields(nlohmann::json& started_or_resumed, const PhoneCall& call) const;
+  void add_call_fields(nlohmann::json& started_or_resumed, const Conversation& c) const;
 
   // Outcomes also carry the summary, made from the conversation's (redacted) state, id and time.
   Reply render(const std::vector<Event>& events, const Conversation& c) const;
@@ -158,7 +159,7 @@ class ChatConversation {
   // the conversation's state moved on by them alone. `frames` are what the practitioner sees.
   Turn typed_turn(const protocol::Message& logged, Frames frames, const std::vector<AlertEvent>& alerts, const char* source, Millis now);
 
-  const GuidanceSet& guidance_;
+  const GuidanceSource& source_;
   HandoffService* handoffs_;
   Metrics& metrics_;
   Millis resume_window_;

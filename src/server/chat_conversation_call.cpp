@@ -23,13 +23,15 @@ Turn ChatConversation::on_staff_checked(const Turn& asked, std::optional<PhoneCa
   return this->start(m, std::get<protocol::StartMsg>(m.command), std::move(taker), now);
 }
 
-void ChatConversation::add_call_fields(json& j, const PhoneCall& call) const {
+void ChatConversation::add_call_fields(json& j, const Conversation& c) const {
+  const PhoneCall& call = *c.call;
+  const Catalogue& content = c.guidance->content;
   j["staff"] = {{"id", call.staff_id}, {"name", call.staff_name}};
   j["wrapped_up"] = call.wrapped_up;
-  j["wrap_up_codes"] = protocol::wrap_up_codes_json(guidance_.content);
+  j["wrap_up_codes"] = protocol::wrap_up_codes_json(content);
   j["caller_roles"] = protocol::caller_roles_json();
   // The 999 and Duty and Advice numbers, so Urgent shows them at once, even while the line to the server is down.
-  j["urgent_contacts"] = protocol::contacts_json(contact_views(guidance_.content, guidance_.content.safety.contacts));
+  j["urgent_contacts"] = protocol::contacts_json(contact_views(content, content.safety.contacts));
 }
 
 std::optional<Turn> ChatConversation::refuse_unwrapped_call(const protocol::Message& m) const {
@@ -64,7 +66,7 @@ Turn ChatConversation::note(const protocol::Message& m, const protocol::NoteMsg&
 Turn ChatConversation::wrap_up(const protocol::Message& m, const protocol::WrapUpMsg& w, Millis now) {
   if (auto refused = refuse_unless_call(m)) return std::move(*refused);
   if (conv_->call->wrapped_up) return error(m, "already_wrapped_up", "This call is already wrapped up.");
-  if (auto problem = check_wrap_up(guidance_.content, conv_->state, w)) return error(m, problem->code, problem->message);
+  if (auto problem = check_wrap_up(conv_->guidance->content, conv_->state, w)) return error(m, problem->code, problem->message);
   const std::string note = redact(w.note);
   std::optional<std::string> outcome;
   if (conv_->state.finished)

@@ -26,6 +26,7 @@ Server::Server(const ServerConfig& config, ServerServices services)
       console_cap_(config.limits.max_staff_connections, config.limits.max_connections_per_address),
       staff_cap_(config.limits.max_staff_connections, config.limits.max_connections_per_address),
       signals_(ioc_, SIGINT, SIGTERM),
+      hangup_(ioc_),
       accept_pause_(acceptor_.get_executor()),
       stale_sweep_(net::make_strand(ioc_)) {}
 
@@ -127,6 +128,10 @@ void Server::run() {
     spdlog::info("signal {} received: shutting down", signal);
     begin_shutdown();
   });
+  if (reload_) {
+    hangup_.add(SIGHUP);
+    wait_for_hangup();
+  }
   do_accept();
   do_accept_console();
   do_accept_staff();
@@ -148,6 +153,14 @@ void Server::sweep_stale_handoffs() {
   });
 }
 
+void Server::wait_for_hangup() {
+  hangup_.async_wait([this](beast::error_code ec, int) {
+    if (ec) return;
+    net::post(staff_pool_, reload_);
+    wait_for_hangup();
+  });
+}
+
 void Server::stop() {
   net::post(ioc_, [this] { begin_shutdown(); });
 }
@@ -156,6 +169,7 @@ void Server::begin_shutdown() {
   if (ctx_.stopping.exchange(true)) return;
   beast::error_code ec;
   signals_.cancel(ec);
+  hangup_.cancel(ec);
   net::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);

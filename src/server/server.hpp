@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -30,6 +31,9 @@ class Server {
   // clients cost no thread. Returns its port.
   using StaffAnswer = std::function<http::Response(http::Request)>;
   Result<unsigned short> listen_staff(const std::string& address, unsigned short port, StaffAnswer answer);
+  // Each SIGHUP runs `reload` on the staff pool, never on an I/O thread (it reads files). Set
+  // before run(); without it SIGHUP keeps its default.
+  void on_hangup(std::function<void()> reload) { reload_ = std::move(reload); }
   // Runs until a signal or stop(); returns when every thread has finished.
   void run();
   void stop();
@@ -42,6 +46,7 @@ class Server {
   // The accept loop of a staff-side listener: a per-address cap, a short pause on errors.
   void accept_capped(boost::asio::ip::tcp::acceptor& acceptor, ConnectionCap& cap, const HttpSession::Routes& routes);
   void begin_shutdown();
+  void wait_for_hangup();
   void wait_for_sessions(int attempts_left);
   // Every minute: expire waiting requests whose practitioner can no longer come back.
   void sweep_stale_handoffs();
@@ -55,6 +60,8 @@ class Server {
   static constexpr std::size_t kPublicHeadroom = 256;
   ConnectionCap public_cap_, console_cap_, staff_cap_;
   boost::asio::signal_set signals_;
+  boost::asio::signal_set hangup_;
+  std::function<void()> reload_;
   boost::asio::steady_timer accept_pause_;  // runs on the acceptor's strand
   bool accept_backing_off_ = false;
   boost::asio::steady_timer stale_sweep_;  // on its own strand

@@ -18,7 +18,7 @@
 #include "voice/voice_config.hpp"
 #include "metrics/metrics.hpp"
 #include "core/engine.hpp"
-#include "core/guidance_set.hpp"
+#include "core/guidance_source.hpp"
 #include "store/conversation_log.hpp"
 
 namespace rc::store {
@@ -48,7 +48,7 @@ using Clock = std::function<Millis()>;
 // What the composition root gives the server: every part it talks to, all required.
 struct ServerServices {
   const VoiceConfig& voice;
-  const GuidanceSet& guidance;
+  const GuidanceSource& guidance;  // swapped whole by a reload (SIGHUP)
   store::ConversationLog& log;
   store::GroupCommitWriter& writer;  // for work with its own queries (staff sign-in, voice)
   HandoffService& handoffs;
@@ -70,7 +70,7 @@ struct ServerContext {
 
   const ServerConfig& config;
   const VoiceConfig& voice;
-  const GuidanceSet& guidance;
+  const GuidanceSource& guidance;
   store::ConversationLog& log;
   store::GroupCommitWriter& writer;
   HandoffService& handoffs;

@@ -127,7 +127,7 @@ void StaffConsoleSession::authenticate(const std::string& token, const std::opti
                         ctx_.handoffs.hub().add_console(shared_from_this());
                         send({{"type", "ready"},
                               {"staff", {{"id", m.id}, {"name", m.display_name}, {"role", m.role}}},
-                              {"canned_replies", protocol::canned_replies_json(ctx_.guidance.content)}},
+                              {"canned_replies", protocol::canned_replies_json(ctx_.guidance.current()->content)}},
                              ref);
                         send_queue(std::nullopt);
                       }));

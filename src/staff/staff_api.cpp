@@ -3,9 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 
 #include "core/json_text.hpp"
+#include "handoff/handoff_store.hpp"
 #include "store/audit_log.hpp"
 #include "store/db_errors.hpp"
 #include "store/review_queries.hpp"
@@ -218,6 +220,18 @@ void StaffApi::routes() {
           auto outbox = outbox_by_status(*db);
           for (const char* status : {"pending", "delivered", "failed"}) outbox.emplace(status, 0);
           render_labelled(out, "rightconv_outbox_events", "Outbox events by status (pending is the depth).", "status", outbox);
+          // Handoffs waiting for a person (requested, not yet accepted; the store's, so every instance
+          // shows the same), and how long the oldest has waited.
+          std::int64_t waiting = 0, oldest_wait_ms = 0;
+          const std::int64_t now = config_.now();
+          for (const auto& h : open_handoffs(*db, "")) {
+            if (h.at("status") != "requested") continue;
+            ++waiting;
+            oldest_wait_ms = std::max(oldest_wait_ms, now - h.at("waiting_since_ms").get<std::int64_t>());
+          }
+          render_metric(out, "rightconv_handoffs_waiting", "gauge", "Handoffs waiting for a person to accept them.", static_cast<double>(waiting));
+          render_metric(out, "rightconv_handoff_oldest_wait_seconds", "gauge", "How long the oldest waiting handoff has waited (0: none waiting).",
+                        static_cast<double>(oldest_wait_ms) / 1000.0);
           // The audit chain's head, outside the table: rightconv audit verify --anchor ID:HASH.
           const auto head = audit_head(*db);
           render_labelled(out, "rightconv_audit_head", "The newest audit row's id (the label is its hash).", "hash", {{head.hash, head.id}});
@@ -229,7 +243,7 @@ void StaffApi::routes() {
   s.Get("/v1/safety/categories", guarded([this](const StaffMember&, const http::Request&, http::Response& res) {
           json out = json::array();
           if (chat_)
-            for (const auto& c : chat_->guidance.content.safety.detector_rules.categories)
+            for (const auto& c : chat_->guidance.current()->content.safety.detector_rules.categories)
               out.push_back({{"id", c.id}, {"label", c.label}, {"level", c.level}});
           send_json(res, 200, {{"categories", std::move(out)}});
         }));
@@ -239,8 +253,9 @@ void StaffApi::routes() {
   s.Get("/v1/labels", guarded([this](const StaffMember&, const http::Request&, http::Response& res) {
           json codes = json::array(), questions = json::array();
           if (chat_) {
-            for (const auto& [id, c] : chat_->guidance.content.wrap_up_codes) codes.push_back({{"id", id}, {"label", c.label}});
-            for (const auto& d : chat_->guidance.dialogs)
+            const auto guidance = chat_->guidance.current();
+            for (const auto& [id, c] : guidance->content.wrap_up_codes) codes.push_back({{"id", id}, {"label", c.label}});
+            for (const auto& d : guidance->dialogs)
               for (const auto& n : d.nodes)
                 if (n.kind == NodeKind::question) questions.push_back({{"dialog", d.id}, {"node", n.id}, {"text", n.text}});
           }
@@ -256,7 +271,8 @@ void StaffApi::routes() {
   // The caller's own open phone calls, for the call page's "Resume the call in progress". They
   // are their calls, but still conversations about a child: audited like any list.
   s.Get("/v1/me/calls", guarded([this, reader, audited](const StaffMember& who, const http::Request& req, http::Response& res) {
-          json calls = open_calls_json(*reader(), who.id, chat_ ? &chat_->guidance : nullptr);
+          const auto guidance = chat_ ? chat_->guidance.current() : nullptr;
+          json calls = open_calls_json(*reader(), who.id, guidance.get());
           json ids = json::array();
           for (const auto& c : calls) ids.push_back(c["conversation"]);
           if (!audited(who, req, "my_calls", {{"conversations", ids}}))

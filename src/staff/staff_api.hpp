@@ -10,7 +10,7 @@
 
 #include <atomic>
 
-#include "core/guidance_set.hpp"
+#include "core/guidance_source.hpp"
 #include "core/result.hpp"
 #include "handoff/outbox_worker.hpp"
 #include "http/address_list.hpp"
@@ -33,7 +33,7 @@ struct StaffApiSettings {
 // What the staff API shows of the chat server: its counters for /metrics and the loaded
 // guidance for the harm categories.
 struct ChatView {
-  const GuidanceSet& guidance;
+  const GuidanceSource& guidance;
   const Metrics& metrics;
   const std::atomic<int>& open_chats;
 };

@@ -53,6 +53,7 @@ struct CallRequest {
 };
 
 struct Services {
+  std::shared_ptr<const GuidanceSet> guidance;  // kept alive while the turn is queued: the request's dialog is in it
   const Catalogue& content;
   TwimlSettings settings;
   Millis now;
@@ -134,7 +135,7 @@ void end_call(store::Db& db, const CallRequest& r, Millis now) {
 void run_call_request(const std::shared_ptr<VoiceServices>& server, CallRequest r, Respond respond) {
   VoiceServices& ctx = *server;
   const VoiceConfig& vc = ctx.config;
-  auto services = std::make_shared<Services>(Services{ctx.guidance.content, TwimlSettings{vc.language, vc.voice, vc.dial}, ctx.now()});
+  auto services = std::make_shared<Services>(Services{ctx.guidance, ctx.guidance->content, TwimlSettings{vc.language, vc.voice, vc.dial}, ctx.now()});
   auto request = std::make_shared<CallRequest>(std::move(r));
   if (!request->call_status.empty()) {
     if (!is_final_call_status(request->call_status)) return respond(twiml(kEmptyTwiml));
@@ -183,7 +184,7 @@ void handle_voice_request(std::shared_ptr<VoiceServices> server, VoiceRequest re
   auto query = parse_form(query_at == std::string::npos ? std::string_view() : std::string_view(request.target).substr(query_at + 1));
   if (!query) return respond(plain(400, query.error().message + "\n"));
   const std::string dialog_id = path.size() > kPrefix.size() ? path.substr(kPrefix.size()) : std::string();
-  const Dialog* dialog = dialog_id.find('/') == std::string::npos ? ctx.guidance.find(dialog_id) : nullptr;
+  const Dialog* dialog = dialog_id.find('/') == std::string::npos ? ctx.guidance->find(dialog_id) : nullptr;
   if (!dialog) return respond(plain(404, "no such dialog\n"));
   CallRequest r;
   r.dialog = dialog;

@@ -25,7 +25,7 @@ namespace rc::voice {
 // What the webhook needs from the server that runs it, and nothing more.
 struct VoiceServices {
   const VoiceConfig& config;
-  const GuidanceSet& guidance;
+  std::shared_ptr<const GuidanceSet> guidance;  // as it is when the request arrives
   store::GroupCommitWriter& writer;
   Metrics& metrics;
   std::function<Millis()> now;

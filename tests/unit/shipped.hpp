@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/guidance_source.hpp"
 #include "guidance/guidance_loader.hpp"
 
 namespace rc::test {
@@ -16,6 +17,12 @@ inline std::string source_path(const std::string& rel) { return std::string(RC_S
 inline const GuidanceSet& shipped() {
   static const GuidanceSet g = load_guidance({source_path("dialogs")}, source_path("content"));
   return g;
+}
+
+// The same set as a server's guidance source (never reloaded here; it does not own the set).
+inline const GuidanceSource& shipped_source() {
+  static const GuidanceSource source(std::shared_ptr<const GuidanceSet>(&shipped(), [](const GuidanceSet*) {}));
+  return source;
 }
 
 inline const Dialog& early_help() {
