@@ -10,8 +10,9 @@ packages=(
   libutf8proc-dev libstemmer-dev libre2-dev libhunspell-dev hunspell-en-gb
   # the PostgreSQL store: the client library, and a server the tests start as a throw-away cluster
   libpq-dev postgresql-15
-  # readiness and reload under systemd (sd_notify)
-  libsystemd-dev
+  # readiness and reload under systemd (sd_notify); the Debian package's build and its test
+  # (dpkg-shlibdeps for the runtime dependencies, systemd-analyze for the units)
+  libsystemd-dev dpkg-dev systemd
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,6 +14,7 @@ cmake --build build -j "$jobs"
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRIGHTCONV_SANITIZE=ON -DRIGHTCONV_BENCH=OFF
 cmake --build build-asan -j "$jobs"
-# Under the sanitizers: everything but the browser files and the second, PostgreSQL pass of the
-# integration suite ("pg:", run above in the normal build); the PostgreSQL tests proper run here.
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j "$jobs" -E '^browser_|^pg:|^pg_shared' --output-on-failure)
+# Under the sanitizers: everything but the browser files, the second, PostgreSQL pass of the
+# integration suite ("pg:", run above in the normal build; the PostgreSQL tests proper run here)
+# and the Debian package's test (it installs the normal build's package).
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j "$jobs" -E '^browser_|^pg:|^pg_shared|Debian package' --output-on-failure)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "data_paths.hpp"
 #include "handoff/handoff_config.hpp"
 #include "server/logging.hpp"
 #include "server/server_config.hpp"
@@ -16,15 +17,16 @@
 namespace rc {
 
 struct Config {
+  Config() { server.web_root = cli::default_data_paths().web; }
   ServerConfig server;  // listen, console_listen, web_root, threads, limits
   std::string staff_address = "127.0.0.1";  // the staff API and review page
   unsigned short staff_port = 8081;
   int staff_token_days = 90;
-  std::string db_path = "rightconv.db";  // an SQLite file, or a postgresql:// URL without its password
+  std::string db_path = cli::default_data_paths().db;  // an SQLite file, or a postgresql:// URL without its password
   std::string db_password_file;          // the PostgreSQL password, one line (else RIGHTCONV_DB_PASSWORD)
   bool db_from_flag = false;             // --db was given: errors name the flag rather than the file
-  std::vector<std::string> dialogs{"dialogs"};
-  std::string content = "content";
+  std::vector<std::string> dialogs{cli::default_data_paths().dialogs};  // see data_paths.hpp
+  std::string content = cli::default_data_paths().content;
   // Hunspell dictionary (path without .aff/.dic) behind the safety detector's typo tolerance.
   std::string spelling_dictionary = "/usr/share/hunspell/en_GB";
   int group_commit_max = 512;  // turns per transaction at most

@@ -9,6 +9,7 @@
 #include "command_args.hpp"
 #include "commands.hpp"
 #include "core/safety_corpus.hpp"
+#include "data_paths.hpp"
 #include "guidance_options.hpp"
 
 namespace fs = std::filesystem;
@@ -83,7 +84,7 @@ int eval(Args args, const GuidanceOptions& opts, std::ostream& out, std::ostream
       err << "safety eval: unknown option " << a << "\n";
       return kUsage;
     }
-  if (args.empty()) args.push_back((fs::path(opts.content_dir.empty() ? "content" : opts.content_dir) / "safety" / "corpus" / "dev").string());
+  if (args.empty()) args.push_back((fs::path(opts.content_dir.empty() ? default_data_paths().content : opts.content_dir) / "safety" / "corpus" / "dev").string());
   auto g = load_detector(opts, err);
   if (!g) return kProblems;
 

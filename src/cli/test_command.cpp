@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "core/scenario_loader.hpp"
 #include "core/scenario_runner.hpp"
+#include "data_paths.hpp"
 #include "guidance_options.hpp"
 
 namespace fs = std::filesystem;
@@ -19,7 +20,7 @@ namespace rc::cli {
 namespace {
 
 struct TestOptions {
-  std::string dialogs_dir = "dialogs";
+  std::string dialogs_dir = default_data_paths().dialogs;
   std::string scenarios;  // file or folder; empty: dialogs_dir/tests
   bool require_full_outcome_coverage = false;
   bool quiet = false;

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "core/engine.hpp"
+#include "data_paths.hpp"
 #include "guidance_options.hpp"
 #include "wall_clock.hpp"
 
@@ -74,7 +75,7 @@ int walk_command(const Args& given, std::istream& in, std::ostream& out, std::os
       return kUsage;
     } else opts.dialog_paths.push_back(a);
   }
-  if (opts.dialog_paths.empty()) opts.dialog_paths.push_back("dialogs/early-help.yaml");
+  if (opts.dialog_paths.empty()) opts.dialog_paths.push_back(default_data_paths().dialogs + "/early-help.yaml");
   auto g = load_guidance_for(opts, err);
   if (!g) return kProblems;
   if (has_errors(g->problems) || g->dialogs.empty()) {

@@ -107,12 +107,14 @@ void ChatSession::carry_out(Turn turn) {
 void ChatSession::write(Turn turn) {
   auto record = std::move(*turn.record);
   turn.record.reset();
+  const bool alerted = !record.alerts.empty();  // the safety detector raised an alert on this turn's words
   if (record.audit) record.audit->address = socket_.remote_address();
   auto asked = std::make_shared<Turn>(std::move(turn));
   const auto submitted = std::chrono::steady_clock::now();
-  auto back = socket_.on_strand([this, asked](store::WriteResult result) {
+  auto back = socket_.on_strand([this, asked, alerted](store::WriteResult result) {
     if (result.ok()) {
       if (asked->prompted) ctx_.metrics.turns++;
+      if (alerted) ctx_.metrics.safety_alerts++;  // counted once durable (the alert-rate rules)
       finish(std::move(*asked));
       ctx_.metrics.turn_latency.observe(Seconds(std::chrono::steady_clock::now() - read_at_).count());
     } else if (asked->prompted) {

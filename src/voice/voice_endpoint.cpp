@@ -158,6 +158,11 @@ void run_call_request(const std::shared_ptr<VoiceServices>& server, CallRequest 
                          return respond(twiml(fallback_twiml(services->content, services->settings)));
                        }
                        ctx.metrics.turns++;
+                       for (const auto& e : turn->reply.events)
+                         if (const auto* alert = std::get_if<AlertEvent>(&e); alert && !alert->detections.empty()) {
+                           ctx.metrics.safety_alerts++;
+                           break;
+                         }
                        respond(twiml(render_twiml(turn->reply, services->settings, request->action_base)));
                      });
 }
