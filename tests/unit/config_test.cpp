@@ -1,4 +1,7 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "cli/config.hpp"
 
@@ -259,4 +262,27 @@ TEST_CASE("contrast ratios follow WCAG's definition") {
   CHECK_FALSE(parse_hex_colour("#fff"));
   CHECK_FALSE(parse_hex_colour("1d70b8"));
   CHECK_FALSE(parse_hex_colour("#1d70b8 "));
+}
+
+TEST_CASE("an installed binary finds its data in the package's places; any other build uses the working directory") {
+  namespace fs = std::filesystem;
+  const fs::path prefix = fs::temp_directory_path() / ("rc_data_paths_" + std::to_string(::getpid()));
+  fs::create_directories(prefix / "bin");
+  const auto exe = (prefix / "bin" / "rightconv").string();
+  auto plain = cli::data_paths_for(exe);  // no share/rightconv beside it: a build folder
+  CHECK_FALSE(plain.installed);
+  CHECK(plain.dialogs == "dialogs");
+  CHECK(plain.db == "rightconv.db");
+  fs::create_directories(prefix / "share" / "rightconv" / "dialogs");
+  auto installed = cli::data_paths_for(exe);
+  CHECK(installed.installed);
+  CHECK(installed.dialogs == (prefix / "share" / "rightconv" / "dialogs").string());
+  CHECK(installed.content == (prefix / "share" / "rightconv" / "content").string());
+  CHECK(installed.web == (prefix / "share" / "rightconv" / "web").string());
+  CHECK(installed.db == (prefix / "var" / "lib" / "rightconv" / "rightconv.db").string());
+  CHECK_FALSE(cli::data_paths_for((prefix / "share" / "rightconv").string() + "/rightconv").installed);  // not in a bin folder
+  fs::remove_all(prefix);
+  // This test binary is not an installed rightconv: the defaults are the checkout's.
+  CHECK(Config{}.dialogs == std::vector<std::string>{"dialogs"});
+  CHECK(Config{}.server.web_root == "web");
 }
