@@ -264,7 +264,7 @@ TEST_CASE("contrast ratios follow WCAG's definition") {
   CHECK_FALSE(parse_hex_colour("#1d70b8 "));
 }
 
-TEST_CASE("an installed binary finds its data in the package's places; any other build uses the working directory") {
+TEST_CASE("an installed binary finds its data in the package's places, and any other build uses the working directory") {
   namespace fs = std::filesystem;
   const fs::path prefix = fs::temp_directory_path() / ("rc_data_paths_" + std::to_string(::getpid()));
   fs::create_directories(prefix / "bin");
