@@ -39,9 +39,10 @@ say "building in $build (Release)"
 mkdir -p "$build"
 cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DRIGHTCONV_BENCH=ON -DRIGHTCONV_TESTS=OFF \
   >"$build/bench-configure.log" 2>&1 || { cat "$build/bench-configure.log" >&2; exit 1; }
-cmake --build "$build" --target rightconv rightconv_bench >&2
+cmake --build "$build" --target rightconv rightconv_bench rightconv_transport >&2
 server_bin=$build/src/rightconv
 bench_bin=$build/bench/rightconv_bench
+transport_bin=$build/bench/rightconv_transport
 mkdir -p "$results"
 
 # --- limits --------------------------------------------------------------------------------------
@@ -166,6 +167,29 @@ run_bench() {
   stop_servers
 }
 
+# --- the ceiling: the same frames with no logic and no database ----------------------------------
+# rightconv_transport replays, for each message, the frames a real server sent for that turn
+# (recorded here from a fresh one), so the row measures the machine, Beast and the bench alone.
+transport_names=()
+if [[ -n $connections ]]; then
+  start_servers record sqlite 1
+  "$transport_bin" --record-from "${server_ports[0]}" --frames "$tmp/frames.json" || { say "could not record the frames"; exit 1; }
+  stop_servers
+  for c in $connections; do
+    name="transport-$c"
+    rm -f "$tmp/port-transport"
+    "$transport_bin" --frames "$tmp/frames.json" --port-file "$tmp/port-transport" >"$results/$name-server.log" 2>&1 &
+    server_pids=($!)
+    for _ in $(seq 100); do [[ -s $tmp/port-transport ]] && break; sleep 0.05; done
+    say "running $name"
+    "$bench_bin" --port "$(head -n 1 "$tmp/port-transport")" --server-pid "${server_pids[0]}" --threads "$threads" --format markdown \
+      --json-file "$results/$name.json" --connections "$c" --duration "$duration" --warmup "$warmup" >"$results/$name.md" ||
+      say "  $name saw errors: see $results/$name.json"
+    stop_servers
+    transport_names+=("$name")
+  done
+fi
+
 runs=()  # "label|name name ..." per table
 for store in $stores; do
   counts=1
@@ -198,12 +222,39 @@ table() {  # table FILE...: the first file's header, then every file's row
     "Linux $(uname -r); ${duration} s measured after ${warmup} s warm-up; ${threads} client thread(s);" \
     "rate limit $([[ ${RATE_LIMITED:-0} == 1 ]] && echo 'at its default' || echo 'lifted')."
   echo
+  if [[ ${#transport_names[@]} -gt 0 ]]; then
+    echo "Bare transport (rightconv_transport: the same frames, no logic, no database):"
+    echo
+    transport_files=()
+    for name in "${transport_names[@]}"; do transport_files+=("$results/$name.md"); done
+    table "${transport_files[@]}"
+    echo
+  fi
   for run in "${runs[@]}"; do
     echo "${run%%|*}:"
     echo
     load_files=()
     for name in ${run#*|}; do load_files+=("$results/$name.md"); done
     table "${load_files[@]}"
+    echo
+    # Against the ceiling, and the server's CPU per turn (server CPU seconds / turns in the window).
+    echo "| connections | turns/s | transport turns/s | of the transport | server CPU per turn (µs) |"
+    echo "|---:|---:|---:|---:|---:|"
+    for name in ${run#*|}; do
+      c=${name##*-}
+      python3 - "$results/$name.json" "$results/transport-$c.json" <<'PY'
+import json, sys
+ours = json.load(open(sys.argv[1]))
+try:
+    ceiling = json.load(open(sys.argv[2]))["turns_per_s"]
+except OSError:
+    ceiling = 0
+turns = ours["turns_per_s"]
+cpu = ours["server_cpu_s"] / ours["turns"] * 1e6 if ours["turns"] else 0
+share = f"{turns / ceiling:.0%}" if ceiling else "n/a"
+print(f"| {ours['connections']} | {turns:.1f} | {ceiling:.1f} | {share} | {cpu:.0f} |")
+PY
+    done
     echo
   done
   if [[ $idle -gt 0 ]]; then table "$results/idle-$idle.md"; fi
