@@ -183,7 +183,7 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
   c.file = file;
   std::vector<std::string> errors;
   Reader r(errors);
-  r.unknown_keys(j, "", {"$comment", "listen", "staff_listen", "console_listen", "staff_token_days", "retention", "db", "db_password_file", "dialogs", "content", "spelling_dictionary", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts", "handoff", "voice", "embed"});
+  r.unknown_keys(j, "", {"$comment", "listen", "staff_listen", "console_listen", "staff_token_days", "retention", "db", "db_password_file", "db_sync", "dialogs", "content", "spelling_dictionary", "web_root", "threads", "group_commit_max", "limits", "logging", "contacts", "handoff", "voice", "embed"});
   if (j.contains("listen")) {
     if (!j["listen"].is_string()) {
       r.fail("listen", "expected \"ADDRESS:PORT\"", j["listen"]);
@@ -227,6 +227,8 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
   }
   r.text(j, "", "db", c.db_path);
   r.text(j, "", "db_password_file", c.db_password_file);
+  r.text(j, "", "db_sync", c.db_sync);
+  if (c.db_sync != "full" && c.db_sync != "normal") errors.push_back("db_sync: expected \"full\" or \"normal\", not \"" + c.db_sync.substr(0, 40) + "\"");
   r.text_list(j, "", "dialogs", c.dialogs);
   r.text(j, "", "content", c.content);
   r.text(j, "", "spelling_dictionary", c.spelling_dictionary);

@@ -179,7 +179,7 @@ int serve_command(const Args& args, std::ostream& out, std::ostream& err) {
     }
     serve_lock = std::move(taken.value());
   }
-  store::GroupCommitWriter writer({target->sqlite_path, true, 1000, config.group_commit_max, target->postgresql});
+  store::GroupCommitWriter writer({target->sqlite_path, config.db_sync == "full", 1000, config.group_commit_max, target->postgresql});
   if (auto e = writer.start(); !e.empty()) {
     err << "serve: cannot open the database " << target->describe() << ": " << e << "\n";
     return kProblems;

@@ -14,6 +14,14 @@ TEST_CASE("an empty configuration gives the safe embedded defaults") {
   CHECK(c->server.port == 8080);
   CHECK(c->db_path == "rightconv.db");
   CHECK(c->server.limits.max_frame_bytes == 65536);
+  CHECK(c->db_sync == "full");  // an fsync per commit unless the deployment chooses otherwise
+}
+
+TEST_CASE("db_sync is full or normal, nothing else") {
+  CHECK(parse_config(R"({"db_sync": "normal"})", "c.json")->db_sync == "normal");
+  auto bad = parse_config(R"({"db_sync": "off"})", "c.json");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("db_sync: expected \"full\" or \"normal\", not \"off\"") != std::string::npos);
 }
 
 TEST_CASE("every bad key is reported with its path and why - and nothing starts") {
