@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+#include "core/utc_time.hpp"
+
 namespace rc::handoff {
 
 namespace {
@@ -142,14 +144,7 @@ std::string kind_body(const OutboundEvent& e, bool include_free_text) {
 
 }  // namespace
 
-std::string utc_time_text(Millis when) {
-  const std::time_t t = static_cast<std::time_t>(when / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
+std::string utc_time_text(Millis when) { return utc_format(when, "%Y-%m-%d %H:%M:%S UTC"); }
 
 std::string email_body(const OutboundEvent& event, bool include_free_text) {
   std::string out = kind_body(event, include_free_text);

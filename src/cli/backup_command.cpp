@@ -9,6 +9,7 @@
 
 #include "command_args.hpp"
 #include "commands.hpp"
+#include "core/utc_time.hpp"
 #include "database_options.hpp"
 #include "store/serve_lock.hpp"
 #include "store/sqlite_backup.hpp"
@@ -40,24 +41,8 @@ const char* kVerifyHelp =
     "Checks a backup without changing it: SQLite's integrity check, the schema version (not\n"
     "newer than this build's), and the audit log's hash chain. Exit 0 if usable, 1 if not.\n";
 
-std::string utc_stamp(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
-std::string utc_time(std::int64_t ms) {
-  if (ms == 0) return "none";
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_stamp(std::int64_t ms) { return utc_format(ms, "%Y%m%dT%H%M%SZ"); }
+std::string utc_time(std::int64_t ms) { return ms == 0 ? "none" : utc_iso8601(ms); }
 
 void print_facts(std::ostream& out, const store::DatabaseFacts& f) {
   out << "  schema version " << f.schema_version << ", " << f.bytes << " bytes, " << f.conversations << " conversation(s), " << f.turns
@@ -127,6 +112,11 @@ int backup_command(const Args& given, std::ostream& out, std::ostream& err) {
   if (!dir.empty()) {
     std::error_code ec;
     fs::create_directories(dir, ec);
+    // A copy left half-written by a backup that was killed: personal data nobody will use.
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("rightconv-", 0) == 0 && name.ends_with(".db.partial")) fs::remove(entry.path(), ec);
+    }
     to = (fs::path(dir) / ("rightconv-" + utc_stamp(now) + ".db")).string();
   }
   if (!fs::is_regular_file(db_path)) {
@@ -193,14 +183,22 @@ int restore_command(const Args& given, std::ostream& out, std::ostream& err) {
     err << "restore: a server is running on " << db_path << " (" << lock.error().message << "); stop it first, nothing changed\n";
     return kProblems;
   }
-  auto restored = store::restore_sqlite(from, db_path, replace);
+  const std::string kept_as = db_path + ".replaced-" + utc_stamp(wall_clock_ms());
+  const bool replacing = fs::exists(db_path);
+  auto restored = store::restore_sqlite(from, db_path, replace, kept_as);
   if (!restored) {
     err << "restore: " << restored.error().message << "\n";
     return kProblems;
   }
-  if (!audit_copy(db_path, "restore", {{"from", fs::absolute(from).string()}}, err)) return kProblems;
   out << "restored " << from << " into " << db_path << "\n";
   print_facts(out, *restored);
+  if (replacing)
+    out << "the database it replaced is kept as " << kept_as << " (with its -wal): move it back if this was the wrong file; "
+        << "delete it once the restore is confirmed (it holds personal data)\n";
+  if (!audit_copy(db_path, "restore", {{"from", fs::absolute(from).string()}}, err)) {
+    err << "restore: the database WAS restored, but its audit row could not be written\n";
+    return kProblems;
+  }
   return kOk;
 }
 

@@ -23,11 +23,11 @@ struct Config {
   unsigned short staff_port = 8081;
   int staff_token_days = 90;
   std::string db_path = cli::default_data_paths().db;  // an SQLite file, or a postgresql:// URL without its password
-  std::string db_password_file;
+  std::string db_password_file;          // the PostgreSQL password, one line (else RIGHTCONV_DB_PASSWORD)
   // SQLite only. "full": each commit fsyncs the WAL before any reply (survives power loss).
   // "normal": the WAL is synced at checkpoints; a process crash (kill -9) loses nothing, a power
   // cut or kernel crash may lose the last commits (never corrupts). See README, Configuration.
-  std::string db_sync = "full";          // the PostgreSQL password, one line (else RIGHTCONV_DB_PASSWORD)
+  std::string db_sync = "full";
   bool db_from_flag = false;             // --db was given: errors name the flag rather than the file
   std::vector<std::string> dialogs{cli::default_data_paths().dialogs};  // see data_paths.hpp
   std::string content = cli::default_data_paths().content;

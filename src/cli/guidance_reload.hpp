@@ -5,6 +5,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "config.hpp"
 #include "core/guidance_source.hpp"
@@ -16,15 +18,15 @@ namespace rc::cli {
 // exact tree any conversation ran on. Done at start and before a reloaded set is served.
 void remember_dialogs(store::ConversationLog& log, const GuidanceSet& guidance, std::int64_t now);
 
-// The reasons `next` may not replace `running` ("" when it may).
-std::string reload_refusal(const Config& config, const GuidanceSet& running, const GuidanceSet& next);
+// The reasons `next` may not replace `running` (none when it may).
+std::vector<std::string> reload_refusal(const Config& config, const GuidanceSet& running, const GuidanceSet& next);
 
 class GuidanceReload {
  public:
   GuidanceReload(const Config& config, GuidanceSource& source, store::ConversationLog& log, std::function<std::int64_t()> now)
       : config_(config), source_(source), log_(log), now_(std::move(now)) {}
 
-  // True if a new set is now served. One reload at a time.
+  // True if a new set is now served. One reload at a time; never throws (it runs on a pool thread).
   bool operator()();
 
  private:
@@ -33,6 +35,7 @@ class GuidanceReload {
   store::ConversationLog& log_;
   std::function<std::int64_t()> now_;
   std::mutex running_;
+  bool reload();
 };
 
 }  // namespace rc::cli

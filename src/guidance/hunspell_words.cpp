@@ -4,6 +4,7 @@
 #include <hunspell/hunspell.hxx>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 namespace rc {
@@ -28,6 +29,13 @@ class HunspellWords final : public KnownWords {
 }  // namespace
 
 Result<std::shared_ptr<const KnownWords>> load_hunspell_words(const std::string& base) {
+  // One Hunspell per dictionary for the life of the process. Hunspell keeps a global table with
+  // an unguarded count of its instances: making one (a reload, on the staff pool) while another
+  // goes (a retired guidance set's last conversation ending, on an I/O thread) would race on it.
+  static std::mutex loaded_mutex;
+  static std::map<std::string, std::shared_ptr<const KnownWords>> loaded;
+  std::lock_guard lock(loaded_mutex);
+  if (auto it = loaded.find(base); it != loaded.end()) return it->second;
   const std::string aff = base + ".aff", dic = base + ".dic";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(aff, ec) || !std::filesystem::is_regular_file(dic, ec))
@@ -36,7 +44,7 @@ Result<std::shared_ptr<const KnownWords>> load_hunspell_words(const std::string&
   auto words = std::make_shared<HunspellWords>(aff, dic);
   if (!words->knows("child") || words->knows("qzxjv"))  // an unreadable file loads as an empty dictionary
     return make_error("spelling dictionary " + base + " could not be read as a Hunspell dictionary");
-  return std::shared_ptr<const KnownWords>(std::move(words));
+  return loaded[base] = std::shared_ptr<const KnownWords>(std::move(words));
 }
 
 }  // namespace rc

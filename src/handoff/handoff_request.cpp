@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/outcome_summary.hpp"
+#include "core/utc_time.hpp"
 
 namespace rc {
 
@@ -30,14 +31,7 @@ json answers_json(const std::vector<SummaryAnswer>& answers, bool include_free_t
 
 }  // namespace
 
-std::string iso8601(Millis at) {
-  std::time_t t = static_cast<std::time_t>(at / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string iso8601(Millis at) { return utc_iso8601(at); }
 
 HandoffFacts handoff_facts(const Dialog& dialog, const Catalogue& content, const State& state, const std::string& channel,
                            const std::string& reason) {

@@ -112,6 +112,15 @@ store::ConversationUpdate ChatConversation::update_for(const Conversation& c, Mi
   return u;
 }
 
+void ChatConversation::follow_newer_content(Conversation& c) const {
+  const auto now = source_.current();
+  if (now == c.guidance) return;
+  const Dialog* same = now->find(c.dialog->id);
+  if (!same || same->content_hash != c.dialog->content_hash) return;  // its dialog changed: it keeps the set it began on
+  c.guidance = now;
+  c.dialog = same;
+}
+
 std::vector<AlertEvent> ChatConversation::alerts_in(const std::string& text) const {
   auto alerts = safety_alerts(conv_ ? conv_->guidance->content : source_.current()->content, text);
   if (conv_ && conv_->dialog) add_earlier_answers(alerts, *conv_->dialog, conv_->state);
@@ -209,6 +218,7 @@ Turn ChatConversation::engine_input(const protocol::Message& m, const Input& inp
     return error(m, "in_handoff", "You are talking with " + conv_->handoff->staff_name +
                                       " now. Send a message, or leave the conversation with them (handoff cancel) to carry on here.");
   if (auto refused = refuse_after_wrap_up(m)) return std::move(*refused);
+  follow_newer_content(*conv_);
   Step step = advance(*conv_->dialog, conv_->guidance->content, conv_->state, input, now);
   Conversation next = *conv_;
   next.state = std::move(step.state);
@@ -281,8 +291,8 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
   // Unknown id, wrong token, expired token and another's call get the same answer, so ids cannot be probed.
   if (!found) return error(ref, "bad_token", "That conversation cannot be resumed: the conversation or token is not recognised, or it has expired.");
   if (found->ended_at || found->status == store::ConversationStatus::abandoned) return error(ref, "no_conversation", "That conversation has ended. Please start a new one.");
-  const auto guidance = source_.current();
-  const Dialog* dialog = guidance->find(found->dialog_id);
+  const auto guidance = source_.holding(found->dialog_id, found->dialog_version);  // the version it began on
+  const Dialog* dialog = guidance ? guidance->find(found->dialog_id) : nullptr;
   if (!dialog || dialog->content_hash != found->dialog_version)
     return error(ref, "dialog_changed", "The guidance has been updated since this conversation began. Please start again.");
   auto state = state_from_json(json::parse(found->state, nullptr, false));

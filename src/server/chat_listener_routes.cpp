@@ -77,7 +77,7 @@ void voice_webhook(HttpSession& s, Request&& req) {
                          std::nullopt, req.body(), s.remote_address()};
   if (auto it = req.find("X-Twilio-Signature"); it != req.end()) in.signature = std::string(it->value());
   auto services = std::make_shared<voice::VoiceServices>(
-      voice::VoiceServices{ctx.voice, ctx.guidance.current(), ctx.writer, ctx.metrics, [c = &ctx] { return c->now(); }, ctx.voice_rejections, ctx.voice_replays});
+      voice::VoiceServices{ctx.voice, ctx.guidance.current(), ctx.writer, ctx.metrics, [c = &ctx] { return c->now(); }, ctx.voice_rejections, ctx.voice_replays, &ctx.guidance});
   voice::handle_voice_request(std::move(services), std::move(in), s.on_strand([&s, req = std::move(req)](voice::VoiceResponse out) {
     s.send(HttpSession::plain(req, static_cast<bhttp::status>(out.status), out.body, out.content_type));
   }));

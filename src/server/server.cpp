@@ -128,10 +128,7 @@ void Server::run() {
     spdlog::info("signal {} received: shutting down", signal);
     begin_shutdown();
   });
-  if (reload_) {
-    hangup_.add(SIGHUP);
-    wait_for_hangup();
-  }
+  if (reload_) wait_for_hangup();
   do_accept();
   do_accept_console();
   do_accept_staff();
@@ -151,6 +148,13 @@ void Server::sweep_stale_handoffs() {
   stale_sweep_.async_wait([this](beast::error_code ec) {
     if (!ec && !ctx_.stopping) sweep_stale_handoffs();
   });
+}
+
+void Server::on_hangup(std::function<void()> reload) {
+  reload_ = std::move(reload);
+  // Caught from here on, before the server says it is ready: a reload asked for while it
+  // starts must not meet SIGHUP's default action (the end of the process).
+  hangup_.add(SIGHUP);
 }
 
 void Server::wait_for_hangup() {

@@ -33,7 +33,7 @@ class Server {
   Result<unsigned short> listen_staff(const std::string& address, unsigned short port, StaffAnswer answer);
   // Each SIGHUP runs `reload` on the staff pool, never on an I/O thread (it reads files). Set
   // before run(); without it SIGHUP keeps its default.
-  void on_hangup(std::function<void()> reload) { reload_ = std::move(reload); }
+  void on_hangup(std::function<void()> reload);
   // Runs until a signal or stop(); returns when every thread has finished.
   void run();
   void stop();

@@ -2,6 +2,7 @@
 #include "sqlite_backup.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -94,7 +95,7 @@ Result<DatabaseFacts> back_up_sqlite(const std::string& db_path, const std::stri
     put_in_place(partial, to_path);
     SqliteDb copy(to_path, false, 5000, true);
     return facts_of(copy, to_path);
-  } catch (const SqliteError& e) {
+  } catch (const std::exception& e) {  // SQLite's errors, and the file system's
     fs::remove(partial, ec);
     return make_error("backup of " + db_path + " failed: " + e.what());
   }
@@ -132,22 +133,38 @@ BackupCheck check_backup(const std::string& file) {
   return check;
 }
 
-Result<DatabaseFacts> restore_sqlite(const std::string& from, const std::string& db_path, bool replace) {
+Result<DatabaseFacts> restore_sqlite(const std::string& from, const std::string& db_path, bool replace, const std::string& kept_as) {
   std::error_code ec;
-  if (fs::exists(db_path, ec) && !replace)
-    return make_error(db_path + " exists: give --replace to overwrite it (stop the server first)");
+  const bool exists = fs::exists(db_path, ec);
+  if (exists && !replace) return make_error(db_path + " exists: give --replace to overwrite it (stop the server first)");
+  if (exists && fs::exists(kept_as, ec)) return make_error(kept_as + " already exists: nothing changed");
   const std::string partial = db_path + ".restoring";
   try {
     {
       SqliteDb source(from, false, 5000, /*read_only=*/true);
       write_copy(source, partial, "WAL");  // the server's mode, set before the file is in place
     }
-    // The old log must never be replayed over the restored pages.
-    for (const char* suffix : {"-wal", "-shm", "-journal"}) fs::remove(db_path + suffix, ec);
+    if (exists) {
+      // The old database moves aside whole, its log with it: never replayed over the restored
+      // pages, never lost. The -wal and -shm go first, so a failure leaves the database as it was.
+      for (const char* suffix : {"-wal", "-shm"}) {
+        fs::rename(db_path + suffix, kept_as + suffix, ec);
+        if (ec && ec != std::errc::no_such_file_or_directory)
+          throw SqliteError("cannot move " + db_path + suffix + " aside: " + ec.message(), SQLITE_IOERR);
+      }
+      fs::rename(db_path, kept_as, ec);
+      if (ec) {
+        for (const char* suffix : {"-wal", "-shm"}) fs::rename(kept_as + suffix, db_path + suffix, ec);
+        throw SqliteError("cannot move " + db_path + " aside: " + ec.message(), SQLITE_IOERR);
+      }
+    }
     put_in_place(partial, db_path);
+    struct stat folder {};
+    if (::geteuid() == 0 && ::stat(folder_of(db_path).c_str(), &folder) == 0 && ::chown(db_path.c_str(), folder.st_uid, folder.st_gid) != 0)
+      throw SqliteError("cannot give " + db_path + " to the owner of its folder", SQLITE_IOERR);
     SqliteDb restored(db_path, true, 5000, true);
     return facts_of(restored, db_path);
-  } catch (const SqliteError& e) {
+  } catch (const std::exception& e) {
     fs::remove(partial, ec);
     return make_error("restore of " + from + " into " + db_path + " failed: " + e.what());
   }

@@ -36,8 +36,10 @@ struct BackupCheck {
 BackupCheck check_backup(const std::string& file);
 
 // Replaces `db_path` with the backup's contents. The caller holds the database's ServeLock, so
-// no server runs on it. An existing database is replaced only with `replace`; its -wal and -shm
-// go first, so none of the old log can be replayed over the restored pages.
-Result<DatabaseFacts> restore_sqlite(const std::string& from, const std::string& db_path, bool replace);
+// no server runs on it. An existing database is replaced only with `replace`, and is not lost:
+// it moves, with its -wal and -shm (so none of its log can be replayed over the restored pages),
+// to `kept_as` (and kept_as-wal, kept_as-shm), to be moved back if the wrong file was restored.
+// Run as root, the restored file is given to the folder's owner (the service's user).
+Result<DatabaseFacts> restore_sqlite(const std::string& from, const std::string& db_path, bool replace, const std::string& kept_as);
 
 }  // namespace rc::store

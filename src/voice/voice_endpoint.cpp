@@ -57,6 +57,7 @@ struct Services {
   const Catalogue& content;
   TwimlSettings settings;
   Millis now;
+  const GuidanceSource* source = nullptr;
 };
 
 // A reply for when the turn could not be saved: the caller still hears the numbers.
@@ -111,14 +112,19 @@ CallTurn run_turn(store::Db& db, const CallRequest& r, const Services& s) {
     return turn;
   }
   auto state = state_from_json(json::parse(conv.state, nullptr, false));
-  if (!state || conv.dialog_id != d.id || conv.dialog_version != d.content_hash || !d.find(state->current)) {
+  // A reload during the call: it carries on with the dialog (and content) it began on, if kept.
+  std::shared_ptr<const GuidanceSet> began_on;
+  if (conv.dialog_id == d.id && conv.dialog_version != d.content_hash && s.source) began_on = s.source->holding(conv.dialog_id, conv.dialog_version);
+  const Dialog& dialog = began_on ? *began_on->find(conv.dialog_id) : d;
+  const Catalogue& content = began_on ? began_on->content : s.content;
+  if (!state || conv.dialog_id != dialog.id || conv.dialog_version != dialog.content_hash || !dialog.find(state->current)) {
     const State old = state ? state.value() : State{};
     store::SqliteConversationLog::apply(db, record_of_end(d, conv.id, old, json{{"type", "restart"}, {"reason", "dialog_changed"}}, s.now));
     return start_new("The guidance has been updated since this call began, so we will start again.");
   }
-  CallTurn turn = take_turn(d, s.content, CallState{state.value(), call->no_input}, r.input, can_dial, s.now);
+  CallTurn turn = take_turn(dialog, content, CallState{state.value(), call->no_input}, r.input, can_dial, s.now);
   const std::string in_node = r.input.node.empty() ? state->current : r.input.node;
-  store::SqliteConversationLog::apply(db, record_of_turn(d, conv.id, turn, in_node, false, s.now));
+  store::SqliteConversationLog::apply(db, record_of_turn(dialog, conv.id, turn, in_node, false, s.now));
   save_call(db, r.call_sid, conv.id, turn.next.no_input, s.now);
   return turn;
 }
@@ -135,7 +141,7 @@ void end_call(store::Db& db, const CallRequest& r, Millis now) {
 void run_call_request(const std::shared_ptr<VoiceServices>& server, CallRequest r, Respond respond) {
   VoiceServices& ctx = *server;
   const VoiceConfig& vc = ctx.config;
-  auto services = std::make_shared<Services>(Services{ctx.guidance, ctx.guidance->content, TwimlSettings{vc.language, vc.voice, vc.dial}, ctx.now()});
+  auto services = std::make_shared<Services>(Services{ctx.guidance, ctx.guidance->content, TwimlSettings{vc.language, vc.voice, vc.dial}, ctx.now(), ctx.source});
   auto request = std::make_shared<CallRequest>(std::move(r));
   if (!request->call_status.empty()) {
     if (!is_final_call_status(request->call_status)) return respond(twiml(kEmptyTwiml));

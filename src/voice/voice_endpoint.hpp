@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "core/engine.hpp"
-#include "core/guidance_set.hpp"
+#include "core/guidance_source.hpp"
 #include "metrics/metrics.hpp"
 #include "metrics/source_tally.hpp"
 #include "replay_guard.hpp"
@@ -31,6 +31,7 @@ struct VoiceServices {
   std::function<Millis()> now;
   SourceTally& rejections;  // refused requests: audited once per source and minute
   ReplayGuard& replays;     // the same signed request again, after the retry window, is refused
+  const GuidanceSource* source = nullptr;  // to carry a call on, after a reload, on the version it began on
 };
 
 struct VoiceRequest {

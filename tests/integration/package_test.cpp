@@ -60,6 +60,18 @@ class InstalledServer {
   pid_t pid_ = -1;
 };
 
+// Whatever happens to the test, the package, its user and its folders go again. Only ever
+// cleans up what the test itself installed: it refuses to start on a machine that has rightconv.
+struct Uninstall {
+  ~Uninstall() {
+    sh("DEBIAN_FRONTEND=noninteractive apt-get purge -y -o DPkg::Lock::Timeout=300 rightconv >/dev/null 2>&1");
+    std::error_code ec;
+    fs::remove_all("/var/lib/rightconv", ec);
+    fs::remove_all("/var/backups/rightconv", ec);
+    sh("deluser --quiet --system rightconv >/dev/null 2>&1");
+  }
+};
+
 unsigned short wait_for_port(const std::string& port_file) {
   for (int i = 0; i < 3000; ++i) {
     std::ifstream in(port_file);
@@ -74,6 +86,11 @@ unsigned short wait_for_port(const std::string& port_file) {
 
 TEST_CASE("the Debian package installs, runs a conversation as its own user on its defaults, backs up, and purges") {
   REQUIRE_MESSAGE(::geteuid() == 0, "installing a package needs root: run the tests as root (as CI does)");
+  // Never on a machine where rightconv is installed or has left data: the test removes both.
+  REQUIRE_MESSAGE(sh("dpkg-query -W -f='${Status}' rightconv 2>/dev/null | grep -q 'install ok'").exit_code != 0,
+                  "rightconv is installed on this machine: this test installs and purges it, so it will not run here");
+  REQUIRE_MESSAGE(!fs::exists("/var/lib/rightconv"), "/var/lib/rightconv exists: this test would remove it, so it will not run here");
+  REQUIRE_MESSAGE(!fs::exists("/var/backups/rightconv"), "/var/backups/rightconv exists: this test would remove it, so it will not run here");
   TempDir dir;
   auto built = run_process(RC_CPACK, {"-G", "DEB", "-B", dir.path(), "--config", std::string(RC_BUILD_DIR) + "/CPackConfig.cmake"});
   INFO(built.out << built.err);
@@ -89,9 +106,15 @@ TEST_CASE("the Debian package installs, runs a conversation as its own user on i
   CHECK(depends.out.find("hunspell-en-gb") != std::string::npos);
   CHECK(depends.out.find("-dev") == std::string::npos);
 
+  Uninstall uninstall;
   auto installed = sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 " + deb + " 2>&1");
   INFO(installed.out);
   REQUIRE(installed.exit_code == 0);
+  // Where systemd runs, the package started the service: the test runs its own server instead.
+  if (fs::exists("/run/systemd/system")) sh("systemctl stop rightconv.service rightconv-backup.timer");
+  // Enabled as dh_installsystemd would (the links are made whether or not systemd runs here).
+  CHECK(fs::is_symlink("/etc/systemd/system/multi-user.target.wants/rightconv.service"));
+  CHECK(fs::is_symlink("/etc/systemd/system/timers.target.wants/rightconv-backup.timer"));
 
   CHECK(sh("dpkg-query -W -f='${Conffiles}' rightconv").out.find("/etc/rightconv/rightconv.json") != std::string::npos);
   REQUIRE(getpwnam("rightconv") != nullptr);
@@ -163,8 +186,5 @@ TEST_CASE("the Debian package installs, runs a conversation as its own user on i
   CHECK_FALSE(fs::exists("/etc/rightconv"));
   CHECK(fs::exists("/var/lib/rightconv/rightconv.db"));
   CHECK(purged.out.find("were kept") != std::string::npos);
-  // Leave the machine as it was.
-  fs::remove_all("/var/lib/rightconv");
-  fs::remove_all("/var/backups/rightconv");
-  sh("deluser --quiet --system rightconv >/dev/null 2>&1");
+  CHECK_FALSE(fs::exists(fs::symlink_status("/etc/systemd/system/multi-user.target.wants/rightconv.service")));
 }

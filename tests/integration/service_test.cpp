@@ -114,6 +114,7 @@ TEST_CASE("under systemd: ready once listening, and SIGHUP reloads the guidance 
   CHECK(seen.front().find("RELOADING=1") != std::string::npos);
   CHECK(seen.back().find("reload refused") != std::string::npos);
   CHECK(server.log().find("reload refused") != std::string::npos);
+  CHECK(server.log().find("error reload refused: ") != std::string::npos);
   CHECK(server.log().find("early-help.yaml:") != std::string::npos);  // where the problem is
   {
     WsClient c(server.port());
@@ -139,6 +140,15 @@ TEST_CASE("under systemd: ready once listening, and SIGHUP reloads the guidance 
   REQUIRE_FALSE(answered.empty());
   CHECK(answered.back()["type"] == "prompt");
   CHECK(answered.back()["node"] == "harm");
+  // A practitioner whose connection dropped resumes on the version they began on, too.
+  {
+    WsClient again(server.port());
+    auto resumed = again.request({{"type", "resume"}, {"conversation", started[0]["conversation"]}, {"token", started[0]["token"]}}, 5000);
+    REQUIRE_FALSE(resumed.empty());
+    CHECK(resumed[0]["type"] == "resumed");
+    CHECK(resumed[0]["version"] == first_version);
+    CHECK(resumed.back()["node"] == "harm");
+  }
   // Review and replay can show the tree each conversation ran on.
   CHECK(scalar(server.db(), "SELECT COUNT(*) FROM dialog_versions WHERE dialog_id = 'early-help' AND version IN ('" + first_version + "', '" +
                                 second_version + "')") == "2");
