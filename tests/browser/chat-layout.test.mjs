@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll } from './server.mjs';
-import { FIRST_QUESTION, HARM_QUESTION, TALKED, THEY_SAID, STEP_DOWN, NEEDS, choose, current, openChatPage } from './chat-steps.mjs';
+import { FIRST_QUESTION, HARM_QUESTION, TALKED, THEY_SAID, STEP_DOWN, NEEDS, choose, current, openChatPage, toAreaQuestion } from './chat-steps.mjs';
 
 const WEST = /request to the West Early Help Hub/;
 
@@ -23,15 +23,7 @@ async function openChat(options) {
 
 
 async function toWestHub(page) {
-  await choose(page, 'No', HARM_QUESTION);
-  await choose(page, 'No', TALKED);
-  await choose(page, 'Yes, we have talked about it', THEY_SAID);
-  await choose(page, 'The child and the family agree', STEP_DOWN);
-  await choose(page, 'No', NEEDS);
-  await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
-  await page.getByLabel('Type your answer').fill('Routines at home');
-  await page.getByRole('button', { name: 'Send' }).click();
-  await current(page, 'Which area of Leeds does the family live in?').waitFor();
+  await toAreaQuestion(page, 'Routines at home');
   await choose(page, 'West Leeds', WEST);
 }
 

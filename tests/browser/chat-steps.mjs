@@ -23,6 +23,20 @@ export async function choose(page, label, next, tap = false) {
 
 // Opens the chat page in a new browser context and waits for the first question. Collects page
 // errors and console errors in `problems`, which each test expects to stay empty.
+// From the harm question to the area question, on the way to a hub request: no to harm, the
+// family agree, more than one agency, `notes` typed for the hub.
+export async function toAreaQuestion(page, notes) {
+  await choose(page, 'No', HARM_QUESTION);
+  await choose(page, 'No', TALKED);
+  await choose(page, 'Yes, we have talked about it', THEY_SAID);
+  await choose(page, 'The child and the family agree', STEP_DOWN);
+  await choose(page, 'No', NEEDS);
+  await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
+  await page.getByLabel('Type your answer').fill(notes);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await current(page, 'Which area of Leeds does the family live in?').waitFor();
+}
+
 export async function openChatPage(browser, url, { width = 1280, height = 900, touch = false, query = '', timeout = 10000 } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, hasTouch: touch, isMobile: touch, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();

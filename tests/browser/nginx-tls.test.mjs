@@ -23,7 +23,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import path from 'node:path';
 import { CHROMIUM, CHROMIUM_ARGS, SOURCE_DIR, checkAccessibility, checkSetup, chromium, makeWorkspace, sqlite, waitFor } from './server.mjs';
-import { FIRST_QUESTION, HARM_QUESTION, NEEDS, STEP_DOWN, TALKED, THEY_SAID, choose, current } from './chat-steps.mjs';
+import { FIRST_QUESTION, choose, current, toAreaQuestion } from './chat-steps.mjs';
 
 const NGINX = process.env.RIGHTCONV_NGINX || '/usr/sbin/nginx';
 const SITE_FILE = path.join(SOURCE_DIR || '.', 'packaging', 'nginx', 'rightconv.conf');
@@ -222,15 +222,7 @@ test('a practitioner reaches an outcome in the chat page over https and wss:// t
   await page.getByRole('heading', { name: FIRST_QUESTION }).waitFor();
   assert.deepEqual(webSockets, [`wss://${SITE}:${httpsPort}/v1/chat`]);
 
-  await choose(page, 'No', HARM_QUESTION);
-  await choose(page, 'No', TALKED);
-  await choose(page, 'Yes, we have talked about it', THEY_SAID);
-  await choose(page, 'The child and the family agree', STEP_DOWN);
-  await choose(page, 'No', NEEDS);
-  await choose(page, 'Support from more than one agency', /anything the Early Help Hub should know/);
-  await page.getByLabel('Type your answer').fill('Support with school attendance and routines at home');
-  await page.getByRole('button', { name: 'Send' }).click();
-  await current(page, 'Which area of Leeds does the family live in?').waitFor();
+  await toAreaQuestion(page, 'Support with school attendance and routines at home');
   await choose(page, 'East Leeds', /Early Help Assessment, then a request to the East Early Help Hub: eastearlyhelp@leeds\.gov\.uk/);
   await checkAccessibility(page, 'the East hub outcome behind nginx');
   const conversation = JSON.parse(await page.evaluate(() => sessionStorage.getItem('rightconv.chat.v1'))).conversation;
