@@ -33,6 +33,7 @@ std::optional<Millis> ChatConversation::deadline() const {
 }
 
 Turn ChatConversation::on_message(const protocol::Message& m, Millis now) {
+  if (conv_) follow_newer_content(*conv_);  // every kind of message sees a corrected number at once
   return std::visit(
       [&](const auto& cmd) -> Turn {
         using T = std::decay_t<decltype(cmd)>;
@@ -218,7 +219,6 @@ Turn ChatConversation::engine_input(const protocol::Message& m, const Input& inp
     return error(m, "in_handoff", "You are talking with " + conv_->handoff->staff_name +
                                       " now. Send a message, or leave the conversation with them (handoff cancel) to carry on here.");
   if (auto refused = refuse_after_wrap_up(m)) return std::move(*refused);
-  follow_newer_content(*conv_);
   Step step = advance(*conv_->dialog, conv_->guidance->content, conv_->state, input, now);
   Conversation next = *conv_;
   next.state = std::move(step.state);

@@ -155,7 +155,7 @@ class ChatConversation {
   // The safety alert typed text raises, with the answers it may change (Dialog::safety_questions).
   std::vector<AlertEvent> alerts_in(const std::string& text) const;
   // A reload that left `c`'s dialog as it was (a content edit: a corrected number) applies to it
-  // from its next turn; one that changed the dialog does not, so no question changes under it.
+  // from its next message; one that changed the dialog does not, so no question changes under it.
   void follow_newer_content(Conversation& c) const;
   static void remember_typed_alerts(store::Record& r, Conversation& c, const std::vector<AlertEvent>& alerts, const char* source, Millis now);
   // Typed text outside the script (a message, a note, a wrap-up): logged, checked for alerts,

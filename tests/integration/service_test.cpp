@@ -153,6 +153,28 @@ TEST_CASE("under systemd: ready once listening, and SIGHUP reloads the guidance 
   CHECK(scalar(server.db(), "SELECT COUNT(*) FROM dialog_versions WHERE dialog_id = 'early-help' AND version IN ('" + first_version + "', '" +
                                 second_version + "')") == "2");
 
+  // A content-only edit (the dialog as it was): conversations under way on that dialog get it
+  // from their next message; the one still on the older dialog keeps the content it began with.
+  replace_in(dir.file("content/guidance.yaml"), "title: Think Family, Work Family", "title: Think Family, Work Family (reviewed)");
+  REQUIRE(::kill(server.pid(), SIGHUP) == 0);
+  seen.clear();
+  REQUIRE_FALSE(notify.until("READY=1", &seen).empty());
+  CHECK(seen.back().find("reloaded") != std::string::npos);
+  auto walk_to_outcome = [](WsClient& c, std::vector<std::pair<std::string, std::string>> steps) {
+    std::vector<json> last;
+    for (const auto& [node, option] : steps) last = c.request({{"type", "answer"}, {"node", node}, {"option", option}}, 5000);
+    return last.empty() ? std::string() : last.back().dump();
+  };
+  const std::string newer = walk_to_outcome(after, {{"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"},
+                                                    {"step_down", "no"}, {"needs", "universal"}});
+  CHECK(newer.find("\"outcome\":\"universal_signpost\"") != std::string::npos);
+  CHECK(newer.find("Think Family, Work Family (reviewed)") != std::string::npos);
+  const std::string older = walk_to_outcome(before, {{"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"},
+                                                     {"needs", "universal"}});
+  CHECK(older.find("\"outcome\":\"universal_signpost\"") != std::string::npos);
+  CHECK(older.find("Think Family, Work Family") != std::string::npos);
+  CHECK(older.find("(reviewed)") == std::string::npos);
+
   // A dialog removed: refused (pages start it by id), still served.
   fs::rename(dialog, dir.file("early-help.yaml.away"));
   REQUIRE(::kill(server.pid(), SIGHUP) == 0);
@@ -184,6 +206,7 @@ TEST_CASE("log lines carry a syslog priority and no timestamp when stderr is the
   for (std::string line; std::getline(log, line); ++lines) {
     INFO(line);
     CHECK((line.size() > 3 && line[0] == '<' && std::isdigit(static_cast<unsigned char>(line[1])) && line[2] == '>'));
+    CHECK(std::isalpha(static_cast<unsigned char>(line[3])));  // the level comes next: no timestamp of its own
   }
   CHECK(lines >= 2);
   CHECK(server.log().find("<6>info rightconv listening on") != std::string::npos);
