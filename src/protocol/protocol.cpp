@@ -243,10 +243,13 @@ json summary_fields_json(const Summary& s) {
           {"guidance", std::move(guidance)}, {"sources", std::move(sources)}, {"safety_alert", s.safety_alert}};
 }
 
+std::vector<std::pair<std::string, json>> summary_members(const Summary& summary) {
+  if (summary.outcome.empty()) return {};
+  return {{"summary", render_summary_text(summary)}, {"summary_fields", summary_fields_json(summary)}};
+}
+
 void add_summary(json& outcome_message, const Summary& summary) {
-  if (summary.outcome.empty()) return;
-  outcome_message["summary"] = render_summary_text(summary);
-  outcome_message["summary_fields"] = summary_fields_json(summary);
+  for (auto& [name, value] : summary_members(summary)) outcome_message[name] = std::move(value);
 }
 
 std::string serialise(json&& message, const std::optional<std::string>& ref) {

@@ -78,6 +78,8 @@ std::string serialise(nlohmann::json&& message, const std::optional<std::string>
 
 // Adds the outcome summary to an outcome message: `summary` (plain text) and `summary_fields`.
 void add_summary(nlohmann::json& outcome_message, const Summary& summary);
+// The same as members, none when there is no summary (the frame memo fills them in).
+std::vector<std::pair<std::string, nlohmann::json>> summary_members(const Summary& summary);
 nlohmann::json summary_fields_json(const Summary& summary);
 // The answered path on resume: the summary's answers (summary_answers), each with when it was
 // answered (`at`, when known), the typed words taken as an option (`typed_text`), and `alert`.

@@ -18,8 +18,9 @@ store::ConversationStatus status_of(const State& s) { return s.finished ? store:
 
 }  // namespace
 
-ChatConversation::ChatConversation(const GuidanceSource& guidance, HandoffService* handoffs, Metrics& metrics, Millis resume_window)
-    : source_(guidance), handoffs_(handoffs), metrics_(metrics), resume_window_(resume_window) {}
+ChatConversation::ChatConversation(const GuidanceSource& guidance, protocol::FrameMemo& frames, HandoffService* handoffs, Metrics& metrics,
+                                   Millis resume_window)
+    : source_(guidance), frames_(frames), handoffs_(handoffs), metrics_(metrics), resume_window_(resume_window) {}
 
 const std::string& ChatConversation::id() const {
   static const std::string none;
@@ -61,16 +62,34 @@ Turn ChatConversation::error(const std::optional<std::string>& ref, const std::s
   return t;
 }
 
+json ChatConversation::render(const Event& event, const Conversation& c) const {
+  json out = protocol::to_json(event, c.channel != "web");
+  // The engine knows no ids or clocks: the summary gets the conversation's reference and the time the
+  // state last moved (so a resumed outcome shows the same summary).
+  if (std::holds_alternative<OutcomeEvent>(event))
+    protocol::add_summary(out, summarise(*c.dialog, c.guidance->content, c.state, c.reference, c.state.updated));
+  return out;
+}
+
 ChatConversation::Reply ChatConversation::render(const std::vector<Event>& events, const Conversation& c) const {
   Reply out;
-  for (const auto& e : events) {
-    out.push_back(protocol::to_json(e, c.channel != "web"));
-    // The engine knows no ids or clocks: the summary gets the conversation's reference and the time the
-    // state last moved (so a resumed outcome shows the same summary).
-    if (std::holds_alternative<OutcomeEvent>(e))
-      protocol::add_summary(out.back(), summarise(*c.dialog, c.guidance->content, c.state, c.reference, c.state.updated));
-  }
+  out.reserve(events.size());
+  for (const auto& e : events) out.push_back(render(e, c));
   return out;
+}
+
+ChatConversation::Frames ChatConversation::frames_for(const std::vector<Event>& events, const Conversation& c, const std::optional<std::string>& ref) const {
+  Frames frames;
+  frames.reserve(events.size());
+  for (const auto& e : events) {
+    protocol::FrameMemo::Fields fields;
+    if (std::holds_alternative<OutcomeEvent>(e))
+      fields = protocol::summary_members(summarise(*c.dialog, c.guidance->content, c.state, c.reference, c.state.updated));
+    if (ref) fields.emplace_back("ref", *ref);
+    if (auto shared = frames_.frame(c.guidance, c.dialog->id, e, c.channel != "web", fields)) frames.push_back(std::move(*shared));
+    else frames.push_back(protocol::serialise(render(e, c), ref));
+  }
+  return frames;
 }
 
 ChatConversation::Reply ChatConversation::current(const Conversation& c) const {
@@ -186,7 +205,7 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
                                    .token_hash = sha256_hex(token), .state = state_to_json(c.state).dump(), .started_at = now,
                                    .reference = c.reference};
   if (c.call) r.call_taken = store::PhoneCallTaken{.conversation_id = c.id, .staff_id = c.call->staff_id, .at = now};
-  Frames event_frames = frames_of(render(step.events, c), m.ref);
+  Frames event_frames = frames_for(step.events, c, m.ref);
   add_turns(r, c, dialog->start, m.text, log_of(event_frames), now);  // the log never holds the token
   if (c.state.finished) {
     r.updates.push_back(update_for(c, now));
@@ -224,7 +243,7 @@ Turn ChatConversation::engine_input(const protocol::Message& m, const Input& inp
   next.state = std::move(step.state);
   Turn t;
   t.ref = m.ref;
-  t.frames = frames_of(render(step.events, next), m.ref);
+  t.frames = frames_for(step.events, next, m.ref);
   store::Record r;
   add_turns(r, next, node, m.text, log_of(t.frames), now);
   r.alerts = store::safety_alert_rows(next.id, node, "answer", step.events, now);

@@ -15,6 +15,7 @@
 #include "core/engine.hpp"
 #include "core/guidance_source.hpp"
 #include "metrics/metrics.hpp"
+#include "protocol/frame_memo.hpp"
 #include "protocol/protocol.hpp"
 #include "store/conversation_log.hpp"
 
@@ -80,7 +81,9 @@ class ChatConversation {
  public:
   // `handoffs` is null when the server runs without handoff: asking for a person is refused.
   // A resume token is good for `resume_window` from the conversation's start (retention.resume_token_hours).
-  ChatConversation(const GuidanceSource& guidance, HandoffService* handoffs, Metrics& metrics, Millis resume_window = 24LL * 3600 * 1000);
+  // `frames` holds the frames every conversation on a set shares (one per server).
+  ChatConversation(const GuidanceSource& guidance, protocol::FrameMemo& frames, HandoffService* handoffs, Metrics& metrics,
+                   Millis resume_window = 24LL * 3600 * 1000);
 
   Turn on_message(const protocol::Message& m, Millis now);
   // `asked` is the Turn that asked for the load or the check.
@@ -142,6 +145,9 @@ class ChatConversation {
 
   // Outcomes also carry the summary, made from the conversation's (redacted) state, id and time.
   Reply render(const std::vector<Event>& events, const Conversation& c) const;
+  nlohmann::json render(const Event& event, const Conversation& c) const;
+  // The engine's events as frames: those every conversation shares from the memo, the rest rendered.
+  Frames frames_for(const std::vector<Event>& events, const Conversation& c, const std::optional<std::string>& ref) const;
   Reply current(const Conversation& c) const;
   static Frames frames_of(Reply&& messages, const std::optional<std::string>& ref);
   static std::string log_of(const Frames& frames);
@@ -163,6 +169,7 @@ class ChatConversation {
   Turn typed_turn(const protocol::Message& logged, Frames frames, const std::vector<AlertEvent>& alerts, const char* source, Millis now);
 
   const GuidanceSource& source_;
+  protocol::FrameMemo& frames_;
   HandoffService* handoffs_;
   Metrics& metrics_;
   Millis resume_window_;

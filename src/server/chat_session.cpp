@@ -17,7 +17,7 @@ ChatSession::ChatSession(net::ip::tcp::socket&& socket, ServerContext& ctx, std:
               std::chrono::seconds(ctx.config.limits.write_timeout_seconds)),
       ctx_(ctx),
       admission_(std::move(admission)),
-      conversation_(ctx.guidance, &ctx.handoffs, ctx.metrics, ctx.resume_window),
+      conversation_(ctx.guidance, ctx.frames, &ctx.handoffs, ctx.metrics, ctx.resume_window),
       idle_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
       bucket_(ctx.config.limits.max_messages_per_second, ctx.config.limits.burst_messages) {

@@ -19,6 +19,7 @@
 #include "metrics/metrics.hpp"
 #include "core/engine.hpp"
 #include "core/guidance_source.hpp"
+#include "protocol/frame_memo.hpp"
 #include "store/conversation_log.hpp"
 
 namespace rc::store {
@@ -78,6 +79,7 @@ struct ServerContext {
   Millis resume_window;
   SourceTally voice_rejections;
   voice::ReplayGuard voice_replays;
+  protocol::FrameMemo frames;  // the frames every conversation on a guidance set shares
   staff::SignInGuard sign_ins{metrics};  // wrong staff tokens, on every listener
   // The staff listener's work: answers a request off the I/O threads, then calls `done`.
   std::function<void(http::Request, std::function<void(http::Response)>)> staff;

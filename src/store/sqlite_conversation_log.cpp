@@ -2,6 +2,9 @@
 #include "sqlite_conversation_log.hpp"
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "db_errors.hpp"
 #include "ids.hpp"
@@ -118,23 +121,48 @@ void record_alert(Db& db, const SafetyAlertRow& a) {
       .bind(7, a.label).bind(8, a.words).bind(9, static_cast<std::int64_t>(a.rule_line)).run();
 }
 
+// Only the columns given are written: one left out keeps its value, and an update without the
+// area, work_area or agency neither fires their triggers nor touches their index, which is most
+// turns (issue 18). Parameters are numbered in order, so PostgreSQL sees no gap.
+void update_conversation(Db& db, const ConversationUpdate& u) {
+  std::string sql = "UPDATE conversations SET state = ?1, status = CASE WHEN status = 'handed_off' THEN status ELSE ?2 END, updated_at = ?3, "
+                    "revision = revision + 1";
+  int n = 3;
+  std::vector<std::pair<int, const std::string*>> texts;
+  auto set_if_given = [&](const char* column, const std::optional<std::string>& value) {
+    if (!value) return;
+    sql += std::string(", ") + column + " = ?" + std::to_string(++n);
+    texts.emplace_back(n, &*value);
+  };
+  set_if_given("outcome", u.outcome);
+  set_if_given("outcome_node", u.outcome_node);
+  set_if_given("area", u.area);
+  set_if_given("work_area", u.work_area);
+  set_if_given("agency", u.agency);
+  const int ended_at = u.ended_at ? ++n : 0;
+  if (ended_at) sql += ", ended_at = ?" + std::to_string(ended_at);
+  const int id = ++n;
+  sql += " WHERE id = ?" + std::to_string(id);
+  const int revision = u.expected_revision ? ++n : 0;
+  if (revision) sql += " AND revision = ?" + std::to_string(revision);
+
+  auto& q = db.prepared(sql);
+  q.bind(1, u.state).bind(2, std::string(to_string(u.status))).bind(3, u.updated_at);
+  for (const auto& [i, value] : texts) q.bind(i, *value);
+  if (ended_at) q.bind(ended_at, *u.ended_at);
+  q.bind(id, u.id);
+  if (revision) q.bind(revision, *u.expected_revision);
+  q.run();
+  if (u.expected_revision && db.changes() == 0) throw Refusal(WriteError::conflict, "conversation moved on elsewhere");  // rolls back this record only
+}
+
 }  // namespace
 
 void SqliteConversationLog::apply(Db& db, const Record& r) {
   if (r.callback) record_callback(db, *r.callback);
   if (r.start) start_conversation(db, *r.start);
   if (r.call_taken) record_call_taken(db, *r.call_taken);
-  for (const auto& u : r.updates) {
-    db.prepared(
-          "UPDATE conversations SET state = ?2, status = CASE WHEN status = 'handed_off' THEN status ELSE ?3 END, outcome = COALESCE(?4, outcome), outcome_node = COALESCE(?5, outcome_node), "
-          "area = COALESCE(?6, area), updated_at = ?7, ended_at = COALESCE(?8, ended_at), revision = revision + 1, "
-          "work_area = COALESCE(?10, work_area), agency = COALESCE(?11, agency) "
-          "WHERE id = ?1 AND (?9 IS NULL OR revision = ?9)")
-        .bind(1, u.id).bind(2, u.state).bind(3, std::string(to_string(u.status))).bind_optional(4, u.outcome).bind_optional(5, u.outcome_node)
-        .bind_optional(6, u.area).bind(7, u.updated_at).bind_optional(8, u.ended_at).bind_optional(9, u.expected_revision)
-        .bind_optional(10, u.work_area).bind_optional(11, u.agency).run();
-    if (u.expected_revision && db.changes() == 0) throw Refusal(WriteError::conflict, "conversation moved on elsewhere");  // rolls back this record only
-  }
+  for (const auto& u : r.updates) update_conversation(db, u);
   // Turns are numbered here, in commit order, so two connections on one conversation (two tabs)
   // cannot collide; the session's own count is only a hint.
   auto& insert = db.prepared(

@@ -1,0 +1,103 @@
+// See frame_memo.hpp.
+#include "frame_memo.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include "protocol.hpp"
+
+namespace rc::protocol {
+namespace {
+
+using json = nlohmann::json;
+
+std::string dumped(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// Stands in for field i while the template is written: no event text can hold it (control
+// characters are written escaped), and each is checked to occur exactly once.
+std::string mark(std::size_t i) { return dumped(json("\x01rc-field-" + std::to_string(i) + "\x01")); }
+
+bool same_owner(const std::weak_ptr<const GuidanceSet>& a, const std::shared_ptr<const GuidanceSet>& b) {
+  return !a.owner_before(b) && !b.owner_before(a);
+}
+
+// What the text depends on besides the set: the node, and for a prompt whether it can go back
+// (that depends on the path), for an outcome whether a safety alert fired (its contacts then
+// lead with the safety ones). The field names are part of it: a frame without a ref differs.
+std::optional<std::string> key_of(const std::string& dialog_id, const Event& event, bool with_say, const FrameMemo::Fields& fields) {
+  std::string key = dialog_id + '\n';
+  if (const auto* p = std::get_if<PromptEvent>(&event)) key += "prompt\n" + p->node + (p->can_go_back ? "\nback" : "\nfirst");
+  else if (const auto* i = std::get_if<InfoEvent>(&event)) key += "info\n" + i->node;
+  else if (const auto* o = std::get_if<OutcomeEvent>(&event)) key += "outcome\n" + o->node + (o->alert_fired ? "\nalert" : "\nquiet");
+  else return std::nullopt;
+  key += with_say ? "\nsay" : "\nquiet";
+  for (const auto& [name, value] : fields) key += '\n' + name;
+  return key;
+}
+
+}  // namespace
+
+std::optional<FrameMemo::Template> FrameMemo::template_of(const Event& event, bool with_say, const Fields& fields) {
+  json j = to_json(event, with_say);
+  for (std::size_t i = 0; i < fields.size(); ++i) j[fields[i].first] = "\x01rc-field-" + std::to_string(i) + "\x01";
+  const std::string text = dumped(j);
+  std::vector<std::pair<std::size_t, std::size_t>> at;  // (position, field)
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string m = mark(i);
+    const auto pos = text.find(m);
+    if (pos == std::string::npos || text.find(m, pos + 1) != std::string::npos) return std::nullopt;
+    at.emplace_back(pos, i);
+  }
+  std::sort(at.begin(), at.end());
+  Template t;
+  std::size_t from = 0;
+  for (const auto& [pos, field] : at) {
+    t.pieces.push_back(text.substr(from, pos - from));
+    t.holes.push_back(field);
+    from = pos + mark(field).size();
+  }
+  t.pieces.push_back(text.substr(from));
+  return t;
+}
+
+std::string FrameMemo::filled(const Template& t, const Fields& fields) {
+  std::string out = t.pieces.front();
+  for (std::size_t h = 0; h < t.holes.size(); ++h) {
+    out += dumped(fields[t.holes[h]].second);
+    out += t.pieces[h + 1];
+  }
+  return out;
+}
+
+FrameMemo::PerSet* FrameMemo::per_set_locked(const std::shared_ptr<const GuidanceSet>& set) {
+  for (auto& s : sets_)
+    if (same_owner(s.set, set)) return &s;
+  return nullptr;
+}
+
+std::optional<std::string> FrameMemo::frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
+                                            bool with_say, const Fields& fields) {
+  const auto key = key_of(dialog_id, event, with_say, fields);
+  if (!key || !set) return std::nullopt;
+  {
+    std::shared_lock lock(mutex_);
+    if (const PerSet* s = per_set_locked(set))
+      if (auto it = s->frames.find(*key); it != s->frames.end()) return filled(it->second, fields);
+  }
+  auto made = template_of(event, with_say, fields);
+  if (!made) return std::nullopt;  // rendered each time instead
+  std::string out = filled(*made, fields);
+  std::unique_lock lock(mutex_);
+  std::erase_if(sets_, [](const PerSet& s) { return s.set.expired(); });  // a retired set no conversation holds
+  PerSet* s = per_set_locked(set);
+  if (!s) s = &sets_.emplace_back(PerSet{set, {}});
+  s->frames.try_emplace(*key, std::move(*made));
+  return out;
+}
+
+std::size_t FrameMemo::sets_held() const {
+  std::shared_lock lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(sets_.begin(), sets_.end(), [](const PerSet& s) { return !s.set.expired(); }));
+}
+
+}  // namespace rc::protocol

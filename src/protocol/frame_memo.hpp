@@ -1,0 +1,55 @@
+// The frames whose text is the same in every conversation on one guidance set (a question, an
+// information step, an outcome's guidance and contacts), written once per set as a template
+// with holes for the fields of the conversation at hand (its ref, an outcome's summary), then
+// filled on each turn: byte for byte what building the JSON and serialising it writes, without
+// doing that again on every turn (bench/README.md, issue 18). Shared by the I/O threads.
+#pragma once
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/engine.hpp"
+#include "core/guidance_set.hpp"
+
+namespace rc::protocol {
+
+class FrameMemo {
+ public:
+  // A conversation's own fields of a frame, by name; a field left out is not in the frame.
+  using Fields = std::vector<std::pair<std::string, nlohmann::json>>;
+
+  // The frame for `event` of `dialog_id` on `set`, as to_json(event, with_say) with `fields`
+  // added and serialised; nullopt for an event whose text is not the same in every conversation
+  // (alerts, errors, matches).
+  std::optional<std::string> frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
+                                   bool with_say, const Fields& fields);
+
+  std::size_t sets_held() const;  // sets whose frames are held (a retired set's go once it is freed)
+
+ private:
+  // The frame's text cut at its holes: pieces.size() == holes.size() + 1.
+  struct Template {
+    std::vector<std::string> pieces;
+    std::vector<std::size_t> holes;  // for each hole in text order, its index in Fields
+  };
+  struct PerSet {
+    std::weak_ptr<const GuidanceSet> set;  // compared by owner: never confused with a later set at the same address
+    std::unordered_map<std::string, Template> frames;
+  };
+
+  static std::optional<Template> template_of(const Event& event, bool with_say, const Fields& fields);
+  static std::string filled(const Template& t, const Fields& fields);
+  PerSet* per_set_locked(const std::shared_ptr<const GuidanceSet>& set);
+
+  mutable std::shared_mutex mutex_;
+  std::vector<PerSet> sets_;  // the current set and the few retired ones still in use
+};
+
+}  // namespace rc::protocol

@@ -1,0 +1,128 @@
+// What SqliteConversationLog::apply writes: turns kept in order across migration 017 (the turns
+// table rebuilt as a rowid table), and a conversation update that writes only what it names.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <future>
+
+#include "store/group_commit_writer.hpp"
+#include "store/migrations.hpp"
+#include "store/review_queries.hpp"
+#include "store/sqlite_conversation_log.hpp"
+
+using namespace rc;
+using namespace rc::store;
+
+namespace {
+
+struct TempDb {
+  std::string path = (std::filesystem::temp_directory_path() / ("writes-" + std::to_string(::getpid()) + "-" + std::to_string(rand()) + ".db")).string();
+  ~TempDb() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+};
+
+std::string one(SqliteDb& db, const std::string& sql) {
+  SqliteStatement q(db.handle(), sql);
+  return q.step() ? q.text(0) : std::string("(none)");
+}
+
+const std::string kId = "0000000000010000000000000001";
+
+Record started() {
+  Record r;
+  r.start = NewConversation{.id = kId, .dialog_id = "early-help", .dialog_version = "v1", .channel = "web", .token_hash = "hash",
+                            .state = R"({"history":[]})", .started_at = 1000, .reference = "EH-7KQ2-M9XD"};
+  return r;
+}
+
+void apply_alone(SqliteDb& db, const Record& r) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    SqliteConversationLog::apply(db, r);
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a database from before migration 017 keeps its turns in order, and new turns follow them") {
+  TempDb t;
+  {
+    SqliteDb old{t.path, false, 1000};
+    for (const auto& m : migrations())
+      if (m.version <= 16) old.exec(std::string(m.sql));
+    old.exec("PRAGMA user_version=16");
+    REQUIRE(one(old, "SELECT sql FROM sqlite_schema WHERE name = 'turns'").find("WITHOUT ROWID") != std::string::npos);
+    old.exec("INSERT INTO conversations (id, dialog_id, dialog_version, channel, started_at, updated_at, status, token_hash, state) "
+             "VALUES ('" + kId + "', 'early-help', 'v1', 'web', 1000, 1000, 'active', 'hash', '{\"history\":[]}')");
+    for (int seq : {2, 1, 3})  // written out of order: read back by seq
+      old.exec("INSERT INTO turns (conversation_id, seq, at, node, direction, message) VALUES ('" + kId + "', " + std::to_string(seq) + ", " +
+               std::to_string(1000 + seq) + ", 'danger', '" + (seq % 2 ? "in" : "out") + "', '{\"n\":" + std::to_string(seq) + "}')");
+  }
+  GroupCommitWriter writer{{t.path, false, 1000, 16}};
+  REQUIRE(writer.start().empty());  // migrates to the latest
+  SqliteConversationLog log(writer);
+  Record r;
+  r.turns.push_back({.conversation_id = kId, .at = 2000, .node = "harm", .direction = "in", .message = R"({"n":4})"});
+  r.turns.push_back({.conversation_id = kId, .at = 2000, .node = "harm", .direction = "out", .message = R"([{"n":5}])"});
+  std::promise<WriteResult> written;
+  log.write(r, [&](const WriteResult& w) { written.set_value(w); });
+  REQUIRE(written.get_future().get().ok());
+  writer.stop();
+
+  SqliteDb db{t.path, false, 1000};
+  CHECK(one(db, "SELECT sql FROM sqlite_schema WHERE name = 'turns'").find("WITHOUT ROWID") == std::string::npos);
+  CHECK(one(db, "SELECT group_concat(seq || ':' || message, ' ') FROM (SELECT seq, message FROM turns WHERE conversation_id = '" + kId +
+                    "' ORDER BY seq)") == R"(1:{"n":1} 2:{"n":2} 3:{"n":3} 4:{"n":4} 5:[{"n":5}])");
+  const auto transcript = staff::transcript(db, kId, staff::Scope{});
+  REQUIRE(transcript);
+  REQUIRE((*transcript)["turns"].size() == 5);
+  CHECK((*transcript)["turns"][4]["seq"] == 5);
+  // One (conversation, seq) still holds one turn.
+  CHECK_THROWS(db.exec("INSERT INTO turns (conversation_id, seq, at, node, direction, message) VALUES ('" + kId + "', 5, 1, 'x', 'in', '{}')"));
+}
+
+TEST_CASE("a conversation update writes only what it names, keeps the rest, and is refused when another moved the conversation on") {
+  TempDb t;
+  SqliteDb db{t.path, false, 1000};
+  migrate(db);
+  apply_alone(db, started());
+  Record area;
+  area.updates.push_back({.id = kId, .state = R"({"n":1})", .area = "east", .work_area = "west", .agency = "school", .updated_at = 2000, .expected_revision = 0});
+  apply_alone(db, area);
+  CHECK(one(db, "SELECT group_concat(hub || '/' || why, ' ') FROM (SELECT hub, why FROM conversation_hubs ORDER BY hub)") == "east/area west/work_area");
+
+  Record plain;  // most turns: no area, outcome or end
+  plain.updates.push_back({.id = kId, .state = R"({"n":2})", .updated_at = 3000, .expected_revision = 1});
+  apply_alone(db, plain);
+  CHECK(one(db, "SELECT state || ' ' || area || ' ' || work_area || ' ' || agency || ' ' || status || ' ' || updated_at || ' ' || revision || ' ' || "
+                "COALESCE(outcome, '-') || ' ' || COALESCE(ended_at, '-') FROM conversations") == R"({"n":2} east west school active 3000 2 - -)");
+
+  Record finished;
+  finished.updates.push_back({.id = kId, .state = R"({"n":3})", .status = ConversationStatus::completed, .outcome = "hub_request_east",
+                              .outcome_node = "hub_east", .updated_at = 4000, .ended_at = 4000, .expected_revision = 2});
+  apply_alone(db, finished);
+  Record back;  // back from the outcome: active again, the last outcome kept
+  back.updates.push_back({.id = kId, .state = R"({"n":4})", .updated_at = 5000});
+  apply_alone(db, back);
+  CHECK(one(db, "SELECT status || ' ' || outcome || ' ' || outcome_node || ' ' || ended_at || ' ' || revision FROM conversations") ==
+        "active hub_request_east hub_east 4000 4");
+
+  Record stale;
+  stale.updates.push_back({.id = kId, .state = R"({"n":5})", .updated_at = 6000, .expected_revision = 2});
+  try {
+    apply_alone(db, stale);
+    FAIL("an update naming an old revision was written");
+  } catch (const Refusal& r) {
+    CHECK(r.error() == WriteError::conflict);
+  }
+  CHECK(one(db, "SELECT state FROM conversations") == R"({"n":4})");
+  // A conversation handed to a person stays handed_off whatever a later turn says.
+  db.exec("UPDATE conversations SET status = 'handed_off'");
+  apply_alone(db, back);
+  CHECK(one(db, "SELECT status FROM conversations") == "handed_off");
+}

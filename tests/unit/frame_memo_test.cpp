@@ -1,0 +1,145 @@
+// The frame memo (src/protocol/frame_memo.hpp): a frame it gives is byte for byte the one
+// rendering the event gives, for every shipped question, step and outcome, whatever the ref;
+// it never gives one set's frame for another set; and a retired set's frames go with it.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "core/outcome_summary.hpp"
+#include "protocol/frame_memo.hpp"
+#include "protocol/protocol.hpp"
+#include "shipped.hpp"
+
+using namespace rc;
+using json = nlohmann::json;
+
+namespace {
+
+// The shipped set under an owner of its own (the memo tells sets apart by owner).
+std::shared_ptr<const GuidanceSet> shipped_owner() { return {&test::shipped(), [](const GuidanceSet*) {}}; }
+
+struct Case {
+  std::string dialog;
+  Event event;
+  protocol::FrameMemo::Fields fields;  // the conversation's own: the summary of an outcome
+};
+
+// Every node of every shipped dialog as the events a conversation can meet there: a question
+// with and without a way back, an information step, an outcome with and without an alert.
+std::vector<Case> shipped_cases() {
+  std::vector<Case> out;
+  const auto& content = test::shipped().content;
+  for (const auto& d : test::shipped().dialogs) {
+    for (const auto& n : d.nodes) {
+      if (n.kind == NodeKind::info) {
+        out.push_back({d.id, InfoEvent{n.id, n.text, n.say, n.source}, {}});
+        continue;
+      }
+      State s;
+      s.current = n.id;
+      s.finished = n.is_outcome();
+      s.updated = 1'700'000'000'000;
+      for (bool alert : {false, true}) {
+        if (alert) remember_alerts(s, n.id, safety_alerts(content, "he hit her and she has bruises"), s.updated);
+        auto view = current_view(d, content, s);
+        REQUIRE(!view.empty());
+        if (auto* p = std::get_if<PromptEvent>(&view.front())) {
+          for (bool back : {false, true}) {
+            p->can_go_back = back;
+            out.push_back({d.id, *p, {}});
+          }
+        } else if (std::holds_alternative<OutcomeEvent>(view.front())) {
+          out.push_back({d.id, view.front(), protocol::summary_members(summarise(d, content, s, "EH-7KQ2-M9XD", s.updated))});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string rendered(const Case& c, bool with_say, const std::optional<std::string>& ref) {
+  json j = protocol::to_json(c.event, with_say);
+  for (const auto& [name, value] : c.fields) j[name] = value;
+  return protocol::serialise(std::move(j), ref);
+}
+
+protocol::FrameMemo::Fields with_ref(protocol::FrameMemo::Fields fields, const std::optional<std::string>& ref) {
+  if (ref) fields.emplace_back("ref", *ref);
+  return fields;
+}
+
+const std::vector<std::optional<std::string>> kRefs = {std::nullopt, "1", "a \"quoted\" \\ ref", "r\xc3\xa9" "f \xe2\x80\x94 \xf0\x9f\x91\x8d", "bad \xff\xfe utf-8",
+                                                        "\x01rc-field-0\x01", ""};
+
+}  // namespace
+
+TEST_CASE("the frame memo gives every shipped question, step and outcome byte for byte as rendering it does, whatever the ref") {
+  protocol::FrameMemo memo;
+  const auto set = shipped_owner();
+  const auto cases = shipped_cases();
+  std::size_t outcomes = 0, prompts = 0;
+  for (const auto& c : cases) {
+    outcomes += std::holds_alternative<OutcomeEvent>(c.event);
+    prompts += std::holds_alternative<PromptEvent>(c.event);
+  }
+  CHECK(outcomes > 10);
+  CHECK(prompts > 20);
+  for (int round = 0; round < 2; ++round)  // the first writes each template, the second reads it
+    for (const auto& c : cases)
+      for (bool with_say : {false, true})
+        for (const auto& ref : kRefs) {
+          const auto got = memo.frame(set, c.dialog, c.event, with_say, with_ref(c.fields, ref));
+          REQUIRE(got);
+          CHECK(*got == rendered(c, with_say, ref));
+        }
+  CHECK(memo.sets_held() == 1);
+}
+
+TEST_CASE("the frame memo never gives one set's frame for another, and a retired set's frames go once nothing holds it") {
+  protocol::FrameMemo memo;
+  auto first = std::make_shared<const GuidanceSet>();
+  auto second = std::make_shared<const GuidanceSet>();
+  const InfoEvent before{"think_family", "Think family.", "", "guidance.md"};
+  const InfoEvent after{"think_family", "Think whole family.", "", "guidance.md"};
+  auto text_of = [](const std::optional<std::string>& frame) { return frame ? json::parse(*frame).value("text", "") : ""; };
+  CHECK(text_of(memo.frame(first, "early-help", before, false, {{"ref", "1"}})) == "Think family.");
+  CHECK(text_of(memo.frame(second, "early-help", after, false, {{"ref", "2"}})) == "Think whole family.");
+  CHECK(text_of(memo.frame(first, "early-help", after, false, {{"ref", "3"}})) == "Think family.");  // the same key on the same set: its frame
+  CHECK(text_of(memo.frame(second, "other-dialog", before, false, {{"ref", "4"}})) == "Think family.");  // another dialog's node of the same name
+  CHECK(memo.sets_held() == 2);
+  first.reset();
+  CHECK(memo.sets_held() == 1);
+  // A new set, even at the freed one's address, starts with nothing held.
+  auto third = std::make_shared<const GuidanceSet>();
+  CHECK(text_of(memo.frame(third, "early-help", after, false, {{"ref", "5"}})) == "Think whole family.");
+  CHECK(memo.sets_held() == 2);
+}
+
+TEST_CASE("the frame memo leaves alone what differs per conversation, and text that holds its own marks") {
+  protocol::FrameMemo memo;
+  const auto set = shipped_owner();
+  CHECK_FALSE(memo.frame(set, "early-help", AlertEvent{}, false, {{"ref", "1"}}));
+  CHECK_FALSE(memo.frame(set, "early-help", ErrorEvent{"bad", "Bad.", {}, {}}, false, {{"ref", "1"}}));
+  const InfoEvent odd{"odd", "\x01rc-field-0\x01", "", "guidance.md"};
+  CHECK_FALSE(memo.frame(set, "early-help", odd, false, {{"ref", "1"}}));
+  CHECK(memo.frame(set, "early-help", odd, false, {}) == protocol::serialise(protocol::to_json(Event{odd}, false), std::nullopt));
+}
+
+TEST_CASE("two threads asking the frame memo at once get the frames rendering gives") {
+  protocol::FrameMemo memo;
+  const auto set = shipped_owner();
+  const auto cases = shipped_cases();
+  std::atomic<int> wrong{0};
+  auto ask = [&](int seed) {
+    for (int round = 0; round < 5; ++round)
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& c = cases[(i + static_cast<std::size_t>(seed) * 7) % cases.size()];
+        const std::string ref = std::to_string(seed) + "-" + std::to_string(i);
+        if (memo.frame(set, c.dialog, c.event, seed % 2 == 0, with_ref(c.fields, ref)) != rendered(c, seed % 2 == 0, ref)) ++wrong;
+      }
+  };
+  std::thread a(ask, 1), b(ask, 2);
+  a.join();
+  b.join();
+  CHECK(wrong == 0);
+}
