@@ -12,6 +12,9 @@
 # connections are spread over them). PostgreSQL runs on a throw-away cluster this script starts
 # with initdb and pg_ctl in a temporary folder (as the postgres user when run as root), on a free
 # loopback port, with Debian's defaults (fsync and synchronous_commit on), and removes it at the end.
+# SERVER_BIN (default the rightconv just built): another build's binary, to compare two versions
+# with the same bench, transport and machine in one run (it serves this checkout's dialogs,
+# content and web).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,7 +43,7 @@ mkdir -p "$build"
 cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DRIGHTCONV_BENCH=ON -DRIGHTCONV_TESTS=OFF \
   >"$build/bench-configure.log" 2>&1 || { cat "$build/bench-configure.log" >&2; exit 1; }
 cmake --build "$build" --target rightconv rightconv_bench rightconv_transport >&2
-server_bin=$build/src/rightconv
+server_bin=${SERVER_BIN:-$build/src/rightconv}
 bench_bin=$build/bench/rightconv_bench
 transport_bin=$build/bench/rightconv_transport
 mkdir -p "$results"
