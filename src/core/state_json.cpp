@@ -2,7 +2,41 @@
 // optional on reading, so the states of older conversations still load.
 #include "state_json.hpp"
 
+#include "json_writer.hpp"
+
 namespace rc {
+
+// As state_to_json(s).dump(), written on every turn without a tree: keys in the order nlohmann
+// sorts them (tests/unit/state_text_test.cpp checks it byte for byte).
+std::string state_text(const State& s) {
+  JsonWriter w;
+  w.begin_object();
+  if (!s.alerts.empty()) {
+    w.key("alerts").begin_array();
+    for (const auto& m : s.alerts) {
+      w.begin_object().key("at").value(std::int64_t{m.at}).key("categories").begin_array();
+      for (const auto& c : m.categories) w.value(c);
+      w.end_array().key("level").value(m.level).key("node").value(m.node).end_object();
+    }
+    w.end_array();
+  }
+  w.key("current").value(s.current).key("dialog").value(s.dialog).key("finished").value(s.finished).key("history").begin_array();
+  for (const auto& a : s.history) {
+    w.begin_object();
+    if (!a.urgent && a.alerted) w.key("alerted").value(true);
+    if (a.at != 0) w.key("at").value(std::int64_t{a.at});
+    w.key("node").value(a.node);
+    if (a.urgent) {
+      w.key("urgent").value(true).end_object();  // a place Urgent left, not an answer
+      continue;
+    }
+    if (!a.option.empty()) w.key("option").value(a.option);
+    if (!a.text.empty() || a.option.empty()) w.key("text").value(a.text);
+    w.end_object();
+  }
+  w.end_array().key("started").value(std::int64_t{s.started}).key("updated").value(std::int64_t{s.updated}).key("version").value(s.version);
+  return w.end_object().take();
+}
 
 nlohmann::json state_to_json(const State& s) {
   nlohmann::json history = nlohmann::json::array();

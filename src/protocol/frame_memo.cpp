@@ -61,9 +61,14 @@ std::optional<FrameMemo::Template> FrameMemo::template_of(const Event& event, bo
 }
 
 std::string FrameMemo::filled(const Template& t, const Fields& fields) {
-  std::string out = t.pieces.front();
+  std::size_t size = 0;
+  for (const auto& p : t.pieces) size += p.size();
+  for (const auto& [name, value] : fields) size += value.size();
+  std::string out;
+  out.reserve(size);
+  out += t.pieces.front();
   for (std::size_t h = 0; h < t.holes.size(); ++h) {
-    out += dumped(fields[t.holes[h]].second);
+    out += fields[t.holes[h]].second;
     out += t.pieces[h + 1];
   }
   return out;

@@ -13,8 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/engine.hpp"
 #include "core/guidance_set.hpp"
 
@@ -22,8 +20,9 @@ namespace rc::protocol {
 
 class FrameMemo {
  public:
-  // A conversation's own fields of a frame, by name; a field left out is not in the frame.
-  using Fields = std::vector<std::pair<std::string, nlohmann::json>>;
+  // A conversation's own fields of a frame: each name with its value as JSON text (written as
+  // nlohmann writes it: json_string, summary_member_texts). A field left out is not in the frame.
+  using Fields = std::vector<std::pair<std::string, std::string>>;
 
   // The frame for `event` of `dialog_id` on `set`, as to_json(event, with_say) with `fields`
   // added and serialised; nullopt for an event whose text is not the same in every conversation

@@ -1,6 +1,8 @@
 // See protocol.hpp.
 #include "protocol.hpp"
 
+#include "core/json_writer.hpp"
+
 #include "core/json_text.hpp"
 
 namespace rc::protocol {
@@ -241,6 +243,60 @@ json summary_fields_json(const Summary& s) {
           {"outcome", s.outcome}, {"node", s.node}, {"title", s.title}, {"advice", s.advice}, {"points", s.points}, {"answers", std::move(answers)},
           {"sections", std::move(sections)}, {"contacts", contacts_json(s.contacts)}, {"forms", std::move(forms)},
           {"guidance", std::move(guidance)}, {"sources", std::move(sources)}, {"safety_alert", s.safety_alert}};
+}
+
+namespace {
+
+void write_contacts(JsonWriter& w, const std::vector<ContactView>& contacts) {  // as contacts_json, keys in order
+  w.begin_array();
+  for (const auto& c : contacts)
+    w.begin_object().member_if("email", c.email).member_if("hours", c.hours).key("id").value(c.id).key("name").value(c.name)
+        .member_if("note", c.note).member_if("phone", c.phone).key("source").value(c.source).end_object();
+  w.end_array();
+}
+
+}  // namespace
+
+// As summary_fields_json(s).dump(), written directly: keys in the order nlohmann sorts them.
+std::string summary_fields_text(const Summary& s) {
+  JsonWriter w;
+  w.begin_object().key("advice").value(s.advice).key("answers").begin_array();
+  for (const auto& a : s.answers) {
+    w.begin_object().key("answer").value(a.answer).key("node").value(a.node).key("question").value(a.question).key("typed").value(a.typed);
+    if (a.withheld) w.key("withheld").value(true);
+    w.end_object();
+  }
+  w.end_array().key("contacts");
+  write_contacts(w, s.contacts);
+  w.key("date").value(s.date).key("forms").begin_array();
+  for (const auto& f : s.forms) w.begin_object().key("id").value(f.id).key("name").value(f.name).key("source").value(f.source).end_object();
+  w.end_array().key("guidance").begin_array();
+  for (const auto& g : s.guidance) w.begin_object().key("id").value(g.id).key("source").value(g.source).key("title").value(g.title).end_object();
+  w.end_array().key("heading").value(s.heading).key("layout").value(s.layout).key("node").value(s.node).key("outcome").value(s.outcome);
+  w.key("points").begin_array();
+  for (const auto& p : s.points) w.value(p);
+  w.end_array().key("reference").value(s.reference).key("safety_alert").value(s.safety_alert).key("sections").begin_array();
+  for (const auto& sec : s.sections) {
+    w.begin_object().key("heading").value(sec.heading).key("intro").value(sec.intro).key("items").begin_array();
+    for (const auto& i : sec.items) w.begin_object().key("label").value(i.label).key("text").value(i.text).end_object();
+    w.end_array().key("source").value(sec.source).end_object();
+  }
+  w.end_array().key("sources").begin_array();
+  for (const auto& src : s.sources) w.begin_object().key("id").value(src.id).key("title").value(src.title).end_object();
+  w.end_array().key("time_utc").value(s.time_utc).key("title").value(s.title).end_object();
+  return w.take();
+}
+
+std::vector<std::pair<std::string, std::string>> summary_member_texts(const Summary& summary) {
+  if (summary.outcome.empty()) return {};
+  return {{"summary", json_string(render_summary_text(summary))}, {"summary_fields", summary_fields_text(summary)}};
+}
+
+std::string json_string(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_string(out, text);
+  return out;
 }
 
 std::vector<std::pair<std::string, json>> summary_members(const Summary& summary) {

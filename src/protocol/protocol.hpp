@@ -78,8 +78,14 @@ std::string serialise(nlohmann::json&& message, const std::optional<std::string>
 
 // Adds the outcome summary to an outcome message: `summary` (plain text) and `summary_fields`.
 void add_summary(nlohmann::json& outcome_message, const Summary& summary);
-// The same as members, none when there is no summary (the frame memo fills them in).
+// The same as members, none when there is no summary.
 std::vector<std::pair<std::string, nlohmann::json>> summary_members(const Summary& summary);
+// The same members as JSON text, written without a tree (for the frame memo to fill in): byte
+// for byte what dumping summary_members' values gives.
+std::vector<std::pair<std::string, std::string>> summary_member_texts(const Summary& summary);
+std::string summary_fields_text(const Summary& summary);
+// `text` as a JSON string, as nlohmann writes it (invalid UTF-8 replaced by U+FFFD).
+std::string json_string(std::string_view text);
 nlohmann::json summary_fields_json(const Summary& summary);
 // The answered path on resume: the summary's answers (summary_answers), each with when it was
 // answered (`at`, when known), the typed words taken as an option (`typed_text`), and `alert`.

@@ -84,8 +84,8 @@ ChatConversation::Frames ChatConversation::frames_for(const std::vector<Event>& 
   for (const auto& e : events) {
     protocol::FrameMemo::Fields fields;
     if (std::holds_alternative<OutcomeEvent>(e))
-      fields = protocol::summary_members(summarise(*c.dialog, c.guidance->content, c.state, c.reference, c.state.updated));
-    if (ref) fields.emplace_back("ref", *ref);
+      fields = protocol::summary_member_texts(summarise(*c.dialog, c.guidance->content, c.state, c.reference, c.state.updated));
+    if (ref) fields.emplace_back("ref", protocol::json_string(*ref));
     if (auto shared = frames_.frame(c.guidance, c.dialog->id, e, c.channel != "web", fields)) frames.push_back(std::move(*shared));
     else frames.push_back(protocol::serialise(render(e, c), ref));
   }
@@ -118,7 +118,7 @@ void ChatConversation::add_turns(store::Record& r, const Conversation& c, const 
 }
 
 store::ConversationUpdate ChatConversation::update_for(const Conversation& c, Millis now) {
-  store::ConversationUpdate u{.id = c.id, .state = state_to_json(c.state).dump(), .status = status_of(c.state), .updated_at = now,
+  store::ConversationUpdate u{.id = c.id, .state = state_text(c.state), .status = status_of(c.state), .updated_at = now,
                               .expected_revision = c.revision};
   if (c.state.finished) {
     const Node* n = c.dialog->find(c.state.current);
@@ -202,7 +202,7 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
     cancel_into(r, t, now);
   }
   r.start = store::NewConversation{.id = c.id, .dialog_id = dialog->id, .dialog_version = dialog->content_hash, .channel = c.channel,
-                                   .token_hash = sha256_hex(token), .state = state_to_json(c.state).dump(), .started_at = now,
+                                   .token_hash = sha256_hex(token), .state = state_text(c.state), .started_at = now,
                                    .reference = c.reference};
   if (c.call) r.call_taken = store::PhoneCallTaken{.conversation_id = c.id, .staff_id = c.call->staff_id, .at = now};
   Frames event_frames = frames_for(step.events, c, m.ref);

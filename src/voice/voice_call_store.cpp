@@ -13,7 +13,7 @@ using json = nlohmann::json;
 store::ConversationUpdate update_for(const Dialog& d, const std::string& id, const State& s, bool ends, std::int64_t now) {
   store::ConversationUpdate u;
   u.id = id;
-  u.state = state_to_json(s).dump();
+  u.state = state_text(s);
   u.status = s.finished ? store::ConversationStatus::completed : ends ? store::ConversationStatus::abandoned : store::ConversationStatus::active;
   u.updated_at = now;
   if (ends) u.ended_at = now;
@@ -77,7 +77,7 @@ store::Record record_of_turn(const Dialog& d, const std::string& id, const CallT
                              std::int64_t now) {
   store::Record r;
   const State& s = turn.next.state;
-  if (start) r.start = store::NewConversation{id, d.id, d.content_hash, "voice", "", state_to_json(s).dump(), now};
+  if (start) r.start = store::NewConversation{id, d.id, d.content_hash, "voice", "", state_text(s), now};
   // A voice conversation has no resume token: the provider's call id finds it (voice_calls).
   if (!start || s.finished || turn.ends_call) r.updates.push_back(update_for(d, id, s, turn.ends_call, now));
   r.turns.push_back({id, now, in_node, "in", turn.logged_in.dump()});

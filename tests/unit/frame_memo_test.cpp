@@ -49,7 +49,7 @@ std::vector<Case> shipped_cases() {
             out.push_back({d.id, *p, {}});
           }
         } else if (std::holds_alternative<OutcomeEvent>(view.front())) {
-          out.push_back({d.id, view.front(), protocol::summary_members(summarise(d, content, s, "EH-7KQ2-M9XD", s.updated))});
+          out.push_back({d.id, view.front(), protocol::summary_member_texts(summarise(d, content, s, "EH-7KQ2-M9XD", s.updated))});
         }
       }
     }
@@ -59,12 +59,12 @@ std::vector<Case> shipped_cases() {
 
 std::string rendered(const Case& c, bool with_say, const std::optional<std::string>& ref) {
   json j = protocol::to_json(c.event, with_say);
-  for (const auto& [name, value] : c.fields) j[name] = value;
+  for (const auto& [name, text] : c.fields) j[name] = json::parse(text);
   return protocol::serialise(std::move(j), ref);
 }
 
 protocol::FrameMemo::Fields with_ref(protocol::FrameMemo::Fields fields, const std::optional<std::string>& ref) {
-  if (ref) fields.emplace_back("ref", *ref);
+  if (ref) fields.emplace_back("ref", protocol::json_string(*ref));
   return fields;
 }
 
@@ -102,26 +102,26 @@ TEST_CASE("the frame memo never gives one set's frame for another, and a retired
   const InfoEvent before{"think_family", "Think family.", "", "guidance.md"};
   const InfoEvent after{"think_family", "Think whole family.", "", "guidance.md"};
   auto text_of = [](const std::optional<std::string>& frame) { return frame ? json::parse(*frame).value("text", "") : ""; };
-  CHECK(text_of(memo.frame(first, "early-help", before, false, {{"ref", "1"}})) == "Think family.");
-  CHECK(text_of(memo.frame(second, "early-help", after, false, {{"ref", "2"}})) == "Think whole family.");
-  CHECK(text_of(memo.frame(first, "early-help", after, false, {{"ref", "3"}})) == "Think family.");  // the same key on the same set: its frame
-  CHECK(text_of(memo.frame(second, "other-dialog", before, false, {{"ref", "4"}})) == "Think family.");  // another dialog's node of the same name
+  CHECK(text_of(memo.frame(first, "early-help", before, false, {{"ref", "\"1\""}})) == "Think family.");
+  CHECK(text_of(memo.frame(second, "early-help", after, false, {{"ref", "\"2\""}})) == "Think whole family.");
+  CHECK(text_of(memo.frame(first, "early-help", after, false, {{"ref", "\"3\""}})) == "Think family.");  // the same key on the same set: its frame
+  CHECK(text_of(memo.frame(second, "other-dialog", before, false, {{"ref", "\"4\""}})) == "Think family.");  // another dialog's node of the same name
   CHECK(memo.sets_held() == 2);
   first.reset();
   CHECK(memo.sets_held() == 1);
   // A new set, even at the freed one's address, starts with nothing held.
   auto third = std::make_shared<const GuidanceSet>();
-  CHECK(text_of(memo.frame(third, "early-help", after, false, {{"ref", "5"}})) == "Think whole family.");
+  CHECK(text_of(memo.frame(third, "early-help", after, false, {{"ref", "\"5\""}})) == "Think whole family.");
   CHECK(memo.sets_held() == 2);
 }
 
 TEST_CASE("the frame memo leaves alone what differs per conversation, and text that holds its own marks") {
   protocol::FrameMemo memo;
   const auto set = shipped_owner();
-  CHECK_FALSE(memo.frame(set, "early-help", AlertEvent{}, false, {{"ref", "1"}}));
-  CHECK_FALSE(memo.frame(set, "early-help", ErrorEvent{"bad", "Bad.", {}, {}}, false, {{"ref", "1"}}));
+  CHECK_FALSE(memo.frame(set, "early-help", AlertEvent{}, false, {{"ref", "\"1\""}}));
+  CHECK_FALSE(memo.frame(set, "early-help", ErrorEvent{"bad", "Bad.", {}, {}}, false, {{"ref", "\"1\""}}));
   const InfoEvent odd{"odd", "\x01rc-field-0\x01", "", "guidance.md"};
-  CHECK_FALSE(memo.frame(set, "early-help", odd, false, {{"ref", "1"}}));
+  CHECK_FALSE(memo.frame(set, "early-help", odd, false, {{"ref", "\"1\""}}));
   CHECK(memo.frame(set, "early-help", odd, false, {}) == protocol::serialise(protocol::to_json(Event{odd}, false), std::nullopt));
 }
 

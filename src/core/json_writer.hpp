@@ -1,0 +1,39 @@
+// JSON text written straight into a string, as nlohmann's dump(-1, ' ', false, replace) writes
+// it, for what is written on every turn (the state) or every outcome (the summary), without
+// building a tree first (bench/README.md, issue 18). nlohmann's objects sort their keys; a
+// writer does not, so callers give keys in sorted order (each caller is checked against the
+// tree form byte for byte: tests/unit/summary_text_test.cpp, tests/unit/state_text_test.cpp).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rc {
+
+class JsonWriter {
+ public:
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  JsonWriter& key(std::string_view name);
+  JsonWriter& value(std::string_view text);
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(bool b);
+  JsonWriter& value(std::int64_t n);
+  // A member whose value is text, or nothing when `text` is empty (an optional field left out).
+  JsonWriter& member_if(std::string_view name, std::string_view text);
+  std::string take() { return std::move(out_); }
+
+ private:
+  void before_value();
+  std::string out_;
+  std::vector<bool> empty_;  // per open object or array: nothing in it yet
+  bool after_key_ = false;
+};
+
+// `text` as a JSON string, escaped as nlohmann writes it (invalid UTF-8 replaced by U+FFFD).
+void append_json_string(std::string& out, std::string_view text);
+
+}  // namespace rc
