@@ -13,8 +13,9 @@ using json = nlohmann::json;
 
 std::string dumped(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// Stands in for field i while the template is written: no event text can hold it (control
-// characters are written escaped), and each is checked to occur exactly once.
+// Stands in for field i while the template is written. An event whose own text holds the same
+// characters would write them the same way, so each mark must occur exactly once or the event
+// is not memoised (rendered each time instead).
 std::string mark(std::size_t i) { return dumped(json("\x01rc-field-" + std::to_string(i) + "\x01")); }
 
 bool same_owner(const std::weak_ptr<const GuidanceSet>& a, const std::shared_ptr<const GuidanceSet>& b) {

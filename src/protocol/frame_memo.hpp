@@ -30,7 +30,9 @@ class FrameMemo {
   std::optional<std::string> frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
                                    bool with_say, const Fields& fields);
 
-  std::size_t sets_held() const;  // sets whose frames are held (a retired set's go once it is freed)
+  // Sets whose frames are held: a retired set's stop counting once it is freed, and go at the
+  // next frame written for any set (a reload's new set writes its first at once).
+  std::size_t sets_held() const;
 
  private:
   // The frame's text cut at its holes: pieces.size() == holes.size() + 1.

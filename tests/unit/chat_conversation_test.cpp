@@ -7,6 +7,8 @@
 #include <map>
 
 #include "builtin_connectors.hpp"
+#include "core/outcome_summary.hpp"
+#include "core/redaction.hpp"
 #include "core/sha256.hpp"
 #include "handoff/handoff_service.hpp"
 #include "server/chat_conversation.hpp"
@@ -19,7 +21,7 @@ using json = nlohmann::json;
 namespace {
 
 // The frames shared by every conversation here, as the server shares them.
-protocol::FrameMemo& frames() {
+protocol::FrameMemo& shared_frames() {
   static protocol::FrameMemo memo;
   return memo;
 }
@@ -140,7 +142,7 @@ struct Handoffs {
 TEST_CASE("a conversation runs start -> answer -> handoff -> stale write with no socket") {
   Handoffs h;
   FakeLog log;
-  ChatConversation tab(test::shipped_source(), frames(), &h.service, h.metrics);
+  ChatConversation tab(test::shipped_source(), shared_frames(), &h.service, h.metrics);
   Millis now = 1'000'000;
   auto say = [&](ChatConversation& c, const json& j) {
     ++now;
@@ -193,7 +195,7 @@ TEST_CASE("a conversation runs start -> answer -> handoff -> stale write with no
   CHECK((*of_type(frames(again), "handoff"))["reference"] == tab.handoff()->reference);
 
   // Another tab resumes the same conversation and answers first.
-  ChatConversation other(test::shipped_source(), frames(), &h.service, h.metrics);
+  ChatConversation other(test::shipped_source(), shared_frames(), &h.service, h.metrics);
   Turn resumed = say(other, {{"type", "resume"}, {"conversation", id}, {"token", token}});
   REQUIRE(of_type(frames(resumed), "resumed"));
   CHECK(of_type(frames(resumed), "handoff"));  // it sees the open request too
@@ -221,7 +223,7 @@ TEST_CASE("a conversation runs start -> answer -> handoff -> stale write with no
 TEST_CASE("a conversation in an accepted handoff refuses script answers until the person ends it") {
   Handoffs h;
   FakeLog log;
-  ChatConversation tab(test::shipped_source(), frames(), &h.service, h.metrics);
+  ChatConversation tab(test::shipped_source(), shared_frames(), &h.service, h.metrics);
   Millis now = 5'000;
   auto say = [&](ChatConversation& c, const json& j) {
     ++now;
@@ -261,7 +263,7 @@ TEST_CASE("a conversation in an accepted handoff refuses script answers until th
 TEST_CASE("a write that fails for want of the database changes nothing and says server_busy") {
   Metrics metrics;
   FakeLog log;
-  ChatConversation tab(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation tab(test::shipped_source(), shared_frames(), nullptr, metrics);
   Turn started = carry(tab, tab.on_message(parse({{"type", "start"}, {"dialog", "early-help"}}), 1), log, 1);
   const std::string node = frames(started).back()["node"];
   Turn answer = tab.on_message(parse({{"type", "answer"}, {"node", node}, {"option", "no"}, {"ref", "x"}}), 2);
@@ -283,17 +285,17 @@ TEST_CASE("a resume token expires at resume time, with the same answer as a wron
   Metrics metrics;
   FakeLog log;
   const Millis day = 24LL * 3600 * 1000;
-  ChatConversation tab(test::shipped_source(), frames(), nullptr, metrics, day);
+  ChatConversation tab(test::shipped_source(), shared_frames(), nullptr, metrics, day);
   Turn started = carry(tab, tab.on_message(parse({{"type", "start"}, {"dialog", "early-help"}}), 1'000), log, 1'000);
   const std::string id = frames(started)[0]["conversation"], token = frames(started)[0]["token"];
   const json resume{{"type", "resume"}, {"conversation", id}, {"token", token}};
 
-  ChatConversation in_time(test::shipped_source(), frames(), nullptr, metrics, day);
+  ChatConversation in_time(test::shipped_source(), shared_frames(), nullptr, metrics, day);
   CHECK(frames(carry(in_time, in_time.on_message(parse(resume), 1'000 + day - 1), log, 1'000 + day - 1))[0]["type"] == "resumed");
-  ChatConversation too_late(test::shipped_source(), frames(), nullptr, metrics, day);
+  ChatConversation too_late(test::shipped_source(), shared_frames(), nullptr, metrics, day);
   auto late = frames(carry(too_late, too_late.on_message(parse(resume), 1'000 + day), log, 1'000 + day));
   CHECK(late[0]["code"] == "bad_token");
-  ChatConversation wrong(test::shipped_source(), frames(), nullptr, metrics, day);
+  ChatConversation wrong(test::shipped_source(), shared_frames(), nullptr, metrics, day);
   auto bad = frames(carry(wrong, wrong.on_message(parse({{"type", "resume"}, {"conversation", id}, {"token", "x"}}), 2'000), log, 2'000));
   CHECK(bad[0]["message"] == late[0]["message"]);
   CHECK_FALSE(too_late.active());
@@ -303,7 +305,7 @@ TEST_CASE("a conversation gets a readable reference at its start, shown on resum
   Metrics metrics;
   FakeLog log;
   log.refuse_next_start = true;
-  ChatConversation tab(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation tab(test::shipped_source(), shared_frames(), nullptr, metrics);
   Turn first = tab.on_message(parse({{"type", "start"}, {"dialog", "early-help"}, {"ref", "s"}}), 1'000);
   REQUIRE(first.record);
   const std::string clashing = first.record->start->reference;
@@ -325,7 +327,7 @@ TEST_CASE("a conversation gets a readable reference at its start, shown on resum
 
   // Resumed, it carries the same reference; the outcome's summary names it.
   const json resume{{"type", "resume"}, {"conversation", tab.id()}, {"token", s["token"]}};
-  ChatConversation other(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation other(test::shipped_source(), shared_frames(), nullptr, metrics);
   const auto resumed = frames(carry(other, other.on_message(parse(resume), 2'000), log, 2'000));
   CHECK((*of_type(resumed, "resumed"))["reference"] == reference);
   Turn outcome = carry(other, other.on_message(parse({{"type", "answer"}, {"node", "danger"}, {"option", "yes"}}), 3'000), log, 3'000);
@@ -339,7 +341,7 @@ TEST_CASE("a conversation gets a readable reference at its start, shown on resum
 TEST_CASE("resumed brings back the answered path: labels, typed words as kept, the time of each answer, alerts without their words") {
   Metrics metrics;
   FakeLog log;
-  ChatConversation tab(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation tab(test::shipped_source(), shared_frames(), nullptr, metrics);
   Millis now = 1'764'671'520'000;  // 2025-12-02T10:32:00Z
   auto say = [&](ChatConversation& c, const json& j) {
     now += 5'000;
@@ -352,7 +354,7 @@ TEST_CASE("resumed brings back the answered path: labels, typed words as kept, t
   say(tab, {{"type", "urgent"}});  // the place it left is no answer
   const json resume{{"type", "resume"}, {"conversation", started["conversation"]}, {"token", started["token"]}};
 
-  ChatConversation other(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation other(test::shipped_source(), shared_frames(), nullptr, metrics);
   const auto out = frames(say(other, resume));
   const json& h = (*of_type(out, "resumed"))["history"];
   REQUIRE(h.size() == 3);
@@ -369,11 +371,11 @@ TEST_CASE("resumed brings back the answered path: labels, typed words as kept, t
   for (const auto& f : out) CHECK(f.dump().find("900123") == std::string::npos);
 
   // An alert at an answer is marked, and its words are withheld: at a question taken as an option...
-  ChatConversation alarmed(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation alarmed(test::shipped_source(), shared_frames(), nullptr, metrics);
   const json second = frames(carry(alarmed, alarmed.on_message(parse({{"type", "start"}, {"dialog", "early-help"}}), now), log, now))[0];
   say(alarmed, {{"type", "answer"}, {"node", "danger"}, {"option", "no"}});
   say(alarmed, {{"type", "answer"}, {"node", "harm"}, {"text", "yes, there was a bruise on her arm, I think so"}});
-  ChatConversation back(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation back(test::shipped_source(), shared_frames(), nullptr, metrics);
   const auto again = frames(say(back, {{"type", "resume"}, {"conversation", second["conversation"]}, {"token", second["token"]}}));
   const json& ah = (*of_type(again, "resumed"))["history"];
   REQUIRE(ah.size() == 2);
@@ -387,7 +389,7 @@ TEST_CASE("resumed brings back the answered path: labels, typed words as kept, t
   log.set_state(second["conversation"],
                 R"({"dialog":"early-help","version":")" + test::early_help().content_hash +
                     R"(","current":"consent_talked","finished":false,"started":1,"updated":2,"history":[{"node":"danger","option":"no"},{"node":"harm","option":"no"}]})");
-  ChatConversation old(test::shipped_source(), frames(), nullptr, metrics);
+  ChatConversation old(test::shipped_source(), shared_frames(), nullptr, metrics);
   const auto older = frames(say(old, {{"type", "resume"}, {"conversation", second["conversation"]}, {"token", second["token"]}}));
   const json& oh = (*of_type(older, "resumed"))["history"];
   REQUIRE(oh.size() == 2);
@@ -398,7 +400,7 @@ TEST_CASE("resumed brings back the answered path: labels, typed words as kept, t
 TEST_CASE("handoff frames and messages carry the time they were logged, also on resume and for messages logged before frames had times") {
   Handoffs h;
   FakeLog log;
-  ChatConversation tab(test::shipped_source(), frames(), &h.service, h.metrics);
+  ChatConversation tab(test::shipped_source(), shared_frames(), &h.service, h.metrics);
   Millis now = 1'764'671'520'000;  // 2025-12-02T10:32:00Z
   auto say = [&](ChatConversation& c, const json& j) {
     now += 1'000;
@@ -419,7 +421,7 @@ TEST_CASE("handoff frames and messages carry the time they were logged, also on 
   // On resume, the messages so far: a frame logged before frames had times takes its turn's.
   log.log_messages(started["conversation"], 1'764'671'525'000, R"([{"type":"message","from":"staff","name":"Sam","text":"Hello"}])");
   log.log_messages(started["conversation"], 1'764'671'526'000, echoed.size() == 1 ? "[" + echoed[0].dump() + "]" : "[]");
-  ChatConversation other(test::shipped_source(), frames(), &h.service, h.metrics);
+  ChatConversation other(test::shipped_source(), shared_frames(), &h.service, h.metrics);
   const auto resumed = frames(say(other, {{"type", "resume"}, {"conversation", started["conversation"]}, {"token", started["token"]}}));
   const json* handoff = of_type(resumed, "handoff");
   REQUIRE(handoff);
@@ -429,4 +431,56 @@ TEST_CASE("handoff frames and messages carry the time they were logged, also on 
   CHECK((*handoff)["messages"][1]["at"] == "2025-12-02T10:32:04Z");  // its own, as logged
   const auto cancelled = frames(say(other, {{"type", "handoff"}, {"cancel", true}}));
   CHECK((*of_type(cancelled, "handoff"))["at"] == protocol::handoff_json("cancelled", reference, now)["at"]);
+}
+
+TEST_CASE("each turn's frames are byte for byte what rendering its events gives, for conversations sharing the frame memo") {
+  // Three conversations on one memo, each followed by the engine alone with the same inputs and
+  // times; their notes differ and one raises a safety alert, so their outcomes must differ.
+  const auto& d = test::early_help();
+  const auto& content = test::shipped().content;
+  Metrics metrics;
+  FakeLog log;
+  for (const std::string note : {"needs help with school attendance", "support for the family at home", "he hit her and she has bruises"}) {
+    CAPTURE(note);
+    ChatConversation tab(test::shipped_source(), shared_frames(), nullptr, metrics);
+    Millis now = 1'700'000'000'000;
+    Turn started = carry(tab, tab.on_message(parse({{"type", "start"}, {"dialog", "early-help"}, {"ref", "s"}}), now), log, now);
+    const std::string reference = frames(started)[0]["reference"];
+    Step engine = advance(d, content, State{}, StartInput{}, now);
+    auto expected = [&](const Step& step, const std::string& ref) {
+      std::vector<std::string> out;
+      for (const auto& e : step.events) {
+        json j = protocol::to_json(e, false);
+        if (std::holds_alternative<OutcomeEvent>(e)) protocol::add_summary(j, summarise(d, content, step.state, reference, step.state.updated));
+        out.push_back(protocol::serialise(std::move(j), ref));
+      }
+      return out;
+    };
+    CHECK(std::vector<std::string>(started.frames.begin() + 1, started.frames.end()) == expected(engine, "s"));
+    const std::map<std::string, std::string> choose{{"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"},
+                                                    {"step_down", "no"}, {"needs", "multi"}, {"area", "east"}};
+    int turn = 0;
+    while (!engine.state.finished && turn < 20) {
+      const std::string node = engine.state.current, ref = "r" + std::to_string(++turn);
+      const Node* n = d.find(node);
+      REQUIRE(n);
+      json message{{"type", "answer"}, {"node", node}, {"ref", ref}};
+      Input input;
+      if (n->kind == NodeKind::text) {
+        message["text"] = note;
+        input = TypeInput{node, note, redact(note)};
+      } else {
+        const std::string option = choose.count(node) ? choose.at(node) : n->options.front().id;
+        message["option"] = option;
+        input = ChooseInput{node, option};
+      }
+      ++now;
+      Turn t = carry(tab, tab.on_message(parse(message), now), log, now);
+      engine = advance(d, content, std::move(engine.state), input, now);
+      CAPTURE(node);
+      CHECK(t.frames == expected(engine, ref));
+    }
+    REQUIRE(engine.state.finished);
+    CHECK(engine.state.alert_fired() == (note.find("hit") != std::string::npos));
+  }
 }

@@ -45,3 +45,17 @@ TEST_CASE("the state written without a tree is byte for byte the tree's dump, an
   CHECK(alerted > 0);  // the walks reached the parts of the state that are optional
   CHECK(urgent > 0);
 }
+
+TEST_CASE("a state from before answers had times, with an Urgent place and an alerted answer, is written as the tree writes it") {
+  State s;
+  s.dialog = "early-help";
+  s.version = "v1";
+  s.current = "harm";
+  s.history = {Answer{.node = "danger", .option = "no"}, Answer{.node = "harm", .urgent = true},
+               Answer{.node = "hub_notes", .text = "typed \"words\"", .alerted = true, .at = 5}, Answer{.node = "notes", .text = ""}};
+  s.alerts.push_back({"hub_notes", "significant_harm", {"physical_abuse", "neglect"}, 5});
+  CHECK(state_text(s) == state_to_json(s).dump());
+  s.alerts.clear();
+  s.history.clear();
+  CHECK(state_text(s) == state_to_json(s).dump());
+}

@@ -60,6 +60,19 @@ TEST_CASE("a summary with typed notes that JSON must escape is written without a
     REQUIRE(!s.answers.empty());
     check_same(s);
   }
+  // A note that raises the safety alert: the summary withholds it and leads with the alert.
+  Step alerted = test::walk(d, content, {"no", "no", "yes", "agree", "no", "multi", "text:he hit her and she has bruises"});
+  for (int i = 0; i < 10 && !alerted.state.finished; ++i) {
+    const Node* n = d.find(alerted.state.current);
+    REQUIRE(n);
+    alerted = advance(d, content, std::move(alerted.state), n->kind == NodeKind::text ? Input{TypeInput{n->id, "a note"}}
+                                                                                      : Input{ChooseInput{n->id, n->options.front().id}}, 2000 + i);
+  }
+  REQUIRE(alerted.state.finished);
+  const Summary s = summarise(d, content, alerted.state, "EH-7KQ2-M9XD", alerted.state.updated);
+  CHECK(!s.safety_alert.empty());
+  CHECK(std::any_of(s.answers.begin(), s.answers.end(), [](const SummaryAnswer& a) { return a.withheld; }));
+  check_same(s);
 }
 
 TEST_CASE("a JSON string is written as nlohmann writes it, invalid UTF-8 replaced the same way") {
