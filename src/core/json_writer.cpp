@@ -2,33 +2,13 @@
 #include "json_writer.hpp"
 
 #include <nlohmann/json.hpp>
-#include <utf8proc.h>
+
+#include "text_fold.hpp"
 
 namespace rc {
-namespace {
-
-bool valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
-  while (left > 0) {
-    if (*p < 0x80) {  // ASCII: most of it
-      ++p;
-      --left;
-      continue;
-    }
-    utf8proc_int32_t code = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &code);
-    if (n <= 0) return false;
-    p += n;
-    left -= n;
-  }
-  return true;
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  if (!valid_utf8(text)) {  // rare: let nlohmann replace exactly as it does elsewhere
+  if (!is_utf8(text)) {  // rare: let nlohmann replace exactly as it does elsewhere
     out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
   }

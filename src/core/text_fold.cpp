@@ -37,6 +37,11 @@ bool is_utf8(std::string_view text) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
   while (left > 0) {
+    if (*p < 0x80) {  // ASCII, most of any text here: no need to decode it
+      ++p;
+      --left;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
     if (n <= 0) return false;
