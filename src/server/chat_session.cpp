@@ -35,6 +35,7 @@ void ChatSession::run(JsonSocket::Upgrade upgrade) {
   ctx_.sessions.add(shared_from_this());
   socket_.accept(weak_from_this(), std::move(upgrade), [this] {
     if (ctx_.stopping) return close(websocket::close_code::going_away, "server shutting down");
+    read_at_ = std::chrono::steady_clock::now();  // idle from here
     arm_idle_timer();
     read_next();
   });
@@ -49,11 +50,17 @@ void ChatSession::close(websocket::close_code code, const std::string& reason) {
   socket_.close(code, reason);
 }
 
+// Armed once and, when it fires, it looks at when the last message came: re-arming it on
+// every message queued a wait and a cancelled completion per turn (issue 18).
 void ChatSession::arm_idle_timer() {
-  idle_timer_.expires_after(std::chrono::seconds(ctx_.config.limits.idle_timeout_seconds));
+  idle_timer_.expires_at(read_at_ + std::chrono::seconds(ctx_.config.limits.idle_timeout_seconds));
   idle_timer_.async_wait([weak = weak_from_this()](boost::beast::error_code ec) {
-    if (ec) return;  // re-armed or cancelled
-    if (auto self = weak.lock()) self->close(websocket::close_code::going_away, "idle timeout");
+    if (ec) return;  // cancelled: the session is closing
+    auto self = weak.lock();
+    if (!self) return;
+    const auto due = self->read_at_ + std::chrono::seconds(self->ctx_.config.limits.idle_timeout_seconds);
+    if (std::chrono::steady_clock::now() < due) return self->arm_idle_timer();  // a message came since
+    self->close(websocket::close_code::going_away, "idle timeout");
   });
 }
 
@@ -68,8 +75,7 @@ void ChatSession::on_gone() {
 }
 
 void ChatSession::on_message(std::string text, bool is_text, std::size_t bytes) {
-  arm_idle_timer();
-  read_at_ = std::chrono::steady_clock::now();
+  read_at_ = std::chrono::steady_clock::now();  // the idle timer reads it when it fires
   const auto& limits = ctx_.config.limits;
   if (!is_text) {
     reply_error("bad_message", "Binary frames are not accepted: send JSON text.");

@@ -54,7 +54,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   std::string followed_;                      // the conversation this session gets live notices for
   TokenBucket bucket_;
   int rate_limited_ = 0;
-  std::chrono::steady_clock::time_point read_at_;  // when the message being handled arrived
+  std::chrono::steady_clock::time_point read_at_;  // when the last message arrived (or the socket opened)
 };
 
 }  // namespace rc

@@ -53,9 +53,9 @@ void JsonSocket::send(std::string frame) {
 }
 
 void JsonSocket::write_next() {
-  arm_write_deadline();
+  start_writing();
   ws_.async_write(net::buffer(outbox_.front()), [this, keep = owner_.lock()](beast::error_code ec, std::size_t) {
-    write_timer_.cancel();
+    writing_ = false;
     if (fail(ec, "write")) {
       outbox_.clear();
       close_reason_.reset();
@@ -67,10 +67,26 @@ void JsonSocket::write_next() {
   });
 }
 
-void JsonSocket::arm_write_deadline() {
-  write_timer_.expires_after(write_deadline_);
-  write_timer_.async_wait([this, keep = owner_.lock()](beast::error_code ec) {
-    if (ec) return;  // the write (or close) finished in time
+// The deadline timer is armed once and, when it fires, looks at the write in flight then:
+// arming and cancelling it around every frame queued a wait and a cancelled completion per
+// frame (issue 18). It holds the session only weakly, so a quiet session is not kept alive.
+void JsonSocket::start_writing() {
+  writing_ = true;
+  write_started_ = std::chrono::steady_clock::now();
+  if (!deadline_armed_) arm_write_deadline(write_started_ + write_deadline_);
+}
+
+void JsonSocket::arm_write_deadline(std::chrono::steady_clock::time_point at) {
+  deadline_armed_ = true;
+  write_timer_.expires_at(at);
+  write_timer_.async_wait([this, weak = owner_](beast::error_code ec) {
+    if (ec) return;  // the socket is being destroyed
+    const auto keep = weak.lock();
+    if (!keep) return;
+    deadline_armed_ = false;
+    if (!writing_) return;  // nothing in flight: the next write arms it again
+    const auto due = write_started_ + write_deadline_;
+    if (std::chrono::steady_clock::now() < due) return arm_write_deadline(due);  // a later write, still within its time
     spdlog::debug("websocket peer not reading: dropped after {} ms", write_deadline_.count());
     drop();
   });
@@ -95,8 +111,8 @@ void JsonSocket::send_close() {
   auto reason = *close_reason_;
   close_reason_.reset();
   if (!ws_.is_open()) return;
-  arm_write_deadline();  // the close handshake gets the same time as a write
-  ws_.async_close(reason, [this, keep = owner_.lock()](beast::error_code) { write_timer_.cancel(); });
+  start_writing();  // the close handshake gets the same time as a write
+  ws_.async_close(reason, [this, keep = owner_.lock()](beast::error_code) { writing_ = false; });
 }
 
 bool JsonSocket::fail(beast::error_code ec, const char* what) {

@@ -55,7 +55,8 @@ class JsonSocket {
  private:
   void write_next();
   void send_close();
-  void arm_write_deadline();
+  void start_writing();  // a frame or the close handshake is on its way: its deadline runs
+  void arm_write_deadline(std::chrono::steady_clock::time_point at);
   void drop();  // closes the TCP connection under the WebSocket: every pending operation ends
   // True when `ec` is an error worth a log line (not the peer simply going away).
   bool fail(boost::beast::error_code ec, const char* what);
@@ -65,6 +66,8 @@ class JsonSocket {
   std::size_t max_queued_;
   std::chrono::milliseconds write_deadline_;
   boost::asio::steady_timer write_timer_;
+  bool writing_ = false, deadline_armed_ = false;
+  std::chrono::steady_clock::time_point write_started_;
   std::weak_ptr<void> owner_;
   std::deque<std::string> outbox_;
   bool closing_ = false;

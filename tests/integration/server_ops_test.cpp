@@ -89,6 +89,31 @@ TEST_CASE("an idle chat is closed after the idle timeout") {
   CHECK(c.close_reason() == "idle timeout");
 }
 
+TEST_CASE("a chat kept busy past the idle timeout and the write deadline stays open, and is closed once it goes quiet") {
+  TempDir dir;
+  // Both timers are armed once and look at the last message (or write) when they fire.
+  std::ofstream(dir.file("c.json")) << R"({"limits": {"idle_timeout_seconds": 2, "write_timeout_seconds": 1}})";
+  ServerProcess server(dir, {"--config", dir.file("c.json")});
+  REQUIRE(server.start());
+  WsClient c(server.port());
+  auto s = c.request({{"type", "start"}, {"dialog", "early-help"}});
+  REQUIRE(s.size() >= 1);
+  // Ten messages 400 ms apart, each answered: four seconds, twice the idle timeout and four
+  // write deadlines, never two seconds without a message nor a write taking a second.
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    c.send({{"type", "about"}, {"agency", "school"}});
+    const auto r = c.receive(5000);
+    REQUIRE_MESSAGE(r, "closed after ", i, " messages");
+    CHECK((*r)["type"] == "about");
+  }
+  CHECK(std::chrono::steady_clock::now() - started > std::chrono::seconds(2));  // it did outlive one timeout
+  CHECK_FALSE(c.receive(8000));
+  CHECK(c.close_code() == 1001);
+  CHECK(c.close_reason() == "idle timeout");
+}
+
 TEST_CASE("logs carry no message text or tokens at info level - and JSON lines on request") {
   TempDir dir;
   ServerProcess server(dir, {"--log-format", "json"});

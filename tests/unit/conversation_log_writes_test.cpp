@@ -121,8 +121,22 @@ TEST_CASE("a conversation update writes only what it names, keeps the rest, and 
     CHECK(r.error() == WriteError::conflict);
   }
   CHECK(one(db, "SELECT state FROM conversations") == R"({"n":4})");
+  Record stale_end;  // the same when the status would change (the update's second statement)
+  stale_end.updates.push_back({.id = kId, .state = R"({"n":5})", .status = ConversationStatus::abandoned, .updated_at = 6000, .expected_revision = 3});
+  try {
+    apply_alone(db, stale_end);
+    FAIL("an update naming an old revision was written");
+  } catch (const Refusal& r) {
+    CHECK(r.error() == WriteError::conflict);
+  }
+  CHECK(one(db, "SELECT state || ' ' || status || ' ' || revision FROM conversations") == R"({"n":4} active 4)");
   // A conversation handed to a person stays handed_off whatever a later turn says.
   db.exec("UPDATE conversations SET status = 'handed_off'");
   apply_alone(db, back);
   CHECK(one(db, "SELECT status FROM conversations") == "handed_off");
+  Record ended = back;  // nor whatever its end says
+  ended.updates[0].status = ConversationStatus::abandoned;
+  ended.updates[0].state = R"({"n":6})";
+  apply_alone(db, ended);
+  CHECK(one(db, "SELECT state || ' ' || status FROM conversations") == R"({"n":6} handed_off)");
 }
