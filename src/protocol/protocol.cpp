@@ -170,7 +170,50 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
   return m;
 }
 
+namespace {
+
+// One member of an object written as text; keys are ours (plain ASCII), values escaped.
+void append_member(std::string& out, std::string_view key, std::string_view value) {
+  out += out.size() == 1 ? "\"" : ",\"";
+  out += key;
+  out += "\":";
+  append_json_string(out, value);
+}
+
+// The messages of nearly every turn (answer, back, end, start) written straight as text, as the
+// tree would write them (its keys sorted): a tree per message was most of a turn's allocations
+// (issue 18; tests/unit/canonical_text_test.cpp holds the two forms equal).
+std::optional<std::string> canonical_text_direct(const Message& m) {
+  const std::string* ref = m.ref ? &*m.ref : nullptr;
+  std::string out = "{";
+  if (const auto* a = std::get_if<AnswerMsg>(&m.command)) {
+    append_member(out, "node", a->node);
+    if (a->option) append_member(out, "option", *a->option);
+    if (ref) append_member(out, "ref", *ref);
+    if (a->text) append_member(out, "text", *a->text);
+    append_member(out, "type", "answer");
+  } else if (const auto* st = std::get_if<StartMsg>(&m.command)) {
+    append_member(out, "channel", st->channel);
+    append_member(out, "dialog", st->dialog);
+    if (ref) append_member(out, "ref", *ref);
+    append_member(out, "type", "start");
+  } else if (std::holds_alternative<BackMsg>(m.command) || std::holds_alternative<EndMsg>(m.command)) {
+    if (ref) append_member(out, "ref", *ref);
+    append_member(out, "type", std::holds_alternative<BackMsg>(m.command) ? "back" : "end");
+  } else {
+    return std::nullopt;
+  }
+  return out + "}";
+}
+
+}  // namespace
+
 std::string canonical_text(const Message& m) {
+  if (auto direct = canonical_text_direct(m)) return std::move(*direct);
+  return canonical_tree_text(m);
+}
+
+std::string canonical_tree_text(const Message& m) {
   json j = std::visit(
       [](const auto& c) -> json {
         using T = std::decay_t<decltype(c)>;

@@ -62,6 +62,8 @@ inline constexpr std::size_t kMaxTypedText = 2000;
 // The message rebuilt from its parsed fields: what the log keeps. Unknown fields a client adds
 // (which could carry identifying details) are dropped, and a resume token never appears.
 std::string canonical_text(const Message& m);
+// The same built as a tree and dumped: what canonical_text writes directly for the common types.
+std::string canonical_tree_text(const Message& m);
 
 struct Error {
   std::string code, message;

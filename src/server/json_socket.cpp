@@ -10,8 +10,20 @@ namespace net = boost::asio;
 namespace websocket = beast::websocket;
 namespace bhttp = beast::http;
 
+// Every connection is accepted onto a strand of the server's io_context (Server::do_accept);
+// the socket moves to a stream that names that strand's type.
+JsonSocket::Stream::socket_type JsonSocket::on_own_strand(net::ip::tcp::socket&& socket) {
+  const Strand* strand = socket.get_executor().target<Strand>();
+  if (!strand) throw std::logic_error("a WebSocket's connection must be accepted onto a strand of the io_context");
+  beast::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  const auto handle = ec ? 0 : socket.release(ec);
+  if (ec) return Stream::socket_type(*strand);  // the socket already failed: a closed one, whose first operation fails
+  return Stream::socket_type(*strand, protocol, handle);
+}
+
 JsonSocket::JsonSocket(net::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued, std::chrono::milliseconds write_deadline)
-    : ws_(std::move(socket)), max_queued_(max_queued), write_deadline_(write_deadline), write_timer_(ws_.get_executor()) {
+    : ws_(on_own_strand(std::move(socket))), max_queued_(max_queued), write_deadline_(write_deadline), write_timer_(ws_.get_executor()) {
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));  // pings find dead peers
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.set(bhttp::field::server, "rightconv"); }));
   ws_.read_message_max(read_limit);

@@ -147,10 +147,11 @@ bool run_update(Db& db, const ConversationUpdate& u, bool set_status) {
   if (revision) sql += " AND revision = ?" + std::to_string(revision);
 
   auto& q = db.prepared(sql);
-  q.bind(1, u.state).bind(2, std::string(to_string(u.status))).bind(3, u.updated_at);
-  for (const auto& [i, value] : texts) q.bind(i, *value);
+  const std::string status(to_string(u.status));
+  q.bind_borrowed(1, u.state).bind_borrowed(2, status).bind(3, u.updated_at);
+  for (const auto& [i, value] : texts) q.bind_borrowed(i, *value);
   if (ended_at) q.bind(ended_at, *u.ended_at);
-  q.bind(id, u.id);
+  q.bind_borrowed(id, u.id);
   if (revision) q.bind(revision, *u.expected_revision);
   q.run();
   if (db.changes() > 0) return true;
@@ -184,7 +185,7 @@ void SqliteConversationLog::apply(Db& db, const Record& r) {
       "INSERT INTO turns (conversation_id, seq, at, node, direction, message) "
       "VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE conversation_id = ?1), ?2, ?3, ?4, ?5)");
   for (const auto& t : r.turns)
-    insert.bind(1, t.conversation_id).bind(2, t.at).bind(3, t.node).bind(4, t.direction).bind(5, t.message).run();
+    insert.bind_borrowed(1, t.conversation_id).bind(2, t.at).bind_borrowed(3, t.node).bind_borrowed(4, t.direction).bind_borrowed(5, t.message).run();
   if (r.open_handoff) open_handoff(db, *r.open_handoff);
   for (const auto& c : r.handoff_changes) change_handoff(db, c);
   for (const auto& o : r.outbox) queue_event(db, o);

@@ -28,6 +28,11 @@ Statement& SqliteStatement::bind(int i, const std::string& v) {
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
+Statement& SqliteStatement::bind_borrowed(int i, const std::string& v) {
+  int rc = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
 Statement& SqliteStatement::bind(int i, std::int64_t v) {
   int rc = sqlite3_bind_int64(stmt_, i, v);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
@@ -44,6 +49,7 @@ bool SqliteStatement::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);  // nothing borrowed outlives the failed run
   fail(db_, rc, "step");
 }
 

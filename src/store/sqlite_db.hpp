@@ -28,6 +28,7 @@ class SqliteStatement : public Statement {
 
   using Statement::bind;
   Statement& bind(int index, const std::string& value) override;
+  Statement& bind_borrowed(int index, const std::string& value) override;  // SQLITE_STATIC: reset() clears the bindings
   Statement& bind(int index, std::int64_t value) override;
   Statement& bind_null_text(int index) override;
   Statement& bind_null_integer(int index) override { return bind_null_text(index); }

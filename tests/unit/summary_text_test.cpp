@@ -76,7 +76,7 @@ TEST_CASE("a summary with typed notes that JSON must escape is written without a
 }
 
 TEST_CASE("a JSON string is written as nlohmann writes it, invalid UTF-8 replaced the same way") {
-  for (const std::string text : {std::string(), std::string("plain"), std::string("\x00 nul", 5), std::string("\"\\\b\f\n\r\t/"),
+  for (const std::string& text : {std::string(), std::string("plain"), std::string("\x00 nul", 5), std::string("\"\\\b\f\n\r\t/"),
                                  std::string("\x01\x1f\x20\x7f"), std::string("\xc3\xa9\xe2\x82\xac\xf0\x90\x8d\x88"), std::string("lone \xff byte"),
                                  std::string("cut \xe2\x82"), std::string("overlong \xc0\xaf"), std::string("surrogate \xed\xa0\x80"),
                                  std::string("beyond \xf4\x90\x80\x80"), std::string("\xfe\xfe")}) {
