@@ -56,25 +56,35 @@ void JsonSocket::read(Received received, Ended ended) {
 
 void JsonSocket::send(std::string frame) {
   if (closing_) return;  // once closing, only what was already queued goes out
-  outbox_.push_back(std::move(frame));
-  if (outbox_.size() > max_queued_) {
-    outbox_.erase(outbox_.begin() + 1, outbox_.end());  // the peer is not reading: drop all but the one in flight
+  if (!frame_in_flight_) {
+    in_flight_ = std::move(frame);
+    frame_in_flight_ = true;
+    return write_next();
+  }
+  queued_.push_back(std::move(frame));
+  if (1 + queued_.size() > max_queued_) {
+    queued_.clear();  // the peer is not reading: drop all but the one in flight
     return close(websocket::close_code::policy_error, "not reading replies");
   }
-  if (outbox_.size() == 1) write_next();
 }
 
 void JsonSocket::write_next() {
   start_writing();
-  ws_.async_write(net::buffer(outbox_.front()), [this, keep = owner_.lock()](beast::error_code ec, std::size_t) {
+  ws_.async_write(net::buffer(in_flight_), [this, keep = owner_.lock()](beast::error_code ec, std::size_t) {
     writing_ = false;
     if (fail(ec, "write")) {
-      outbox_.clear();
+      frame_in_flight_ = false;
+      queued_.clear();
       close_reason_.reset();
       return;
     }
-    outbox_.pop_front();
-    if (!outbox_.empty()) return write_next();
+    if (!queued_.empty()) {
+      in_flight_ = std::move(queued_.front());
+      queued_.erase(queued_.begin());
+      return write_next();
+    }
+    frame_in_flight_ = false;
+    std::string().swap(in_flight_);  // an idle connection keeps no frame (an outcome's is 14 KB)
     if (close_reason_) send_close();
   });
 }
@@ -116,7 +126,7 @@ void JsonSocket::close(websocket::close_code code, const std::string& reason) {
   if (closing_) return;
   closing_ = true;
   close_reason_ = websocket::close_reason(code, reason);
-  if (outbox_.empty()) send_close();
+  if (!frame_in_flight_) send_close();
 }
 
 void JsonSocket::send_close() {

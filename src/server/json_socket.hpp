@@ -11,11 +11,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rc {
 
@@ -77,7 +77,11 @@ class JsonSocket {
   bool writing_ = false, deadline_armed_ = false;
   std::chrono::steady_clock::time_point write_started_;
   std::weak_ptr<void> owner_;
-  std::deque<std::string> outbox_;
+  // The frame being written (its bytes must stay put until the write ends) and those behind it.
+  // Not a deque: an empty std::deque already holds about 600 bytes, on every idle connection.
+  std::string in_flight_;
+  bool frame_in_flight_ = false;
+  std::vector<std::string> queued_;
   bool closing_ = false;
   std::optional<boost::beast::websocket::close_reason> close_reason_;  // set while queued frames drain
 };
