@@ -33,20 +33,23 @@ std::string valid_utf8(std::string_view text) {
 
 }  // namespace
 
+std::size_t utf8_char_length(std::string_view text) {
+  if (text.empty()) return 0;
+  if (static_cast<unsigned char>(text[0]) < 0x80) return 1;
+  utf8proc_int32_t cp = 0;
+  const utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()), &cp);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
 bool is_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
-  while (left > 0) {
-    if (*p < 0x80) {  // ASCII, most of any text here: no need to decode it
-      ++p;
-      --left;
+  for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // ASCII, most of any text here: no need to decode it
+      ++i;
       continue;
     }
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) return false;
-    p += n;
-    left -= n;
+    const std::size_t n = utf8_char_length(text.substr(i));
+    if (n == 0) return false;
+    i += n;
   }
   return true;
 }

@@ -10,6 +10,8 @@ namespace rc {
 
 // Whether `text` is well-formed UTF-8 (what a request's text must be before anything reads it).
 bool is_utf8(std::string_view text);
+// The length in bytes of the valid UTF-8 character `text` starts with; 0 when it is not one.
+std::size_t utf8_char_length(std::string_view text);
 // `text` cut to at most `bytes`, never inside a character.
 std::string_view utf8_prefix(std::string_view text, std::size_t bytes);
 

@@ -3,6 +3,8 @@
 // notes full of characters JSON must escape, and for strings that are not valid UTF-8.
 #include <doctest/doctest.h>
 
+#include <random>
+
 #include "core/outcome_summary.hpp"
 #include "protocol/protocol.hpp"
 #include "shipped.hpp"
@@ -82,5 +84,31 @@ TEST_CASE("a JSON string is written as nlohmann writes it, invalid UTF-8 replace
                                  std::string("beyond \xf4\x90\x80\x80"), std::string("\xfe\xfe")}) {
     CAPTURE(text);
     CHECK(protocol::json_string(text) == dumped(json(text)));
+  }
+}
+
+TEST_CASE("a JSON string is written as nlohmann writes it wherever in an eight-byte block the awkward character falls") {
+  // The writer skips plain ASCII eight bytes at a time: put each kind of character that needs a
+  // look at every offset of the first blocks, alone and in pairs, and in seeded random text.
+  const std::vector<std::string> awkward = {"\"", "\\", "\n", std::string("\x00", 1), "\x1f", "\x7f", " ", "~",
+                                            "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff", "\xe2\x82", "\xc0\xaf", "\xed\xa0\x80"};
+  int checked = 0;
+  for (std::size_t at = 0; at < 18; ++at)
+    for (const auto& a : awkward)
+      for (const auto& b : {std::string(), std::string("\t"), std::string("\xc3\xa9")}) {
+        const std::string text = std::string(at, 'a') + a + std::string(9, 'b') + b + std::string(at % 7, 'c');
+        CAPTURE(text);
+        CHECK(protocol::json_string(text) == dumped(json(text)));
+        ++checked;
+      }
+  CHECK(checked == 18 * 15 * 3);
+  std::mt19937 random(20261203);
+  const std::string alphabet = std::string("abcdefgh \"\\/\n\t\x01\x7f", 17) + "\xc3\xa9\xe2\x82\xac\xff";
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const std::size_t length = random() % 40;
+    for (std::size_t i = 0; i < length; ++i) text += alphabet[random() % alphabet.size()];
+    CAPTURE(text);
+    REQUIRE(protocol::json_string(text) == dumped(json(text)));
   }
 }
