@@ -2,6 +2,7 @@
 #include "protocol.hpp"
 
 #include "core/json_writer.hpp"
+#include "flat_object.hpp"
 
 #include "core/json_text.hpp"
 
@@ -93,36 +94,57 @@ struct Render {
 
 bool is_known_channel(const std::string& channel) { return channel == "web" || channel == "phone" || channel == "voice"; }
 
-std::variant<Message, Error> parse_client_message(std::string_view text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Error{"bad_json", "That message was not valid JSON.", std::nullopt};
-  if (!j.is_object()) return Error{"bad_json", "A message must be a JSON object with a \"type\".", std::nullopt};
+namespace {
+
+// A parsed tree's members as parse_fields reads them (a FlatObject reads the same way).
+struct TreeFields {
+  const json& j;
+  bool contains(const char* key) const { return j.contains(key); }
+  std::optional<std::string> text(const char* key) const { return text_field(j, key); }
+  std::optional<bool> boolean(const char* key) const {
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() ? std::optional<bool>(it->get<bool>()) : std::nullopt;
+  }
+};
+struct FlatFields {
+  const FlatObject& o;
+  bool contains(const char* key) const { return o.contains(key); }
+  std::optional<std::string> text(const char* key) const { return o.text(key); }
+  std::optional<bool> boolean(const char* key) const {
+    const auto* m = o.find(key);
+    return m && m->kind == FlatObject::Kind::boolean ? std::optional<bool>(m->flag) : std::nullopt;
+  }
+};
+
+// The message in `f`. `tree` is null when `f` is flat: a type whose fields need the tree (a
+// phone call's, about) or an unknown one then gives nothing, and the caller parses the tree.
+template <class Fields>
+std::optional<std::variant<Message, Error>> parse_fields(const Fields& f, std::string_view text, const json* tree) {
   std::optional<std::string> ref;
-  if (auto it = j.find("ref"); it != j.end()) {
-    if (!it->is_string() || it->get_ref<const std::string&>().size() > 128)
-      return Error{"bad_message", "\"ref\" must be text of at most 128 characters.", std::nullopt};
-    ref = it->get<std::string>();
+  if (f.contains("ref")) {
+    ref = f.text("ref");
+    if (!ref || ref->size() > 128) return Error{"bad_message", "\"ref\" must be text of at most 128 characters.", std::nullopt};
   }
   if (has_nul_escape(text)) return Error{"bad_message", "Text may not contain the NUL character (\\u0000).", ref};
-  const auto type = text_field(j, "type");
+  const auto type = f.text("type");
   if (!type) return Error{"bad_message", "Every message needs a \"type\" (text).", ref};
 
   Message m{{}, ref, {}};
   if (*type == "start") {
-    auto dialog = text_field(j, "dialog");
-    auto channel = j.contains("channel") ? text_field(j, "channel") : std::optional<std::string>("web");
+    auto dialog = f.text("dialog");
+    auto channel = f.contains("channel") ? f.text("channel") : std::optional<std::string>("web");
     if (!dialog || dialog->empty()) return missing("start", "a \"dialog\" id", ref);
     if (!channel || !is_known_channel(*channel)) return Error{"bad_message", "\"channel\" must be web, phone or voice.", ref};
     // A phone call is taken by a member of staff, who signs it with their staff token.
-    auto staff_token = j.contains("staff_token") ? text_field(j, "staff_token") : std::nullopt;
-    if (j.contains("staff_token") && !staff_token) return Error{"bad_message", "\"staff_token\" must be text.", ref};
+    auto staff_token = f.contains("staff_token") ? f.text("staff_token") : std::nullopt;
+    if (f.contains("staff_token") && !staff_token) return Error{"bad_message", "\"staff_token\" must be text.", ref};
     if (*channel == "phone" && (!staff_token || staff_token->empty()))
       return Error{"staff_token_required", "A phone call is started by a member of staff: send \"staff_token\".", ref};
     m.command = StartMsg{*dialog, *channel, *channel == "phone" ? staff_token : std::nullopt};
   } else if (*type == "answer") {
-    auto node = text_field(j, "node");
-    auto option = text_field(j, "option");
-    auto typed = text_field(j, "text");
+    auto node = f.text("node");
+    auto option = f.text("option");
+    auto typed = f.text("text");
     if (!node) return missing("answer", "the \"node\" it answers", ref);
     if (option.has_value() == typed.has_value()) return missing("answer", "either an \"option\" id or \"text\"", ref);
     // Typed answers are short by nature, and redaction's regexes cost more with every character.
@@ -134,33 +156,36 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
   } else if (*type == "end") {
     m.command = EndMsg{};
   } else if (*type == "resume") {
-    auto conversation = text_field(j, "conversation");
-    auto token = text_field(j, "token");
-    auto staff_token = text_field(j, "staff_token");
+    auto conversation = f.text("conversation");
+    auto token = f.text("token");
+    auto staff_token = f.text("staff_token");
     if (!conversation || token.has_value() == staff_token.has_value() || (staff_token && staff_token->empty()))
       return missing("resume", "\"conversation\" and either \"token\" or (a phone call) \"staff_token\"", ref);
     m.command = ResumeMsg{*conversation, token, staff_token};
   } else if (*type == "handoff") {
-    auto reason = j.contains("reason") ? text_field(j, "reason") : std::optional<std::string>("");
+    auto reason = f.contains("reason") ? f.text("reason") : std::optional<std::string>("");
     if (!reason) return Error{"bad_message", "\"reason\" must be text.", ref};
     if (reason->size() > kMaxTypedText) return Error{"bad_message", "A reason is at most " + std::to_string(kMaxTypedText) + " characters.", ref};
     bool cancel = false;
-    if (auto it = j.find("cancel"); it != j.end()) {
-      if (!it->is_boolean()) return Error{"bad_message", "\"cancel\" must be true or false.", ref};
-      cancel = it->get<bool>();
+    if (f.contains("cancel")) {
+      const auto given = f.boolean("cancel");
+      if (!given) return Error{"bad_message", "\"cancel\" must be true or false.", ref};
+      cancel = *given;
     }
     m.command = HandoffMsg{*reason, cancel};
   } else if (*type == "message") {
-    auto typed = text_field(j, "text");
+    auto typed = f.text("text");
     if (!typed || typed->find_first_not_of(" \t\r\n") == std::string::npos) return missing("message", "some \"text\"", ref);
     if (typed->size() > kMaxTypedText) return Error{"bad_message", "A message is at most " + std::to_string(kMaxTypedText) + " characters.", ref};
     m.command = ChatMsg{*typed};
   } else if (*type == "typing") {
     m.command = TypingMsg{};
-  } else if (auto call = parse_call_command(*type, j, ref)) {
+  } else if (!tree) {
+    return std::nullopt;
+  } else if (auto call = parse_call_command(*type, *tree, ref)) {
     if (auto* e = std::get_if<Error>(&*call)) return *e;
     m.command = std::get<Command>(std::move(*call));
-  } else if (auto about = parse_about_command(*type, j, ref)) {
+  } else if (auto about = parse_about_command(*type, *tree, ref)) {
     if (auto* e = std::get_if<Error>(&*about)) return *e;
     m.command = std::get<Command>(std::move(*about));
   } else {
@@ -168,6 +193,22 @@ std::variant<Message, Error> parse_client_message(std::string_view text) {
   }
   m.text = canonical_text(m);
   return m;
+}
+
+}  // namespace
+
+std::variant<Message, Error> parse_client_message(std::string_view text) {
+  // Nearly every message is a small flat object of a common type: read it without a tree.
+  if (auto flat = FlatObject::read(text))
+    if (auto parsed = parse_fields(FlatFields{*flat}, text, nullptr)) return std::move(*parsed);
+  return parse_client_message_tree(text);
+}
+
+std::variant<Message, Error> parse_client_message_tree(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Error{"bad_json", "That message was not valid JSON.", std::nullopt};
+  if (!j.is_object()) return Error{"bad_json", "A message must be a JSON object with a \"type\".", std::nullopt};
+  return *parse_fields(TreeFields{j}, text, &j);
 }
 
 namespace {

@@ -71,6 +71,9 @@ struct Error {
 };
 
 std::variant<Message, Error> parse_client_message(std::string_view text);
+// The same through a parsed tree, which parse_client_message uses for the less common types (a
+// phone call's, about) and for what is not a well-formed object; tests hold the two equal.
+std::variant<Message, Error> parse_client_message_tree(std::string_view text);
 
 // Server messages. `ref` is echoed on direct replies when the client sent one.
 nlohmann::json to_json(const Event& event, bool with_say);
