@@ -2,6 +2,7 @@
 #include "json_socket.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace rc {
 
@@ -19,7 +20,12 @@ JsonSocket::Stream::socket_type JsonSocket::on_own_strand(net::ip::tcp::socket&&
   const auto protocol = socket.local_endpoint(ec).protocol();
   const auto handle = ec ? 0 : socket.release(ec);
   if (ec) return Stream::socket_type(*strand);  // the socket already failed: a closed one, whose first operation fails
-  return Stream::socket_type(*strand, protocol, handle);
+  try {
+    return Stream::socket_type(*strand, protocol, handle);
+  } catch (...) {
+    ::close(handle);  // released, so no one else would (the reactor could not take it)
+    throw;
+  }
 }
 
 JsonSocket::JsonSocket(net::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued, std::chrono::milliseconds write_deadline)
@@ -74,6 +80,7 @@ void JsonSocket::write_next() {
     writing_ = false;
     if (fail(ec, "write")) {
       frame_in_flight_ = false;
+      std::string().swap(in_flight_);
       queued_.clear();
       close_reason_.reset();
       return;

@@ -1,7 +1,8 @@
 // A WebSocket carrying JSON text frames, shared by the chat and the staff console sessions:
 // one read at a time, a bounded queue of outgoing frames written one by one, a close that
 // lets the queued frames (often the error that explains it) go out first, and one filter for
-// the errors that only mean "the peer left". Its handlers keep the owning session alive.
+// the errors that only mean "the peer left". Its reads and writes keep the owning session alive;
+// its write-deadline timer holds it only weakly.
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -73,8 +74,8 @@ class JsonSocket {
   boost::beast::flat_buffer buffer_;
   std::size_t max_queued_;
   std::chrono::milliseconds write_deadline_;
-  boost::asio::steady_timer write_timer_;
-  bool writing_ = false, deadline_armed_ = false;
+  boost::asio::steady_timer write_timer_;  // never cancelled: only the socket's end stops its wait
+  bool writing_ = false, deadline_armed_ = false;  // (a cancel would leave deadline_armed_ set, and no deadline)
   std::chrono::steady_clock::time_point write_started_;
   std::weak_ptr<void> owner_;
   // The frame being written (its bytes must stay put until the write ends) and those behind it.

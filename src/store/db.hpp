@@ -26,7 +26,8 @@ class Statement {
   virtual Statement& bind(int index, const std::string& value) = 0;
   virtual Statement& bind(int index, std::int64_t value) = 0;
   // Binds text without a copy where the database allows it: `value` must outlive the next
-  // run() or reset(). For the large texts of the turn path (a turn's frames, the state).
+  // run() or reset() (a failed step clears the bindings; after a failed bind, callers bind every
+  // parameter again before any step). For the large texts of the turn path (frames, the state).
   virtual Statement& bind_borrowed(int index, const std::string& value) { return bind(index, value); }
   // NULL of either kind: PostgreSQL needs to know which a parameter is, even when it is NULL.
   virtual Statement& bind_null_text(int index) = 0;

@@ -161,7 +161,7 @@ bool run_update(Db& db, const ConversationUpdate& u, bool set_status) {
 
 // Only the columns given are written: one left out keeps its value, and an update without the
 // area, work_area or agency neither fires their triggers nor touches their index, which is most
-// turns (issue 18). Parameters are numbered in order, so PostgreSQL sees no gap.
+// turns (issue 18). Every parameter number up to the last is used, so PostgreSQL sees no gap.
 //
 // The status is written only when it changes: naming it makes SQLite check the column's CHECK
 // (an IN list it builds as a temporary index on every statement), about half the update's
