@@ -1,6 +1,7 @@
 // See json_writer.hpp.
 #include "json_writer.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 
@@ -22,6 +23,16 @@ bool plain_block(const char* p) {
   const auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
   const std::uint64_t below_space = (v - kOnes * 0x20) & ~v & kHighs;
   return ((v & kHighs) | below_space | has_zero(v ^ (kOnes * '"')) | has_zero(v ^ (kOnes * '\\'))) == 0;
+}
+
+// A short key needing no escape (every key the project writes) goes out in one append.
+bool plain_short(std::string_view text) {
+  if (text.size() > 32) return false;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
 }
 
 void append_escape(std::string& out, unsigned char c) {
@@ -85,15 +96,15 @@ void JsonWriter::before_value() {
     return;
   }
   if (!empty_.empty()) {
-    if (!empty_.back()) out_ += ',';
-    empty_.back() = false;
+    if (empty_.back() == '0') out_ += ',';
+    empty_.back() = '0';
   }
 }
 
 JsonWriter& JsonWriter::open(char bracket) {
   before_value();
   out_ += bracket;
-  empty_.push_back(true);
+  empty_ += '1';
   return *this;
 }
 
@@ -105,8 +116,17 @@ JsonWriter& JsonWriter::close(char bracket) {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
-  append_json_string(out_, name);
-  out_ += ':';
+  if (plain_short(name)) {
+    char quoted[36];
+    quoted[0] = '"';
+    std::memcpy(quoted + 1, name.data(), name.size());
+    quoted[name.size() + 1] = '"';
+    quoted[name.size() + 2] = ':';
+    out_.append(quoted, name.size() + 3);
+  } else {
+    append_json_string(out_, name);
+    out_ += ':';
+  }
   after_key_ = true;
   return *this;
 }
@@ -125,7 +145,9 @@ JsonWriter& JsonWriter::value(bool b) {
 
 JsonWriter& JsonWriter::value(std::int64_t n) {
   before_value();
-  out_ += std::to_string(n);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out_.append(digits, static_cast<std::size_t>(end - digits));
   return *this;
 }
 

@@ -7,12 +7,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace rc {
 
 class JsonWriter {
  public:
+  // `expected`: about how long the text will be, so it is allocated once.
+  explicit JsonWriter(std::size_t expected = 0) { out_.reserve(expected); }
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
   JsonWriter& begin_array() { return open('['); }
@@ -31,7 +32,7 @@ class JsonWriter {
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
   std::string out_;
-  std::vector<bool> empty_;  // per open object or array: nothing in it yet
+  std::string empty_;  // per open object or array, '1' while nothing is in it yet (a string: no allocation below 16 levels)
   bool after_key_ = false;
 };
 

@@ -9,7 +9,7 @@ namespace rc {
 // As state_to_json(s).dump(), written on every turn without a tree: keys in the order nlohmann
 // sorts them (tests/unit/state_text_test.cpp checks it byte for byte).
 std::string state_text(const State& s) {
-  JsonWriter w;
+  JsonWriter w(160 + 64 * s.history.size());  // about what it takes, so the text is allocated once
   w.begin_object();
   if (!s.alerts.empty()) {
     w.key("alerts").begin_array();

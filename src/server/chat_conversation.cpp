@@ -120,16 +120,29 @@ void ChatConversation::add_turns(store::Record& r, const Conversation& c, const 
 store::ConversationUpdate ChatConversation::update_for(const Conversation& c, Millis now) {
   store::ConversationUpdate u{.id = c.id, .state = state_text(c.state), .status = status_of(c.state), .updated_at = now,
                               .expected_revision = c.revision};
+  // Given only when it differs from what the log holds (the column keeps its value otherwise).
+  auto if_changed = [](const std::optional<std::string>& logged, const std::string& value) {
+    return logged == value ? std::nullopt : std::optional<std::string>(value);
+  };
   if (c.state.finished) {
     const Node* n = c.dialog->find(c.state.current);
-    u.outcome = n->outcome;
-    u.outcome_node = n->id;
+    if (c.logged.outcome_node != n->id) {
+      u.outcome = n->outcome;
+      u.outcome_node = n->id;
+    }
   }
   auto facts = facts_of(*c.dialog, c.state);
-  if (auto it = facts.find("area"); it != facts.end()) u.area = it->second;
-  if (!c.about.work_area.empty()) u.work_area = c.about.work_area;
-  if (!c.about.agency.empty()) u.agency = c.about.agency;
+  if (auto it = facts.find("area"); it != facts.end()) u.area = if_changed(c.logged.area, it->second);
+  if (!c.about.work_area.empty()) u.work_area = if_changed(c.logged.work_area, c.about.work_area);
+  if (!c.about.agency.empty()) u.agency = if_changed(c.logged.agency, c.about.agency);
   return u;
+}
+
+void ChatConversation::note_logged(Conversation& c, const store::ConversationUpdate& u) {
+  if (u.outcome_node) c.logged.outcome_node = u.outcome_node;
+  if (u.area) c.logged.area = u.area;
+  if (u.work_area) c.logged.work_area = u.work_area;
+  if (u.agency) c.logged.agency = u.agency;
 }
 
 void ChatConversation::follow_newer_content(Conversation& c) const {
@@ -153,6 +166,7 @@ void ChatConversation::remember_typed_alerts(store::Record& r, Conversation& c, 
   for (auto& row : store::safety_alert_rows(c.id, c.state.current, source, events, now)) r.alerts.push_back(std::move(row));
   remember_alerts(c.state, c.state.current, alerts, now);
   r.updates.push_back(update_for(c, now));
+  note_logged(c, r.updates.back());
   ++c.revision;
 }
 
@@ -166,9 +180,10 @@ Turn ChatConversation::typed_turn(const protocol::Message& logged, Frames frames
   t.record = std::move(r);
   t.frames = std::move(frames);
   // Only the state moves: a handoff notice may have changed the rest while this was written.
-  t.on_commit = [this, state = std::move(next.state), revision = next.revision]() mutable {
+  t.on_commit = [this, state = std::move(next.state), revision = next.revision, logged = std::move(next.logged)]() mutable {
     conv_->state = std::move(state);
     conv_->revision = revision;
+    conv_->logged = std::move(logged);
   };
   return t;
 }
@@ -209,6 +224,7 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
   add_turns(r, c, dialog->start, m.text, log_of(event_frames), now);  // the log never holds the token
   if (c.state.finished) {
     r.updates.push_back(update_for(c, now));
+    note_logged(c, r.updates.back());
     ++c.revision;
   }
   json started{{"type", "started"}, {"conversation", c.id}, {"reference", c.reference}, {"token", token}, {"dialog", dialog->id},
@@ -248,10 +264,12 @@ Turn ChatConversation::engine_input(const protocol::Message& m, const Input& inp
   add_turns(r, next, node, m.text, log_of(t.frames), now);
   r.alerts = store::safety_alert_rows(next.id, node, "answer", step.events, now);
   r.updates.push_back(update_for(next, now));
+  note_logged(next, r.updates.back());
   t.record = std::move(r);
-  t.on_commit = [this, state = std::move(next.state), revision = next.revision + 1]() mutable {
+  t.on_commit = [this, state = std::move(next.state), revision = next.revision + 1, logged = std::move(next.logged)]() mutable {
     conv_->state = std::move(state);
     conv_->revision = revision;
+    conv_->logged = std::move(logged);
   };
   return t;
 }
@@ -325,6 +343,7 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
                  .revision = found->revision};
   if (found->call) c.call = PhoneCall{found->call->staff_id, found->call->staff_name, found->call->wrapped_up};
   c.about = protocol::AboutMsg{found->work_area, found->agency};
+  c.logged = Logged{.outcome_node = std::nullopt, .area = std::nullopt, .work_area = found->work_area, .agency = found->agency};
   if (found->handoff && handoffs_) {
     const auto& h = *found->handoff;
     c.handoff = OpenHandoff{.reference = h.reference, .route = h.route, .queue = handoffs_->queue_of(h.route), .staff_name = h.staff_name,

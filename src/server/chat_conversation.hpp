@@ -103,6 +103,12 @@ class ChatConversation {
   std::optional<Millis> deadline() const;
 
  private:
+  // The columns a turn may set beside the state, as the log holds them (as last read or written;
+  // "" for none, nullopt for not known). A turn names only those that changed: naming area or
+  // work_area fires their triggers and moves their index entries on every turn (issue 18).
+  struct Logged {
+    std::optional<std::string> outcome_node = std::string(), area = std::string(), work_area = std::string(), agency = std::string();
+  };
   struct Conversation {
     std::string id;
     std::string reference;  // "EH-7KQ2-M9XD", what people read out; the id for conversations from before it
@@ -114,6 +120,7 @@ class ChatConversation {
     std::optional<OpenHandoff> handoff;
     std::optional<PhoneCall> call;  // channel phone only
     protocol::AboutMsg about;       // what the practitioner said about themselves ("" when not said)
+    Logged logged;                  // at start all empty, as the new row has them
   };
   using Reply = std::vector<nlohmann::json>;
   using Frames = Turn::Frames;
@@ -154,7 +161,10 @@ class ChatConversation {
   static Turn error(const std::optional<std::string>& ref, const std::string& code, const std::string& message);
   static Turn error(const protocol::Message& m, const std::string& code, const std::string& message) { return error(m.ref, code, message); }
   static void add_turns(store::Record& r, const Conversation& c, const std::string& node, const std::string& in, std::string out, Millis now);
+  // The update for `c` now, naming only the columns that differ from `c.logged`.
   static store::ConversationUpdate update_for(const Conversation& c, Millis now);
+  // After `u` is queued for `c`: what the log will hold once it commits.
+  static void note_logged(Conversation& c, const store::ConversationUpdate& u);
   bool with_say() const { return conv_ && conv_->channel != "web"; }
   // Typed text the engine did not see (a handoff reason, a message, a note) raised alerts: log
   // them, and remember them in `c`'s state so every later outcome shows Duty and Advice.

@@ -13,15 +13,17 @@ Turn ChatConversation::about(const protocol::Message& m, const protocol::AboutMs
   store::Record r;
   add_turns(r, next, next.state.current, m.text, log_of(frames_of({protocol::about_json(next.about)}, m.ref)), now);
   r.updates.push_back(update_for(next, now));
+  note_logged(next, r.updates.back());
   ++next.revision;
   Turn t;
   t.ref = m.ref;
   t.record = std::move(r);
   t.frames = frames_of({protocol::about_json(next.about)}, m.ref);
   // Only these move: a handoff notice may have changed the rest while this was written.
-  t.on_commit = [this, about = next.about, revision = next.revision] {
+  t.on_commit = [this, about = next.about, revision = next.revision, logged = next.logged] {
     conv_->about = about;
     conv_->revision = revision;
+    conv_->logged = logged;
   };
   return t;
 }

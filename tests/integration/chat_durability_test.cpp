@@ -187,4 +187,14 @@ TEST_CASE("a deleted database file is noticed and re-created rather than written
   std::string id = c.request(start_msg())[0]["conversation"];
   CHECK(std::filesystem::exists(server.db()));
   CHECK(scalar(server.db(), "SELECT COUNT(*) FROM conversations WHERE id = '" + id + "'") == "1");
+  // The checkpointer keeps its connection between rounds, and follows the new file: once writes
+  // pause it empties the new file's WAL (on the old one it would go on emptying a deleted file).
+  std::error_code ec;
+  std::uintmax_t wal = 1;
+  for (int i = 0; i < 400 && wal != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    wal = std::filesystem::file_size(server.db() + "-wal", ec);
+    if (ec) wal = 1;
+  }
+  CHECK(wal == 0);
 }

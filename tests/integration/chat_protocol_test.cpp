@@ -9,6 +9,7 @@
 #include "db_reader.hpp"
 #include "server_process.hpp"
 #include "staff_helpers.hpp"
+#include "test_store.hpp"
 #include "ws_client.hpp"
 
 using namespace rc::test;
@@ -450,4 +451,70 @@ TEST_CASE("going back past the area question keeps the area last given, a new on
   CHECK(scalar(f.server.db(), "SELECT area FROM conversations WHERE id = '" + id + "'") == "south");
   CHECK(scalar(f.server.db(), "SELECT group_concat(hub, ',') FROM (SELECT hub FROM conversation_hubs WHERE conversation_id = '" + id + "' ORDER BY hub) AS h") ==
         "south,west");
+}
+
+// A turn names area, work_area, agency and the outcome only when they change (issue 18: naming
+// area fired its trigger and moved its index entry on every later turn). Triggers the test adds
+// count each UPDATE that names a column, whatever its value.
+TEST_CASE("a turn writes the area, work area, agency and outcome only when they change, and again after a resume") {
+  Fixture f;
+  WsClient one(f.server.port());
+  auto s = one.request(start_msg());
+  const std::string id = s[0]["conversation"], token = s[0]["token"];
+  const std::vector<std::string> columns{"area", "work_area", "agency", "outcome_node"};
+  if (on_postgresql()) {
+    REQUIRE(execute(f.server.db(), "CREATE TABLE named (col TEXT); CREATE FUNCTION note_named() RETURNS trigger LANGUAGE plpgsql AS "
+                                   "$$ BEGIN INSERT INTO named VALUES (TG_ARGV[0]); RETURN NULL; END $$"));
+    for (const auto& col : columns)
+      REQUIRE(execute(f.server.db(), "CREATE TRIGGER named_" + col + " AFTER UPDATE OF " + col +
+                                         " ON conversations FOR EACH ROW EXECUTE FUNCTION note_named('" + col + "')"));
+  } else {
+    REQUIRE(execute(f.server.db(), "CREATE TABLE named (col TEXT)"));
+    for (const auto& col : columns)
+      REQUIRE(execute(f.server.db(), "CREATE TRIGGER named_" + col + " AFTER UPDATE OF " + col + " ON conversations BEGIN INSERT INTO named VALUES ('" +
+                                         col + "'); END"));
+  }
+  auto named = [&] {
+    std::string out;
+    for (const auto& r : query(f.server.db(), "SELECT col, COUNT(*) FROM named GROUP BY col ORDER BY col"))
+      out += (out.empty() ? "" : " ") + r[0] + "=" + r[1];
+    return out;
+  };
+  auto row = [&] { return scalar(f.server.db(), "SELECT area || ' ' || work_area || ' ' || agency || ' ' || outcome_node FROM conversations WHERE id = '" + id + "'"); };
+  auto about = [&](const json& m) {  // answered with the one frame, once written
+    one.send(m);
+    auto echoed = one.receive();
+    REQUIRE(echoed);
+    CHECK((*echoed)["type"] == "about");
+  };
+
+  about({{"type", "about"}, {"work_area", "east"}, {"agency", "school"}});
+  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
+           {"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"}, {"needs", "multi"}})
+    one.request(answer(node, option));
+  one.request(typed("hub_notes", "none"));
+  CHECK(named() == "agency=1 work_area=1");
+  CHECK(one.request(answer("area", "west")).back()["type"] == "outcome");
+  CHECK(named() == "agency=1 area=1 outcome_node=1 work_area=1");
+  CHECK(row() == "west east school hub_west");
+
+  about({{"type", "about"}, {"work_area", "east"}, {"agency", "school"}});  // said again, the same
+  one.request({{"type", "back"}});
+  CHECK(one.request(answer("area", "west")).back()["type"] == "outcome");  // the same answer again
+  CHECK(named() == "agency=1 area=1 outcome_node=1 work_area=1");
+
+  one.request({{"type", "back"}});
+  one.request(answer("area", "south"));
+  about({{"type", "about"}, {"agency", "health"}});
+  CHECK(named() == "agency=2 area=2 outcome_node=2 work_area=1");
+  CHECK(row() == "south east health hub_south");
+
+  // A resume does not read the area or the outcome: the first turn after it names them again.
+  WsClient two(f.server.port());
+  CHECK(two.request({{"type", "resume"}, {"conversation", id}, {"token", token}}).back()["node"] == "hub_south");
+  two.request({{"type", "back"}});
+  CHECK(named() == "agency=2 area=2 outcome_node=2 work_area=1");  // back to the question: neither is given
+  two.request(answer("area", "east"));
+  CHECK(named() == "agency=2 area=3 outcome_node=3 work_area=1");
+  CHECK(row() == "east east health hub_east");
 }
