@@ -280,13 +280,16 @@ std::string uk_date_time(Millis when) {
 std::vector<SummaryAnswer> summary_answers(const Dialog& dialog, const State& state) { return answers_of(dialog, state); }
 
 Summary summarise(const Dialog& d, const Catalogue& content, const State& s, const std::string& reference, Millis now) {
-  Summary sum;
   const Node* n = d.find(s.current);
-  if (!s.finished || !n || !n->is_outcome()) return sum;
+  if (!s.finished || !n || !n->is_outcome()) return {};
   const auto views = current_view(d, content, s);
-  if (views.empty() || !std::holds_alternative<OutcomeEvent>(views.front())) return sum;
-  const auto& o = std::get<OutcomeEvent>(views.front());
+  if (views.empty() || !std::holds_alternative<OutcomeEvent>(views.front())) return {};
+  return summarise(d, content, s, std::get<OutcomeEvent>(views.front()), reference, now);
+}
 
+Summary summarise(const Dialog& d, const Catalogue& content, const State& s, const OutcomeEvent& o, const std::string& reference, Millis now) {
+  Summary sum;
+  if (!s.finished || o.node != s.current) return sum;
   sum.heading = "Early help in Leeds: summary";
   sum.layout = layout_of(o.code);
   sum.date = uk_date_time(now);

@@ -56,6 +56,8 @@ struct Summary {
 // the redacted text the server kept, and is redacted once more here. Returns an empty summary
 // (no outcome) when the state is not at an outcome.
 Summary summarise(const Dialog& dialog, const Catalogue& content, const State& state, const std::string& reference, Millis now);
+// The same, from the outcome the engine has just shown for `state` (not worked out again).
+Summary summarise(const Dialog& dialog, const Catalogue& content, const State& state, const OutcomeEvent& shown, const std::string& reference, Millis now);
 
 // The answers given so far, in order (typed ones redacted again): for a handoff before an
 // outcome, and the answered path a resumed conversation shows.

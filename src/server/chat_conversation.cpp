@@ -83,8 +83,8 @@ ChatConversation::Frames ChatConversation::frames_for(const std::vector<Event>& 
   frames.reserve(events.size());
   for (const auto& e : events) {
     protocol::FrameMemo::Fields fields;
-    if (std::holds_alternative<OutcomeEvent>(e))
-      fields = protocol::summary_member_texts(summarise(*c.dialog, c.guidance->content, c.state, c.reference, c.state.updated));
+    if (const auto* o = std::get_if<OutcomeEvent>(&e))
+      fields = protocol::summary_member_texts(summarise(*c.dialog, c.guidance->content, c.state, *o, c.reference, c.state.updated));
     if (ref) fields.emplace_back("ref", protocol::json_string(*ref));
     if (auto shared = frames_.frame(c.guidance, c.dialog->id, e, c.channel != "web", fields)) frames.push_back(std::move(*shared));
     else frames.push_back(protocol::serialise(render(e, c), ref));
