@@ -119,7 +119,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
   if (plain_short(name)) {
     char quoted[36];
     quoted[0] = '"';
-    std::memcpy(quoted + 1, name.data(), name.size());
+    if (!name.empty()) std::memcpy(quoted + 1, name.data(), name.size());  // data() may be null when empty
     quoted[name.size() + 1] = '"';
     quoted[name.size() + 2] = ':';
     out_.append(quoted, name.size() + 3);

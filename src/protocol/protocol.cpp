@@ -343,7 +343,7 @@ void write_contacts(JsonWriter& w, const std::vector<ContactView>& contacts) {  
 
 // As summary_fields_json(s).dump(), written directly: keys in the order nlohmann sorts them.
 std::string summary_fields_text(const Summary& s) {
-  JsonWriter w(4096);  // most summaries fit: allocated once
+  JsonWriter w(8192);  // the early-help outcomes' fields take 4-6 KB: allocated once
   w.begin_object().key("advice").value(s.advice).key("answers").begin_array();
   for (const auto& a : s.answers) {
     w.begin_object().key("answer").value(a.answer).key("node").value(a.node).key("question").value(a.question).key("typed").value(a.typed);

@@ -209,7 +209,11 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
   t.start_again = [this, m, start, call, now] { return this->start(m, start, call, now); };
   store::Record r;
   if (conv_) {  // a new start ends the one this connection had
-    auto u = update_for(*conv_, now);
+    // Without a revision check this may overwrite another tab's turns: every column is named,
+    // so the row's area and outcome are this state's, not what the other tab left.
+    Conversation ending = *conv_;
+    ending.logged = Logged{.outcome_node = std::nullopt, .area = std::nullopt, .work_area = std::nullopt, .agency = std::nullopt};
+    auto u = update_for(ending, now);
     if (!conv_->state.finished) u.status = store::ConversationStatus::abandoned;
     u.ended_at = now;
     u.expected_revision.reset();  // ended whatever another tab did with it

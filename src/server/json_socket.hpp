@@ -63,6 +63,8 @@ class JsonSocket {
   void drop();  // closes the TCP connection under the WebSocket: every pending operation ends
   // True when `ec` is an error worth a log line (not the peer simply going away).
   bool fail(boost::beast::error_code ec, const char* what);
+  void read_part(Received received, Ended ended);
+  static constexpr std::size_t kReadPart = 256;
 
   // The stream names its strand's type, so Asio copies the executor instead of erasing its type
   // (an allocation for each work guard and hand-off: about 16 a turn, issue 18).

@@ -58,24 +58,25 @@ void GroupCommitWriter::run_checkpoints() {
       std::unique_lock lock(mutex_);
       if (checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; })) return;
     }
-    const bool idle = commits_.load() == last_commits;
-    if (idle && truncated_since_last_commit) continue;
+    // A deleted or replaced file is let go at once, even while nothing is written.
     struct stat exists {};
-    if (::stat(options_.path.c_str(), &exists) != 0) {  // never create the file: that is the writer's job
-      db.reset();
-      continue;
-    }
+    const bool found = ::stat(options_.path.c_str(), &exists) == 0;  // never create the file: that is the writer's job
+    if (db && (!found || exists.st_ino != opened.st_ino || exists.st_dev != opened.st_dev)) db.reset();
+    const bool idle = commits_.load() == last_commits;
+    if (!found || (idle && truncated_since_last_commit)) continue;
     struct stat wal {};
     const bool wal_large = ::stat((options_.path + "-wal").c_str(), &wal) == 0 && wal.st_size > kWalTruncateBytes;
     last_commits = commits_.load();
+    const int busy_ms = idle ? 0 : 50;
     try {
-      // Nothing is shared with the writer, and a replaced file is followed: a new one is opened.
-      if (db && (exists.st_ino != opened.st_ino || exists.st_dev != opened.st_dev)) db.reset();
+      // Nothing is shared with the writer. Closing never checkpoints: a connection let go may
+      // be on a file that was replaced, whose WAL is no longer the one beside the path.
       if (!db) {
-        db = std::make_unique<SqliteDb>(options_.path, options_.full_sync, 0);
+        db = std::make_unique<SqliteDb>(options_.path, options_.full_sync, busy_ms);
+        sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
         opened = exists;
       }
-      sqlite3_busy_timeout(db->handle(), idle ? 0 : 50);
+      sqlite3_busy_timeout(db->handle(), busy_ms);
       // PASSIVE never blocks the writer, but under steady writes it never reaches the WAL's end, so
       // the WAL would only grow: when the writer pauses, or the WAL is large, empty it (TRUNCATE),
       // waiting at most a moment for readers and the writer.

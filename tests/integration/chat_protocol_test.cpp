@@ -423,6 +423,34 @@ TEST_CASE("an overlong typed answer is refused before any work on it and the ser
   CHECK(c.request(answer("danger", "no")).back()["node"] == "harm");
 }
 
+// The server reads a message in parts of a few hundred bytes (so an idle connection holds a small
+// buffer): a message longer than a part, or split into frames anywhere, is still read whole.
+TEST_CASE("a message in several frames, or longer than the server's read part, is read whole") {
+  Fixture f;
+  WsClient c(f.server.port());
+  const std::string start = start_msg().dump();
+  c.send_fragments({start.substr(0, 1), start.substr(1, 9), start.substr(10)});
+  auto started = c.receive_until({"prompt"});
+  REQUIRE_FALSE(started.empty());
+  CHECK(started.back()["node"] == "danger");
+  const std::string notes(1200, 'x');
+  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{
+           {"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"}, {"needs", "multi"}})
+    c.request(answer(node, option));
+  const std::string typed_notes = typed("hub_notes", "notes " + notes).dump();  // about 1,250 bytes: five parts
+  std::vector<std::string> frames;
+  for (std::size_t at = 0; at < typed_notes.size(); at += 300) frames.push_back(typed_notes.substr(at, 300));
+  c.send_fragments(frames);
+  auto next = c.receive_until({"prompt", "outcome"});
+  REQUIRE_FALSE(next.empty());
+  CHECK(next.back()["node"] == "area");
+  c.send_text(typed_notes);  // in one frame: stale now (the question moved on), but read whole and answered
+  auto stale = c.receive_until({"prompt", "outcome"});
+  REQUIRE_FALSE(stale.empty());
+  CHECK(stale.back()["node"] == "area");
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM turns WHERE direction = 'in' AND message LIKE '%" + notes + "%'") == "2");
+}
+
 TEST_CASE("the log keeps only the fields the protocol knows - never extra ones a client adds") {
   Fixture f;
   WsClient c(f.server.port());
@@ -517,4 +545,10 @@ TEST_CASE("a turn writes the area, work area, agency and outcome only when they 
   two.request(answer("area", "east"));
   CHECK(named() == "agency=2 area=3 outcome_node=3 work_area=1");
   CHECK(row() == "east east health hub_east");
+
+  // One still shows south. A new start there ends the conversation with one's state, without a
+  // revision check: the row's area and outcome must be that state's, not what two left.
+  one.request(start_msg());
+  CHECK(row() == "south east health hub_south");
+  CHECK(scalar(f.server.db(), "SELECT status FROM conversations WHERE id = '" + id + "'") == "completed");
 }

@@ -57,6 +57,12 @@ void WsClient::send_text(const std::string& text) {
   impl_->ws.write(boost::asio::buffer(text), ec);
 }
 
+void WsClient::send_fragments(const std::vector<std::string>& parts) {
+  beast::error_code ec;
+  impl_->ws.text(true);
+  for (std::size_t i = 0; i < parts.size() && !ec; ++i) impl_->ws.write_some(i + 1 == parts.size(), boost::asio::buffer(parts[i]), ec);
+}
+
 void WsClient::send_binary(const std::string& bytes) {
   beast::error_code ec;
   impl_->ws.binary(true);

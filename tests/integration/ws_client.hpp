@@ -21,6 +21,8 @@ class WsClient {
 
   void send(const nlohmann::json& message);
   void send_text(const std::string& text);
+  // One text message in several frames (a first frame and continuations), as `parts` split it.
+  void send_fragments(const std::vector<std::string>& parts);
   void send_binary(const std::string& bytes);
 
   // The next message, or nullopt on timeout or when the connection closed.
