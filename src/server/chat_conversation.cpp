@@ -212,7 +212,7 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
     // Without a revision check this may overwrite another tab's turns: every column is named,
     // so the row's area and outcome are this state's, not what the other tab left.
     Conversation ending = *conv_;
-    ending.logged = Logged{.outcome_node = std::nullopt, .area = std::nullopt, .work_area = std::nullopt, .agency = std::nullopt};
+    ending.logged = Logged::unknown();
     auto u = update_for(ending, now);
     if (!conv_->state.finished) u.status = store::ConversationStatus::abandoned;
     u.ended_at = now;
@@ -347,7 +347,9 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
                  .revision = found->revision};
   if (found->call) c.call = PhoneCall{found->call->staff_id, found->call->staff_name, found->call->wrapped_up};
   c.about = protocol::AboutMsg{found->work_area, found->agency};
-  c.logged = Logged{.outcome_node = std::nullopt, .area = std::nullopt, .work_area = found->work_area, .agency = found->agency};
+  c.logged = Logged::unknown();  // a load reads neither area nor outcome: the next turn names them
+  c.logged.work_area = found->work_area;
+  c.logged.agency = found->agency;
   if (found->handoff && handoffs_) {
     const auto& h = *found->handoff;
     c.handoff = OpenHandoff{.reference = h.reference, .route = h.route, .queue = handoffs_->queue_of(h.route), .staff_name = h.staff_name,

@@ -108,6 +108,7 @@ class ChatConversation {
   // work_area fires their triggers and moves their index entries on every turn (issue 18).
   struct Logged {
     std::optional<std::string> outcome_node = std::string(), area = std::string(), work_area = std::string(), agency = std::string();
+    static Logged unknown() { return {std::nullopt, std::nullopt, std::nullopt, std::nullopt}; }
   };
   struct Conversation {
     std::string id;
