@@ -255,7 +255,15 @@ test('typing "yes" at the first question reaches the 999 outcome', async (t) => 
     const [button, box] = await Promise.all([call.boundingBox(), card.boundingBox()]);
     assert.ok(button.height >= 44, `Call 999 is at least 44px high (${button.height})`);
     assert.ok(button.width >= box.width - 40, `Call 999 is full width (${button.width} of ${box.width})`);
+    // The pointer is left wherever Send was clicked, and the card may have scrolled under it: rest
+    // it on the card's own corner first (Playwright waits for the card to be still), so the resting
+    // colour is read, then hover the button.
+    await card.hover({ position: { x: 2, y: 2 } });
+    assert.equal(await call.evaluate((a) => a.matches(':hover')), false);
     assert.equal(await call.evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(170, 42, 22)');
+    await call.hover();
+    assert.equal(await call.evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(110, 22, 9)');
+    await card.hover({ position: { x: 2, y: 2 } });
     assert.equal(await card.locator('a[href="tel:01133760336"]').textContent(), 'Call 0113 376 0336');
     await checkAccessibility(page, 'the 999 outcome');
     await screenshot(page, t, 'call-999-360.png');
