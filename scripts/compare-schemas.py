@@ -85,6 +85,11 @@ def norm_expr(s):
     if m:
         literals = re.findall(r"'(?:[^']|'')*'|-?\d+", m.group(2))
         return "%s IN (%s)" % (m.group(1), ", ".join(sorted(literals)))
+    # `x = 'a' OR x = 'b'` means `x IN ('a', 'b')`: SQLite's migration 019 writes its hot CHECKs so.
+    terms = [strip_outer_parens(t.strip()) for t in re.split(r"\s+OR\s+", s, flags=re.I)]
+    equals = [re.fullmatch(r"([\w.]+)\s*=\s*('(?:[^']|'')*'|-?\d+)", t) for t in terms]
+    if len(terms) > 1 and all(equals) and len({e.group(1) for e in equals}) == 1:
+        return "%s IN (%s)" % (equals[0].group(1), ", ".join(sorted(e.group(2) for e in equals)))
     s = re.sub(r"\s*(=|<>|!=|<=|>=)\s*", r" \1 ", s)
     return re.sub(r"\b(is not null|is null)\b", lambda x: x.group(1).upper(), s, flags=re.I)
 

@@ -164,10 +164,11 @@ bool run_update(Db& db, const ConversationUpdate& u, bool set_status) {
 // turns (issue 18). Every parameter number up to the last is used, so PostgreSQL sees no gap.
 //
 // The status is written only when it changes: naming it makes SQLite check the column's CHECK
-// (an IN list it builds as a temporary index on every statement), about half the update's
-// cost. So the update first runs for a row whose status already is the one given (or
-// handed_off, which a turn never changes); only when that finds no row does it run again
-// setting the status, and that second run decides (a stale revision is refused there).
+// and rewrite the row's entry in conversations_by_status, whatever the value (before migration
+// 019 the CHECK's IN list also built a temporary b-tree each time: half the update's cost). So
+// the update first runs for a row whose status already is the one given (or handed_off, which a
+// turn never changes); only when that finds no row does it run again setting the status, and
+// that second run decides (a stale revision is refused there).
 void update_conversation(Db& db, const ConversationUpdate& u) {
   if (!run_update(db, u, false)) run_update(db, u, true);
 }

@@ -140,3 +140,71 @@ TEST_CASE("a conversation update writes only what it names, keeps the rest, and 
   apply_alone(db, ended);
   CHECK(one(db, "SELECT state || ' ' || status FROM conversations") == R"({"n":6} handed_off)");
 }
+
+namespace {
+
+// How many OpenEphemeral steps SQLite's plan for `sql` has: the temporary b-tree an IN list of
+// more than two constants is evaluated with, each time the statement runs.
+int ephemeral_tables(SqliteDb& db, const std::string& sql) {
+  SqliteStatement plan(db.handle(), "EXPLAIN " + sql);
+  int n = 0;
+  while (plan.step()) n += plan.text(1) == "OpenEphemeral";
+  return n;
+}
+
+bool refused(SqliteDb& db, const std::string& sql) {
+  try {
+    db.exec(sql);
+    return false;
+  } catch (const SqliteError&) {
+    return true;
+  }
+}
+
+std::string conversation_row(const std::string& id, const std::string& status, const std::string& area) {
+  return "INSERT INTO conversations (id, dialog_id, dialog_version, channel, started_at, updated_at, status, area, state) VALUES ('" + id +
+         "', 'early-help', 'v1', 'web', 1000, 1000, '" + status + "', " + area + ", '{}')";
+}
+
+}  // namespace
+
+TEST_CASE("migration 019: the conversation's CHECKs and area triggers keep their rules without an IN list, on a database that has rows") {
+  TempDb t;
+  {
+    SqliteDb old{t.path, false, 1000};
+    for (const auto& m : migrations())
+      if (m.version <= 18) old.exec(std::string(m.sql));
+    old.exec("PRAGMA user_version=18");
+    old.exec(conversation_row("c-old", "active", "'east'"));
+    REQUIRE(ephemeral_tables(old, conversation_row("c-plan", "active", "NULL")) > 0);  // what 019 removes
+  }
+  GroupCommitWriter writer{{t.path, false, 1000, 16}};
+  REQUIRE(writer.start().empty());  // migrates to the latest
+  writer.stop();
+
+  SqliteDb db{t.path, false, 1000};
+  CHECK(one(db, "PRAGMA integrity_check") == "ok");
+  CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('conversations', 'conversation_hubs', 'conversation_hubs_area_new', "
+                "'conversation_hubs_area', 'conversation_hubs_work_area') AND sql LIKE '% IN (%'") == "0");
+  // The statements a conversation runs build no temporary b-tree any more.
+  CHECK(ephemeral_tables(db, conversation_row("c-plan", "active", "'east'")) == 0);
+  CHECK(ephemeral_tables(db, "UPDATE conversations SET status = ?1, area = ?2, work_area = ?3 WHERE id = ?4") == 0);
+
+  // The rows from before are intact, and the same values are allowed and refused as before.
+  CHECK(one(db, "SELECT status || '/' || area FROM conversations WHERE id = 'c-old'") == "active/east");
+  for (const char* status : {"active", "completed", "abandoned", "handed_off"})
+    CHECK_FALSE(refused(db, conversation_row(std::string("c-") + status, status, "NULL")));
+  CHECK(refused(db, conversation_row("c-bad", "finished", "NULL")));
+  CHECK(refused(db, "UPDATE conversations SET status = 'ACTIVE' WHERE id = 'c-old'"));
+  CHECK(refused(db, "INSERT INTO conversation_hubs VALUES ('c-old', 'north', 'area', 1)"));
+  CHECK(refused(db, "INSERT INTO conversation_hubs VALUES ('c-old', 'west', 'liked', 1)"));
+  CHECK_FALSE(refused(db, "INSERT INTO conversation_hubs VALUES ('c-old', 'south', 'handoff', 1)"));
+
+  // The triggers still add a hub for an area or work area in Leeds, and only then.
+  db.exec(conversation_row("c-new", "active", "'west'"));
+  db.exec("UPDATE conversations SET area = 'south' WHERE id = 'c-new'");
+  db.exec("UPDATE conversations SET area = 'elsewhere', work_area = 'east' WHERE id = 'c-old'");
+  db.exec("UPDATE conversations SET work_area = 'unsaid' WHERE id = 'c-new'");
+  CHECK(one(db, "SELECT group_concat(conversation_id || ':' || hub || '/' || why, ' ') FROM (SELECT * FROM conversation_hubs "
+                "ORDER BY conversation_id, hub, why)") == "c-new:south/area c-new:west/area c-old:east/area c-old:east/work_area c-old:south/handoff");
+}
