@@ -1,8 +1,9 @@
 // A JSON object's top-level members read without building a tree: text and booleans as they
 // are, anything else (numbers, null, nested objects and arrays) only noted by kind. For the
 // client messages of nearly every turn, which are small and flat: parsing them into a tree was
-// about a tenth of a turn's allocations (issue 18). nlohmann's SAX parser does the reading, so
-// what counts as JSON is exactly what the tree parser accepts.
+// about a tenth of a turn's allocations (issue 18). The common shape (printable ASCII text
+// without escapes, true, false, null) is read by hand; anything else, and every error, is left
+// to nlohmann's SAX parser, so what counts as JSON is exactly what the tree parser accepts.
 #pragma once
 #include <optional>
 #include <string>
