@@ -231,17 +231,36 @@ std::size_t width_of(const std::string& s) {
 }
 
 void heading(std::string& out, const std::string& text, char rule) {
-  out += text + "\n" + std::string(width_of(text), rule) + "\n";
+  out += text;
+  out += '\n';
+  out.append(width_of(text), rule);
+  out += '\n';
+}
+
+template <class... Parts>
+void add(std::string& out, const Parts&... parts) {
+  (out.append(std::string_view(parts)), ...);
+}
+
+// summary_indented(text) appended to `out`: continuation lines keep the bullet's indent.
+void add_indented(std::string& out, std::string_view text) {
+  for (std::size_t at = 0;;) {
+    const std::size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) {
+      out.append(text.substr(at));
+      return;
+    }
+    out.append(text.substr(at, nl + 1 - at));
+    out += "  ";
+    at = nl + 1;
+  }
 }
 
 }  // namespace
 
 std::string summary_indented(const std::string& text) {
   std::string out;
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out += "  ";
-  }
+  add_indented(out, text);
   return out;
 }
 
@@ -322,63 +341,74 @@ Summary summarise(const Dialog& d, const Catalogue& content, const State& s, con
 std::string render_summary_text(const Summary& s) {
   if (s.outcome.empty()) return {};
   std::string out;
+  out.reserve(4096);  // built by appends into one buffer: no temporary string per line
   heading(out, s.heading, '=');
-  out += "Date: " + s.date + "\n";
-  out += "Reference: " + s.reference + "\n";
-  out += "Outcome: " + s.title + "\n";
+  add(out, "Date: ", s.date, "\n");
+  add(out, "Reference: ", s.reference, "\n");
+  add(out, "Outcome: ", s.title, "\n");
 
   if (!s.safety_alert.empty()) {
     out += "\n";
     heading(out, "SAFETY ALERT", '-');
-    out += s.safety_alert + "\n";
+    add(out, s.safety_alert, "\n");
   }
 
   out += "\n";
   heading(out, "What to do next", '-');
-  out += s.advice + "\n";
-  for (const auto& p : s.points) out += "- " + summary_indented(p) + "\n";
+  add(out, s.advice, "\n");
+  for (const auto& p : s.points) {
+    out += "- ";
+    add_indented(out, p);
+    out += "\n";
+  }
 
   for (const auto& sec : s.sections) {
     out += "\n";
     heading(out, sec.heading, '-');
-    if (!sec.intro.empty()) out += sec.intro + "\n";
+    if (!sec.intro.empty()) add(out, sec.intro, "\n");
     for (const auto& item : sec.items) {
       const bool is_question = !item.label.empty() && item.label.back() == '?';  // "right now? Yes", not "now?: Yes"
-      out += "- " + item.label + (is_question ? " " : ": ") + summary_indented(item.text) + "\n";
+      add(out, "- ", item.label, is_question ? " " : ": ");
+      add_indented(out, item.text);
+      out += "\n";
     }
   }
 
   if (!s.answers_in_sections && !s.answers.empty()) {
     out += "\n";
     heading(out, "Your answers", '-');
-    for (const auto& a : s.answers) out += "- " + a.question + "\n  " + summary_indented(a.answer) + "\n";
+    for (const auto& a : s.answers) {
+      add(out, "- ", a.question, "\n  ");
+      add_indented(out, a.answer);
+      out += "\n";
+    }
   }
 
   if (!s.contacts.empty()) {
     out += "\n";
     heading(out, "Who to contact", '-');
     for (const auto& c : s.contacts) {
-      out += "- " + c.name + "\n";
-      if (!c.phone.empty()) out += "  Phone: " + c.phone + "\n";
-      if (!c.email.empty()) out += "  Email: " + c.email + "\n";
-      if (!c.hours.empty()) out += "  Hours: " + c.hours + "\n";
-      if (!c.note.empty()) out += "  " + c.note + "\n";
+      add(out, "- ", c.name, "\n");
+      if (!c.phone.empty()) add(out, "  Phone: ", c.phone, "\n");
+      if (!c.email.empty()) add(out, "  Email: ", c.email, "\n");
+      if (!c.hours.empty()) add(out, "  Hours: ", c.hours, "\n");
+      if (!c.note.empty()) add(out, "  ", c.note, "\n");
     }
   }
   if (!s.forms.empty()) {
     out += "\n";
     heading(out, "Forms", '-');
-    for (const auto& f : s.forms) out += "- " + f.name + "\n";
+    for (const auto& f : s.forms) add(out, "- ", f.name, "\n");
   }
   if (!s.guidance.empty()) {
     out += "\n";
     heading(out, "Guidance to read", '-');
-    for (const auto& g : s.guidance) out += "- " + g.title + "\n";
+    for (const auto& g : s.guidance) add(out, "- ", g.title, "\n");
   }
   if (!s.sources.empty()) {
     out += "\n";
     heading(out, "Sources", '-');
-    for (const auto& src : s.sources) out += "- " + src.title + " [" + src.id + "]\n";
+    for (const auto& src : s.sources) add(out, "- ", src.title, " [", src.id, "]\n");
   }
   if (std::any_of(s.answers.begin(), s.answers.end(), [](const SummaryAnswer& a) { return a.typed; }))
     out += "\nTyped answers are shown with identifying details (such as phone numbers, emails, postcodes, dates and NHS "

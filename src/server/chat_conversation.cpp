@@ -104,12 +104,17 @@ ChatConversation::Frames ChatConversation::frames_of(Reply&& messages, const std
 }
 
 std::string ChatConversation::log_of(const Frames& frames) {
-  std::string out = "[";
+  std::size_t size = 2;
+  for (const auto& f : frames) size += f.size() + 1;
+  std::string out;
+  out.reserve(size);  // one allocation: an outcome's frames are several kilobytes
+  out += '[';
   for (const auto& f : frames) {
     if (out.size() > 1) out += ',';
     out += f;
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 
 void ChatConversation::add_turns(store::Record& r, const Conversation& c, const std::string& node, const std::string& in, std::string out, Millis now) {
