@@ -7,15 +7,28 @@
 #include <re2/re2.h>
 
 #include <memory>
+#include <string_view>
 #include <vector>
 
 namespace rc {
 namespace {
 
+// What a rule cannot match without: most need a digit (RE2's \d is ASCII 0-9 only), the email
+// rule an '@'. A placeholder has neither and a name rule's kept introduction comes from the
+// text, so a text without one never gains one: such a rule is skipped, not run to no effect.
+enum class Needs { nothing, at_sign, digit };
+
 struct Rule {
   std::unique_ptr<RE2> pattern;
   const char* placeholder;
+  Needs needs;
 };
+
+Needs needs_of(const char* placeholder) {
+  const std::string_view p = placeholder;
+  if (p == "[email]") return Needs::at_sign;
+  return p.find("[name]") != std::string_view::npos ? Needs::nothing : Needs::digit;
+}
 
 const std::vector<Rule>& rules() {
   static const std::vector<Rule> all = [] {
@@ -53,7 +66,7 @@ const std::vector<Rule>& rules() {
         {R"((?i:\b(?:mr|mrs|miss|ms|mx|dr))\.?\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?)", "[name]"},
     };
     std::vector<Rule> out;
-    for (const auto& [pattern, placeholder] : specs) out.push_back({std::make_unique<RE2>(pattern, o), placeholder});
+    for (const auto& [pattern, placeholder] : specs) out.push_back({std::make_unique<RE2>(pattern, o), placeholder, needs_of(placeholder)});
     return out;
   }();
   return all;
@@ -62,8 +75,13 @@ const std::vector<Rule>& rules() {
 }  // namespace
 
 std::string redact(const std::string& text) {
+  const bool has_at = text.find('@') != std::string::npos;
+  const bool has_digit = text.find_first_of("0123456789") != std::string::npos;
   std::string out = text;
-  for (const auto& rule : rules()) RE2::GlobalReplace(&out, *rule.pattern, rule.placeholder);
+  for (const auto& rule : rules()) {
+    if ((rule.needs == Needs::at_sign && !has_at) || (rule.needs == Needs::digit && !has_digit)) continue;
+    RE2::GlobalReplace(&out, *rule.pattern, rule.placeholder);
+  }
   return out;
 }
 
