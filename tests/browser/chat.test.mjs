@@ -259,8 +259,7 @@ test('typing "yes" at the first question reaches the 999 outcome', async (t) => 
     // it on the card's own corner first (Playwright waits for the card to be still), so the resting
     // colour is read, then hover the button.
     await card.hover({ position: { x: 2, y: 2 } });
-    assert.equal(await call.evaluate((a) => a.matches(':hover')), false);
-    assert.equal(await call.evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(170, 42, 22)');
+    assert.deepEqual(await call.evaluate((a) => [a.matches(':hover'), getComputedStyle(a).backgroundColor]), [false, 'rgb(170, 42, 22)']);
     await call.hover();
     assert.equal(await call.evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(110, 22, 9)');
     await card.hover({ position: { x: 2, y: 2 } });

@@ -208,3 +208,26 @@ TEST_CASE("migration 019: the conversation's CHECKs and area triggers keep their
   CHECK(one(db, "SELECT group_concat(conversation_id || ':' || hub || '/' || why, ' ') FROM (SELECT * FROM conversation_hubs "
                 "ORDER BY conversation_id, hub, why)") == "c-new:south/area c-new:west/area c-old:east/area c-old:east/work_area c-old:south/handoff");
 }
+
+TEST_CASE("migration 019 refuses, changing nothing, a database whose CHECK is not written as migration 001 wrote it") {
+  TempDb t;
+  SqliteDb db{t.path, false, 1000};
+  for (const auto& m : migrations())
+    if (m.version <= 18) db.exec(std::string(m.sql));
+  db.exec("PRAGMA user_version=18");
+  // The same rule in other spacing: 019's text replacement cannot find it.
+  db.exec("PRAGMA writable_schema=ON");
+  db.exec("UPDATE sqlite_schema SET sql = replace(sql, '''active'', ''completed''', '''active'',''completed''') WHERE name = 'conversations'");
+  db.exec("PRAGMA writable_schema=RESET");
+  std::string error;
+  try {
+    migrate(db);
+  } catch (const SqliteError& e) {
+    error = e.what();
+  }
+  CHECK(error.find("migration 019") != std::string::npos);
+  CHECK(error.find("every_in_list_rewritten") != std::string::npos);
+  CHECK(one(db, "PRAGMA user_version") == "18");
+  CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'conversation_hubs_area' AND sql LIKE '% IN (%'") == "1");
+  CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'conversation_hubs' AND sql LIKE '% IN (%'") == "1");
+}

@@ -23,6 +23,14 @@ UPDATE sqlite_schema
                      'CHECK (why = ''area'' OR why = ''work_area'' OR why = ''call_taker'' OR why = ''handoff'')')
  WHERE type = 'table' AND name = 'conversation_hubs';
 PRAGMA writable_schema=RESET;
+-- Fails the migration, which then changes nothing, if a text above was not found as written.
+CREATE TEMP TABLE migration_019 (left_over INTEGER CONSTRAINT every_in_list_rewritten CHECK (left_over = 0));
+INSERT INTO migration_019 SELECT count(*) FROM sqlite_schema
+ WHERE name IN ('conversations', 'conversation_hubs') AND sql LIKE '% IN (%';
+DROP TABLE migration_019;
+
+-- Keep a DDL statement after RESET: it changes the schema cookie, which is what makes every
+-- other connection reload the schema (RESET reloads only this one).
 
 DROP TRIGGER conversation_hubs_area_new;
 DROP TRIGGER conversation_hubs_area;
