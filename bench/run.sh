@@ -14,7 +14,8 @@
 # loopback port, with Debian's defaults (fsync and synchronous_commit on), and removes it at the end.
 # SERVER_BIN (default the rightconv just built): another build's binary, to compare two versions
 # with the same bench, transport and machine in one run (it serves this checkout's dialogs,
-# content and web).
+# content and web). SERVER_THREADS: the server's `threads` setting (default: its own, one I/O
+# thread per core).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -65,6 +66,11 @@ else
   # (20 messages/s per connection) would measure the limiter, not the server.
   limits='{"max_messages_per_second": 1000000, "burst_messages": 100000}'
 fi
+if [[ -n ${SERVER_THREADS:-} && ! $SERVER_THREADS =~ ^[1-9][0-9]*$ ]]; then
+  echo "bench/run.sh: SERVER_THREADS must be a positive whole number, not '$SERVER_THREADS'" >&2
+  exit 2
+fi
+threads_setting=${SERVER_THREADS:+, \"threads\": $SERVER_THREADS}
 
 # Every port the server opens must be a free one, so that runs never collide with anything else.
 extra_listen=()
@@ -132,14 +138,14 @@ start_servers() {
     pg_sql "DROP DATABASE IF EXISTS bench"
     pg_sql "CREATE DATABASE bench"
     db="postgresql://rightconv@127.0.0.1:$pg_port/bench"
-    printf '{"limits": %s, "db_password_file": "%s"}\n' "$limits" "$tmp/pg/pw" >"$config"
+    printf '{"limits": %s, "db_password_file": "%s"%s}\n' "$limits" "$tmp/pg/pw" "$threads_setting" >"$config"
     # Migrate once, before the instances start (each would otherwise take its turn at start).
     (cd "$root" && "$server_bin" migrate --db "$db" --config "$config") >"$results/migrate-$name.log" 2>&1 ||
       { cat "$results/migrate-$name.log" >&2; exit 1; }
   else
     db=$tmp/db.sqlite
-    printf '{"$comment": "rightconv bench: per-connection rate limit as chosen, everything else at its default", "limits": %s}\n' \
-      "$limits" >"$config"
+    printf '{"$comment": "rightconv bench: per-connection rate limit as chosen, everything else at its default", "limits": %s%s}\n' \
+      "$limits" "$threads_setting" >"$config"
   fi
   for i in $(seq "$n"); do
     (cd "$root" && exec "$server_bin" serve --config "$config" --listen 127.0.0.1:0 "${extra_listen[@]}" \
