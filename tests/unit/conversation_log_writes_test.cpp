@@ -36,6 +36,13 @@ Record started() {
   return r;
 }
 
+// `db` as the migrations up to `version` left it (what an older server wrote).
+void migrate_to(SqliteDb& db, int version) {
+  for (const auto& m : migrations())
+    if (m.version <= version) db.exec(std::string(m.sql));
+  db.exec("PRAGMA user_version=" + std::to_string(version));
+}
+
 void apply_alone(SqliteDb& db, const Record& r) {
   db.exec("BEGIN IMMEDIATE");
   try {
@@ -63,9 +70,7 @@ TEST_CASE("a database from before migration 017 keeps its turns in order, and ne
   TempDb t;
   {
     SqliteDb old{t.path, false, 1000};
-    for (const auto& m : migrations())
-      if (m.version <= 16) old.exec(std::string(m.sql));
-    old.exec("PRAGMA user_version=16");
+    migrate_to(old, 16);
     REQUIRE(one(old, "SELECT sql FROM sqlite_schema WHERE name = 'turns'").find("WITHOUT ROWID") != std::string::npos);
     old.exec("INSERT INTO conversations (id, dialog_id, dialog_version, channel, started_at, updated_at, status, token_hash, state) "
              "VALUES ('" + kId + "', 'early-help', 'v1', 'web', 1000, 1000, 'active', 'hash', '{\"history\":[]}')");
@@ -172,9 +177,7 @@ TEST_CASE("migration 019: the conversation's CHECKs and area triggers keep their
   TempDb t;
   {
     SqliteDb old{t.path, false, 1000};
-    for (const auto& m : migrations())
-      if (m.version <= 18) old.exec(std::string(m.sql));
-    old.exec("PRAGMA user_version=18");
+    migrate_to(old, 18);
     old.exec(conversation_row("c-old", "active", "'east'"));
     REQUIRE(ephemeral_tables(old, conversation_row("c-plan", "active", "NULL")) > 0);  // what 019 removes
   }
@@ -212,9 +215,7 @@ TEST_CASE("migration 019: the conversation's CHECKs and area triggers keep their
 TEST_CASE("migration 019 refuses, changing nothing, a database whose CHECK is not written as migration 001 wrote it") {
   TempDb t;
   SqliteDb db{t.path, false, 1000};
-  for (const auto& m : migrations())
-    if (m.version <= 18) db.exec(std::string(m.sql));
-  db.exec("PRAGMA user_version=18");
+  migrate_to(db, 18);
   // The same rule in other spacing: 019's text replacement cannot find it.
   db.exec("PRAGMA writable_schema=ON");
   db.exec("UPDATE sqlite_schema SET sql = replace(sql, '''active'', ''completed''', '''active'',''completed''') WHERE name = 'conversations'");
