@@ -78,10 +78,14 @@ void GroupCommitWriter::run_checkpoints() {
       }
       sqlite3_busy_timeout(db->handle(), busy_ms);
       // PASSIVE never blocks the writer, but under steady writes it never reaches the WAL's end, so
-      // the WAL would only grow: when the writer pauses, or the WAL is large, empty it (TRUNCATE),
-      // waiting at most a moment for readers and the writer.
-      if (idle || wal_large) {
+      // the WAL would only grow. When the writer pauses, empty it (TRUNCATE); when it is large
+      // under load, have the writer start again at its beginning (RESTART) and keep the file, whose
+      // blocks cost less to rewrite than to grow again. Either waits at most a moment.
+      if (idle) {
         truncated_since_last_commit = truncate_wal(*db);
+      } else if (wal_large) {
+        restart_wal(*db);
+        truncated_since_last_commit = false;
       } else {
         db->exec("PRAGMA wal_checkpoint(PASSIVE)");
         truncated_since_last_commit = false;

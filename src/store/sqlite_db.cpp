@@ -152,10 +152,16 @@ void SqliteDb::rollback_if_open() noexcept {
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
-bool truncate_wal(SqliteDb& db) {
-  SqliteStatement q(db.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
+namespace {
+bool checkpoint_all(SqliteDb& db, const char* pragma) {
+  SqliteStatement q(db.handle(), pragma);
   return q.step() && q.integer(0) == 0;  // the first column is 1 when it could not finish
 }
+}  // namespace
+
+bool truncate_wal(SqliteDb& db) { return checkpoint_all(db, "PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+bool restart_wal(SqliteDb& db) { return checkpoint_all(db, "PRAGMA wal_checkpoint(RESTART)"); }
 
 int schema_version(SqliteDb& db) {
   SqliteStatement version(db.handle(), "PRAGMA user_version");

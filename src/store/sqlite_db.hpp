@@ -73,6 +73,12 @@ class SqliteDb : public Db {
 // be read from the -wal file. False when readers kept it from finishing (try again later).
 bool truncate_wal(SqliteDb& db);
 
+// Copies the WAL into the database and has the next writer start again at the WAL's beginning,
+// keeping the file: under steady writes, rewriting blocks the file already has costs the kernel
+// less than growing a file that was emptied (no block allocation, no size change to journal on
+// every fdatasync). False when readers or the writer kept it from finishing.
+bool restart_wal(SqliteDb& db);
+
 // Makes `path` readable by its owner (and group) only: personal data is never world-readable.
 // Creates it (0600) if missing; an existing file loses its "other" permissions.
 void restrict_file(const std::string& path);

@@ -232,3 +232,39 @@ TEST_CASE("migration 019 refuses, changing nothing, a database whose CHECK is no
   CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'conversation_hubs_area' AND sql LIKE '% IN (%'") == "1");
   CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'conversation_hubs' AND sql LIKE '% IN (%'") == "1");
 }
+
+TEST_CASE("restart_wal keeps the WAL file and the next write starts again at its beginning - truncate_wal empties it") {
+  TempDb t;
+  SqliteDb writer{t.path, true, 1000};
+  writer.exec("CREATE TABLE pages (n INTEGER PRIMARY KEY, body BLOB)");
+  writer.exec("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 300) INSERT INTO pages SELECT n, zeroblob(3000) FROM k");
+  const auto wal = t.path + "-wal";
+  REQUIRE(std::filesystem::file_size(wal) > 300 * 3000);
+
+  SqliteDb checkpointer{t.path, true, 0};
+  {
+    // A reader still on the WAL's frames: nothing can start again, and it says so.
+    SqliteDb reader{t.path, true, 0};
+    reader.exec("BEGIN");
+    CHECK(one(reader, "SELECT count(*) FROM pages") == "300");
+    writer.exec("UPDATE pages SET body = zeroblob(20) WHERE n = 8");
+    CHECK_FALSE(restart_wal(checkpointer));
+    reader.exec("COMMIT");
+  }
+  const auto grown = std::filesystem::file_size(wal);
+  CHECK(restart_wal(checkpointer));
+  CHECK(std::filesystem::file_size(wal) == grown);  // kept, blocks and all
+  writer.exec("UPDATE pages SET body = zeroblob(10) WHERE n = 7");
+  CHECK(std::filesystem::file_size(wal) == grown);  // written over its beginning, not appended after the old frames
+  // Everything is still there, from either connection, and after reopening.
+  CHECK(one(checkpointer, "SELECT count(*) || ' ' || sum(length(body)) FROM pages") == std::to_string(300) + " " + std::to_string(298 * 3000 + 20 + 10));
+  {
+    SqliteDb reopened{t.path, true, 1000};
+    CHECK(one(reopened, "SELECT length(body) FROM pages WHERE n = 7") == "10");
+    CHECK(one(reopened, "PRAGMA integrity_check") == "ok");
+  }
+
+  CHECK(truncate_wal(checkpointer));
+  CHECK(std::filesystem::file_size(wal) == 0);
+  CHECK(one(checkpointer, "SELECT count(*) FROM pages") == "300");
+}
