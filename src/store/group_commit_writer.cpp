@@ -78,11 +78,13 @@ void GroupCommitWriter::run_checkpoints() {
       }
       sqlite3_busy_timeout(db->handle(), busy_ms);
       // PASSIVE never blocks the writer, but under steady writes it never reaches the WAL's end, so
-      // the WAL would only grow. When the writer pauses, empty it (TRUNCATE); when it is large
-      // under load, have the writer start again at its beginning (RESTART) and keep the file, whose
-      // blocks cost less to rewrite than to grow again. Either waits at most a moment.
-      if (idle) {
+      // the WAL would only grow. When the writer pauses, or a purge could not empty it, empty it
+      // (TRUNCATE); when it is large under load, have the writer start again at its beginning
+      // (RESTART) and keep the file, whose blocks cost less to rewrite than to grow again. Either
+      // waits at most a moment.
+      if (idle || wal_holds_erased_) {
         truncated_since_last_commit = truncate_wal(*db);
+        if (truncated_since_last_commit) wal_holds_erased_ = false;
       } else if (wal_large) {
         restart_wal(*db);
         truncated_since_last_commit = false;
@@ -142,7 +144,10 @@ void GroupCommitWriter::submit_and_truncate(Work work, Done done) {
 void GroupCommitWriter::truncate_wal_now() {
   if (!sqlite_) return;  // PostgreSQL has no -wal file beside the data to empty
   try {
-    if (!truncate_wal(*sqlite_)) spdlog::warn("the WAL could not be emptied yet (readers were busy); the next purge tries again");
+    if (!truncate_wal(*sqlite_)) {
+      wal_holds_erased_ = true;
+      spdlog::warn("the WAL could not be emptied yet (readers were busy); the checkpointer tries again");
+    }
   } catch (const SqliteError& e) {
     spdlog::warn("the WAL could not be emptied: {}", e.what());
   }

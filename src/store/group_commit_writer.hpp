@@ -46,7 +46,7 @@ class GroupCommitWriter {
   void submit(Work work, Done done);
   // The same, then empties the WAL after the commit (a purge or an erasure: nothing removed may
   // stay readable in the -wal file). `done` still reports the write; a WAL that readers kept
-  // from emptying is logged and emptied by the next such job.
+  // from emptying is logged, and the checkpointer empties it as soon as they let it.
   void submit_and_truncate(Work work, Done done);
   std::size_t queue_depth() const;
   bool last_commit_ok() const { return last_ok_.load(); }
@@ -91,6 +91,10 @@ class GroupCommitWriter {
   std::thread checkpointer_;  // copies the WAL into the database off the writer's path
   std::atomic<bool> last_ok_{true};
   std::atomic<std::uint64_t> commits_{0};
+  // Set when a purge's emptying of the WAL could not finish: until the checkpointer has emptied
+  // it, it truncates under load too, rather than restarting (which would keep the erased text's
+  // old frames in the file).
+  std::atomic<bool> wal_holds_erased_{false};
 };
 
 }  // namespace rc::store

@@ -2,8 +2,11 @@
 // table rebuilt as a rowid table), and a conversation update that writes only what it names.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <thread>
 
 #include "store/group_commit_writer.hpp"
 #include "store/migrations.hpp"
@@ -267,4 +270,70 @@ TEST_CASE("restart_wal keeps the WAL file and the next write starts again at its
   CHECK(truncate_wal(checkpointer));
   CHECK(std::filesystem::file_size(wal) == 0);
   CHECK(one(checkpointer, "SELECT count(*) FROM pages") == "300");
+}
+
+namespace {
+
+bool file_holds(const std::string& path, const std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+// Under load a large WAL is restarted, not emptied, so its old frames stay in the file's tail
+// until overwritten: when a purge could not empty it (a reader held it), the checkpointer must
+// empty it anyway, even while writes go on.
+TEST_CASE("a WAL a purge could not empty is emptied by the checkpointer while writes go on") {
+  TempDb t;
+  GroupCommitWriter writer{{t.path, false, 1000, 16}};
+  REQUIRE(writer.start().empty());
+  auto run = [&](std::string sql, bool truncate = false) {
+    std::promise<WriteResult> done;
+    auto work = [sql = std::move(sql)](Db& db) { db.exec(sql); };
+    auto report = [&done](const WriteResult& w) { done.set_value(w); };
+    if (truncate)
+      writer.submit_and_truncate(work, report);
+    else
+      writer.submit(work, report);
+    return done.get_future().get().ok();
+  };
+  const std::string marker = "Qzxvmarker-erased";
+  REQUIRE(run("CREATE TABLE notes (body TEXT); CREATE TABLE filler (body BLOB)"));
+  // More than the 32 MB past which the checkpointer restarts the WAL under load, then the text,
+  // so that its frame is in the WAL's tail, past what a restarted WAL's next writes cover.
+  REQUIRE(run("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 8600) INSERT INTO filler SELECT zeroblob(4000) FROM k"));
+  REQUIRE(run("INSERT INTO notes VALUES ('" + marker + "')"));
+  const std::string wal = t.path + "-wal";
+  // From here on writes go on all the time, as under load: the checkpointer never finds the
+  // writer idle (where it would empty the WAL whatever happened before).
+  std::atomic<bool> stop{false};
+  std::thread load([&] {
+    while (!stop) {
+      run("INSERT INTO filler VALUES (zeroblob(10))");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  {
+    SqliteDb reader{t.path, false, 0};
+    reader.exec("BEGIN");
+    REQUIRE(one(reader, "SELECT count(*) FROM notes") == "1");  // holds the frames it read
+    CHECK(run("DELETE FROM notes", /*truncate=*/true));           // the purge commits; emptying the WAL cannot finish
+    CHECK(file_holds(wal, marker));
+    reader.exec("COMMIT");
+  }
+  // The text leaves the WAL once the checkpointer has emptied it: a bounded wait, no time asserted.
+  // (Restarted, the file would keep its size; emptied, it starts again from nothing.)
+  const auto full = std::filesystem::file_size(wal);
+  bool gone = false;
+  for (int i = 0; i < 600 && !gone; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    gone = std::filesystem::file_size(wal) < full && !file_holds(wal, marker);
+  }
+  stop = true;
+  load.join();
+  CHECK(gone);
+  writer.stop();
+  CHECK_FALSE(file_holds(t.path, marker));
 }
