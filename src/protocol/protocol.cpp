@@ -392,6 +392,19 @@ void add_summary(json& outcome_message, const Summary& summary) {
   for (auto& [name, value] : summary_members(summary)) outcome_message[name] = std::move(value);
 }
 
+json started_json(const StartedFields& f) {
+  return json{{"type", "started"}, {"conversation", f.conversation}, {"reference", f.reference}, {"token", f.token},
+              {"dialog", f.dialog}, {"version", f.version}};
+}
+
+std::string started_text(const StartedFields& f, const std::optional<std::string>& ref) {
+  JsonWriter w(160);
+  w.begin_object().key("conversation").value(f.conversation).key("dialog").value(f.dialog);  // keys in nlohmann's order
+  if (ref) w.key("ref").value(*ref);
+  w.key("reference").value(f.reference).key("token").value(f.token).key("type").value("started").key("version").value(f.version);
+  return w.end_object().take();
+}
+
 std::string serialise(json&& message, const std::optional<std::string>& ref) {
   if (ref) message["ref"] = *ref;
   return message.dump(-1, ' ', false, json::error_handler_t::replace);

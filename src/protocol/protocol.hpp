@@ -81,6 +81,14 @@ nlohmann::json error_json(const std::string& code, const std::string& message);
 // Adds ref (when there is one) and writes the message as one JSON text frame.
 std::string serialise(nlohmann::json&& message, const std::optional<std::string>& ref);
 
+// The `started` frame of a web chat (a call adds its own fields: that one goes through the tree),
+// written without a tree: byte for byte serialise(started_json(...), ref), once per conversation.
+struct StartedFields {
+  std::string_view conversation, reference, token, dialog, version;
+};
+nlohmann::json started_json(const StartedFields& f);
+std::string started_text(const StartedFields& f, const std::optional<std::string>& ref);
+
 // Adds the outcome summary to an outcome message: `summary` (plain text) and `summary_fields`.
 void add_summary(nlohmann::json& outcome_message, const Summary& summary);
 // The same as members, none when there is no summary.

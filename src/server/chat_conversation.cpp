@@ -236,10 +236,14 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
     note_logged(c, r.updates.back());
     ++c.revision;
   }
-  json started{{"type", "started"}, {"conversation", c.id}, {"reference", c.reference}, {"token", token}, {"dialog", dialog->id},
-               {"version", dialog->content_hash}};
-  if (c.call) add_call_fields(started, c);
-  t.frames.push_back(protocol::serialise(std::move(started), m.ref));
+  const protocol::StartedFields started{c.id, c.reference, token, dialog->id, dialog->content_hash};
+  if (c.call) {
+    json with_call = protocol::started_json(started);
+    add_call_fields(with_call, c);
+    t.frames.push_back(protocol::serialise(std::move(with_call), m.ref));
+  } else {
+    t.frames.push_back(protocol::started_text(started, m.ref));
+  }
   for (auto& f : event_frames) t.frames.push_back(std::move(f));
   t.record = std::move(r);
   t.on_commit = [this, c = std::move(c)]() mutable { conv_ = std::move(c); };

@@ -63,11 +63,12 @@ void GroupCommitWriter::run_checkpoints() {
     const bool found = ::stat(options_.path.c_str(), &exists) == 0;  // never create the file: that is the writer's job
     if (db && (!found || exists.st_ino != opened.st_ino || exists.st_dev != opened.st_dev)) db.reset();
     const bool idle = commits_.load() == last_commits;
-    if (!found || (idle && truncated_since_last_commit)) continue;
-    struct stat wal {};
-    const bool wal_large = ::stat((options_.path + "-wal").c_str(), &wal) == 0 && wal.st_size > kWalTruncateBytes;
+    if (!found || (idle && truncated_since_last_commit && !wal_holds_erased_)) continue;
     last_commits = commits_.load();
     const int busy_ms = idle ? 0 : 50;
+    // Taken, not read: a purge that fails again while this round empties the WAL sets it anew.
+    const bool erased = wal_holds_erased_.exchange(false);
+    truncated_since_last_commit = false;
     try {
       // Nothing is shared with the writer. Closing never checkpoints: a connection let go may
       // be on a file that was replaced, whose WAL is no longer the one beside the path.
@@ -78,21 +79,18 @@ void GroupCommitWriter::run_checkpoints() {
       }
       sqlite3_busy_timeout(db->handle(), busy_ms);
       // PASSIVE never blocks the writer, but under steady writes it never reaches the WAL's end, so
-      // the WAL would only grow. When the writer pauses, or a purge could not empty it, empty it
-      // (TRUNCATE); when it is large under load, have the writer start again at its beginning
-      // (RESTART) and keep the file, whose blocks cost less to rewrite than to grow again. Either
-      // waits at most a moment.
-      if (idle || wal_holds_erased_) {
+      // the log would only grow. When the writer pauses, or a purge could not empty it, empty it
+      // (TRUNCATE); when the log in use is large under load, have the writer start again at the
+      // WAL's beginning (RESTART) and keep the file, whose blocks cost less to rewrite than to grow
+      // again. Either waits at most a moment.
+      if (idle || erased) {
         truncated_since_last_commit = truncate_wal(*db);
-        if (truncated_since_last_commit) wal_holds_erased_ = false;
-      } else if (wal_large) {
+        if (!truncated_since_last_commit && erased) wal_holds_erased_ = true;
+      } else if (checkpoint_passive(*db) > kWalRestartBytes) {
         restart_wal(*db);
-        truncated_since_last_commit = false;
-      } else {
-        db->exec("PRAGMA wal_checkpoint(PASSIVE)");
-        truncated_since_last_commit = false;
       }
     } catch (const SqliteError&) {
+      if (erased) wal_holds_erased_ = true;
       db.reset();  // busy or gone: the next round tries again on a fresh connection
     }
   }
@@ -149,7 +147,8 @@ void GroupCommitWriter::truncate_wal_now() {
       spdlog::warn("the WAL could not be emptied yet (readers were busy); the checkpointer tries again");
     }
   } catch (const SqliteError& e) {
-    spdlog::warn("the WAL could not be emptied: {}", e.what());
+    wal_holds_erased_ = true;
+    spdlog::warn("the WAL could not be emptied: {}; the checkpointer tries again", e.what());
   }
 }
 

@@ -51,7 +51,8 @@ class GroupCommitWriter {
   std::size_t queue_depth() const;
   bool last_commit_ok() const { return last_ok_.load(); }
   std::uint64_t commits() const { return commits_.load(); }
-  // The WAL file's size now (for /metrics): the checkpointer keeps it bounded.
+  // The WAL file's size now (for /metrics): the checkpointer keeps it bounded (restarted past
+  // kWalRestartBytes of log under load, so a little above that; emptied when writes pause).
   std::int64_t wal_bytes() const;
 
  private:
@@ -70,7 +71,8 @@ class GroupCommitWriter {
   std::chrono::milliseconds reconnect_pause_ = kReconnectFirst;
   std::string last_connect_error_;
   void run_checkpoints();
-  static constexpr std::int64_t kWalTruncateBytes = 32LL * 1024 * 1024;  // past this, empty it even under load
+  // Past this much log in use, the writer is made to start the WAL again even under load.
+  static constexpr std::int64_t kWalRestartBytes = 32LL * 1024 * 1024;
   bool ensure_open(std::string& error);
   bool file_was_replaced() const;
 

@@ -163,6 +163,16 @@ bool truncate_wal(SqliteDb& db) { return checkpoint_all(db, "PRAGMA wal_checkpoi
 
 bool restart_wal(SqliteDb& db) { return checkpoint_all(db, "PRAGMA wal_checkpoint(RESTART)"); }
 
+std::int64_t checkpoint_passive(SqliteDb& db) {
+  int log_frames = 0, copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) throw SqliteError(sqlite3_errmsg(db.handle()), rc);
+  if (log_frames <= 0) return 0;
+  SqliteStatement page(db.handle(), "PRAGMA page_size");
+  page.step();
+  return static_cast<std::int64_t>(log_frames) * (page.integer(0) + 24);  // a frame: its page and a 24-byte header
+}
+
 int schema_version(SqliteDb& db) {
   SqliteStatement version(db.handle(), "PRAGMA user_version");
   version.step();

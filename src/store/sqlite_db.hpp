@@ -79,6 +79,11 @@ bool truncate_wal(SqliteDb& db);
 // every fdatasync). False when readers or the writer kept it from finishing.
 bool restart_wal(SqliteDb& db);
 
+// Copies what it can of the WAL into the database without waiting for anyone (PASSIVE), and
+// says how many bytes of the WAL the log holds since the writer last started it again: the
+// WAL file keeps its size after a restart, so its size alone says nothing about its use.
+std::int64_t checkpoint_passive(SqliteDb& db);
+
 // Makes `path` readable by its owner (and group) only: personal data is never world-readable.
 // Creates it (0600) if missing; an existing file loses its "other" permissions.
 void restrict_file(const std::string& path);

@@ -255,10 +255,15 @@ TEST_CASE("restart_wal keeps the WAL file and the next write starts again at its
     reader.exec("COMMIT");
   }
   const auto grown = std::filesystem::file_size(wal);
+  CHECK(checkpoint_passive(checkpointer) == static_cast<std::int64_t>(grown) - 32);  // every frame in use (the WAL's header is 32 bytes)
   CHECK(restart_wal(checkpointer));
   CHECK(std::filesystem::file_size(wal) == grown);  // kept, blocks and all
   writer.exec("UPDATE pages SET body = zeroblob(10) WHERE n = 7");
   CHECK(std::filesystem::file_size(wal) == grown);  // written over its beginning, not appended after the old frames
+  // What the checkpointer decides on: the log in use, a frame or two, not the file's size.
+  const auto in_use = checkpoint_passive(checkpointer);
+  CHECK(in_use > 0);
+  CHECK(in_use < 5 * (4096 + 24));
   // Everything is still there, from either connection, and after reopening.
   CHECK(one(checkpointer, "SELECT count(*) || ' ' || sum(length(body)) FROM pages") == std::to_string(300) + " " + std::to_string(298 * 3000 + 20 + 10));
   {
@@ -274,11 +279,31 @@ TEST_CASE("restart_wal keeps the WAL file and the next write starts again at its
 
 namespace {
 
-bool file_holds(const std::string& path, const std::string& text) {
+std::string::size_type offset_in(const std::string& path, const std::string& text) {
   std::ifstream in(path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return bytes.find(text) != std::string::npos;
+  return bytes.find(text);
 }
+
+bool file_holds(const std::string& path, const std::string& text) { return offset_in(path, text) != std::string::npos; }
+
+// Writes one row every 10 ms until it goes out of scope (stopped and joined even when a REQUIRE throws).
+template <typename Write>
+struct SteadyWrites {
+  explicit SteadyWrites(Write w) : write(std::move(w)), thread([this] {
+    while (!stop) {
+      write();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }) {}
+  ~SteadyWrites() {
+    stop = true;
+    thread.join();
+  }
+  Write write;
+  std::atomic<bool> stop{false};
+  std::thread thread;
+};
 
 }  // namespace
 
@@ -287,7 +312,7 @@ bool file_holds(const std::string& path, const std::string& text) {
 // empty it anyway, even while writes go on.
 TEST_CASE("a WAL a purge could not empty is emptied by the checkpointer while writes go on") {
   TempDb t;
-  GroupCommitWriter writer{{t.path, false, 1000, 16}};
+  GroupCommitWriter writer{{t.path, false, 10000, 16}};
   REQUIRE(writer.start().empty());
   auto run = [&](std::string sql, bool truncate = false) {
     std::promise<WriteResult> done;
@@ -306,33 +331,30 @@ TEST_CASE("a WAL a purge could not empty is emptied by the checkpointer while wr
   REQUIRE(run("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 8600) INSERT INTO filler SELECT zeroblob(4000) FROM k"));
   REQUIRE(run("INSERT INTO notes VALUES ('" + marker + "')"));
   const std::string wal = t.path + "-wal";
-  // From here on writes go on all the time, as under load: the checkpointer never finds the
-  // writer idle (where it would empty the WAL whatever happened before).
-  std::atomic<bool> stop{false};
-  std::thread load([&] {
-    while (!stop) {
-      run("INSERT INTO filler VALUES (zeroblob(10))");
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  });
-  {
-    SqliteDb reader{t.path, false, 0};
-    reader.exec("BEGIN");
-    REQUIRE(one(reader, "SELECT count(*) FROM notes") == "1");  // holds the frames it read
-    CHECK(run("DELETE FROM notes", /*truncate=*/true));           // the purge commits; emptying the WAL cannot finish
-    CHECK(file_holds(wal, marker));
-    reader.exec("COMMIT");
-  }
-  // The text leaves the WAL once the checkpointer has emptied it: a bounded wait, no time asserted.
-  // (Restarted, the file would keep its size; emptied, it starts again from nothing.)
-  const auto full = std::filesystem::file_size(wal);
   bool gone = false;
-  for (int i = 0; i < 600 && !gone; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    gone = std::filesystem::file_size(wal) < full && !file_holds(wal, marker);
+  {
+    // From here on writes go on all the time, as under load: the checkpointer never finds the
+    // writer idle (where it would empty the WAL whatever happened before).
+    SteadyWrites load([&] { run("INSERT INTO filler VALUES (zeroblob(10))"); });
+    std::uintmax_t full = 0;
+    {
+      SqliteDb reader{t.path, false, 0};
+      reader.exec("BEGIN");
+      REQUIRE(one(reader, "SELECT count(*) FROM notes") == "1");  // holds the frames it read
+      CHECK(run("DELETE FROM notes", /*truncate=*/true));           // the purge commits; emptying the WAL cannot finish
+      const auto at = offset_in(wal, marker);
+      REQUIRE(at != std::string::npos);
+      REQUIRE(at > 32u * 1024 * 1024);  // in the tail a restarted WAL's next writes would not reach
+      full = std::filesystem::file_size(wal);
+      reader.exec("COMMIT");
+    }
+    // The text leaves the WAL once the checkpointer has emptied it: a bounded wait, no time asserted.
+    // (Restarted, the file would keep its size; emptied, it starts again from nothing.)
+    for (int i = 0; i < 600 && !gone; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      gone = std::filesystem::file_size(wal) < full && !file_holds(wal, marker);
+    }
   }
-  stop = true;
-  load.join();
   CHECK(gone);
   writer.stop();
   CHECK_FALSE(file_holds(t.path, marker));
