@@ -38,6 +38,9 @@ std::string GroupCommitWriter::start() {
   std::string error;
   if (!ensure_open(error)) return error;
   thread_ = std::thread([this] { run(); });
+  // A server stopped between a purge's commit and the WAL's emptying (kill -9) may have left
+  // erased text in it: the checkpointer's first round empties it, load or not.
+  if (is_sqlite()) wal_holds_erased_ = true;
   if (is_sqlite()) checkpointer_ = std::thread([this] { run_checkpoints(); });  // PostgreSQL checkpoints itself
   return {};
 }
@@ -112,6 +115,7 @@ void GroupCommitWriter::stop() {
   checkpoint_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   if (checkpointer_.joinable()) checkpointer_.join();
+  if (sqlite_ && wal_holds_erased_) truncate_wal_now();  // the last chance this run has; the next start tries again
   db_.reset();
 }
 
@@ -141,6 +145,14 @@ void GroupCommitWriter::submit_and_truncate(Work work, Done done) {
 
 void GroupCommitWriter::truncate_wal_now() {
   if (!sqlite_) return;  // PostgreSQL has no -wal file beside the data to empty
+  // Every chat's write waits behind this one: wait for readers only a moment, since the
+  // checkpointer tries again (every 250 ms) until they let go.
+  sqlite3_busy_timeout(sqlite_->handle(), std::min(options_.busy_timeout_ms, 100));
+  struct RestoreTimeout {
+    SqliteDb& db;
+    int ms;
+    ~RestoreTimeout() { sqlite3_busy_timeout(db.handle(), ms); }
+  } restore{*sqlite_, options_.busy_timeout_ms};
   try {
     if (!truncate_wal(*sqlite_)) {
       wal_holds_erased_ = true;
@@ -317,6 +329,7 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
       try {
         job.work(*db_);
         db_->commit();
+        commits_++;  // the checkpointer tells load from idle by these
       } catch (const std::exception&) {
         db_->rollback_if_open();
         throw;

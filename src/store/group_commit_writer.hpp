@@ -52,7 +52,8 @@ class GroupCommitWriter {
   bool last_commit_ok() const { return last_ok_.load(); }
   std::uint64_t commits() const { return commits_.load(); }
   // The WAL file's size now (for /metrics): the checkpointer keeps it bounded (restarted past
-  // kWalRestartBytes of log under load, so a little above that; emptied when writes pause).
+  // kWalRestartBytes of log under load, the file keeping the largest size it reached; emptied
+  // when writes pause).
   std::int64_t wal_bytes() const;
 
  private:

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "store/group_commit_writer.hpp"
@@ -325,29 +326,37 @@ TEST_CASE("a WAL a purge could not empty is emptied by the checkpointer while wr
     return done.get_future().get().ok();
   };
   const std::string marker = "Qzxvmarker-erased";
-  REQUIRE(run("CREATE TABLE notes (body TEXT); CREATE TABLE filler (body BLOB)"));
-  // More than the 32 MB past which the checkpointer restarts the WAL under load, then the text,
-  // so that its frame is in the WAL's tail, past what a restarted WAL's next writes cover.
-  REQUIRE(run("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 8600) INSERT INTO filler SELECT zeroblob(4000) FROM k"));
-  REQUIRE(run("INSERT INTO notes VALUES ('" + marker + "')"));
   const std::string wal = t.path + "-wal";
+  REQUIRE(run("CREATE TABLE notes (body TEXT); CREATE TABLE filler (body BLOB)"));
   bool gone = false;
   {
     // From here on writes go on all the time, as under load: the checkpointer never finds the
     // writer idle (where it would empty the WAL whatever happened before).
     SteadyWrites load([&] { run("INSERT INTO filler VALUES (zeroblob(10))"); });
-    std::uintmax_t full = 0;
-    {
-      SqliteDb reader{t.path, false, 0};
-      reader.exec("BEGIN");
-      REQUIRE(one(reader, "SELECT count(*) FROM notes") == "1");  // holds the frames it read
-      CHECK(run("DELETE FROM notes", /*truncate=*/true));           // the purge commits; emptying the WAL cannot finish
+    std::optional<SqliteDb> reader;
+    // More than the 32 MB past which the checkpointer restarts the WAL under load, then the text,
+    // so that its frame is in the WAL's tail, past what a restarted WAL's next writes cover; a
+    // reader then holds the WAL. The checkpointer may restart or empty the WAL before the reader
+    // holds it (its first round always empties it; a restart once the log passes 32 MB): then the
+    // text is near the WAL's beginning, and this is done again.
+    for (int attempt = 0; attempt < 4 && !reader; ++attempt) {
+      REQUIRE(run("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 8600) INSERT INTO filler SELECT zeroblob(4000) FROM k"));
+      REQUIRE(run("INSERT INTO notes VALUES ('" + marker + "')"));
+      reader.emplace(t.path, false, 0);
+      reader->exec("BEGIN");
+      REQUIRE(one(*reader, "SELECT count(*) FROM notes") != "0");  // holds the frames it read
       const auto at = offset_in(wal, marker);
-      REQUIRE(at != std::string::npos);
-      REQUIRE(at > 32u * 1024 * 1024);  // in the tail a restarted WAL's next writes would not reach
-      full = std::filesystem::file_size(wal);
-      reader.exec("COMMIT");
+      if (at == std::string::npos || at < 32u * 1024 * 1024) {
+        reader->exec("COMMIT");
+        reader.reset();
+      }
     }
+    REQUIRE(reader.has_value());
+    CHECK(run("DELETE FROM notes", /*truncate=*/true));  // the purge commits; emptying the WAL cannot finish
+    CHECK(file_holds(wal, marker));
+    const auto full = std::filesystem::file_size(wal);
+    reader->exec("COMMIT");
+    reader.reset();
     // The text leaves the WAL once the checkpointer has emptied it: a bounded wait, no time asserted.
     // (Restarted, the file would keep its size; emptied, it starts again from nothing.)
     for (int i = 0; i < 600 && !gone; ++i) {
@@ -357,5 +366,52 @@ TEST_CASE("a WAL a purge could not empty is emptied by the checkpointer while wr
   }
   CHECK(gone);
   writer.stop();
+  CHECK_FALSE(file_holds(t.path, marker));
+}
+
+// A server killed between a purge's commit and the WAL's emptying leaves erased text in the
+// WAL's tail. The next server must empty it even if it comes up under load, where it would
+// otherwise only restart the WAL (keeping the tail) or append to it.
+TEST_CASE("a WAL a killed server left holding erased text is emptied when the next one starts, under load") {
+  TempDb t;
+  const std::string marker = "Qzxvmarker-left-behind";
+  const std::string wal = t.path + "-wal";
+  {
+    GroupCommitWriter first{{t.path, false, 1000, 16}};
+    REQUIRE(first.start().empty());
+    std::promise<WriteResult> done;
+    first.submit([](Db& db) { db.exec("CREATE TABLE notes (body TEXT); CREATE TABLE filler (body BLOB)"); },
+                 [&done](const WriteResult& w) { done.set_value(w); });
+    REQUIRE(done.get_future().get().ok());
+  }
+  {
+    // The killed server: its last writes stay in the WAL, never checkpointed (as after kill -9).
+    SqliteDb killed{t.path, false, 1000};
+    sqlite3_db_config(killed.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    killed.exec("PRAGMA wal_autocheckpoint = 0");  // its checkpointer had not caught up either
+    killed.exec("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 8600) INSERT INTO filler SELECT zeroblob(4000) FROM k");
+    killed.exec("INSERT INTO notes VALUES ('" + marker + "')");
+    killed.exec("DELETE FROM notes");  // the purge committed
+  }
+  REQUIRE(offset_in(wal, marker) != std::string::npos);
+  REQUIRE(offset_in(wal, marker) > 32u * 1024 * 1024);  // in the tail a restarted WAL's next writes would not reach
+
+  GroupCommitWriter next{{t.path, false, 10000, 16}};
+  REQUIRE(next.start().empty());
+  bool gone = false;
+  {
+    SteadyWrites load([&] {
+      std::promise<WriteResult> done;
+      next.submit([](Db& db) { db.exec("INSERT INTO filler VALUES (zeroblob(10))"); },
+                  [&done](const WriteResult& w) { done.set_value(w); });
+      done.get_future().get();
+    });
+    for (int i = 0; i < 600 && !gone; ++i) {  // a bounded wait, no time asserted
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      gone = !file_holds(wal, marker);
+    }
+  }
+  CHECK(gone);
+  next.stop();
   CHECK_FALSE(file_holds(t.path, marker));
 }
