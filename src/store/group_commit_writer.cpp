@@ -38,10 +38,12 @@ std::string GroupCommitWriter::start() {
   std::string error;
   if (!ensure_open(error)) return error;
   thread_ = std::thread([this] { run(); });
-  // A server stopped between a purge's commit and the WAL's emptying (kill -9) may have left
-  // erased text in it: the checkpointer's first round empties it, load or not.
-  if (is_sqlite()) wal_holds_erased_ = true;
-  if (is_sqlite()) checkpointer_ = std::thread([this] { run_checkpoints(); });  // PostgreSQL checkpoints itself
+  if (is_sqlite()) {  // PostgreSQL checkpoints itself
+    // A server stopped between a purge's commit and the WAL's emptying (kill -9) may have left
+    // erased text in it: the checkpointer's first round empties it, load or not.
+    wal_holds_erased_ = true;
+    checkpointer_ = std::thread([this] { run_checkpoints(); });
+  }
   return {};
 }
 

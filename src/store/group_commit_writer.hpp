@@ -94,9 +94,9 @@ class GroupCommitWriter {
   std::thread checkpointer_;  // copies the WAL into the database off the writer's path
   std::atomic<bool> last_ok_{true};
   std::atomic<std::uint64_t> commits_{0};
-  // Set when a purge's emptying of the WAL could not finish: until the checkpointer has emptied
-  // it, it truncates under load too, rather than restarting (which would keep the erased text's
-  // old frames in the file).
+  // Set when a purge's emptying of the WAL could not finish, and at start (a WAL a killed server
+  // left may hold erased text): until the checkpointer has emptied it, it truncates under load
+  // too, rather than restarting (which would keep the erased text's old frames in the file).
   std::atomic<bool> wal_holds_erased_{false};
 };
 
