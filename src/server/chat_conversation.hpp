@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/boxed.hpp"
 #include "core/engine.hpp"
 #include "core/guidance_source.hpp"
 #include "metrics/metrics.hpp"
@@ -118,8 +119,9 @@ class ChatConversation {
     State state;
     std::string channel;
     std::int64_t revision = 0;  // as last read or written: writes are refused if another connection moved it on
-    std::optional<OpenHandoff> handoff;
-    std::optional<PhoneCall> call;  // channel phone only
+    // Boxed: most conversations never have one, and every open connection holds its Conversation.
+    Boxed<OpenHandoff> handoff;
+    Boxed<PhoneCall> call;  // channel phone only
     protocol::AboutMsg about;       // what the practitioner said about themselves ("" when not said)
     Logged logged;                  // at start all empty, as the new row has them
   };

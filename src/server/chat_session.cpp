@@ -19,7 +19,6 @@ ChatSession::ChatSession(net::ip::tcp::socket&& socket, ServerContext& ctx, std:
       admission_(std::move(admission)),
       conversation_(ctx.guidance, ctx.frames, &ctx.handoffs, ctx.metrics, ctx.resume_window),
       idle_timer_(socket_.get_executor()),
-      deadline_timer_(socket_.get_executor()),
       bucket_(ctx.config.limits.max_messages_per_second, ctx.config.limits.burst_messages) {
   ctx_.open_chats++;
   ctx_.metrics.connections_total++;
@@ -70,7 +69,7 @@ void ChatSession::read_next() {
 
 void ChatSession::on_gone() {
   idle_timer_.cancel();
-  deadline_timer_.cancel();
+  stop_deadline();
   if (const OpenHandoff* h = conversation_.handoff()) leave({h->reference, h->queue});  // staff see that the practitioner left
 }
 
@@ -167,7 +166,7 @@ void ChatSession::finish(Turn turn) {
   conversation_.committed(turn);
   if (turn.leave) leave(*turn.leave);
   for (auto& f : turn.frames) socket_.send(std::move(f));
-  if (turn.stop_deadline) deadline_timer_.cancel();
+  if (turn.stop_deadline) stop_deadline();
   if (turn.follow) follow();
   if (turn.after) turn.after();
   if (turn.prompted) read_next();
@@ -199,11 +198,16 @@ void ChatSession::handoff_notice(HandoffNotice notice) {
   });
 }
 
+void ChatSession::stop_deadline() {
+  if (deadline_timer_) deadline_timer_->cancel();
+}
+
 void ChatSession::arm_deadline() {
   const auto deadline = conversation_.deadline();
   if (!deadline) return;
-  deadline_timer_.expires_after(std::chrono::milliseconds(std::max<Millis>(0, *deadline - ctx_.now())));
-  deadline_timer_.async_wait([weak = weak_from_this(), reference = conversation_.handoff()->reference](boost::beast::error_code ec) {
+  if (!deadline_timer_) deadline_timer_ = std::make_unique<boost::asio::steady_timer>(socket_.get_executor());
+  deadline_timer_->expires_after(std::chrono::milliseconds(std::max<Millis>(0, *deadline - ctx_.now())));
+  deadline_timer_->async_wait([weak = weak_from_this(), reference = conversation_.handoff()->reference](boost::beast::error_code ec) {
     if (ec) return;
     auto self = weak.lock();
     if (!self || self->socket_.closing()) return;

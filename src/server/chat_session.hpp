@@ -42,6 +42,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   void leave(const HandoffPresence& left);
   void arm_deadline();
   void arm_idle_timer();
+  void stop_deadline();
   void reply_error(const std::string& code, const std::string& message);
   void close(boost::beast::websocket::close_code code, const std::string& reason);
 
@@ -50,7 +51,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   std::shared_ptr<void> admission_;  // this connection's slot in its listener
   ChatConversation conversation_;
   boost::asio::steady_timer idle_timer_;
-  boost::asio::steady_timer deadline_timer_;  // "unavailable" when no one accepts in time
+  // "unavailable" when no one accepts in time; made when a handoff first waits, since most
+  // connections never ask for a person and a timer is 112 bytes on each (issue 18).
+  std::unique_ptr<boost::asio::steady_timer> deadline_timer_;
   std::string followed_;                      // the conversation this session gets live notices for
   TokenBucket bucket_;
   int rate_limited_ = 0;

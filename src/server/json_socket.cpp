@@ -13,15 +13,15 @@ namespace bhttp = beast::http;
 
 // Every connection is accepted onto a strand of the server's io_context (Server::do_accept);
 // the socket moves to a stream that names that strand's type.
-JsonSocket::Stream::socket_type JsonSocket::on_own_strand(net::ip::tcp::socket&& socket) {
+JsonSocket::Stream JsonSocket::on_own_strand(net::ip::tcp::socket&& socket) {
   const Strand* strand = socket.get_executor().target<Strand>();
   if (!strand) throw std::logic_error("a WebSocket's connection must be accepted onto a strand of the io_context");
   beast::error_code ec;
   const auto protocol = socket.local_endpoint(ec).protocol();
   const auto handle = ec ? 0 : socket.release(ec);
-  if (ec) return Stream::socket_type(*strand);  // the socket already failed: a closed one, whose first operation fails
+  if (ec) return Stream(*strand);  // the socket already failed: a closed one, whose first operation fails
   try {
-    return Stream::socket_type(*strand, protocol, handle);
+    return Stream(*strand, protocol, handle);
   } catch (...) {
     ::close(handle);  // released, so no one else would (the reactor could not take it)
     throw;
@@ -38,7 +38,7 @@ JsonSocket::JsonSocket(net::ip::tcp::socket&& socket, std::size_t read_limit, st
 
 std::string JsonSocket::remote_address() const {
   beast::error_code ec;
-  auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+  auto ep = beast::get_lowest_layer(ws_).remote_endpoint(ec);
   return ec ? "unknown" : ep.address().to_string();
 }
 
@@ -138,8 +138,8 @@ void JsonSocket::drop() {
   closing_ = true;
   close_reason_.reset();
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  beast::get_lowest_layer(ws_).shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(ws_).close(ignored);
 }
 
 void JsonSocket::close(websocket::close_code code, const std::string& reason) {

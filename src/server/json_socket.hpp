@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "core/boxed.hpp"
+
 namespace rc {
 
 class JsonSocket {
@@ -67,10 +69,13 @@ class JsonSocket {
   static constexpr std::size_t kReadPart = 256;
 
   // The stream names its strand's type, so Asio copies the executor instead of erasing its type
-  // (an allocation for each work guard and hand-off: about 16 a turn, issue 18).
+  // (an allocation for each work guard and hand-off: about 16 a turn, issue 18). A bare socket,
+  // not Beast's basic_stream: the WebSocket keeps its own timeouts, and basic_stream's timers,
+  // shared state and wrapper around every read and write cost each connection about 600 bytes
+  // and each frame its bookkeeping (issue 18).
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-  using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Strand>;
-  static Stream::socket_type on_own_strand(boost::asio::ip::tcp::socket&& socket);
+  using Stream = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
+  static Stream on_own_strand(boost::asio::ip::tcp::socket&& socket);
 
   boost::beast::websocket::stream<Stream> ws_;
   boost::beast::flat_buffer buffer_;
@@ -86,7 +91,7 @@ class JsonSocket {
   bool frame_in_flight_ = false;
   std::vector<std::string> queued_;
   bool closing_ = false;
-  std::optional<boost::beast::websocket::close_reason> close_reason_;  // set while queued frames drain
+  Boxed<boost::beast::websocket::close_reason> close_reason_;  // set while queued frames drain (boxed: 144 bytes)
 };
 
 }  // namespace rc
