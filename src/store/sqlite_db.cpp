@@ -1,5 +1,6 @@
 // See sqlite_db.hpp.
 #include "sqlite_db.hpp"
+#include "wal_gather_vfs.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -100,7 +101,9 @@ SqliteDb::SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms,
     restrict_companions(path);
   }
   const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  // With a sync at every commit, a commit's WAL writes can be gathered into one (wal_gather_vfs.hpp).
+  const char* vfs = full_sync && !read_only ? wal_gather_vfs() : nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
