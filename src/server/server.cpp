@@ -15,7 +15,7 @@ namespace net = boost::asio;
 
 Server::Server(const ServerConfig& config, ServerServices services)
     : ctx_{config, std::move(services)},
-      ioc_(config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
+      ioc_(config.io_threads(std::thread::hardware_concurrency())),
       acceptor_(net::make_strand(ioc_)),
       console_acceptor_(net::make_strand(ioc_)),
       staff_acceptor_(net::make_strand(ioc_)),
@@ -133,7 +133,7 @@ void Server::run() {
   do_accept_console();
   do_accept_staff();
   sweep_stale_handoffs();
-  const int n = ctx_.config.threads > 0 ? ctx_.config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = ctx_.config.io_threads(std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();

@@ -50,9 +50,14 @@ struct ServerConfig {
   std::string console_address = "127.0.0.1";  // the staff console WebSocket (/v1/staff)
   unsigned short console_port = 8082;
   std::string web_root = "web";
-  int threads = 0;  // 0: one per core
+  int threads = 0;  // I/O threads; 0: io_threads() decides
   Limits limits;
   EmbedConfig embed;
+
+  // The I/O threads to run on a machine with `cores` cores (0 when unknown): as configured, or
+  // one fewer than the cores, at least one. The log's writer thread needs a core of its own:
+  // on two cores, one I/O thread did 5-9% more turns than two, at less CPU a turn (issue 18).
+  int io_threads(unsigned cores) const { return threads > 0 ? threads : static_cast<int>(cores > 1 ? cores - 1 : 1); }
 };
 
 }  // namespace rc

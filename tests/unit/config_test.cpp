@@ -17,6 +17,19 @@ TEST_CASE("an empty configuration gives the safe embedded defaults") {
   CHECK(c->db_sync == "full");  // an fsync per commit unless the deployment chooses otherwise
 }
 
+TEST_CASE("I/O threads: as configured, else one fewer than the cores, at least one") {
+  auto c = parse_config("{}", "c.json");
+  REQUIRE(c.ok());
+  CHECK(c->server.io_threads(0) == 1);  // the core count unknown
+  CHECK(c->server.io_threads(1) == 1);
+  CHECK(c->server.io_threads(2) == 1);  // the writer has the other core
+  CHECK(c->server.io_threads(8) == 7);
+  auto set = parse_config(R"({"threads": 3})", "c.json");
+  REQUIRE(set.ok());
+  CHECK(set->server.io_threads(2) == 3);
+  CHECK(set->server.io_threads(64) == 3);
+}
+
 TEST_CASE("db_sync is full or normal, nothing else") {
   CHECK(parse_config(R"({"db_sync": "normal"})", "c.json")->db_sync == "normal");
   auto bad = parse_config(R"({"db_sync": "off"})", "c.json");
