@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "temp_db.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/migrations.hpp"
 #include "store/review_queries.hpp"
@@ -18,13 +19,6 @@ using namespace rc;
 using namespace rc::store;
 
 namespace {
-
-struct TempDb {
-  std::string path = (std::filesystem::temp_directory_path() / ("writes-" + std::to_string(::getpid()) + "-" + std::to_string(rand()) + ".db")).string();
-  ~TempDb() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  }
-};
 
 std::string one(SqliteDb& db, const std::string& sql) {
   SqliteStatement q(db.handle(), sql);
@@ -71,7 +65,7 @@ std::string refusal_of(SqliteDb& db, const Record& r) {
 }  // namespace
 
 TEST_CASE("a database from before migration 017 keeps its turns in order, and new turns follow them") {
-  TempDb t;
+  TempDb t{"writes"};
   {
     SqliteDb old{t.path, false, 1000};
     migrate_to(old, 16);
@@ -106,7 +100,7 @@ TEST_CASE("a database from before migration 017 keeps its turns in order, and ne
 }
 
 TEST_CASE("a conversation update writes only what it names, keeps the rest, and is refused when another moved the conversation on") {
-  TempDb t;
+  TempDb t{"writes"};
   SqliteDb db{t.path, false, 1000};
   migrate(db);
   apply_alone(db, started());
@@ -178,7 +172,7 @@ std::string conversation_row(const std::string& id, const std::string& status, c
 }  // namespace
 
 TEST_CASE("migration 019: the conversation's CHECKs and area triggers keep their rules without an IN list, on a database that has rows") {
-  TempDb t;
+  TempDb t{"writes"};
   {
     SqliteDb old{t.path, false, 1000};
     migrate_to(old, 18);
@@ -217,7 +211,7 @@ TEST_CASE("migration 019: the conversation's CHECKs and area triggers keep their
 }
 
 TEST_CASE("migration 019 refuses, changing nothing, a database whose CHECK is not written as migration 001 wrote it") {
-  TempDb t;
+  TempDb t{"writes"};
   SqliteDb db{t.path, false, 1000};
   migrate_to(db, 18);
   // The same rule in other spacing: 019's text replacement cannot find it.
@@ -238,7 +232,7 @@ TEST_CASE("migration 019 refuses, changing nothing, a database whose CHECK is no
 }
 
 TEST_CASE("restart_wal keeps the WAL file and the next write starts again at its beginning - truncate_wal empties it") {
-  TempDb t;
+  TempDb t{"writes"};
   SqliteDb writer{t.path, true, 1000};
   writer.exec("CREATE TABLE pages (n INTEGER PRIMARY KEY, body BLOB)");
   writer.exec("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 300) INSERT INTO pages SELECT n, zeroblob(3000) FROM k");
@@ -312,7 +306,7 @@ struct SteadyWrites {
 // until overwritten: when a purge could not empty it (a reader held it), the checkpointer must
 // empty it anyway, even while writes go on.
 TEST_CASE("a WAL a purge could not empty is emptied by the checkpointer while writes go on") {
-  TempDb t;
+  TempDb t{"writes"};
   GroupCommitWriter writer{{t.path, false, 10000, 16}};
   REQUIRE(writer.start().empty());
   auto run = [&](std::string sql, bool truncate = false) {
@@ -373,7 +367,7 @@ TEST_CASE("a WAL a purge could not empty is emptied by the checkpointer while wr
 // WAL's tail. The next server must empty it even if it comes up under load, where it would
 // otherwise only restart the WAL (keeping the tail) or append to it.
 TEST_CASE("a WAL a killed server left holding erased text is emptied when the next one starts, under load") {
-  TempDb t;
+  TempDb t{"writes"};
   const std::string marker = "Qzxvmarker-left-behind";
   const std::string wal = t.path + "-wal";
   {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <future>
 
+#include "temp_db.hpp"
 #include "store/ids.hpp"
 #include "store/migrations.hpp"
 #include "store/review_queries.hpp"
@@ -21,13 +22,6 @@ bool is_readable_reference(const std::string& r) {
   const std::string chars = r.substr(3, 4) + r.substr(8, 4);
   return chars.find_first_not_of("0123456789ABCDEFGHJKMNPQRSTVWXYZ") == std::string::npos;
 }
-
-struct TempDb {
-  std::string path = (std::filesystem::temp_directory_path() / ("reference-" + std::to_string(::getpid()) + "-" + std::to_string(rand()) + ".db")).string();
-  ~TempDb() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  }
-};
 
 NewConversation new_conversation(const std::string& id, const std::string& reference) {
   return NewConversation{.id = id, .dialog_id = "early-help", .dialog_version = "v1", .channel = "web", .token_hash = "hash",
@@ -53,7 +47,7 @@ TEST_CASE("a conversation reference reads like a handoff's, and is read back how
 }
 
 TEST_CASE("the database never holds one reference twice: a clash is refused as reference_taken, and a voice call's is chosen free") {
-  TempDb t;
+  TempDb t{"reference"};
   SqliteDb db{t.path, false, 1000};
   migrate(db);
   Record first;
@@ -75,7 +69,7 @@ TEST_CASE("the database never holds one reference twice: a clash is refused as r
 }
 
 TEST_CASE("a conversation from before readable references keeps its id as its reference: loaded, listed, read and found by it") {
-  TempDb t;
+  TempDb t{"reference"};
   const std::string id = "0193a5c1d2e3f4a5b6c7d8e9f0a1";
   {
     // The database as it was at migration 008, with one conversation in it.

@@ -9,19 +9,13 @@
 #include <filesystem>
 #include <string>
 
+#include "temp_db.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/wal_gather_vfs.hpp"
 
 using namespace rc::store;
 
 namespace {
-
-struct TempDb {
-  std::string path = (std::filesystem::temp_directory_path() / ("gather-" + std::to_string(::getpid()) + "-" + std::to_string(rand()) + ".db")).string();
-  ~TempDb() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  }
-};
 
 std::int64_t count(SqliteDb& db) {
   SqliteStatement q(db.handle(), "SELECT COUNT(*) FROM t");
@@ -43,7 +37,7 @@ void insert(SqliteDb& db, int rows) {
 }  // namespace
 
 TEST_CASE("a commit's WAL frames reach the file in one write, and another connection reads them") {
-  TempDb file;
+  TempDb file{"gather"};
   SqliteDb db(file.path, /*full_sync=*/true, 1000);
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
   insert(db, 1);  // the log's header is synced on its own when the log starts
@@ -71,7 +65,7 @@ TEST_CASE("a commit's WAL frames reach the file in one write, and another connec
 }
 
 TEST_CASE("without a sync at each commit, the WAL's writes are not gathered") {
-  TempDb file;
+  TempDb file{"gather"};
   SqliteDb db(file.path, /*full_sync=*/false, 1000);
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
   insert(db, 1);
@@ -85,7 +79,7 @@ TEST_CASE("without a sync at each commit, the WAL's writes are not gathered") {
 }
 
 TEST_CASE("a gathered write that fails fails its commit, and the commit is not there afterwards") {
-  TempDb file;
+  TempDb file{"gather"};
   {
     SqliteDb db(file.path, /*full_sync=*/true, 1000);
     db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
