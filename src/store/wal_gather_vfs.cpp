@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 #include <memory>
+#include <cstddef>
+#include <unordered_map>
 
 namespace rc::store {
 namespace {
@@ -26,38 +28,68 @@ sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_vfs{};
 std::atomic<std::uint64_t> g_writes{0}, g_flushes{0};
 
+// SQLite's WAL_WRITE_LOCK: the first of the wal-index's locks (wal.c).
+constexpr int kWalWriteLock = 0;
+
 // Our file: the real one's memory follows it (szOsFile covers both).
 struct GatherFile {
   sqlite3_file base;
   sqlite3_file* real;
-  bool gathers;      // a -wal file
-  std::string* buf;  // the gathered bytes, for the file range [at, at + size)
+  bool gathers;        // a -wal file that gathers its writes
+  std::string* buf;    // the gathered bytes, for the file range [at, at + size)
   sqlite3_int64 at;
+  int failed;          // a write that failed: every later one fails too, until the write lock is let go
+  GatherFile* linked;  // a database file's -wal file, and the -wal file's database file
 };
+static_assert(sizeof(GatherFile) % 8 == 0, "the real file that follows it must be aligned as SQLite aligns a file");
+
+// The open database files by the name their pager gave xOpen: a -wal file's
+// sqlite3_filename_database() is that same pointer, which is how the two are linked.
+std::mutex g_databases_mutex;
+std::unordered_map<const char*, GatherFile*> g_databases;
 
 GatherFile* self(sqlite3_file* f) { return reinterpret_cast<GatherFile*>(f); }
 sqlite3_file* real(sqlite3_file* f) { return self(f)->real; }
 
+// Writes what is gathered. A failure is IOERR_WRITE, which rolls back the whole transaction
+// (SQLITE_FULL from a read would roll back one statement, and a later COMMIT would then write a
+// transaction missing the frames that were lost), and it sticks until the write lock is let go.
 int flush(GatherFile* f) {
+  if (f->failed) return f->failed;
   if (!f->buf || f->buf->empty()) return SQLITE_OK;
   g_flushes.fetch_add(1, std::memory_order_relaxed);
   const int rc = f->real->pMethods->xWrite(f->real, f->buf->data(), static_cast<int>(f->buf->size()), f->at);
-  f->buf->clear();  // written or failed, it is not written again: a failure fails the sync that follows
-  return rc;
+  f->buf->clear();
+  if (rc != SQLITE_OK) f->failed = SQLITE_IOERR_WRITE;
+  return f->failed;
 }
 
+void unlink_files(GatherFile* f) {
+  std::lock_guard lock(g_databases_mutex);
+  if (f->linked) f->linked->linked = nullptr;
+  f->linked = nullptr;
+  for (auto it = g_databases.begin(); it != g_databases.end(); ++it)
+    if (it->second == f) {
+      g_databases.erase(it);
+      break;
+    }
+}
+
+// What is still gathered at close was never committed (a commit's sync, and letting go of the
+// write lock, write it first): it is dropped, never written over frames another connection may
+// have committed since.
 int x_close(sqlite3_file* file) {
   GatherFile* f = self(file);
-  const int flushed = flush(f);
+  unlink_files(f);
   delete f->buf;
   f->buf = nullptr;
-  const int rc = f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
-  return flushed != SQLITE_OK ? flushed : rc;
+  return f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
 }
 
 int x_write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
   GatherFile* f = self(file);
   if (!f->gathers) return f->real->pMethods->xWrite(f->real, data, n, offset);
+  if (f->failed) return f->failed;
   g_writes.fetch_add(1, std::memory_order_relaxed);
   const bool follows = f->buf->empty() || offset == f->at + static_cast<sqlite3_int64>(f->buf->size());
   if (!follows || f->buf->size() + static_cast<std::size_t>(n) > kMaxGathered)
@@ -72,7 +104,7 @@ int x_write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
   return SQLITE_OK;
 }
 
-// Everything else looks at the file as it is: the gathered writes go first.
+// Whatever looks at the -wal file sees it as SQLite wrote it: the gathered writes go first.
 int x_read(sqlite3_file* file, void* data, int n, sqlite3_int64 offset) {
   if (const int rc = flush(self(file)); rc != SQLITE_OK) return rc;
   return real(file)->pMethods->xRead(real(file), data, n, offset);
@@ -90,22 +122,31 @@ int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
   return real(file)->pMethods->xFileSize(real(file), size);
 }
 int x_lock(sqlite3_file* file, int lock) { return real(file)->pMethods->xLock(real(file), lock); }
-int x_unlock(sqlite3_file* file, int lock) {
-  if (const int rc = flush(self(file)); rc != SQLITE_OK) return rc;
-  return real(file)->pMethods->xUnlock(real(file), lock);
-}
+int x_unlock(sqlite3_file* file, int lock) { return real(file)->pMethods->xUnlock(real(file), lock); }
 int x_check_reserved(sqlite3_file* file, int* out) { return real(file)->pMethods->xCheckReservedLock(real(file), out); }
-int x_file_control(sqlite3_file* file, int op, void* arg) {
-  if (const int rc = flush(self(file)); rc != SQLITE_OK) return rc;
-  return real(file)->pMethods->xFileControl(real(file), op, arg);
-}
+int x_file_control(sqlite3_file* file, int op, void* arg) { return real(file)->pMethods->xFileControl(real(file), op, arg); }
 int x_sector_size(sqlite3_file* file) { return real(file)->pMethods->xSectorSize(real(file)); }
 int x_device_characteristics(sqlite3_file* file) { return real(file)->pMethods->xDeviceCharacteristics(real(file)); }
 int x_shm_map(sqlite3_file* file, int page, int size, int extend, void volatile** out) {
   return real(file)->pMethods->xShmMap(real(file), page, size, extend, out);
 }
-int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) { return real(file)->pMethods->xShmLock(real(file), offset, n, flags); }
-void x_shm_barrier(sqlite3_file* file) { real(file)->pMethods->xShmBarrier(real(file)); }
+// On the database file, whose wal-index the -wal file's frames are published through.
+// Letting go of the write lock: what is gathered (frames of a transaction rolled back) is written
+// first, as SQLite would have written it, while no other connection can write the log.
+int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
+  if (GatherFile* wal = self(file)->linked; wal && offset == kWalWriteLock && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE)) {
+    flush(wal);  // a failure here loses only frames no commit holds
+    wal->failed = 0;
+  }
+  return real(file)->pMethods->xShmLock(real(file), offset, n, flags);
+}
+// SQLite calls the barrier between writing the two copies of the wal-index header that publish
+// new frames: whatever is gathered reaches the file before any reader can see it, whatever the
+// synchronous level (with FULL the commit's sync has written it already).
+void x_shm_barrier(sqlite3_file* file) {
+  if (GatherFile* wal = self(file)->linked) flush(wal);
+  real(file)->pMethods->xShmBarrier(real(file));
+}
 int x_shm_unmap(sqlite3_file* file, int del) { return real(file)->pMethods->xShmUnmap(real(file), del); }
 int x_fetch(sqlite3_file* file, sqlite3_int64 offset, int n, void** out) {
   if (const int rc = flush(self(file)); rc != SQLITE_OK) return rc;
@@ -142,32 +183,63 @@ sqlite3_io_methods io_methods_for(const sqlite3_io_methods& r) {
   return m;
 }
 
+const sqlite3_io_methods* methods_for(const sqlite3_io_methods* real_methods) {
+  // One table per real method table: the unix VFS has a few (locking styles); each gets its own.
+  static std::mutex mutex;
+  static std::vector<std::pair<const sqlite3_io_methods*, std::unique_ptr<sqlite3_io_methods>>> tables;
+  std::lock_guard lock(mutex);
+  auto it = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.first == real_methods; });
+  if (it == tables.end()) it = tables.insert(tables.end(), {real_methods, std::make_unique<sqlite3_io_methods>(io_methods_for(*real_methods))});
+  return it->second.get();
+}
+
+// A -wal file gathers when its database file is open through this VFS (to publish through) and
+// does not ask for padding to sector boundaries (psow=0: SQLite then writes a frame's tail after
+// the sync), so every flush point above holds.
+void link_wal(GatherFile* wal, sqlite3_filename name) {
+  std::lock_guard lock(g_databases_mutex);
+  const auto it = g_databases.find(sqlite3_filename_database(name));
+  if (it == g_databases.end()) return;
+  GatherFile* db = it->second;
+  const int characteristics = db->real->pMethods->xDeviceCharacteristics(db->real);
+  if (!(characteristics & SQLITE_IOCAP_POWERSAFE_OVERWRITE)) return;
+  wal->linked = db;
+  db->linked = wal;
+  wal->gathers = true;
+}
+
 int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   GatherFile* f = self(file);
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
   f->gathers = false;
   f->buf = nullptr;
   f->at = 0;
+  f->failed = 0;
+  f->linked = nullptr;
   f->base.pMethods = nullptr;
+  f->real->pMethods = nullptr;
   const int rc = g_real->xOpen(g_real, name, f->real, flags, out_flags);
-  if (rc != SQLITE_OK || !f->real->pMethods) return rc;  // SQLite calls no method on a file whose pMethods is null
-  // One table per real method table: the unix VFS has a few (locking styles); each gets its own.
-  static std::mutex mutex;
-  static std::vector<std::pair<const sqlite3_io_methods*, std::unique_ptr<sqlite3_io_methods>>> tables;
-  {
-    std::lock_guard lock(mutex);
-    auto it = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.first == f->real->pMethods; });
-    if (it == tables.end()) it = tables.insert(tables.end(), {f->real->pMethods, std::make_unique<sqlite3_io_methods>(io_methods_for(*f->real->pMethods))});
-    f->base.pMethods = it->second.get();
+  if (rc != SQLITE_OK) {
+    if (f->real->pMethods) f->real->pMethods->xClose(f->real);  // SQLite will not close a file whose open failed
+    return rc;
   }
-  if (flags & SQLITE_OPEN_WAL) {
-    f->gathers = true;
-    f->buf = new (std::nothrow) std::string();
-    if (!f->buf) {
-      f->real->pMethods->xClose(f->real);
-      f->base.pMethods = nullptr;
-      return SQLITE_NOMEM;
+  if (!f->real->pMethods) return SQLITE_CANTOPEN;
+  // Nothing may throw back into SQLite's C frames.
+  try {
+    f->base.pMethods = methods_for(f->real->pMethods);
+    if ((flags & SQLITE_OPEN_MAIN_DB) && name) {
+      std::lock_guard lock(g_databases_mutex);
+      g_databases[name] = f;
     }
+    if ((flags & SQLITE_OPEN_WAL) && name) {
+      link_wal(f, name);
+      if (f->gathers) f->buf = new std::string();
+    }
+  } catch (...) {
+    unlink_files(f);
+    f->base.pMethods = nullptr;
+    f->real->pMethods->xClose(f->real);
+    return SQLITE_NOMEM;
   }
   return SQLITE_OK;
 }

@@ -2,10 +2,17 @@
 // SQLite writes each WAL frame as two pwrite calls (its 24-byte header, then the page), so a
 // group commit of a few turns made dozens of system calls before its one fdatasync; a shim
 // over the "unix" VFS keeps consecutive writes to a -wal file in memory and writes them at
-// once, before anything that could look at the file: the sync, a read, a truncate, a size
-// query, a close. Nothing is acknowledged sooner or later than before: SQLite reports a commit
-// only after the sync, and the sync writes first. Only for synchronous=FULL: with NORMAL a
-// commit makes its frames visible to readers without a sync, so they must reach the file at once.
+// once, before anything could look at them:
+//   - the sync (a commit is reported only after it, so nothing is acknowledged sooner);
+//   - a read, a truncate or a size query of the file by the same connection;
+//   - the wal-index barrier, between the two header copies that publish new frames to other
+//     connections (so with synchronous=NORMAL, or any commit without a sync, readers never see
+//     frames that are not in the file);
+//   - letting go of the write lock (frames of a rolled-back transaction are written as SQLite
+//     would have written them, never later over another connection's commit).
+// A write that fails fails every later one until the write lock is let go (IOERR_WRITE: the
+// whole transaction rolls back). A -wal file gathers only when its database file is open
+// through this VFS and writes whole sectors (no psow=0). SqliteDb uses it with synchronous=FULL.
 #pragma once
 #include <cstdint>
 
