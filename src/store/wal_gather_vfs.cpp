@@ -40,6 +40,8 @@ struct GatherFile {
   sqlite3_int64 at;
   int failed;          // a write that failed: every later one fails too, until the write lock is let go
   GatherFile* linked;  // a database file's -wal file, and the -wal file's database file
+  int lock;            // a database file's lock level (EXCLUSIVE only in exclusive locking mode, or closing)
+  sqlite3_int64 commit_header_at;  // a -wal file: where the last frame header that ends a commit was written, or -1
 };
 static_assert(sizeof(GatherFile) % 8 == 0, "the real file that follows it must be aligned as SQLite aligns a file");
 
@@ -75,9 +77,9 @@ void unlink_files(GatherFile* f) {
     }
 }
 
-// What is still gathered at close was never committed (a commit's sync, and letting go of the
-// write lock, write it first): it is dropped, never written over frames another connection may
-// have committed since.
+// What is still gathered at close was never committed (a commit's last frame, and letting go
+// of the write lock, write it first): it is dropped, never written over frames another
+// connection may have committed since.
 int x_close(sqlite3_file* file) {
   GatherFile* f = self(file);
   unlink_files(f);
@@ -86,11 +88,29 @@ int x_close(sqlite3_file* file) {
   return f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
 }
 
+// A WAL frame header is 24 bytes; bytes 4-7 (the database size after a commit) are not zero
+// only in the last frame of a commit.
+constexpr int kFrameHeader = 24;
+bool ends_commit(const void* header, int n) {
+  const auto* b = static_cast<const unsigned char*>(header);
+  return n == kFrameHeader && (b[4] | b[5] | b[6] | b[7]) != 0;
+}
+
 int x_write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
   GatherFile* f = self(file);
-  if (!f->gathers) return f->real->pMethods->xWrite(f->real, data, n, offset);
+  // In exclusive locking mode SQLite never lets go of the write lock through the wal-index, so
+  // nothing is gathered there: every write goes straight to the file, as without this VFS.
+  if (!f->gathers || (f->linked && f->linked->lock >= SQLITE_LOCK_EXCLUSIVE)) {
+    if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+    return f->real->pMethods->xWrite(f->real, data, n, offset);
+  }
   if (f->failed) return f->failed;
   g_writes.fetch_add(1, std::memory_order_relaxed);
+  // The page after a commit's last frame header completes the commit: everything gathered is
+  // written then, and a failure is this write's, so SQLite fails the commit whatever the
+  // synchronous level (with FULL the sync would come next anyway).
+  const bool completes_commit = f->commit_header_at >= 0 && offset == f->commit_header_at + kFrameHeader;
+  f->commit_header_at = ends_commit(data, n) ? offset : -1;
   const bool follows = f->buf->empty() || offset == f->at + static_cast<sqlite3_int64>(f->buf->size());
   if (!follows || f->buf->size() + static_cast<std::size_t>(n) > kMaxGathered)
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
@@ -101,7 +121,7 @@ int x_write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
   } catch (const std::bad_alloc&) {
     return SQLITE_IOERR_NOMEM;
   }
-  return SQLITE_OK;
+  return completes_commit ? flush(f) : SQLITE_OK;
 }
 
 // Whatever looks at the -wal file sees it as SQLite wrote it: the gathered writes go first.
@@ -121,8 +141,27 @@ int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
   if (const int rc = flush(self(file)); rc != SQLITE_OK) return rc;
   return real(file)->pMethods->xFileSize(real(file), size);
 }
-int x_lock(sqlite3_file* file, int lock) { return real(file)->pMethods->xLock(real(file), lock); }
-int x_unlock(sqlite3_file* file, int lock) { return real(file)->pMethods->xUnlock(real(file), lock); }
+// The database file's locks. Before an EXCLUSIVE lock (exclusive locking mode) the -wal file's
+// gathered writes go out; before any unlock too, and a failure is forgotten, as at the write
+// lock's release: in exclusive mode that release never reaches the wal-index.
+int x_lock(sqlite3_file* file, int lock) {
+  GatherFile* f = self(file);
+  if (f->linked && lock >= SQLITE_LOCK_EXCLUSIVE)
+    if (const int rc = flush(f->linked); rc != SQLITE_OK) return rc;
+  const int rc = f->real->pMethods->xLock(f->real, lock);
+  if (rc == SQLITE_OK) f->lock = lock;
+  return rc;
+}
+int x_unlock(sqlite3_file* file, int lock) {
+  GatherFile* f = self(file);
+  if (GatherFile* wal = f->linked) {
+    flush(wal);
+    wal->failed = 0;
+  }
+  const int rc = f->real->pMethods->xUnlock(f->real, lock);
+  if (rc == SQLITE_OK) f->lock = lock;
+  return rc;
+}
 int x_check_reserved(sqlite3_file* file, int* out) { return real(file)->pMethods->xCheckReservedLock(real(file), out); }
 int x_file_control(sqlite3_file* file, int op, void* arg) { return real(file)->pMethods->xFileControl(real(file), op, arg); }
 int x_sector_size(sqlite3_file* file) { return real(file)->pMethods->xSectorSize(real(file)); }
@@ -216,6 +255,8 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, i
   f->at = 0;
   f->failed = 0;
   f->linked = nullptr;
+  f->lock = SQLITE_LOCK_NONE;
+  f->commit_header_at = -1;
   f->base.pMethods = nullptr;
   f->real->pMethods = nullptr;
   const int rc = g_real->xOpen(g_real, name, f->real, flags, out_flags);

@@ -3,7 +3,8 @@
 // group commit of a few turns made dozens of system calls before its one fdatasync; a shim
 // over the "unix" VFS keeps consecutive writes to a -wal file in memory and writes them at
 // once, before anything could look at them:
-//   - the sync (a commit is reported only after it, so nothing is acknowledged sooner);
+//   - the write of a commit's last frame (a failure fails the commit, at any synchronous level),
+//     before the sync, so nothing is acknowledged sooner;
 //   - a read, a truncate or a size query of the file by the same connection;
 //   - the wal-index barrier, between the two header copies that publish new frames to other
 //     connections (so with synchronous=NORMAL, or any commit without a sync, readers never see
@@ -12,7 +13,9 @@
 //     would have written them, never later over another connection's commit).
 // A write that fails fails every later one until the write lock is let go (IOERR_WRITE: the
 // whole transaction rolls back). A -wal file gathers only when its database file is open
-// through this VFS and writes whole sectors (no psow=0). SqliteDb uses it with synchronous=FULL.
+// through this VFS and writes whole sectors (no psow=0), and not while the database file holds
+// an EXCLUSIVE lock (exclusive locking mode, where the write lock is never let go through the
+// wal-index). SqliteDb uses it with synchronous=FULL.
 #pragma once
 #include <cstdint>
 

@@ -17,13 +17,13 @@ TEST_CASE("an empty configuration gives the safe embedded defaults") {
   CHECK(c->db_sync == "full");  // an fsync per commit unless the deployment chooses otherwise
 }
 
-TEST_CASE("I/O threads: as configured, else one fewer than the cores, at least one") {
+TEST_CASE("I/O threads: as configured, else one per core, at least one") {
   auto c = parse_config("{}", "c.json");
   REQUIRE(c.ok());
   CHECK(c->server.io_threads(0) == 1);  // the core count unknown
   CHECK(c->server.io_threads(1) == 1);
-  CHECK(c->server.io_threads(2) == 1);  // the writer has the other core
-  CHECK(c->server.io_threads(8) == 7);
+  CHECK(c->server.io_threads(2) == 2);
+  CHECK(c->server.io_threads(8) == 8);
   auto set = parse_config(R"({"threads": 3})", "c.json");
   REQUIRE(set.ok());
   CHECK(set->server.io_threads(2) == 3);

@@ -189,3 +189,43 @@ TEST_CASE("a gathered write that fails at the commit fails the commit, and the d
   CHECK(one_text(b, "PRAGMA integrity_check") == "ok");
   CHECK(count(b) == 5);  // the three committed before, the two after: none of the failed commit
 }
+
+TEST_CASE("a gathered write that fails at a commit without a sync fails that commit") {
+  TempDb file{"gather"};
+  FailingWrites failing;
+  SqliteDb a(file.path, /*full_sync=*/true, 1000);
+  a.exec("PRAGMA synchronous=NORMAL");  // no sync to report the failure: the commit's last frame must
+  a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  a.exec("INSERT INTO t (v) VALUES ('one')");
+  FailingWrites::armed = true;
+  CHECK_FALSE(exec_ok(a, "INSERT INTO t (v) VALUES ('two')"));  // not acknowledged
+  FailingWrites::armed = false;
+  SqliteDb b(file.path, /*full_sync=*/false, 1000);
+  CHECK(one_text(b, "SELECT group_concat(v) FROM t") == "one");
+  CHECK(one_text(b, "PRAGMA integrity_check") == "ok");
+  a.exec("INSERT INTO t (v) VALUES ('three')");
+  CHECK(one_text(b, "SELECT group_concat(v) FROM t") == "one,three");
+}
+
+TEST_CASE("in exclusive locking mode nothing is gathered, and leaving it after a rollback keeps the database whole") {
+  TempDb file{"gather"};
+  SqliteDb a(file.path, /*full_sync=*/true, 1000);
+  a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+  insert(a, 10);
+  a.exec("PRAGMA locking_mode=EXCLUSIVE");  // the write lock is never let go through the wal-index
+  insert(a, 1);
+  a.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  a.exec("PRAGMA cache_size=20");
+  a.exec("PRAGMA locking_mode=NORMAL");  // left at the end of the next transaction
+  a.exec("BEGIN");
+  for (int i = 0; i < 60; ++i) a.exec("INSERT INTO t (v) VALUES (randomblob(2000))");  // spills
+  a.exec("ROLLBACK");
+  SqliteDb b(file.path, /*full_sync=*/false, 1000);
+  b.exec("BEGIN IMMEDIATE");
+  for (int i = 0; i < 40; ++i) b.exec("INSERT INTO t (v) VALUES (zeroblob(2000))");
+  b.exec("COMMIT");
+  CHECK(one_text(a, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "51,40");
+  SqliteDb c(file.path, /*full_sync=*/false, 1000);
+  CHECK(one_text(c, "PRAGMA integrity_check") == "ok");
+  CHECK(one_text(c, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "51,40");
+}
