@@ -66,6 +66,20 @@ struct FailingWrites {
   }
 };
 
+// A transaction large enough to spill frames into the log (with a small page cache), rolled back.
+void spill_and_roll_back(SqliteDb& db) {
+  db.exec("BEGIN");
+  for (int i = 0; i < 60; ++i) db.exec("INSERT INTO t (v) VALUES (randomblob(2000))");
+  db.exec("ROLLBACK");
+}
+
+// Another writer's commit of 40 rows of zeros: the frames a stale write would land on.
+void commit_zeros(SqliteDb& db) {
+  db.exec("BEGIN IMMEDIATE");
+  for (int i = 0; i < 40; ++i) db.exec("INSERT INTO t (v) VALUES (zeroblob(2000))");
+  db.exec("COMMIT");
+}
+
 // `rows` rows of 2 KB in one transaction: about one page each.
 void insert(SqliteDb& db, int rows) {
   db.exec("BEGIN IMMEDIATE");
@@ -132,12 +146,8 @@ TEST_CASE("a rolled-back transaction's frames are never written over another con
   SqliteDb b(file.path, /*full_sync=*/false, 1000);  // another writer, on SQLite's own VFS
   b.exec("PRAGMA wal_checkpoint(TRUNCATE)");          // the log starts again: the next frames go at its beginning
   a.exec("PRAGMA cache_size=20");                     // so a large transaction spills frames into the log
-  a.exec("BEGIN");
-  for (int i = 0; i < 60; ++i) a.exec("INSERT INTO t (v) VALUES (randomblob(2000))");
-  a.exec("ROLLBACK");
-  b.exec("BEGIN IMMEDIATE");
-  for (int i = 0; i < 40; ++i) b.exec("INSERT INTO t (v) VALUES (zeroblob(2000))");
-  b.exec("COMMIT");
+  spill_and_roll_back(a);
+  commit_zeros(b);
   CHECK(one_text(a, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "50,40");  // a reads the log
   SqliteDb c(file.path, /*full_sync=*/false, 1000);
   CHECK(one_text(c, "PRAGMA integrity_check") == "ok");
@@ -217,13 +227,9 @@ TEST_CASE("in exclusive locking mode nothing is gathered, and leaving it after a
   a.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   a.exec("PRAGMA cache_size=20");
   a.exec("PRAGMA locking_mode=NORMAL");  // left at the end of the next transaction
-  a.exec("BEGIN");
-  for (int i = 0; i < 60; ++i) a.exec("INSERT INTO t (v) VALUES (randomblob(2000))");  // spills
-  a.exec("ROLLBACK");
+  spill_and_roll_back(a);
   SqliteDb b(file.path, /*full_sync=*/false, 1000);
-  b.exec("BEGIN IMMEDIATE");
-  for (int i = 0; i < 40; ++i) b.exec("INSERT INTO t (v) VALUES (zeroblob(2000))");
-  b.exec("COMMIT");
+  commit_zeros(b);
   CHECK(one_text(a, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "51,40");
   SqliteDb c(file.path, /*full_sync=*/false, 1000);
   CHECK(one_text(c, "PRAGMA integrity_check") == "ok");
