@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "sqlite_probe.hpp"
 #include "temp_db.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/migrations.hpp"
@@ -19,11 +20,6 @@ using namespace rc;
 using namespace rc::store;
 
 namespace {
-
-std::string one(SqliteDb& db, const std::string& sql) {
-  SqliteStatement q(db.handle(), sql);
-  return q.step() ? q.text(0) : std::string("(none)");
-}
 
 const std::string kId = "0000000000010000000000000001";
 
@@ -153,15 +149,6 @@ int ephemeral_tables(SqliteDb& db, const std::string& sql) {
   int n = 0;
   while (plan.step()) n += plan.text(1) == "OpenEphemeral";
   return n;
-}
-
-bool refused(SqliteDb& db, const std::string& sql) {
-  try {
-    db.exec(sql);
-    return false;
-  } catch (const SqliteError&) {
-    return true;
-  }
 }
 
 std::string conversation_row(const std::string& id, const std::string& status, const std::string& area) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "sqlite_probe.hpp"
 #include "temp_db.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/wal_gather_vfs.hpp"
@@ -23,20 +24,6 @@ namespace {
 std::int64_t count(SqliteDb& db) {
   SqliteStatement q(db.handle(), "SELECT COUNT(*) FROM t");
   return q.step() ? q.integer(0) : -1;
-}
-
-std::string one_text(SqliteDb& db, const std::string& sql) {
-  SqliteStatement q(db.handle(), sql);
-  return q.step() ? q.text(0) : std::string();
-}
-
-bool exec_ok(SqliteDb& db, const std::string& sql) {
-  try {
-    db.exec(sql);
-    return true;
-  } catch (const SqliteError&) {
-    return false;
-  }
 }
 
 // Makes the unix VFS's pwrite and pwrite64 fail with ENOSPC while armed; restored when it goes.
@@ -114,7 +101,7 @@ TEST_CASE("a commit's WAL frames reach the file in one write, and another connec
   CHECK(count(reader) == 341);
   SqliteDb again(file.path, /*full_sync=*/true, 1000);  // a second writer's connection reads the same
   CHECK(count(again) == 341);
-  CHECK(one_text(again, "PRAGMA integrity_check") == "ok");
+  CHECK(one(again, "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("frames reach the file before another connection can see them, even when a commit has no sync") {
@@ -130,12 +117,12 @@ TEST_CASE("frames reach the file before another connection can see them, even wh
   int wrong = 0;
   for (int i = 1; i <= 100; ++i) {
     writer.exec("INSERT INTO t (v) VALUES (printf('%.1500c', 'x'))");
-    if (one_text(reader, "SELECT count(*) || ',' || sum(v = printf('%.1500c', 'x')) FROM t") != std::to_string(i) + "," + std::to_string(i)) ++wrong;
+    if (one(reader, "SELECT count(*) || ',' || sum(v = printf('%.1500c', 'x')) FROM t") != std::to_string(i) + "," + std::to_string(i)) ++wrong;
   }
   CHECK(wrong == 0);
   const WalGatherStats after = wal_gather_stats();
   CHECK(after.writes - before.writes >= 200);  // gathered: a header and a page a frame
-  CHECK(one_text(reader, "PRAGMA integrity_check") == "ok");
+  CHECK(one(reader, "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("a rolled-back transaction's frames are never written over another connection's commit") {
@@ -148,10 +135,10 @@ TEST_CASE("a rolled-back transaction's frames are never written over another con
   a.exec("PRAGMA cache_size=20");                     // so a large transaction spills frames into the log
   spill_and_roll_back(a);
   commit_zeros(b);
-  CHECK(one_text(a, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "50,40");  // a reads the log
+  CHECK(one(a, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "50,40");  // a reads the log
   SqliteDb c(file.path, /*full_sync=*/false, 1000);
-  CHECK(one_text(c, "PRAGMA integrity_check") == "ok");
-  CHECK(one_text(c, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "50,40");
+  CHECK(one(c, "PRAGMA integrity_check") == "ok");
+  CHECK(one(c, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "50,40");
 }
 
 TEST_CASE("a gathered write that fails when the transaction reads it back rolls the whole transaction back") {
@@ -168,14 +155,14 @@ TEST_CASE("a gathered write that fails when the transaction reads it back rolls 
     FailingWrites::armed = true;
     // Reading a spilled page writes what is gathered first, and that write fails. A statement
     // journal would undo only this statement (SQLITE_FULL); IOERR_WRITE undoes the transaction.
-    CHECK_FALSE(exec_ok(a, "INSERT INTO t (v) SELECT v FROM t WHERE id BETWEEN 8 AND 9"));
+    CHECK(refused(a, "INSERT INTO t (v) SELECT v FROM t WHERE id BETWEEN 8 AND 9"));
     FailingWrites::armed = false;
     CHECK(sqlite3_get_autocommit(a.handle()) == 1);  // rolled back
-    CHECK_FALSE(exec_ok(a, "COMMIT"));               // nothing left to commit
+    CHECK(refused(a, "COMMIT"));               // nothing left to commit
     insert(a, 1);                                    // and the database takes a new commit
   }
   SqliteDb b(file.path, /*full_sync=*/false, 1000);
-  CHECK(one_text(b, "PRAGMA integrity_check") == "ok");
+  CHECK(one(b, "PRAGMA integrity_check") == "ok");
   CHECK(count(b) == 6);  // the first five and the last one: none of the failed transaction
 }
 
@@ -189,14 +176,14 @@ TEST_CASE("a gathered write that fails at the commit fails the commit, and the d
     a.exec("BEGIN IMMEDIATE");
     for (int i = 0; i < 30; ++i) a.exec("INSERT INTO t (v) VALUES (randomblob(2000))");
     FailingWrites::armed = true;
-    CHECK_FALSE(exec_ok(a, "COMMIT"));
+    CHECK(refused(a, "COMMIT"));
     FailingWrites::armed = false;
     a.rollback_if_open();
     CHECK(count(a) == 3);
     insert(a, 2);
   }
   SqliteDb b(file.path, /*full_sync=*/true, 1000);
-  CHECK(one_text(b, "PRAGMA integrity_check") == "ok");
+  CHECK(one(b, "PRAGMA integrity_check") == "ok");
   CHECK(count(b) == 5);  // the three committed before, the two after: none of the failed commit
 }
 
@@ -208,13 +195,13 @@ TEST_CASE("a gathered write that fails at a commit without a sync fails that com
   a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
   a.exec("INSERT INTO t (v) VALUES ('one')");
   FailingWrites::armed = true;
-  CHECK_FALSE(exec_ok(a, "INSERT INTO t (v) VALUES ('two')"));  // not acknowledged
+  CHECK(refused(a, "INSERT INTO t (v) VALUES ('two')"));  // not acknowledged
   FailingWrites::armed = false;
   SqliteDb b(file.path, /*full_sync=*/false, 1000);
-  CHECK(one_text(b, "SELECT group_concat(v) FROM t") == "one");
-  CHECK(one_text(b, "PRAGMA integrity_check") == "ok");
+  CHECK(one(b, "SELECT group_concat(v) FROM t") == "one");
+  CHECK(one(b, "PRAGMA integrity_check") == "ok");
   a.exec("INSERT INTO t (v) VALUES ('three')");
-  CHECK(one_text(b, "SELECT group_concat(v) FROM t") == "one,three");
+  CHECK(one(b, "SELECT group_concat(v) FROM t") == "one,three");
 }
 
 TEST_CASE("in exclusive locking mode nothing is gathered, and leaving it after a rollback keeps the database whole") {
@@ -230,8 +217,8 @@ TEST_CASE("in exclusive locking mode nothing is gathered, and leaving it after a
   spill_and_roll_back(a);
   SqliteDb b(file.path, /*full_sync=*/false, 1000);
   commit_zeros(b);
-  CHECK(one_text(a, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "51,40");
+  CHECK(one(a, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "51,40");
   SqliteDb c(file.path, /*full_sync=*/false, 1000);
-  CHECK(one_text(c, "PRAGMA integrity_check") == "ok");
-  CHECK(one_text(c, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "51,40");
+  CHECK(one(c, "PRAGMA integrity_check") == "ok");
+  CHECK(one(c, "SELECT count(*) || ',' || sum(v = zeroblob(2000)) FROM t") == "51,40");
 }
