@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/sha256.hpp"
 #include "protocol.hpp"
 
 namespace rc::protocol {
@@ -40,6 +41,8 @@ std::optional<std::string> key_of(const std::string& dialog_id, const Event& eve
 
 std::optional<FrameMemo::Template> FrameMemo::template_of(const Event& event, bool with_say, const Fields& fields) {
   json j = to_json(event, with_say);
+  std::string body = dumped(j);
+  const std::string type = j.value("type", "");
   for (std::size_t i = 0; i < fields.size(); ++i) j[fields[i].first] = "\x01rc-field-" + std::to_string(i) + "\x01";
   const std::string text = dumped(j);
   std::vector<std::pair<std::size_t, std::size_t>> at;  // (position, field)
@@ -58,21 +61,37 @@ std::optional<FrameMemo::Template> FrameMemo::template_of(const Event& event, bo
     from = pos + mark(field).size();
   }
   t.pieces.push_back(text.substr(from));
+  auto logged = std::make_shared<FrameTemplate>();
+  logged->id = sha256_hex(body).substr(0, 32);
+  logged->body = std::move(body);
+  t.logged_head = "{\"$template\":" + json_string(logged->id) + ",\"type\":" + json_string(type);
+  t.logged = std::move(logged);
   return t;
 }
 
-std::string FrameMemo::filled(const Template& t, const Fields& fields) {
-  std::size_t size = 0;
+FrameMemo::Filled FrameMemo::filled(const Template& t, const Fields& fields) {
+  std::size_t size = 0, fields_size = 0;
   for (const auto& p : t.pieces) size += p.size();
-  for (const auto& [name, value] : fields) size += value.size();
-  std::string out;
-  out.reserve(size);
-  out += t.pieces.front();
+  for (const auto& [name, value] : fields) fields_size += name.size() + value.size() + 4;
+  Filled f;
+  f.frame.reserve(size + fields_size);
+  f.frame += t.pieces.front();
   for (std::size_t h = 0; h < t.holes.size(); ++h) {
-    out += fields[t.holes[h]].second;
-    out += t.pieces[h + 1];
+    f.frame += fields[t.holes[h]].second;
+    f.frame += t.pieces[h + 1];
   }
-  return out;
+  // The type stays readable in the log (the review's statistics look for outcomes by it).
+  f.logged.reserve(t.logged_head.size() + fields_size + 1);
+  f.logged += t.logged_head;
+  for (const auto& [name, value] : fields) {
+    f.logged += ',';
+    f.logged += json_string(name);
+    f.logged += ':';
+    f.logged += value;
+  }
+  f.logged += '}';
+  f.logged_template = t.logged;
+  return f;
 }
 
 FrameMemo::PerSet* FrameMemo::per_set_locked(const std::shared_ptr<const GuidanceSet>& set) {
@@ -81,7 +100,7 @@ FrameMemo::PerSet* FrameMemo::per_set_locked(const std::shared_ptr<const Guidanc
   return nullptr;
 }
 
-std::optional<std::string> FrameMemo::frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
+std::optional<FrameMemo::Filled> FrameMemo::frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
                                             bool with_say, const Fields& fields) {
   const auto key = key_of(dialog_id, event, with_say, fields);
   if (!key || !set) return std::nullopt;
@@ -92,7 +111,7 @@ std::optional<std::string> FrameMemo::frame(const std::shared_ptr<const Guidance
   }
   auto made = template_of(event, with_say, fields);
   if (!made) return std::nullopt;  // rendered each time instead
-  std::string out = filled(*made, fields);
+  Filled out = filled(*made, fields);
   std::unique_lock lock(mutex_);
   std::erase_if(sets_, [](const PerSet& s) { return s.set.expired(); });  // a retired set no conversation holds
   PerSet* s = per_set_locked(set);

@@ -2,7 +2,9 @@
 // information step, an outcome's guidance and contacts), written once per set as a template
 // with holes for the fields of the conversation at hand (its ref, an outcome's summary), then
 // filled on each turn: byte for byte what building the JSON and serialising it writes, without
-// doing that again on every turn (bench/README.md, issue 18). Shared by the I/O threads.
+// doing that again on every turn (bench/README.md, issue 18). Each frame comes with the form the
+// log keeps: its template's id and its own fields only (store/logged_frames.hpp puts it back
+// together). Shared by the I/O threads.
 #pragma once
 #include <memory>
 #include <optional>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/frame_template.hpp"
 #include "core/guidance_set.hpp"
 
 namespace rc::protocol {
@@ -24,11 +27,17 @@ class FrameMemo {
   // nlohmann writes it: json_string, summary_member_texts). A field left out is not in the frame.
   using Fields = std::vector<std::pair<std::string, std::string>>;
 
+  struct Filled {
+    std::string frame;   // as sent
+    std::string logged;  // as logged: {"$template":id,"type":...} and `fields`
+    std::shared_ptr<const FrameTemplate> logged_template;  // what `logged` names
+  };
+
   // The frame for `event` of `dialog_id` on `set`, as to_json(event, with_say) with `fields`
   // added and serialised; nullopt for an event whose text is not the same in every conversation
   // (alerts, errors, matches).
-  std::optional<std::string> frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
-                                   bool with_say, const Fields& fields);
+  std::optional<Filled> frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
+                              bool with_say, const Fields& fields);
 
   // Sets whose frames are held: a retired set's stop counting once it is freed, and go at the
   // next frame written for any set (a reload's new set writes its first at once).
@@ -39,6 +48,8 @@ class FrameMemo {
   struct Template {
     std::vector<std::string> pieces;
     std::vector<std::size_t> holes;  // for each hole in text order, its index in Fields
+    std::shared_ptr<const FrameTemplate> logged;  // the text without the fields
+    std::string logged_head;                      // {"$template":"<id>","type":"<type>"
   };
   struct PerSet {
     std::weak_ptr<const GuidanceSet> set;  // compared by owner: never confused with a later set at the same address
@@ -46,7 +57,7 @@ class FrameMemo {
   };
 
   static std::optional<Template> template_of(const Event& event, bool with_say, const Fields& fields);
-  static std::string filled(const Template& t, const Fields& fields);
+  static Filled filled(const Template& t, const Fields& fields);
   PerSet* per_set_locked(const std::shared_ptr<const GuidanceSet>& set);
 
   mutable std::shared_mutex mutex_;

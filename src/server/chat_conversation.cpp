@@ -1,6 +1,8 @@
 // See chat_conversation.hpp.
 #include "chat_conversation.hpp"
 
+#include <algorithm>
+
 #include "core/redaction.hpp"
 #include "core/sha256.hpp"
 #include "core/state_json.hpp"
@@ -78,18 +80,27 @@ ChatConversation::Reply ChatConversation::render(const std::vector<Event>& event
   return out;
 }
 
-ChatConversation::Frames ChatConversation::frames_for(const std::vector<Event>& events, const Conversation& c, const std::optional<std::string>& ref) const {
-  Frames frames;
-  frames.reserve(events.size());
+ChatConversation::Shown ChatConversation::frames_for(const std::vector<Event>& events, const Conversation& c, const std::optional<std::string>& ref) const {
+  Shown shown;
+  shown.frames.reserve(events.size());
+  shown.logged = "[";
   for (const auto& e : events) {
     protocol::FrameMemo::Fields fields;
     if (const auto* o = std::get_if<OutcomeEvent>(&e))
       fields = protocol::summary_member_texts(summarise(*c.dialog, c.guidance->content, c.state, *o, c.reference, c.state.updated));
     if (ref) fields.emplace_back("ref", protocol::json_string(*ref));
-    if (auto shared = frames_.frame(c.guidance, c.dialog->id, e, c.channel != "web", fields)) frames.push_back(std::move(*shared));
-    else frames.push_back(protocol::serialise(render(e, c), ref));
+    if (shown.logged.size() > 1) shown.logged += ',';
+    if (auto filled = frames_.frame(c.guidance, c.dialog->id, e, c.channel != "web", fields)) {
+      shown.frames.push_back(std::move(filled->frame));
+      shown.logged += filled->logged;
+      shown.templates.push_back(std::move(filled->logged_template));
+    } else {
+      shown.frames.push_back(protocol::serialise(render(e, c), ref));
+      shown.logged += shown.frames.back();
+    }
   }
-  return frames;
+  shown.logged += ']';
+  return shown;
 }
 
 ChatConversation::Reply ChatConversation::current(const Conversation& c) const {
@@ -120,6 +131,12 @@ std::string ChatConversation::log_of(const Frames& frames) {
 void ChatConversation::add_turns(store::Record& r, const Conversation& c, const std::string& node, const std::string& in, std::string out, Millis now) {
   r.turns.push_back({.conversation_id = c.id, .at = now, .node = node, .direction = "in", .message = in});
   r.turns.push_back({.conversation_id = c.id, .at = now, .node = c.state.current, .direction = "out", .message = std::move(out)});
+}
+
+void ChatConversation::add_turns(store::Record& r, const Conversation& c, const std::string& node, const std::string& in, Shown& shown, Millis now) {
+  add_turns(r, c, node, in, std::move(shown.logged), now);
+  for (auto& t : shown.templates)
+    if (std::none_of(r.templates.begin(), r.templates.end(), [&](const auto& had) { return had->id == t->id; })) r.templates.push_back(std::move(t));
 }
 
 store::ConversationUpdate ChatConversation::update_for(const Conversation& c, Millis now) {
@@ -229,8 +246,8 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
                                    .token_hash = sha256_hex(token), .state = state_text(c.state), .started_at = now,
                                    .reference = c.reference};
   if (c.call) r.call_taken = store::PhoneCallTaken{.conversation_id = c.id, .staff_id = c.call->staff_id, .at = now};
-  Frames event_frames = frames_for(step.events, c, m.ref);
-  add_turns(r, c, dialog->start, m.text, log_of(event_frames), now);  // the log never holds the token
+  Shown shown = frames_for(step.events, c, m.ref);
+  add_turns(r, c, dialog->start, m.text, shown, now);  // the log never holds the token
   if (c.state.finished) {
     r.updates.push_back(update_for(c, now));
     note_logged(c, r.updates.back());
@@ -244,7 +261,7 @@ Turn ChatConversation::start(const protocol::Message& m, const protocol::StartMs
   } else {
     t.frames.push_back(protocol::started_text(started, m.ref));
   }
-  for (auto& f : event_frames) t.frames.push_back(std::move(f));
+  for (auto& f : shown.frames) t.frames.push_back(std::move(f));
   t.record = std::move(r);
   t.on_commit = [this, c = std::move(c)]() mutable { conv_ = std::move(c); };
   return t;
@@ -272,9 +289,10 @@ Turn ChatConversation::engine_input(const protocol::Message& m, const Input& inp
   next.state = std::move(step.state);
   Turn t;
   t.ref = m.ref;
-  t.frames = frames_for(step.events, next, m.ref);
+  Shown shown = frames_for(step.events, next, m.ref);
   store::Record r;
-  add_turns(r, next, node, m.text, log_of(t.frames), now);
+  add_turns(r, next, node, m.text, shown, now);
+  t.frames = std::move(shown.frames);
   r.alerts = store::safety_alert_rows(next.id, node, "answer", step.events, now);
   r.updates.push_back(update_for(next, now));
   note_logged(next, r.updates.back());

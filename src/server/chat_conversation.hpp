@@ -156,14 +156,21 @@ class ChatConversation {
   // Outcomes also carry the summary, made from the conversation's (redacted) state, id and time.
   Reply render(const std::vector<Event>& events, const Conversation& c) const;
   nlohmann::json render(const Event& event, const Conversation& c) const;
+  // Frames as sent, and as logged: one the memo gives is logged by its template and its own fields.
+  struct Shown {
+    Frames frames;
+    std::string logged;  // a JSON array, as log_of writes one
+    std::vector<std::shared_ptr<const FrameTemplate>> templates;
+  };
   // The engine's events as frames: those every conversation shares from the memo, the rest rendered.
-  Frames frames_for(const std::vector<Event>& events, const Conversation& c, const std::optional<std::string>& ref) const;
+  Shown frames_for(const std::vector<Event>& events, const Conversation& c, const std::optional<std::string>& ref) const;
   Reply current(const Conversation& c) const;
   static Frames frames_of(Reply&& messages, const std::optional<std::string>& ref);
   static std::string log_of(const Frames& frames);
   static Turn error(const std::optional<std::string>& ref, const std::string& code, const std::string& message);
   static Turn error(const protocol::Message& m, const std::string& code, const std::string& message) { return error(m.ref, code, message); }
   static void add_turns(store::Record& r, const Conversation& c, const std::string& node, const std::string& in, std::string out, Millis now);
+  static void add_turns(store::Record& r, const Conversation& c, const std::string& node, const std::string& in, Shown& shown, Millis now);
   // The update for `c` now, naming only the columns that differ from `c.logged`.
   static store::ConversationUpdate update_for(const Conversation& c, Millis now);
   // After `u` is queued for `c`: what the log will hold once it commits.

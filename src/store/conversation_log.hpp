@@ -4,11 +4,13 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "audit_log.hpp"
+#include "core/frame_template.hpp"
 #include "states.hpp"
 #include "write_result.hpp"
 
@@ -23,7 +25,8 @@ struct NewConversation {
 struct TurnRow {
   std::string conversation_id;
   std::int64_t at = 0;  // the sequence number is given by the writer, in commit order
-  std::string node, direction, message;
+  std::string node, direction;
+  std::string message;  // in: the client's message; out: an array of frames, some logged by template (logged_frames.hpp)
 };
 
 struct ConversationUpdate {
@@ -105,6 +108,7 @@ struct Record {
   std::optional<NewConversation> start;
   std::vector<ConversationUpdate> updates;  // applied in order, after `start`
   std::vector<TurnRow> turns;
+  std::vector<std::shared_ptr<const FrameTemplate>> templates;  // those the turns name (written when new)
   std::optional<CallbackSeen> callback;        // checked first
   std::optional<HandoffOpen> open_handoff;
   std::vector<HandoffChange> handoff_changes;  // after open_handoff

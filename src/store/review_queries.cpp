@@ -2,6 +2,7 @@
 #include "review_queries.hpp"
 
 #include "ids.hpp"
+#include "logged_frames.hpp"
 #include "transcript_sections.hpp"
 
 #include <algorithm>
@@ -334,13 +335,19 @@ std::optional<json> transcript(store::Db& db, const std::string& id, const Scope
   json contacts_shown = json::array();
   store::Query t(db, "SELECT seq, at, direction, node, message FROM turns WHERE conversation_id = ?1 ORDER BY seq");
   t.bind(1, id);
-  while (t.step()) {
-    json message = json::parse(t.text(4), nullptr, false);
-    if (t.text(2) == "out" && message.is_array())
-      for (const auto& m : message)
+  while (t.step())
+    turns.push_back({{"seq", t.integer(0)}, {"at", iso_time(t.integer(1))}, {"direction", t.text(2)}, {"node", t.text(3)},
+                     {"message", json::parse(t.text(4), nullptr, false)}});
+  // The frames as they were sent: those logged by template put back (after the read, so no
+  // statement runs while another is open).
+  store::LoggedFrameReader frames(db);
+  for (auto& turn : turns) {
+    if (turn["direction"] != "out") continue;
+    turn["message"] = frames.expanded(std::move(turn["message"]));
+    if (turn["message"].is_array())
+      for (const auto& m : turn["message"])
         if (m.value("type", "") == "outcome" || m.value("type", "") == "alert")
           for (const auto& contact : m.value("contacts", json::array())) contacts_shown.push_back(contact);
-    turns.push_back({{"seq", t.integer(0)}, {"at", iso_time(t.integer(1))}, {"direction", t.text(2)}, {"node", t.text(3)}, {"message", message}});
   }
   out["turns"] = std::move(turns);
   out["contacts_shown"] = std::move(contacts_shown);

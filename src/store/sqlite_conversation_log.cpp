@@ -8,6 +8,7 @@
 
 #include "db_errors.hpp"
 #include "ids.hpp"
+#include "logged_frames.hpp"
 #include "phone_call_rows.hpp"
 
 namespace rc::store {
@@ -69,11 +70,13 @@ void queue_event(Db& db, const OutboxRow& o) {
 // array each), which hold both the echo of what the practitioner typed and what staff wrote.
 std::vector<StoredHandoff::LoggedFrames> handoff_messages(Db& db, const std::string& conversation_id, std::int64_t since) {
   std::vector<StoredHandoff::LoggedFrames> out;
+  LoggedFrameReader logged(db);
   auto& q = db.prepared(
       "SELECT at, message FROM turns WHERE conversation_id = ?1 AND at >= ?2 AND direction = 'out' AND message LIKE '%\"type\":\"message\"%' ORDER BY seq");
   q.bind(1, conversation_id).bind(2, since);
   while (q.step()) out.push_back({q.integer(0), q.text(1)});
   q.reset();
+  for (auto& m : out) m.frames = logged.expanded_text(m.frames);
   return out;
 }
 
@@ -177,6 +180,8 @@ void update_conversation(Db& db, const ConversationUpdate& u) {
 
 void SqliteConversationLog::apply(Db& db, const Record& r) {
   if (r.callback) record_callback(db, *r.callback);
+  for (const auto& t : r.templates)
+    db.prepared("INSERT INTO frame_templates (id, body) VALUES (?1, ?2) ON CONFLICT DO NOTHING").bind_borrowed(1, t->id).bind_borrowed(2, t->body).run();
   if (r.start) start_conversation(db, *r.start);
   if (r.call_taken) record_call_taken(db, *r.call_taken);
   for (const auto& u : r.updates) update_conversation(db, u);
@@ -207,7 +212,19 @@ std::string SqliteConversationLog::unused_reference(Db& db) {
 }
 
 void SqliteConversationLog::write(Record record, Done done) {
+  if (!record.templates.empty()) {
+    std::lock_guard lock(templates_mutex_);
+    std::erase_if(record.templates, [&](const auto& t) { return templates_written_.contains(t->id); });
+  }
   auto shared = std::make_shared<Record>(std::move(record));
+  if (!shared->templates.empty())
+    done = [this, shared, done = std::move(done)](const WriteResult& result) {
+      if (result.ok()) {
+        std::lock_guard lock(templates_mutex_);
+        for (const auto& t : shared->templates) templates_written_.insert(t->id);
+      }
+      done(result);
+    };
   writer_.submit([shared](Db& db) { apply(db, *shared); }, std::move(done));
 }
 

@@ -1,5 +1,6 @@
 // Protocol v1 against the real server over a real socket: every message type and error code.
 #include <doctest/doctest.h>
+#include <httplib.h>
 
 #include <csignal>
 #include <fstream>
@@ -397,6 +398,62 @@ TEST_CASE("the outcome message carries the summary and its fields - the same on 
   CHECK(r[0]["reference"] == reference);
   CHECK(r.back()["summary"] == outcome["summary"]);
   CHECK(r.back()["summary_fields"] == outcome["summary_fields"]);
+}
+
+TEST_CASE("the log keeps an outcome's shared text once - the transcript gives every frame as the practitioner got it") {
+  Fixture f;
+  const std::vector<std::pair<std::string, std::string>> path{{"danger", "no"}, {"harm", "no"}, {"consent_talked", "yes"}, {"consent_answer", "agree"},
+                                                              {"step_down", "no"}, {"needs", "multi"}, {"hub_notes", ""}, {"area", "east"}};
+  // One conversation along `path`: its id, and the frames the server logs for it (all but started).
+  auto converse = [&](const std::string& notes) {
+    WsClient c(f.server.port());
+    std::vector<json> got;
+    json start = start_msg();
+    start["ref"] = "s";
+    auto s = c.request(start);
+    REQUIRE(s.size() >= 2);
+    const std::string id = s[0]["conversation"];
+    got.insert(got.end(), s.begin() + 1, s.end());
+    int n = 0;
+    for (const auto& [node, option] : path) {
+      json m = option.empty() ? typed(node, notes) : answer(node, option);
+      m["ref"] = std::to_string(++n);
+      auto r = c.request(m);
+      got.insert(got.end(), r.begin(), r.end());
+    }
+    REQUIRE(got.back()["type"] == "outcome");
+    return std::make_pair(id, got);
+  };
+  const auto [first, sent] = converse("Weekends are hard.");
+  const std::string templates = scalar(f.server.db(), "SELECT COUNT(*) FROM frame_templates");
+  CHECK(templates != "0");
+  const auto [second, sent_again] = converse("Mornings too.");
+  CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM frame_templates") == templates);  // the same questions and outcome: nothing new kept
+
+  // The outcome's row names its template and keeps the conversation's own fields only.
+  const std::string row = scalar(f.server.db(), "SELECT message FROM turns WHERE conversation_id = '" + second +
+                                                    "' AND direction = 'out' AND message LIKE '%\"type\":\"outcome\"%'");
+  CHECK(row.find("\"$template\"") != std::string::npos);
+  CHECK(row.find("Mornings too.") != std::string::npos);  // in its summary
+  CHECK(row.size() * 4 < sent_again.back().dump().size() * 3);
+
+  const std::string admin = add_staff(f.server.db(), "ada", "admin");
+  httplib::Client staff("127.0.0.1", f.server.staff_port());
+  staff.set_bearer_token_auth(admin.c_str());
+  for (const auto& [id, frames] : {std::make_pair(first, sent), std::make_pair(second, sent_again)}) {
+    auto r = staff.Get(("/v1/conversations/" + id).c_str());
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    const json transcript = json::parse(r->body);
+    std::vector<json> logged;
+    for (const auto& t : transcript["turns"])
+      if (t["direction"] == "out")
+        for (const auto& m : t["message"]) logged.push_back(m);
+    CHECK(logged == frames);
+    bool hub_email = false;
+    for (const auto& c : transcript["contacts_shown"]) hub_email = hub_email || c.value("email", "") == "eastearlyhelp@leeds.gov.uk";
+    CHECK(hub_email);
+  }
 }
 
 TEST_CASE("prompts carry no summary") {

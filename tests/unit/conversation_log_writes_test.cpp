@@ -95,6 +95,41 @@ TEST_CASE("a database from before migration 017 keeps its turns in order, and ne
   CHECK_THROWS(db.exec("INSERT INTO turns (conversation_id, seq, at, node, direction, message) VALUES ('" + kId + "', 5, 1, 'x', 'in', '{}')"));
 }
 
+TEST_CASE("a frame template is written with the first record naming it to commit, again after a refused one, then never again") {
+  TempDb t{"writes"};
+  GroupCommitWriter writer{{t.path, false, 1000, 16}};
+  REQUIRE(writer.start().empty());
+  SqliteConversationLog log(writer);
+  auto write = [&](Record r) {
+    std::promise<WriteResult> written;
+    log.write(std::move(r), [&](const WriteResult& w) { written.set_value(w); });
+    return written.get_future().get();
+  };
+  SqliteDb db{t.path, false, 1000};
+  const auto shown = std::make_shared<const FrameTemplate>(FrameTemplate{"0123456789abcdef0123456789abcdef", R"({"type":"info","text":"Think family."})"});
+  REQUIRE(write(started()).ok());
+  Record refused_record = started();  // the same conversation again: refused after its template was inserted, so rolled back
+  refused_record.templates = {shown};
+  CHECK(write(refused_record).refused());
+  CHECK(one(db, "SELECT COUNT(*) FROM frame_templates") == "0");
+
+  Record named;
+  named.templates = {shown, shown};
+  named.turns.push_back({.conversation_id = kId, .at = 1500, .node = "x", .direction = "out",
+                         .message = R"([{"$template":"0123456789abcdef0123456789abcdef","type":"info"}])"});
+  REQUIRE(write(named).ok());
+  CHECK(one(db, "SELECT body FROM frame_templates WHERE id = '0123456789abcdef0123456789abcdef'") == shown->body);
+  // Once durable, later records do not carry it: a row taken away behind the log's back stays away.
+  db.exec("DELETE FROM frame_templates");
+  Record again;
+  again.templates = {shown};
+  again.turns.push_back({.conversation_id = kId, .at = 2000, .node = "x", .direction = "out",
+                         .message = R"([{"$template":"0123456789abcdef0123456789abcdef","type":"info"}])"});
+  REQUIRE(write(again).ok());
+  CHECK(one(db, "SELECT COUNT(*) FROM frame_templates") == "0");
+  writer.stop();
+}
+
 TEST_CASE("a conversation update writes only what it names, keeps the rest, and is refused when another moved the conversation on") {
   TempDb t{"writes"};
   SqliteDb db{t.path, false, 1000};

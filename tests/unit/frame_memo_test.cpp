@@ -1,6 +1,7 @@
 // The frame memo (src/protocol/frame_memo.hpp): a frame it gives is byte for byte the one
 // rendering the event gives, for every shipped question, step and outcome, whatever the ref;
-// it never gives one set's frame for another set; and a retired set's frames go with it.
+// it never gives one set's frame for another set; a retired set's frames go with it; and the
+// form it logs a frame in is read back from the database as the frame sent.
 #include <doctest/doctest.h>
 
 #include <thread>
@@ -9,6 +10,10 @@
 #include "protocol/frame_memo.hpp"
 #include "protocol/protocol.hpp"
 #include "shipped.hpp"
+#include "store/logged_frames.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite_conversation_log.hpp"
+#include "temp_db.hpp"
 
 using namespace rc;
 using json = nlohmann::json;
@@ -68,6 +73,11 @@ protocol::FrameMemo::Fields with_ref(protocol::FrameMemo::Fields fields, const s
   return fields;
 }
 
+// The frame as sent, of what the memo gives.
+std::optional<std::string> sent(const std::optional<protocol::FrameMemo::Filled>& filled) {
+  return filled ? std::optional<std::string>(filled->frame) : std::nullopt;
+}
+
 const std::vector<std::optional<std::string>> kRefs = {std::nullopt, "1", "a \"quoted\" \\ ref", "r\xc3\xa9" "f \xe2\x80\x94 \xf0\x9f\x91\x8d", "bad \xff\xfe utf-8",
                                                         "\x01rc-field-0\x01", ""};
 
@@ -88,7 +98,7 @@ TEST_CASE("the frame memo gives every shipped question, step and outcome byte fo
     for (const auto& c : cases)
       for (bool with_say : {false, true})
         for (const auto& ref : kRefs) {
-          const auto got = memo.frame(set, c.dialog, c.event, with_say, with_ref(c.fields, ref));
+          const auto got = sent(memo.frame(set, c.dialog, c.event, with_say, with_ref(c.fields, ref)));
           REQUIRE(got);
           CHECK(*got == rendered(c, with_say, ref));
         }
@@ -101,7 +111,7 @@ TEST_CASE("the frame memo never gives one set's frame for another, and a retired
   auto second = std::make_shared<const GuidanceSet>();
   const InfoEvent before{"think_family", "Think family.", "", "guidance.md"};
   const InfoEvent after{"think_family", "Think whole family.", "", "guidance.md"};
-  auto text_of = [](const std::optional<std::string>& frame) { return frame ? json::parse(*frame).value("text", "") : ""; };
+  auto text_of = [](const std::optional<protocol::FrameMemo::Filled>& f) { return f ? json::parse(f->frame).value("text", "") : ""; };
   CHECK(text_of(memo.frame(first, "early-help", before, false, {{"ref", "\"1\""}})) == "Think family.");
   CHECK(text_of(memo.frame(second, "early-help", after, false, {{"ref", "\"2\""}})) == "Think whole family.");
   CHECK(text_of(memo.frame(first, "early-help", after, false, {{"ref", "\"3\""}})) == "Think family.");  // the same key on the same set: its frame
@@ -122,7 +132,7 @@ TEST_CASE("the frame memo leaves alone what differs per conversation, and text t
   CHECK_FALSE(memo.frame(set, "early-help", ErrorEvent{"bad", "Bad.", {}, {}}, false, {{"ref", "\"1\""}}));
   const InfoEvent odd{"odd", "\x01rc-field-0\x01", "", "guidance.md"};
   CHECK_FALSE(memo.frame(set, "early-help", odd, false, {{"ref", "\"1\""}}));
-  CHECK(memo.frame(set, "early-help", odd, false, {}) == protocol::serialise(protocol::to_json(Event{odd}, false), std::nullopt));
+  CHECK(sent(memo.frame(set, "early-help", odd, false, {})) == protocol::serialise(protocol::to_json(Event{odd}, false), std::nullopt));
 }
 
 TEST_CASE("two threads asking the frame memo at once get the frames rendering gives") {
@@ -135,11 +145,53 @@ TEST_CASE("two threads asking the frame memo at once get the frames rendering gi
       for (std::size_t i = 0; i < cases.size(); ++i) {
         const auto& c = cases[(i + static_cast<std::size_t>(seed) * 7) % cases.size()];
         const std::string ref = std::to_string(seed) + "-" + std::to_string(i);
-        if (memo.frame(set, c.dialog, c.event, seed % 2 == 0, with_ref(c.fields, ref)) != rendered(c, seed % 2 == 0, ref)) ++wrong;
+        if (sent(memo.frame(set, c.dialog, c.event, seed % 2 == 0, with_ref(c.fields, ref))) != rendered(c, seed % 2 == 0, ref)) ++wrong;
       }
   };
   std::thread a(ask, 1), b(ask, 2);
   a.join();
   b.join();
   CHECK(wrong == 0);
+}
+
+TEST_CASE("a memoised frame is logged by its template and its own fields, and read back from the database byte for byte as sent") {
+  TempDb t("frame-log");
+  store::SqliteDb db{t.path, false, 1000};
+  store::migrate(db);
+  protocol::FrameMemo memo;
+  const auto set = shipped_owner();
+  std::string sent_all = "[", logged_all = "[";
+  store::Record templates;  // what the conversation log writes for them
+  std::size_t outcome_sent = 0, outcome_logged = 0;
+  for (const auto& c : shipped_cases())
+    for (bool with_say : {false, true})
+      for (const auto& ref : {std::optional<std::string>{}, std::optional<std::string>{"a \"quoted\" ref"}}) {
+        const auto filled = memo.frame(set, c.dialog, c.event, with_say, with_ref(c.fields, ref));
+        REQUIRE(filled);
+        const json logged = json::parse(filled->logged);
+        CHECK(logged["$template"] == filled->logged_template->id);
+        CHECK(logged["type"] == json::parse(filled->frame)["type"]);  // the review's statistics find outcomes by it
+        CHECK(filled->logged.find(filled->logged_template->body.substr(1, 40)) == std::string::npos);  // the shared text is not in the row
+        sent_all += (sent_all.size() > 1 ? "," : "") + filled->frame;
+        logged_all += (logged_all.size() > 1 ? "," : "") + filled->logged;
+        templates.templates.push_back(filled->logged_template);
+        if (std::holds_alternative<OutcomeEvent>(c.event)) {
+          outcome_sent += filled->frame.size();
+          outcome_logged += filled->logged.size();
+        }
+      }
+  sent_all += "]";
+  logged_all += "]";
+  db.exec("BEGIN IMMEDIATE");
+  store::SqliteConversationLog::apply(db, templates);  // the same template twice is kept once
+  db.exec("COMMIT");
+  store::LoggedFrameReader reader(db);
+  CHECK(reader.expanded_text(logged_all) == sent_all);
+  // The fixed text of an outcome (its guidance, contacts, forms) is most of it; its summary is its own.
+  CHECK(outcome_logged * 4 < outcome_sent * 3);
+  CHECK(logged_all.size() * 3 < sent_all.size() * 2);
+  // Frames logged whole (an older log, an alert) come back as they are; an unknown template leaves its frame as logged.
+  CHECK(reader.expanded_text(sent_all) == sent_all);
+  const std::string unknown = R"([{"$template":"0123","type":"info","ref":"1"}])";
+  CHECK(json::parse(reader.expanded_text(unknown)) == json::parse(unknown));
 }
