@@ -338,82 +338,111 @@ Summary summarise(const Dialog& d, const Catalogue& content, const State& s, con
   return sum;
 }
 
-std::string render_summary_text(const Summary& s) {
-  if (s.outcome.empty()) return {};
-  std::string out;
-  out.reserve(4096);  // built by appends into one buffer: no temporary string per line
-  heading(out, s.heading, '=');
-  add(out, "Date: ", s.date, "\n");
-  add(out, "Reference: ", s.reference, "\n");
-  add(out, "Outcome: ", s.title, "\n");
+SummaryText summary_text_parts(const Summary& s) {
+  SummaryText t;
+  if (s.outcome.empty()) return t;
+  // Each part is written by appends into its own buffer: no temporary string per line.
+  auto shared = [&t]() -> std::string& { return t.shared.emplace_back(); };
+  auto own = [&t]() -> std::string& { return t.own.emplace_back(); };
 
+  std::string* out = &shared();
+  heading(*out, s.heading, '=');
+  out = &own();
+  add(*out, "Date: ", s.date, "\n");
+  add(*out, "Reference: ", s.reference, "\n");
+  out = &shared();
+  add(*out, "Outcome: ", s.title, "\n");
+
+  out = &own();
   if (!s.safety_alert.empty()) {
-    out += "\n";
-    heading(out, "SAFETY ALERT", '-');
-    add(out, s.safety_alert, "\n");
+    *out += "\n";
+    heading(*out, "SAFETY ALERT", '-');
+    add(*out, s.safety_alert, "\n");
   }
 
-  out += "\n";
-  heading(out, "What to do next", '-');
-  add(out, s.advice, "\n");
+  out = &shared();
+  *out += "\n";
+  heading(*out, "What to do next", '-');
+  add(*out, s.advice, "\n");
   for (const auto& p : s.points) {
-    out += "- ";
-    add_indented(out, p);
-    out += "\n";
+    *out += "- ";
+    add_indented(*out, p);
+    *out += "\n";
   }
 
+  out = &own();
+  out->reserve(2048);
   for (const auto& sec : s.sections) {
-    out += "\n";
-    heading(out, sec.heading, '-');
-    if (!sec.intro.empty()) add(out, sec.intro, "\n");
+    *out += "\n";
+    heading(*out, sec.heading, '-');
+    if (!sec.intro.empty()) add(*out, sec.intro, "\n");
     for (const auto& item : sec.items) {
       const bool is_question = !item.label.empty() && item.label.back() == '?';  // "right now? Yes", not "now?: Yes"
-      add(out, "- ", item.label, is_question ? " " : ": ");
-      add_indented(out, item.text);
-      out += "\n";
+      add(*out, "- ", item.label, is_question ? " " : ": ");
+      add_indented(*out, item.text);
+      *out += "\n";
     }
   }
-
   if (!s.answers_in_sections && !s.answers.empty()) {
-    out += "\n";
-    heading(out, "Your answers", '-');
+    *out += "\n";
+    heading(*out, "Your answers", '-');
     for (const auto& a : s.answers) {
-      add(out, "- ", a.question, "\n  ");
-      add_indented(out, a.answer);
-      out += "\n";
+      add(*out, "- ", a.question, "\n  ");
+      add_indented(*out, a.answer);
+      *out += "\n";
     }
   }
 
+  out = &shared();
+  out->reserve(2048);
   if (!s.contacts.empty()) {
-    out += "\n";
-    heading(out, "Who to contact", '-');
+    *out += "\n";
+    heading(*out, "Who to contact", '-');
     for (const auto& c : s.contacts) {
-      add(out, "- ", c.name, "\n");
-      if (!c.phone.empty()) add(out, "  Phone: ", c.phone, "\n");
-      if (!c.email.empty()) add(out, "  Email: ", c.email, "\n");
-      if (!c.hours.empty()) add(out, "  Hours: ", c.hours, "\n");
-      if (!c.note.empty()) add(out, "  ", c.note, "\n");
+      add(*out, "- ", c.name, "\n");
+      if (!c.phone.empty()) add(*out, "  Phone: ", c.phone, "\n");
+      if (!c.email.empty()) add(*out, "  Email: ", c.email, "\n");
+      if (!c.hours.empty()) add(*out, "  Hours: ", c.hours, "\n");
+      if (!c.note.empty()) add(*out, "  ", c.note, "\n");
     }
   }
   if (!s.forms.empty()) {
-    out += "\n";
-    heading(out, "Forms", '-');
-    for (const auto& f : s.forms) add(out, "- ", f.name, "\n");
+    *out += "\n";
+    heading(*out, "Forms", '-');
+    for (const auto& f : s.forms) add(*out, "- ", f.name, "\n");
   }
   if (!s.guidance.empty()) {
-    out += "\n";
-    heading(out, "Guidance to read", '-');
-    for (const auto& g : s.guidance) add(out, "- ", g.title, "\n");
+    *out += "\n";
+    heading(*out, "Guidance to read", '-');
+    for (const auto& g : s.guidance) add(*out, "- ", g.title, "\n");
   }
   if (!s.sources.empty()) {
-    out += "\n";
-    heading(out, "Sources", '-');
-    for (const auto& src : s.sources) add(out, "- ", src.title, " [", src.id, "]\n");
+    *out += "\n";
+    heading(*out, "Sources", '-');
+    for (const auto& src : s.sources) add(*out, "- ", src.title, " [", src.id, "]\n");
   }
+
+  out = &own();
   if (std::any_of(s.answers.begin(), s.answers.end(), [](const SummaryAnswer& a) { return a.typed; }))
-    out += "\nTyped answers are shown with identifying details (such as phone numbers, emails, postcodes, dates and NHS "
-           "numbers) taken out.\n";
+    *out += "\nTyped answers are shown with identifying details (such as phone numbers, emails, postcodes, dates and NHS "
+            "numbers) taken out.\n";
+  shared();
+  return t;
+}
+
+std::string SummaryText::joined() const {
+  std::size_t size = 0;
+  for (const auto& p : shared) size += p.size();
+  for (const auto& p : own) size += p.size();
+  std::string out;
+  out.reserve(size);
+  for (std::size_t i = 0; i < shared.size(); ++i) {
+    out += shared[i];
+    if (i < own.size()) out += own[i];
+  }
   return out;
 }
+
+std::string render_summary_text(const Summary& s) { return summary_text_parts(s).joined(); }
 
 }  // namespace rc

@@ -65,6 +65,17 @@ std::vector<SummaryAnswer> summary_answers(const Dialog& dialog, const State& st
 
 // The summary as plain text (UTF-8, "\n" line ends), for Copy, Download and a handoff.
 std::string render_summary_text(const Summary& summary);
+
+// The same text cut into what every conversation reaching the outcome shares (its heading and
+// title, what to do next, the contacts, forms, guidance and sources) and what is the
+// conversation's own (the date and reference, a safety alert, the sections and answers, the note
+// on typed answers), for the log to keep the shared parts once. The text is shared[0] own[0]
+// shared[1] ... own[n-1] shared[n]; empty (no parts) when there is no outcome.
+struct SummaryText {
+  std::vector<std::string> shared, own;
+  std::string joined() const;
+};
+SummaryText summary_text_parts(const Summary& summary);
 // A multi-line value as the text form writes it: continuation lines keep the bullet's indent.
 std::string summary_indented(const std::string& text);
 

@@ -10,6 +10,8 @@
 namespace rc::protocol {
 namespace {
 
+constexpr std::size_t kSummariesHeld = 4096;
+
 using json = nlohmann::json;
 
 std::string dumped(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -69,10 +71,11 @@ std::optional<FrameMemo::Template> FrameMemo::template_of(const Event& event, bo
   return t;
 }
 
-FrameMemo::Filled FrameMemo::filled(const Template& t, const Fields& fields) {
-  std::size_t size = 0, fields_size = 0;
+FrameMemo::Filled FrameMemo::filled(const Template& t, const Fields& fields, const Fields& logged_fields) {
+  std::size_t size = 0, fields_size = 0, logged_size = 0;
   for (const auto& p : t.pieces) size += p.size();
-  for (const auto& [name, value] : fields) fields_size += name.size() + value.size() + 4;
+  for (const auto& [name, value] : fields) fields_size += value.size();
+  for (const auto& [name, value] : logged_fields) logged_size += name.size() + value.size() + 4;
   Filled f;
   f.frame.reserve(size + fields_size);
   f.frame += t.pieces.front();
@@ -81,9 +84,9 @@ FrameMemo::Filled FrameMemo::filled(const Template& t, const Fields& fields) {
     f.frame += t.pieces[h + 1];
   }
   // The type stays readable in the log (the review's statistics look for outcomes by it).
-  f.logged.reserve(t.logged_head.size() + fields_size + 1);
+  f.logged.reserve(t.logged_head.size() + logged_size + 1);
   f.logged += t.logged_head;
-  for (const auto& [name, value] : fields) {
+  for (const auto& [name, value] : logged_fields) {
     f.logged += ',';
     f.logged += json_string(name);
     f.logged += ':';
@@ -101,22 +104,58 @@ FrameMemo::PerSet* FrameMemo::per_set_locked(const std::shared_ptr<const Guidanc
 }
 
 std::optional<FrameMemo::Filled> FrameMemo::frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
-                                            bool with_say, const Fields& fields) {
+                                                  bool with_say, const Fields& fields, const Fields* logged_fields) {
+  const Fields& logged = logged_fields ? *logged_fields : fields;
   const auto key = key_of(dialog_id, event, with_say, fields);
   if (!key || !set) return std::nullopt;
   {
     std::shared_lock lock(mutex_);
     if (const PerSet* s = per_set_locked(set))
-      if (auto it = s->frames.find(*key); it != s->frames.end()) return filled(it->second, fields);
+      if (auto it = s->frames.find(*key); it != s->frames.end()) return filled(it->second, fields, logged);
   }
   auto made = template_of(event, with_say, fields);
   if (!made) return std::nullopt;  // rendered each time instead
-  Filled out = filled(*made, fields);
+  Filled out = filled(*made, fields, logged);
   std::unique_lock lock(mutex_);
   std::erase_if(sets_, [](const PerSet& s) { return s.set.expired(); });  // a retired set no conversation holds
   PerSet* s = per_set_locked(set);
   if (!s) s = &sets_.emplace_back(PerSet{set, {}});
   s->frames.try_emplace(*key, std::move(*made));
+  return out;
+}
+
+std::shared_ptr<const FrameTemplate> FrameMemo::summary_template(std::string body) {
+  {
+    std::shared_lock lock(mutex_);
+    if (auto it = summaries_.find(body); it != summaries_.end()) return it->second;
+  }
+  auto made = std::make_shared<FrameTemplate>();
+  made->id = sha256_hex(body).substr(0, 32);
+  made->body = body;
+  std::unique_lock lock(mutex_);
+  if (summaries_.size() >= kSummariesHeld) summaries_.clear();  // guidance changed many times: start again (each is logged once more at most)
+  return summaries_.try_emplace(std::move(body), std::move(made)).first->second;
+}
+
+FrameMemo::SummaryFields FrameMemo::summary_fields(const Summary& summary) {
+  SummaryFields out;
+  if (summary.outcome.empty()) return out;
+  const SummaryText text = summary_text_parts(summary);
+  out.sent = {{"summary", json_string(text.joined())}, {"summary_fields", summary_fields_text(summary)}};
+
+  JsonWriter shared(6144);
+  shared.begin_object().key("fields").begin_object();
+  write_summary_members(shared, summary, SummaryPart::shared);
+  shared.end_object().key("text").begin_array();
+  for (const auto& part : text.shared) shared.value(part);
+  out.shared = summary_template(shared.end_array().end_object().take());
+
+  JsonWriter own(4096);
+  own.begin_object().key("$template").value(out.shared->id);
+  write_summary_members(own, summary, SummaryPart::own);
+  own.key("text").begin_array();
+  for (const auto& part : text.own) own.value(part);
+  out.logged = {{"$summary", own.end_array().end_object().take()}};
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/outcome_summary.hpp"
 #include "core/frame_template.hpp"
 #include "core/guidance_set.hpp"
 
@@ -35,9 +36,19 @@ class FrameMemo {
 
   // The frame for `event` of `dialog_id` on `set`, as to_json(event, with_say) with `fields`
   // added and serialised; nullopt for an event whose text is not the same in every conversation
-  // (alerts, errors, matches).
+  // (alerts, errors, matches). The log's form has `logged_fields` instead, when given.
   std::optional<Filled> frame(const std::shared_ptr<const GuidanceSet>& set, const std::string& dialog_id, const Event& event,
-                              bool with_say, const Fields& fields);
+                              bool with_say, const Fields& fields, const Fields* logged_fields = nullptr);
+
+  // An outcome's summary as sent ("summary" and "summary_fields") and as logged: "$summary",
+  // {"$template": id, the conversation's own members, "text": its own parts of the text}, the
+  // template {"fields": the shared members, "text": the shared parts} kept once whoever reaches
+  // the outcome (store/logged_frames.hpp puts the two back). No fields when there is no summary.
+  struct SummaryFields {
+    Fields sent, logged;
+    std::shared_ptr<const FrameTemplate> shared;
+  };
+  SummaryFields summary_fields(const Summary& summary);
 
   // Sets whose frames are held: a retired set's stop counting once it is freed, and go at the
   // next frame written for any set (a reload's new set writes its first at once).
@@ -57,11 +68,14 @@ class FrameMemo {
   };
 
   static std::optional<Template> template_of(const Event& event, bool with_say, const Fields& fields);
-  static Filled filled(const Template& t, const Fields& fields);
+  static Filled filled(const Template& t, const Fields& fields, const Fields& logged_fields);
+  std::shared_ptr<const FrameTemplate> summary_template(std::string body);
   PerSet* per_set_locked(const std::shared_ptr<const GuidanceSet>& set);
 
   mutable std::shared_mutex mutex_;
   std::vector<PerSet> sets_;  // the current set and the few retired ones still in use
+  // The summaries' shared parts by their text: found by what they are, not by what made them.
+  std::unordered_map<std::string, std::shared_ptr<const FrameTemplate>> summaries_;
 };
 
 }  // namespace rc::protocol

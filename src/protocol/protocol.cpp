@@ -341,34 +341,55 @@ void write_contacts(JsonWriter& w, const std::vector<ContactView>& contacts) {  
 
 }  // namespace
 
-// As summary_fields_json(s).dump(), written directly: keys in the order nlohmann sorts them.
+// summary_fields_json(s)'s members, those of `part`, written directly: keys in the order nlohmann sorts them.
+void write_summary_members(JsonWriter& w, const Summary& s, SummaryPart part) {
+  const bool shared = part != SummaryPart::own, own = part != SummaryPart::shared;
+  if (shared) w.key("advice").value(s.advice);
+  if (own) {
+    w.key("answers").begin_array();
+    for (const auto& a : s.answers) {
+      w.begin_object().key("answer").value(a.answer).key("node").value(a.node).key("question").value(a.question).key("typed").value(a.typed);
+      if (a.withheld) w.key("withheld").value(true);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  if (shared) write_contacts(w.key("contacts"), s.contacts);
+  if (own) w.key("date").value(s.date);
+  if (shared) {
+    w.key("forms").begin_array();
+    for (const auto& f : s.forms) w.begin_object().key("id").value(f.id).key("name").value(f.name).key("source").value(f.source).end_object();
+    w.end_array().key("guidance").begin_array();
+    for (const auto& g : s.guidance) w.begin_object().key("id").value(g.id).key("source").value(g.source).key("title").value(g.title).end_object();
+    w.end_array().key("heading").value(s.heading).key("layout").value(s.layout).key("node").value(s.node).key("outcome").value(s.outcome);
+    w.key("points").begin_array();
+    for (const auto& p : s.points) w.value(p);
+    w.end_array();
+  }
+  if (own) {
+    w.key("reference").value(s.reference).key("safety_alert").value(s.safety_alert).key("sections").begin_array();
+    for (const auto& sec : s.sections) {
+      w.begin_object().key("heading").value(sec.heading).key("intro").value(sec.intro).key("items").begin_array();
+      for (const auto& i : sec.items) w.begin_object().key("label").value(i.label).key("text").value(i.text).end_object();
+      w.end_array().key("source").value(sec.source).end_object();
+    }
+    w.end_array();
+  }
+  if (shared) {
+    w.key("sources").begin_array();
+    for (const auto& src : s.sources) w.begin_object().key("id").value(src.id).key("title").value(src.title).end_object();
+    w.end_array();
+  }
+  if (own) w.key("time_utc").value(s.time_utc);
+  if (shared) w.key("title").value(s.title);
+}
+
+// As summary_fields_json(s).dump(), written directly.
 std::string summary_fields_text(const Summary& s) {
   JsonWriter w(8192);  // the early-help outcomes' fields take 4-6 KB: allocated once
-  w.begin_object().key("advice").value(s.advice).key("answers").begin_array();
-  for (const auto& a : s.answers) {
-    w.begin_object().key("answer").value(a.answer).key("node").value(a.node).key("question").value(a.question).key("typed").value(a.typed);
-    if (a.withheld) w.key("withheld").value(true);
-    w.end_object();
-  }
-  w.end_array().key("contacts");
-  write_contacts(w, s.contacts);
-  w.key("date").value(s.date).key("forms").begin_array();
-  for (const auto& f : s.forms) w.begin_object().key("id").value(f.id).key("name").value(f.name).key("source").value(f.source).end_object();
-  w.end_array().key("guidance").begin_array();
-  for (const auto& g : s.guidance) w.begin_object().key("id").value(g.id).key("source").value(g.source).key("title").value(g.title).end_object();
-  w.end_array().key("heading").value(s.heading).key("layout").value(s.layout).key("node").value(s.node).key("outcome").value(s.outcome);
-  w.key("points").begin_array();
-  for (const auto& p : s.points) w.value(p);
-  w.end_array().key("reference").value(s.reference).key("safety_alert").value(s.safety_alert).key("sections").begin_array();
-  for (const auto& sec : s.sections) {
-    w.begin_object().key("heading").value(sec.heading).key("intro").value(sec.intro).key("items").begin_array();
-    for (const auto& i : sec.items) w.begin_object().key("label").value(i.label).key("text").value(i.text).end_object();
-    w.end_array().key("source").value(sec.source).end_object();
-  }
-  w.end_array().key("sources").begin_array();
-  for (const auto& src : s.sources) w.begin_object().key("id").value(src.id).key("title").value(src.title).end_object();
-  w.end_array().key("time_utc").value(s.time_utc).key("title").value(s.title).end_object();
-  return w.take();
+  w.begin_object();
+  write_summary_members(w, s, SummaryPart::all);
+  return w.end_object().take();
 }
 
 std::vector<std::pair<std::string, std::string>> summary_member_texts(const Summary& summary) {

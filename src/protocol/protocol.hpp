@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/engine.hpp"
+#include "core/json_writer.hpp"
 #include "core/outcome_summary.hpp"
 
 namespace rc::protocol {
@@ -97,6 +98,12 @@ std::vector<std::pair<std::string, nlohmann::json>> summary_members(const Summar
 // for byte what dumping summary_members' values gives.
 std::vector<std::pair<std::string, std::string>> summary_member_texts(const Summary& summary);
 std::string summary_fields_text(const Summary& summary);
+// Which members of the summary fields: those every conversation reaching the outcome shares
+// (advice, contacts, forms, guidance, heading, layout, node, outcome, points, sources, title),
+// or the conversation's own (answers, date, reference, safety_alert, sections, time_utc).
+enum class SummaryPart { all, shared, own };
+// Those members into an object `w` has open, as summary_fields_text writes them.
+void write_summary_members(JsonWriter& w, const Summary& summary, SummaryPart part);
 // `text` as a JSON string, as nlohmann writes it (invalid UTF-8 replaced by U+FFFD).
 std::string json_string(std::string_view text);
 nlohmann::json summary_fields_json(const Summary& summary);

@@ -85,15 +85,19 @@ ChatConversation::Shown ChatConversation::frames_for(const std::vector<Event>& e
   shown.frames.reserve(events.size());
   shown.logged = "[";
   for (const auto& e : events) {
-    protocol::FrameMemo::Fields fields;
+    protocol::FrameMemo::SummaryFields summary;
     if (const auto* o = std::get_if<OutcomeEvent>(&e))
-      fields = protocol::summary_member_texts(summarise(*c.dialog, c.guidance->content, c.state, *o, c.reference, c.state.updated));
-    if (ref) fields.emplace_back("ref", protocol::json_string(*ref));
+      summary = frames_.summary_fields(summarise(*c.dialog, c.guidance->content, c.state, *o, c.reference, c.state.updated));
+    if (ref) {
+      summary.sent.emplace_back("ref", protocol::json_string(*ref));
+      summary.logged.push_back(summary.sent.back());
+    }
     if (shown.logged.size() > 1) shown.logged += ',';
-    if (auto filled = frames_.frame(c.guidance, c.dialog->id, e, c.channel != "web", fields)) {
+    if (auto filled = frames_.frame(c.guidance, c.dialog->id, e, c.channel != "web", summary.sent, &summary.logged)) {
       shown.frames.push_back(std::move(filled->frame));
       shown.logged += filled->logged;
       shown.templates.push_back(std::move(filled->logged_template));
+      if (summary.shared) shown.templates.push_back(std::move(summary.shared));
     } else {
       shown.frames.push_back(protocol::serialise(render(e, c), ref));
       shown.logged += shown.frames.back();

@@ -1,7 +1,9 @@
 // The server's frames as a turn logged them, put back as they were sent. A frame the same in
 // every conversation is logged as {"$template": id, "type": ..., and the conversation's own
-// fields} (protocol/frame_memo.hpp); its template's body is kept once, in frame_templates.
-// Frames logged whole (before migration 020, and alerts, errors, live messages) pass unchanged.
+// fields} (protocol/frame_memo.hpp); its template's body is kept once, in frame_templates. An
+// outcome's summary is logged the same way, as "$summary": {"$template": id, its own members,
+// "text": its own parts of the text}, the template holding the shared members and parts. Frames
+// logged whole (before migration 020, and alerts, errors, live messages) pass unchanged.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +26,7 @@ class LoggedFrameReader {
 
  private:
   const nlohmann::json* body(const std::string& id);
+  bool put_summary_back(nlohmann::json& frame, nlohmann::json& logged);
 
   Db& db_;
   std::unordered_map<std::string, nlohmann::json> bodies_;  // read once per reader

@@ -27,6 +27,7 @@ struct Case {
   std::string dialog;
   Event event;
   protocol::FrameMemo::Fields fields;  // the conversation's own: the summary of an outcome
+  Summary summary;                     // an outcome's
 };
 
 // Every node of every shipped dialog as the events a conversation can meet there: a question
@@ -54,7 +55,8 @@ std::vector<Case> shipped_cases() {
             out.push_back({d.id, *p, {}});
           }
         } else if (std::holds_alternative<OutcomeEvent>(view.front())) {
-          out.push_back({d.id, view.front(), protocol::summary_member_texts(summarise(d, content, s, "EH-7KQ2-M9XD", s.updated))});
+          auto sum = summarise(d, content, s, "EH-7KQ2-M9XD", s.updated);
+          out.push_back({d.id, view.front(), protocol::summary_member_texts(sum), sum});
         }
       }
     }
@@ -166,8 +168,16 @@ TEST_CASE("a memoised frame is logged by its template and its own fields, and re
   for (const auto& c : shipped_cases())
     for (bool with_say : {false, true})
       for (const auto& ref : {std::optional<std::string>{}, std::optional<std::string>{"a \"quoted\" ref"}}) {
-        const auto filled = memo.frame(set, c.dialog, c.event, with_say, with_ref(c.fields, ref));
+        auto summary = memo.summary_fields(c.summary);  // as the server asks: the summary as sent and as logged
+        CHECK(summary.sent == c.fields);
+        const auto logged_fields = with_ref(summary.logged, ref);
+        const auto filled = memo.frame(set, c.dialog, c.event, with_say, with_ref(c.fields, ref), &logged_fields);
         REQUIRE(filled);
+        if (summary.shared) {
+          templates.templates.push_back(summary.shared);
+          CHECK(summary.shared->body.find("EH-7KQ2-M9XD") == std::string::npos);  // the conversation's reference is its own
+          CHECK(summary.shared->body.find(c.summary.date) == std::string::npos);
+        }
         const json logged = json::parse(filled->logged);
         CHECK(logged["$template"] == filled->logged_template->id);
         CHECK(logged["type"] == json::parse(filled->frame)["type"]);  // the review's statistics find outcomes by it
@@ -187,9 +197,9 @@ TEST_CASE("a memoised frame is logged by its template and its own fields, and re
   db.exec("COMMIT");
   store::LoggedFrameReader reader(db);
   CHECK(reader.expanded_text(logged_all) == sent_all);
-  // The fixed text of an outcome (its guidance, contacts, forms) is most of it; its summary is its own.
-  CHECK(outcome_logged * 4 < outcome_sent * 3);
-  CHECK(logged_all.size() * 3 < sent_all.size() * 2);
+  // An outcome logs its summary's own parts (date, reference, answers, sections) and little else.
+  CHECK(outcome_logged * 4 < outcome_sent);
+  CHECK(logged_all.size() * 4 < sent_all.size());
   // Frames logged whole (an older log, an alert) come back as they are; an unknown template leaves its frame as logged.
   CHECK(reader.expanded_text(sent_all) == sent_all);
   const std::string unknown = R"([{"$template":"0123","type":"info","ref":"1"}])";
