@@ -58,6 +58,9 @@ void scrub_json(json& value, const TypedText& typed) {
   if (!value.is_object()) return;
   const std::string type = value.contains("type") && value["type"].is_string() ? value["type"].get<std::string>() : "";
   for (auto it = value.begin(); it != value.end(); ++it) {
+    // A logged frame's "$template" names the text it shares (store/logged_frames.hpp): an id,
+    // never typed, that a typed "2019" or "face" could otherwise break.
+    if (it.key().starts_with('$') && it.value().is_string()) continue;
     if (it.key() == "ref" || (it.value().is_string() && is_free_text_key(type, it.key()))) {
       it.value() = kPurged;
       continue;

@@ -4,11 +4,14 @@
 // asks dialect(). Failures of a statement are exceptions (SqliteError, PgError) that the
 // group-commit writer turns into values.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 namespace rc::store {
 
@@ -58,13 +61,49 @@ class Db {
   virtual Dialect dialect() const = 0;
   // A write transaction: SQLite takes its write lock at once (BEGIN IMMEDIATE), so a batch never
   // fails half-way for want of it.
-  virtual void begin_write() = 0;
-  virtual void commit() = 0;
+  void begin_write() {
+    written_once_.forget_pending();
+    open_write();
+  }
+  void commit() {
+    commit_write();
+    written_once_.keep_pending();
+  }
   // Rolls back what is still open: the database may already have (SQLite on a full disk; a
   // PostgreSQL connection that broke).
-  virtual void rollback_if_open() noexcept = 0;
+  void rollback_if_open() noexcept {
+    written_once_.forget_pending();
+    roll_back_open();
+  }
   // False when the connection can no longer be used (PostgreSQL: the server went away).
   virtual bool usable() const { return true; }
+
+  // Rows a writer needs to write only once through this connection (the frame templates, by id):
+  // known once the transaction that wrote them commits, forgotten if it rolls back. A connection
+  // opened again (a replaced file, another PostgreSQL server) starts knowing none.
+  class WrittenOnce {
+   public:
+    bool has(const std::string& key) const { return committed_.contains(key) || std::find(pending_.begin(), pending_.end(), key) != pending_.end(); }
+    void add(const std::string& key) { pending_.push_back(key); }
+    void keep_pending() {
+      for (auto& key : pending_) committed_.insert(std::move(key));
+      pending_.clear();
+    }
+    void forget_pending() noexcept { pending_.clear(); }
+
+   private:
+    std::unordered_set<std::string> committed_;
+    std::vector<std::string> pending_;
+  };
+  WrittenOnce& written_once() { return written_once_; }
+
+ protected:
+  virtual void open_write() = 0;
+  virtual void commit_write() = 0;
+  virtual void roll_back_open() noexcept = 0;
+
+ private:
+  WrittenOnce written_once_;
 };
 
 // The few words the two dialects spell differently.

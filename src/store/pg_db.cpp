@@ -147,7 +147,7 @@ std::vector<std::string> PgDb::notifications(int timeout_ms) {
 
 bool PgDb::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
-void PgDb::rollback_if_open() noexcept {
+void PgDb::roll_back_open() noexcept {
   if (PQtransactionStatus(conn_) == PQTRANS_IDLE || PQtransactionStatus(conn_) == PQTRANS_UNKNOWN) return;
   PQclear(PQexec(conn_, "ROLLBACK"));
 }

@@ -105,9 +105,13 @@ class PgDb : public Db {
   std::unique_ptr<Statement> statement(const std::string& sql) override;
   std::int64_t changes() const override { return changes_; }
   Dialect dialect() const override { return Dialect::postgresql; }
-  void begin_write() override { exec("BEGIN"); }
-  void commit() override { exec("COMMIT"); }
-  void rollback_if_open() noexcept override;
+
+ protected:
+  void open_write() override { exec("BEGIN"); }
+  void commit_write() override { exec("COMMIT"); }
+  void roll_back_open() noexcept override;
+
+ public:
   bool usable() const override { return healthy(); }
   bool healthy() const;
   // For PgStatement: runs $N SQL with typed parameters and records the rows changed.

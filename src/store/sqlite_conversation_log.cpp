@@ -1,6 +1,7 @@
 // See sqlite_conversation_log.hpp.
 #include "sqlite_conversation_log.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -103,6 +104,25 @@ std::optional<StoredHandoff> load_open_handoff(Db& db, const std::string& conver
   return h;
 }
 
+// The templates this connection has not committed yet. A turn costs no statement for those it
+// has: Db::WrittenOnce forgets what a rollback undid, and a connection opened again knows none.
+// In id order, so that instances sharing a PostgreSQL database rarely wait on each other's new
+// templates in a cycle (if they do, PostgreSQL aborts one batch and the writer retries it
+// record by record).
+void write_templates(Db& db, const std::vector<std::shared_ptr<const FrameTemplate>>& templates) {
+  std::vector<const FrameTemplate*> fresh;
+  for (const auto& t : templates)
+    if (!db.written_once().has(t->id)) fresh.push_back(t.get());
+  if (fresh.empty()) return;
+  std::sort(fresh.begin(), fresh.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
+  auto& insert = db.prepared("INSERT INTO frame_templates (id, body) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+  for (const auto* t : fresh) {
+    if (db.written_once().has(t->id)) continue;  // named twice in this record
+    insert.bind_borrowed(1, t->id).bind_borrowed(2, t->body).run();
+    db.written_once().add(t->id);
+  }
+}
+
 void start_conversation(Db& db, const NewConversation& c) {
   try {
     db.prepared(
@@ -180,8 +200,7 @@ void update_conversation(Db& db, const ConversationUpdate& u) {
 
 void SqliteConversationLog::apply(Db& db, const Record& r) {
   if (r.callback) record_callback(db, *r.callback);
-  for (const auto& t : r.templates)
-    db.prepared("INSERT INTO frame_templates (id, body) VALUES (?1, ?2) ON CONFLICT DO NOTHING").bind_borrowed(1, t->id).bind_borrowed(2, t->body).run();
+  write_templates(db, r.templates);
   if (r.start) start_conversation(db, *r.start);
   if (r.call_taken) record_call_taken(db, *r.call_taken);
   for (const auto& u : r.updates) update_conversation(db, u);
@@ -212,19 +231,7 @@ std::string SqliteConversationLog::unused_reference(Db& db) {
 }
 
 void SqliteConversationLog::write(Record record, Done done) {
-  if (!record.templates.empty()) {
-    std::lock_guard lock(templates_mutex_);
-    std::erase_if(record.templates, [&](const auto& t) { return templates_written_.contains(t->id); });
-  }
   auto shared = std::make_shared<Record>(std::move(record));
-  if (!shared->templates.empty())
-    done = [this, shared, done = std::move(done)](const WriteResult& result) {
-      if (result.ok()) {
-        std::lock_guard lock(templates_mutex_);
-        for (const auto& t : shared->templates) templates_written_.insert(t->id);
-      }
-      done(result);
-    };
   writer_.submit([shared](Db& db) { apply(db, *shared); }, std::move(done));
 }
 

@@ -1,8 +1,5 @@
 // ConversationLog on SQLite, through the group commit writer.
 #pragma once
-#include <mutex>
-#include <unordered_set>
-
 #include "conversation_log.hpp"
 #include "group_commit_writer.hpp"
 
@@ -26,11 +23,6 @@ class SqliteConversationLog : public ConversationLog {
 
  private:
   GroupCommitWriter& writer_;
-  // The frame templates this log has committed: a record carries only those it does not hold
-  // yet, so a turn costs no statement for them. Added once a record naming them is durable (a
-  // refused record's templates are written again by the next).
-  std::mutex templates_mutex_;
-  std::unordered_set<std::string> templates_written_;
 };
 
 }  // namespace rc::store

@@ -149,7 +149,7 @@ Statement& SqliteDb::prepared(const std::string& sql) {
 
 std::unique_ptr<Statement> SqliteDb::statement(const std::string& sql) { return std::make_unique<SqliteStatement>(db_, sql); }
 
-void SqliteDb::rollback_if_open() noexcept {
+void SqliteDb::roll_back_open() noexcept {
   if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 

@@ -58,9 +58,13 @@ class SqliteDb : public Db {
   std::unique_ptr<Statement> statement(const std::string& sql) override;
   std::int64_t changes() const override;
   Dialect dialect() const override { return Dialect::sqlite; }
-  void begin_write() override { exec("BEGIN IMMEDIATE"); }
-  void commit() override { exec("COMMIT"); }
-  void rollback_if_open() noexcept override;
+
+ protected:
+  void open_write() override { exec("BEGIN IMMEDIATE"); }
+  void commit_write() override { exec("COMMIT"); }
+  void roll_back_open() noexcept override;
+
+ public:
   bool usable() const override { return db_ != nullptr; }
   sqlite3* handle() { return db_; }
 

@@ -130,6 +130,28 @@ TEST_CASE("a frame template is written with the first record naming it to commit
   writer.stop();
 }
 
+TEST_CASE("a connection opened again, or a transaction rolled back, writes a frame template again") {
+  TempDb t{"writes"};
+  const auto shown = std::make_shared<const FrameTemplate>(FrameTemplate{"fedcba9876543210fedcba9876543210", R"({"type":"info"})"});
+  Record named;
+  named.templates = {shown};
+  {
+    SqliteDb db{t.path, false, 1000};
+    migrate(db);
+    db.begin_write();
+    SqliteConversationLog::apply(db, named);
+    db.rollback_if_open();
+    apply_alone(db, named);  // the rolled-back insert is not taken as written
+    CHECK(one(db, "SELECT COUNT(*) FROM frame_templates") == "1");
+    db.exec("DELETE FROM frame_templates");  // the file restored from before it, say
+    apply_alone(db, named);
+    CHECK(one(db, "SELECT COUNT(*) FROM frame_templates") == "0");  // this connection has it: no statement spent
+  }
+  SqliteDb reopened{t.path, false, 1000};
+  apply_alone(reopened, named);
+  CHECK(one(reopened, "SELECT body FROM frame_templates") == shown->body);
+}
+
 TEST_CASE("a conversation update writes only what it names, keeps the rest, and is refused when another moved the conversation on") {
   TempDb t{"writes"};
   SqliteDb db{t.path, false, 1000};

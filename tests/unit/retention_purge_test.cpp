@@ -153,3 +153,20 @@ TEST_CASE("a phone call's wrap-up note goes with the free text and its call row 
   d.purge(kT0 + 6 * 365 * kDay + kDay);
   CHECK(d.count("SELECT COUNT(*) FROM phone_calls") == 0);
 }
+
+TEST_CASE("purging typed text reaches an outcome's logged summary and never the ids of the templates it names") {
+  TestDb d;
+  d.add("hex", kT0, "completed", "face");  // typed text that a template id could hold
+  const std::string shared_id = "00facefacefacefacefacefaceface00", summary_id = "11facefacefacefacefacefaceface11";
+  Record r;
+  r.turns.push_back({"hex", kT0, "hub_east", "out",
+                     R"([{"$template":")" + shared_id + R"(","type":"outcome","$summary":{"$template":")" + summary_id +
+                         R"(","answers":[{"answer":"face","node":"hub_notes","question":"Notes?","typed":true}],"text":["Date: x\n","- Notes?\n  face\n"]}}])"});
+  SqliteConversationLog::apply(d.db, r);
+  CHECK(d.purge(kT0 + 31 * kDay).free_text == 1);
+  const std::string logged = d.text("SELECT message FROM turns WHERE conversation_id = 'hex' AND node = 'hub_east'");
+  CHECK(logged.find(shared_id) != std::string::npos);
+  CHECK(logged.find(summary_id) != std::string::npos);
+  CHECK(d.text("SELECT json_extract(message, '$[0].$summary.answers[0].answer') FROM turns WHERE conversation_id = 'hex' AND node = 'hub_east'") == "[purged]");
+  CHECK(d.text("SELECT json_extract(message, '$[0].$summary.text[1]') FROM turns WHERE conversation_id = 'hex' AND node = 'hub_east'") == "- Notes?\n  [purged]\n");
+}
