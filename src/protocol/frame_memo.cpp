@@ -137,25 +137,68 @@ std::shared_ptr<const FrameTemplate> FrameMemo::summary_template(std::string bod
   return summaries_.try_emplace(std::move(body), std::move(made)).first->second;
 }
 
+// Each value and piece of text is written once, then put together three ways: the fields as
+// sent, the shared template, the conversation's own (an outcome's summary, about 10 KB, is the
+// largest thing a turn writes). A JSON string's escapes are per character, so pieces escaped
+// apart and joined are the whole text escaped (they are cut between lines, never inside a
+// character).
 FrameMemo::SummaryFields FrameMemo::summary_fields(const Summary& summary) {
   SummaryFields out;
   if (summary.outcome.empty()) return out;
   const SummaryText text = summary_text_parts(summary);
-  out.sent = {{"summary", json_string(text.joined())}, {"summary_fields", summary_fields_text(summary)}};
+  std::vector<std::string> shared_text, own_text;  // each a JSON string, quotes included
+  std::size_t text_size = 2;
+  for (const auto& p : text.shared) text_size += (shared_text.emplace_back(json_string(p))).size() - 2;
+  for (const auto& p : text.own) text_size += (own_text.emplace_back(json_string(p))).size() - 2;
+  std::string sent_text;
+  sent_text.reserve(text_size);
+  sent_text += '"';
+  for (std::size_t i = 0; i < shared_text.size(); ++i) {
+    sent_text.append(shared_text[i], 1, shared_text[i].size() - 2);
+    if (i < own_text.size()) sent_text.append(own_text[i], 1, own_text[i].size() - 2);
+  }
+  sent_text += '"';
 
-  JsonWriter shared(6144);
-  shared.begin_object().key("fields").begin_object();
-  write_summary_members(shared, summary, SummaryPart::shared);
-  shared.end_object().key("text").begin_array();
-  for (const auto& part : text.shared) shared.value(part);
-  out.shared = summary_template(shared.end_array().end_object().take());
+  const auto members = summary_member_values(summary);
+  std::size_t fields_size = 2;
+  for (const auto& m : members) fields_size += m.name.size() + m.value.size() + 4;
+  std::string sent_fields, shared, own;
+  sent_fields.reserve(fields_size);
+  shared.reserve(fields_size + text_size);
+  own.reserve(fields_size + text_size);
+  sent_fields += '{';
+  shared += "{\"fields\":{";
+  own += "{\"$template\":\"";
+  const std::size_t own_id_at = own.size();
+  own += std::string(32, '0');  // the id, once known
+  own += '"';
+  for (const auto& m : members) {
+    for (std::string* to : {&sent_fields, m.shared ? &shared : &own}) {
+      if (to->back() != '{') *to += ',';
+      *to += '"';
+      *to += m.name;  // our own names: nothing to escape
+      *to += "\":";
+      *to += m.value;
+    }
+  }
+  sent_fields += '}';
+  auto add_texts = [](std::string& to, const std::vector<std::string>& texts) {
+    to += "\"text\":[";
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      if (i) to += ',';
+      to += texts[i];
+    }
+    to += "]}";
+  };
+  shared += "},";
+  add_texts(shared, shared_text);
+  own += ',';
+  add_texts(own, own_text);
 
-  JsonWriter own(4096);
-  own.begin_object().key("$template").value(out.shared->id);
-  write_summary_members(own, summary, SummaryPart::own);
-  own.key("text").begin_array();
-  for (const auto& part : text.own) own.value(part);
-  out.logged = {{"$summary", own.end_array().end_object().take()}};
+  out.shared = summary_template(std::move(shared));
+  own.replace(own_id_at, 32, out.shared->id);
+  out.sent = {{"summary", std::move(sent_text)}, {"summary_fields", std::move(sent_fields)}};
+  out.logged = {{"$summary", std::move(own)}};
   return out;
 }
 

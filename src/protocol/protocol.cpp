@@ -1,6 +1,8 @@
 // See protocol.hpp.
 #include "protocol.hpp"
 
+#include <iterator>
+
 #include "core/json_writer.hpp"
 #include "flat_object.hpp"
 
@@ -341,47 +343,95 @@ void write_contacts(JsonWriter& w, const std::vector<ContactView>& contacts) {  
 
 }  // namespace
 
-// summary_fields_json(s)'s members, those of `part`, written directly: keys in the order nlohmann sorts them.
+namespace {
+
+void write_answers(JsonWriter& w, const Summary& s) {
+  w.begin_array();
+  for (const auto& a : s.answers) {
+    w.begin_object().key("answer").value(a.answer).key("node").value(a.node).key("question").value(a.question).key("typed").value(a.typed);
+    if (a.withheld) w.key("withheld").value(true);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_sections(JsonWriter& w, const Summary& s) {
+  w.begin_array();
+  for (const auto& sec : s.sections) {
+    w.begin_object().key("heading").value(sec.heading).key("intro").value(sec.intro).key("items").begin_array();
+    for (const auto& i : sec.items) w.begin_object().key("label").value(i.label).key("text").value(i.text).end_object();
+    w.end_array().key("source").value(sec.source).end_object();
+  }
+  w.end_array();
+}
+
+void write_forms(JsonWriter& w, const Summary& s) {
+  w.begin_array();
+  for (const auto& f : s.forms) w.begin_object().key("id").value(f.id).key("name").value(f.name).key("source").value(f.source).end_object();
+  w.end_array();
+}
+
+void write_guidance(JsonWriter& w, const Summary& s) {
+  w.begin_array();
+  for (const auto& g : s.guidance) w.begin_object().key("id").value(g.id).key("source").value(g.source).key("title").value(g.title).end_object();
+  w.end_array();
+}
+
+void write_points(JsonWriter& w, const Summary& s) {
+  w.begin_array();
+  for (const auto& p : s.points) w.value(p);
+  w.end_array();
+}
+
+void write_sources(JsonWriter& w, const Summary& s) {
+  w.begin_array();
+  for (const auto& src : s.sources) w.begin_object().key("id").value(src.id).key("title").value(src.title).end_object();
+  w.end_array();
+}
+
+struct SummaryMember {
+  std::string_view name;
+  bool shared;  // the same for every conversation reaching the outcome
+  void (*write)(JsonWriter&, const Summary&);
+};
+
+// summary_fields_json's members, in the order nlohmann sorts its keys.
+constexpr SummaryMember kSummaryMembers[] = {
+    {"advice", true, [](JsonWriter& w, const Summary& s) { w.value(s.advice); }},
+    {"answers", false, write_answers},
+    {"contacts", true, [](JsonWriter& w, const Summary& s) { write_contacts(w, s.contacts); }},
+    {"date", false, [](JsonWriter& w, const Summary& s) { w.value(s.date); }},
+    {"forms", true, write_forms},
+    {"guidance", true, write_guidance},
+    {"heading", true, [](JsonWriter& w, const Summary& s) { w.value(s.heading); }},
+    {"layout", true, [](JsonWriter& w, const Summary& s) { w.value(s.layout); }},
+    {"node", true, [](JsonWriter& w, const Summary& s) { w.value(s.node); }},
+    {"outcome", true, [](JsonWriter& w, const Summary& s) { w.value(s.outcome); }},
+    {"points", true, write_points},
+    {"reference", false, [](JsonWriter& w, const Summary& s) { w.value(s.reference); }},
+    {"safety_alert", false, [](JsonWriter& w, const Summary& s) { w.value(s.safety_alert); }},
+    {"sections", false, write_sections},
+    {"sources", true, write_sources},
+    {"time_utc", false, [](JsonWriter& w, const Summary& s) { w.value(s.time_utc); }},
+    {"title", true, [](JsonWriter& w, const Summary& s) { w.value(s.title); }},
+};
+
+}  // namespace
+
 void write_summary_members(JsonWriter& w, const Summary& s, SummaryPart part) {
-  const bool shared = part != SummaryPart::own, own = part != SummaryPart::shared;
-  if (shared) w.key("advice").value(s.advice);
-  if (own) {
-    w.key("answers").begin_array();
-    for (const auto& a : s.answers) {
-      w.begin_object().key("answer").value(a.answer).key("node").value(a.node).key("question").value(a.question).key("typed").value(a.typed);
-      if (a.withheld) w.key("withheld").value(true);
-      w.end_object();
-    }
-    w.end_array();
+  for (const auto& m : kSummaryMembers)
+    if (part == SummaryPart::all || m.shared == (part == SummaryPart::shared)) m.write(w.key(m.name), s);
+}
+
+std::vector<SummaryMemberText> summary_member_values(const Summary& s) {
+  std::vector<SummaryMemberText> out;
+  out.reserve(std::size(kSummaryMembers));
+  for (const auto& m : kSummaryMembers) {
+    JsonWriter w(m.shared ? 64 : 1024);
+    m.write(w, s);
+    out.push_back({m.name, m.shared, w.take()});
   }
-  if (shared) write_contacts(w.key("contacts"), s.contacts);
-  if (own) w.key("date").value(s.date);
-  if (shared) {
-    w.key("forms").begin_array();
-    for (const auto& f : s.forms) w.begin_object().key("id").value(f.id).key("name").value(f.name).key("source").value(f.source).end_object();
-    w.end_array().key("guidance").begin_array();
-    for (const auto& g : s.guidance) w.begin_object().key("id").value(g.id).key("source").value(g.source).key("title").value(g.title).end_object();
-    w.end_array().key("heading").value(s.heading).key("layout").value(s.layout).key("node").value(s.node).key("outcome").value(s.outcome);
-    w.key("points").begin_array();
-    for (const auto& p : s.points) w.value(p);
-    w.end_array();
-  }
-  if (own) {
-    w.key("reference").value(s.reference).key("safety_alert").value(s.safety_alert).key("sections").begin_array();
-    for (const auto& sec : s.sections) {
-      w.begin_object().key("heading").value(sec.heading).key("intro").value(sec.intro).key("items").begin_array();
-      for (const auto& i : sec.items) w.begin_object().key("label").value(i.label).key("text").value(i.text).end_object();
-      w.end_array().key("source").value(sec.source).end_object();
-    }
-    w.end_array();
-  }
-  if (shared) {
-    w.key("sources").begin_array();
-    for (const auto& src : s.sources) w.begin_object().key("id").value(src.id).key("title").value(src.title).end_object();
-    w.end_array();
-  }
-  if (own) w.key("time_utc").value(s.time_utc);
-  if (shared) w.key("title").value(s.title);
+  return out;
 }
 
 // As summary_fields_json(s).dump(), written directly.

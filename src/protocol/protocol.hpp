@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/engine.hpp"
 #include "core/json_writer.hpp"
@@ -104,6 +105,14 @@ std::string summary_fields_text(const Summary& summary);
 enum class SummaryPart { all, shared, own };
 // Those members into an object `w` has open, as summary_fields_text writes them.
 void write_summary_members(JsonWriter& w, const Summary& summary, SummaryPart part);
+// Every member's value as JSON text, in key order: each written once, for the frame memo to
+// put together as sent and as logged.
+struct SummaryMemberText {
+  std::string_view name;
+  bool shared;
+  std::string value;
+};
+std::vector<SummaryMemberText> summary_member_values(const Summary& summary);
 // `text` as a JSON string, as nlohmann writes it (invalid UTF-8 replaced by U+FFFD).
 std::string json_string(std::string_view text);
 nlohmann::json summary_fields_json(const Summary& summary);

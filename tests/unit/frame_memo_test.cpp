@@ -205,3 +205,34 @@ TEST_CASE("a memoised frame is logged by its template and its own fields, and re
   const std::string unknown = R"([{"$template":"0123","type":"info","ref":"1"}])";
   CHECK(json::parse(reader.expanded_text(unknown)) == json::parse(unknown));
 }
+
+TEST_CASE("an outcome whose typed answers hold quotes, new lines, accents and broken UTF-8 is sent and read back as rendering it gives") {
+  TempDb t("frame-log");
+  store::SqliteDb db{t.path, false, 1000};
+  store::migrate(db);
+  protocol::FrameMemo memo;
+  const auto set = shipped_owner();
+  std::size_t checked = 0;
+  for (auto c : shipped_cases()) {
+    if (c.summary.answers.empty() && c.summary.sections.empty()) continue;
+    for (auto& a : c.summary.answers) a.answer = "a \"quote\"\nthen caf\xc3\xa9, \xf0\x9f\x91\x8d and \xff\xfe bad \\ end";
+    for (auto& sec : c.summary.sections)
+      for (auto& item : sec.items) item.text += "\n  more \xe2\x80\x94 \xc3";
+    c.summary.safety_alert = c.summary.safety_alert.empty() ? "" : "typed \"words\" \x01";
+    const auto summary = memo.summary_fields(c.summary);
+    CHECK(summary.sent == protocol::summary_member_texts(c.summary));
+    const auto sent = with_ref(summary.sent, "7"), logged = with_ref(summary.logged, "7");
+    const auto filled = memo.frame(set, c.dialog, c.event, false, sent, &logged);
+    REQUIRE(filled);
+    CHECK(filled->frame == rendered(Case{c.dialog, c.event, summary.sent, c.summary}, false, "7"));
+    db.exec("BEGIN IMMEDIATE");
+    store::Record r;
+    r.templates = {filled->logged_template, summary.shared};
+    store::SqliteConversationLog::apply(db, r);
+    db.exec("COMMIT");
+    store::LoggedFrameReader reader(db);
+    CHECK(reader.expanded_text("[" + filled->logged + "]") == "[" + filled->frame + "]");
+    ++checked;
+  }
+  CHECK(checked > 10);
+}
