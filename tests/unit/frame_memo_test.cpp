@@ -80,6 +80,18 @@ std::optional<std::string> sent(const std::optional<protocol::FrameMemo::Filled>
   return filled ? std::optional<std::string>(filled->frame) : std::nullopt;
 }
 
+// A migrated database for logged frames, keeping templates as the conversation log writes them.
+struct FrameLog {
+  TempDb file{"frame-log"};
+  store::SqliteDb db{file.path, false, 1000};
+  FrameLog() { store::migrate(db); }
+  void keep(const store::Record& templates) {
+    db.exec("BEGIN IMMEDIATE");
+    store::SqliteConversationLog::apply(db, templates);
+    db.exec("COMMIT");
+  }
+};
+
 const std::vector<std::optional<std::string>> kRefs = {std::nullopt, "1", "a \"quoted\" \\ ref", "r\xc3\xa9" "f \xe2\x80\x94 \xf0\x9f\x91\x8d", "bad \xff\xfe utf-8",
                                                         "\x01rc-field-0\x01", ""};
 
@@ -157,9 +169,7 @@ TEST_CASE("two threads asking the frame memo at once get the frames rendering gi
 }
 
 TEST_CASE("a memoised frame is logged by its template and its own fields, and read back from the database byte for byte as sent") {
-  TempDb t("frame-log");
-  store::SqliteDb db{t.path, false, 1000};
-  store::migrate(db);
+  FrameLog log;
   protocol::FrameMemo memo;
   const auto set = shipped_owner();
   std::string sent_all = "[", logged_all = "[";
@@ -192,10 +202,8 @@ TEST_CASE("a memoised frame is logged by its template and its own fields, and re
       }
   sent_all += "]";
   logged_all += "]";
-  db.exec("BEGIN IMMEDIATE");
-  store::SqliteConversationLog::apply(db, templates);  // the same template twice is kept once
-  db.exec("COMMIT");
-  store::LoggedFrameReader reader(db);
+  log.keep(templates);  // the same template twice is kept once
+  store::LoggedFrameReader reader(log.db);
   CHECK(reader.expanded_text(logged_all) == sent_all);
   // An outcome logs its summary's own parts (date, reference, answers, sections) and little else.
   CHECK(outcome_logged * 4 < outcome_sent);
@@ -207,9 +215,7 @@ TEST_CASE("a memoised frame is logged by its template and its own fields, and re
 }
 
 TEST_CASE("an outcome whose typed answers hold quotes, new lines, accents and broken UTF-8 is sent and read back as rendering it gives") {
-  TempDb t("frame-log");
-  store::SqliteDb db{t.path, false, 1000};
-  store::migrate(db);
+  FrameLog log;
   protocol::FrameMemo memo;
   const auto set = shipped_owner();
   std::size_t checked = 0;
@@ -225,12 +231,10 @@ TEST_CASE("an outcome whose typed answers hold quotes, new lines, accents and br
     const auto filled = memo.frame(set, c.dialog, c.event, false, sent, &logged);
     REQUIRE(filled);
     CHECK(filled->frame == rendered(Case{c.dialog, c.event, summary.sent, c.summary}, false, "7"));
-    db.exec("BEGIN IMMEDIATE");
     store::Record r;
     r.templates = {filled->logged_template, summary.shared};
-    store::SqliteConversationLog::apply(db, r);
-    db.exec("COMMIT");
-    store::LoggedFrameReader reader(db);
+    log.keep(r);
+    store::LoggedFrameReader reader(log.db);
     CHECK(reader.expanded_text("[" + filled->logged + "]") == "[" + filled->frame + "]");
     ++checked;
   }
