@@ -10,7 +10,9 @@
 namespace rc::protocol {
 namespace {
 
-constexpr std::size_t kSummariesHeld = 4096;
+// Distinct shared parts are a few per outcome (with and without an alert, the sources a path
+// cites): this bounds their memory (about 5 KB each) whatever happens to the guidance.
+constexpr std::size_t kSummariesHeld = 512;
 
 using json = nlohmann::json;
 
@@ -133,7 +135,7 @@ std::shared_ptr<const FrameTemplate> FrameMemo::summary_template(std::string bod
   made->id = sha256_hex(body).substr(0, 32);
   made->body = body;
   std::unique_lock lock(mutex_);
-  if (summaries_.size() >= kSummariesHeld) summaries_.clear();  // guidance changed many times: start again (each is logged once more at most)
+  if (summaries_.size() >= kSummariesHeld) summaries_.clear();  // start again: the same text gets the same id, so nothing is logged twice
   return summaries_.try_emplace(std::move(body), std::move(made)).first->second;
 }
 
