@@ -37,13 +37,14 @@ void migrate_to(SqliteDb& db, int version) {
   db.exec("PRAGMA user_version=" + std::to_string(version));
 }
 
+// As the writer runs a job alone: its own transaction, rolled back if it throws.
 void apply_alone(SqliteDb& db, const Record& r) {
-  db.exec("BEGIN IMMEDIATE");
+  db.begin_write();
   try {
     SqliteConversationLog::apply(db, r);
-    db.exec("COMMIT");
+    db.commit();
   } catch (...) {
-    db.exec("ROLLBACK");
+    db.rollback_if_open();
     throw;
   }
 }

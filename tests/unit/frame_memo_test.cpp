@@ -86,9 +86,9 @@ struct FrameLog {
   store::SqliteDb db{file.path, false, 1000};
   FrameLog() { store::migrate(db); }
   void keep(const store::Record& templates) {
-    db.exec("BEGIN IMMEDIATE");
+    db.begin_write();
     store::SqliteConversationLog::apply(db, templates);
-    db.exec("COMMIT");
+    db.commit();
   }
 };
 
