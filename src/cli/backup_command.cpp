@@ -151,6 +151,7 @@ int verify_backup_command(const Args& args, std::ostream& out, std::ostream& err
     return kProblems;
   }
   out << args[0] << ": usable backup (integrity ok, audit chain intact: " << check.audit.rows << " row(s))\n";
+  for (const auto& w : check.warnings) out << "  warning: " << w << "\n";
   print_facts(out, check.facts);
   out << "  audit head " << check.audit.head_id << ":" << check.audit.head_hash << "\n";
   return kOk;
@@ -178,6 +179,7 @@ int restore_command(const Args& given, std::ostream& out, std::ostream& err) {
     for (const auto& p : check.problems) err << "  " << p << "\n";
     return kProblems;
   }
+  for (const auto& w : check.warnings) err << "restore: warning: " << w << "\n";
   auto lock = store::ServeLock::take(db_path);  // held until the end: no server can start midway
   if (!lock) {
     err << "restore: a server is running on " << db_path << " (" << lock.error().message << "); stop it first, nothing changed\n";

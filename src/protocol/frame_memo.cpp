@@ -11,7 +11,7 @@ namespace rc::protocol {
 namespace {
 
 // Distinct shared parts are a few per outcome (with and without an alert, the sources a path
-// cites): this bounds their memory (about 5 KB each) whatever happens to the guidance.
+// cites): this bounds their memory (about 5 KB each, kept once) whatever happens to the guidance.
 constexpr std::size_t kSummariesHeld = 512;
 
 using json = nlohmann::json;
@@ -133,10 +133,11 @@ std::shared_ptr<const FrameTemplate> FrameMemo::summary_template(std::string bod
   }
   auto made = std::make_shared<FrameTemplate>();
   made->id = sha256_hex(body).substr(0, 32);
-  made->body = body;
+  made->body = std::move(body);
   std::unique_lock lock(mutex_);
   if (summaries_.size() >= kSummariesHeld) summaries_.clear();  // start again: the same text gets the same id, so nothing is logged twice
-  return summaries_.try_emplace(std::move(body), std::move(made)).first->second;
+  const std::string_view key = made->body;  // lives as long as the entry holds `made`
+  return summaries_.try_emplace(key, std::move(made)).first->second;
 }
 
 // Each value and piece of text is written once, then put together three ways: the fields as

@@ -75,7 +75,7 @@ class FrameMemo {
   mutable std::shared_mutex mutex_;
   std::vector<PerSet> sets_;  // the current set and the few retired ones still in use
   // The summaries' shared parts by their text: found by what they are, not by what made them.
-  std::unordered_map<std::string, std::shared_ptr<const FrameTemplate>> summaries_;
+  std::unordered_map<std::string_view, std::shared_ptr<const FrameTemplate>> summaries_;  // keys view the bodies
 };
 
 }  // namespace rc::protocol

@@ -85,11 +85,23 @@ class Db {
    public:
     bool has(const std::string& key) const { return committed_.contains(key) || std::find(pending_.begin(), pending_.end(), key) != pending_.end(); }
     void add(const std::string& key) { pending_.push_back(key); }
-    void keep_pending() {
-      for (auto& key : pending_) committed_.insert(std::move(key));
+    // After the commit: never throws (commit() must not report a committed transaction as
+    // failed); if memory runs out the keys are forgotten, which only costs writing them again.
+    void keep_pending() noexcept {
+      try {
+        for (auto& key : pending_) committed_.insert(std::move(key));
+      } catch (...) {
+        committed_.clear();
+      }
       pending_.clear();
     }
     void forget_pending() noexcept { pending_.clear(); }
+    // A write failed for a reason other than a refusal: the database may not be the one these
+    // were committed to (a standby behind a pooler), so all are written again.
+    void forget_all() noexcept {
+      pending_.clear();
+      committed_.clear();
+    }
 
    private:
     std::unordered_set<std::string> committed_;

@@ -317,6 +317,7 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
     if (std::any_of(batch.begin(), batch.end(), [](const Job& j) { return j.truncate_wal; })) truncate_wal_now();
     return finish_all(WriteResult{});
   }  // outside the try: a callback's exception must not re-run committed jobs
+  if (!failure.refused() && db_) db_->written_once().forget_all();
   if (batch.size() == 1 || !db_->usable()) {
     if (!failure.refused()) spdlog::error("database write failed: {}", failure.message);
     return finish_all(failure);

@@ -66,13 +66,13 @@ DatabaseFacts facts_of(SqliteDb& db, const std::string& path) {
 std::int64_t missing_templates(SqliteDb& db) {
   if (schema_version(db) < 20) return 0;
   auto q = db.statement(
-      "SELECT COUNT(DISTINCT id) FROM ("
+      "SELECT COUNT(DISTINCT named.id) FROM ("
       " SELECT json_extract(f.value, '$.\"$template\"') AS id FROM turns t, json_each(t.message) f"
       "  WHERE t.direction = 'out' AND t.message LIKE '%\"$template\"%'"
       " UNION ALL"
       " SELECT json_extract(f.value, '$.\"$summary\".\"$template\"') FROM turns t, json_each(t.message) f"
-      "  WHERE t.direction = 'out' AND t.message LIKE '%\"$summary\"%')"
-      " WHERE id IS NOT NULL AND id NOT IN (SELECT id FROM frame_templates)");
+      "  WHERE t.direction = 'out' AND t.message LIKE '%\"$summary\"%') AS named"
+      " WHERE named.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM frame_templates k WHERE k.id = named.id)");
   q->step();
   return q->integer(0);
 }
@@ -140,8 +140,9 @@ BackupCheck check_backup(const std::string& file) {
       check.problems.push_back("schema version " + std::to_string(check.facts.schema_version) + " is newer than this build's (" +
                                std::to_string(newest) + "): restore it with the version that made it");
     check.facts = facts_of(db, file);
-    if (const auto missing = missing_templates(db); missing > 0)
-      check.problems.push_back("turns name " + std::to_string(missing) + " frame template(s) the file does not hold: those frames cannot be shown as sent");
+    if (const auto missing = missing_templates(db); missing > 0)  // the record is whole: a warning, not a reason to refuse it
+      check.warnings.push_back("turns name " + std::to_string(missing) +
+                               " frame template(s) the file does not hold: those frames are shown as logged, not as sent");
     check.audit = staff::verify_audit_chain(db);
     if (!check.audit.ok)
       check.problems.push_back("audit chain broken at row " + std::to_string(check.audit.first_bad_id) + ": " + check.audit.problem);

@@ -26,6 +26,7 @@ Result<DatabaseFacts> back_up_sqlite(const std::string& db_path, const std::stri
 
 struct BackupCheck {
   std::vector<std::string> problems;  // empty when the file is a usable backup
+  std::vector<std::string> warnings;  // usable, but not all of it can be shown as it was
   DatabaseFacts facts;
   staff::ChainCheck audit;
   bool ok() const { return problems.empty(); }

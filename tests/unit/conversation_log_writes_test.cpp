@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "failing_writes.hpp"
 #include "sqlite_probe.hpp"
 #include "temp_db.hpp"
 #include "store/group_commit_writer.hpp"
@@ -151,6 +152,36 @@ TEST_CASE("a connection opened again, or a transaction rolled back, writes a fra
   SqliteDb reopened{t.path, false, 1000};
   apply_alone(reopened, named);
   CHECK(one(reopened, "SELECT body FROM frame_templates") == shown->body);
+}
+
+TEST_CASE("after a write that failed, the writer writes its frame templates again") {
+  TempDb t{"writes"};
+  GroupCommitWriter writer{{t.path, false, 1000, 16}};
+  REQUIRE(writer.start().empty());
+  SqliteConversationLog log(writer);
+  auto write = [&](Record r) {
+    std::promise<WriteResult> written;
+    log.write(std::move(r), [&](const WriteResult& w) { written.set_value(w); });
+    return written.get_future().get();
+  };
+  const auto shown = std::make_shared<const FrameTemplate>(FrameTemplate{"00112233445566778899aabbccddeeff", R"({"type":"info"})"});
+  Record named = started();
+  named.templates = {shown};
+  REQUIRE(write(named).ok());
+  SqliteDb db{t.path, false, 1000};
+  db.exec("DELETE FROM frame_templates");  // what a failing database may have lost, say
+  {
+    FailingWrites failing;
+    failing.armed = true;
+    Record turn;
+    turn.turns.push_back({.conversation_id = kId, .at = 1500, .node = "x", .direction = "in", .message = "{}"});
+    CHECK(write(turn).error == WriteError::failed);
+  }
+  Record again;
+  again.templates = {shown};
+  REQUIRE(write(again).ok());
+  CHECK(one(db, "SELECT COUNT(*) FROM frame_templates") == "1");
+  writer.stop();
 }
 
 TEST_CASE("a conversation update writes only what it names, keeps the rest, and is refused when another moved the conversation on") {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "failing_writes.hpp"
 #include "sqlite_probe.hpp"
 #include "temp_db.hpp"
 #include "store/sqlite_db.hpp"
@@ -26,32 +27,6 @@ std::int64_t count(SqliteDb& db) {
   return q.step() ? q.integer(0) : -1;
 }
 
-// Makes the unix VFS's pwrite and pwrite64 fail with ENOSPC while armed; restored when it goes.
-struct FailingWrites {
-  using Pwrite = ssize_t (*)(int, const void*, size_t, off_t);
-  static inline bool armed = false;
-  static inline sqlite3_syscall_ptr real_pwrite = nullptr, real_pwrite64 = nullptr;
-  static ssize_t fake(Pwrite real, int fd, const void* b, size_t n, off_t o) {
-    if (armed) {
-      errno = ENOSPC;
-      return -1;
-    }
-    return real(fd, b, n, o);
-  }
-  static ssize_t fake_pwrite(int fd, const void* b, size_t n, off_t o) { return fake(reinterpret_cast<Pwrite>(real_pwrite), fd, b, n, o); }
-  static ssize_t fake_pwrite64(int fd, const void* b, size_t n, off_t o) { return fake(reinterpret_cast<Pwrite>(real_pwrite64), fd, b, n, o); }
-  sqlite3_vfs* unix_vfs = sqlite3_vfs_find("unix");
-  FailingWrites() {
-    real_pwrite = unix_vfs->xGetSystemCall(unix_vfs, "pwrite");
-    real_pwrite64 = unix_vfs->xGetSystemCall(unix_vfs, "pwrite64");
-    if (real_pwrite) unix_vfs->xSetSystemCall(unix_vfs, "pwrite", reinterpret_cast<sqlite3_syscall_ptr>(&fake_pwrite));
-    if (real_pwrite64) unix_vfs->xSetSystemCall(unix_vfs, "pwrite64", reinterpret_cast<sqlite3_syscall_ptr>(&fake_pwrite64));
-  }
-  ~FailingWrites() {
-    armed = false;
-    unix_vfs->xSetSystemCall(unix_vfs, nullptr, nullptr);  // every system call back to its default
-  }
-};
 
 // A transaction large enough to spill frames into the log (with a small page cache), rolled back.
 void spill_and_roll_back(SqliteDb& db) {
