@@ -60,6 +60,20 @@ std::string refusal_of(SqliteDb& db, const Record& r) {
   }
 }
 
+// A conversation log on a running writer, as the server has it; each write waited for.
+struct LiveLog {
+  TempDb file{"writes"};
+  GroupCommitWriter writer{{file.path, false, 1000, 16}};
+  SqliteConversationLog log{writer};
+  LiveLog() { REQUIRE(writer.start().empty()); }
+  ~LiveLog() { writer.stop(); }
+  WriteResult write(Record r) {
+    std::promise<WriteResult> written;
+    log.write(std::move(r), [&](const WriteResult& w) { written.set_value(w); });
+    return written.get_future().get();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a database from before migration 017 keeps its turns in order, and new turns follow them") {
@@ -98,15 +112,9 @@ TEST_CASE("a database from before migration 017 keeps its turns in order, and ne
 }
 
 TEST_CASE("a frame template is written with the first record naming it to commit, again after a refused one, then never again") {
-  TempDb t{"writes"};
-  GroupCommitWriter writer{{t.path, false, 1000, 16}};
-  REQUIRE(writer.start().empty());
-  SqliteConversationLog log(writer);
-  auto write = [&](Record r) {
-    std::promise<WriteResult> written;
-    log.write(std::move(r), [&](const WriteResult& w) { written.set_value(w); });
-    return written.get_future().get();
-  };
+  LiveLog live;
+  auto write = [&](Record r) { return live.write(std::move(r)); };
+  TempDb& t = live.file;
   SqliteDb db{t.path, false, 1000};
   const auto shown = std::make_shared<const FrameTemplate>(FrameTemplate{"0123456789abcdef0123456789abcdef", R"({"type":"info","text":"Think family."})"});
   REQUIRE(write(started()).ok());
@@ -129,7 +137,6 @@ TEST_CASE("a frame template is written with the first record naming it to commit
                          .message = R"([{"$template":"0123456789abcdef0123456789abcdef","type":"info"}])"});
   REQUIRE(write(again).ok());
   CHECK(one(db, "SELECT COUNT(*) FROM frame_templates") == "0");
-  writer.stop();
 }
 
 TEST_CASE("a connection opened again, or a transaction rolled back, writes a frame template again") {
@@ -155,15 +162,9 @@ TEST_CASE("a connection opened again, or a transaction rolled back, writes a fra
 }
 
 TEST_CASE("after a write that failed, the writer writes its frame templates again") {
-  TempDb t{"writes"};
-  GroupCommitWriter writer{{t.path, false, 1000, 16}};
-  REQUIRE(writer.start().empty());
-  SqliteConversationLog log(writer);
-  auto write = [&](Record r) {
-    std::promise<WriteResult> written;
-    log.write(std::move(r), [&](const WriteResult& w) { written.set_value(w); });
-    return written.get_future().get();
-  };
+  LiveLog live;
+  auto write = [&](Record r) { return live.write(std::move(r)); };
+  TempDb& t = live.file;
   const auto shown = std::make_shared<const FrameTemplate>(FrameTemplate{"00112233445566778899aabbccddeeff", R"({"type":"info"})"});
   Record named = started();
   named.templates = {shown};
@@ -181,7 +182,6 @@ TEST_CASE("after a write that failed, the writer writes its frame templates agai
   again.templates = {shown};
   REQUIRE(write(again).ok());
   CHECK(one(db, "SELECT COUNT(*) FROM frame_templates") == "1");
-  writer.stop();
 }
 
 TEST_CASE("a conversation update writes only what it names, keeps the rest, and is refused when another moved the conversation on") {
