@@ -90,7 +90,7 @@ FrameMemo::Filled FrameMemo::filled(const Template& t, const Fields& fields, con
   f.logged += t.logged_head;
   for (const auto& [name, value] : logged_fields) {
     f.logged += ',';
-    f.logged += json_string(name);
+    append_json_string(f.logged, name);  // no string of its own: this runs for every frame
     f.logged += ':';
     f.logged += value;
   }
