@@ -213,8 +213,13 @@ struct Span {
   std::vector<int> marked;          // tokens matched by words (not gaps), for the evidence
 };
 
+// Latin-1: the rules match bytes of the word stream. In UTF-8 mode every `[^ #]` compiles to an
+// automaton over multi-byte characters; as bytes it matches the same (a non-ASCII letter is
+// bytes that are neither a space nor '#' either way) in less memory (about 2 MB less over the
+// shipped rules).
 RE2::Options rule_options() {
   RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);
   o.set_log_errors(false);
   o.set_max_mem(8 << 20);
   return o;

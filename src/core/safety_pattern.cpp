@@ -3,6 +3,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -13,6 +14,7 @@ namespace rc {
 namespace {
 
 constexpr const char* kAnyWord = "[^ #]+";
+constexpr std::string_view kWordTail = "=[^ #]* ";  // the rest of a token after its stem
 
 using Keys = std::optional<std::vector<PatternKey>>;  // nullopt: the item cannot be keyed
 
@@ -45,15 +47,24 @@ class PatternCompiler {
   }
 
   // Items until the end, or (inside a group) until '|' or `close`, which are left for the caller.
-  // `first` gets the keys of the sequence's first item.
-  bool sequence(std::string& out, char close, bool top, bool& has_words, Keys& first) {
+  // `first` gets the keys of the sequence's first item. `parts` (inside a group) gets the
+  // sequence as alternatives: a lone list or group's own, so that a group of lists is one
+  // choice among all their words; otherwise the sequence itself.
+  bool sequence(std::string& out, char close, bool top, bool& has_words, Keys& first, std::vector<std::string>* parts = nullptr) {
     bool at_start = true;
+    int items = 0;
+    std::vector<std::string> lone;  // the last item's alternatives, when it may stand for the sequence
     for (;;) {
       skip_spaces();
       if (pos_ >= text_.size()) return close == 0 || set_error(std::string("missing '") + close + "'");
       const char c = text_[pos_];
-      if (close && (c == close || c == '|')) return true;
+      if (close && (c == close || c == '|')) {
+        if (parts) *parts = items == 1 && !lone.empty() ? std::move(lone) : std::vector<std::string>{out};
+        return true;
+      }
       if (c == ')' || c == ']' || c == '|') return set_error(std::string("unexpected '") + c + "'");
+      ++items;
+      lone.clear();
       std::string item;
       Keys keys;
       bool optional = false;
@@ -64,24 +75,26 @@ class PatternCompiler {
         at_start = false;
         continue;
       }
+      std::vector<std::string> alts;
       if (c == '(' || c == '[') {
         ++pos_;
-        std::string alts;
         if (!alternatives(alts, c == '(' ? ')' : ']', has_words, keys)) return false;
         optional = c == '[';
         if (!optional && pos_ < text_.size() && text_[pos_] == '?') {
           optional = true;
           ++pos_;
         }
-        item = "(?:" + alts + ")" + (optional ? "?" : "");
+        item = optional ? "(?:" + one_of(alts) + ")?" : one_of(alts);
       } else {
         std::vector<std::string> phrases;
         std::vector<PatternKey> word_keys;
         if (!written_item(phrases, word_keys)) return false;
-        item = "(?:" + join_phrases(phrases) + ")";
+        alts = shared_tails(phrases);
+        item = one_of(alts);
         keys = std::move(word_keys);
         has_words = true;
       }
+      if (!optional) lone = std::move(alts);
       if (at_start) first = optional ? Keys{} : keys;
       at_start = false;
       if (top) {
@@ -94,23 +107,28 @@ class PatternCompiler {
     }
   }
 
-  bool alternatives(std::string& out, char close, bool& has_words, Keys& keys) {
+  // A group's alternatives, until `close`, as one ordered choice.
+  bool alternatives(std::vector<std::string>& out, char close, bool& has_words, Keys& keys) {
     keys.emplace();
+    std::vector<std::string> all;
     for (;;) {
       std::string seq;
+      std::vector<std::string> parts;
       bool seq_words = false;
       Keys first;
-      if (!sequence(seq, close, false, seq_words, first)) return false;
+      if (!sequence(seq, close, false, seq_words, first, &parts)) return false;
       if (seq.empty()) return set_error("an empty alternative");
       has_words = has_words || seq_words;
       if (keys && first)
         keys->insert(keys->end(), first->begin(), first->end());
       else
         keys.reset();  // one alternative we cannot key: the group cannot be keyed
-      out += (out.empty() ? "" : "|") + seq;
+      for (auto& p : parts) all.push_back(std::move(p));
       const char c = text_[pos_++];  // sequence() stopped at '|' or close
-      if (c == close) return true;
+      if (c == close) break;
     }
+    out = shared_tails(all);
+    return true;
   }
 
   // "..." or "..N": up to N words of anything but a sentence end.
@@ -170,7 +188,7 @@ class PatternCompiler {
       if (prefix.size() < 3 || prefix.find_first_of(" *=") != std::string::npos)
         return set_error("a prefix needs at least three letters before its *: \"" + written + "\"");
       const std::string stemmed = stem_word(prefix);
-      out = "(?:" + RE2::QuoteMeta(prefix) + (stemmed != prefix ? "|" + RE2::QuoteMeta(stemmed) : "") + ")[^ #=]*=[^ #]* ";
+      out = "(?:" + RE2::QuoteMeta(prefix) + (stemmed != prefix ? "|" + RE2::QuoteMeta(stemmed) : "") + ")[^ #=]*" + std::string(kWordTail);
       out_.prefixes.push_back(prefix);
       keys.push_back({PatternKey::Kind::prefix, prefix});
       if (stemmed != prefix) keys.push_back({PatternKey::Kind::prefix, stemmed});
@@ -189,19 +207,99 @@ class PatternCompiler {
         continue;
       }
       const std::string stem = stem_word(r);
-      out += RE2::QuoteMeta(stem) + "=[^ #]* ";
+      (out += RE2::QuoteMeta(stem)) += kWordTail;
       out_.stems.push_back(stem);
       if (i == 0) keys.push_back({PatternKey::Kind::stem, stem});
     }
     return true;
   }
 
-  static std::string join_phrases(const std::vector<std::string>& phrases) {
-    std::set<std::string> seen;
-    std::string out;
-    for (const auto& p : phrases)
-      if (seen.insert(p).second) out += (out.empty() ? "" : "|") + p;
+  // The alternatives, each once, with the one-word ones sharing their tail: "(?:mum|dad)=[^ #]* "
+  // for "mum=[^ #]* |dad=[^ #]* ", in far less memory (a rule naming two lists of sixty words
+  // compiled 120 copies of the tail). It matches what the list matched, with the same
+  // preference: an ordered choice distributes over what follows it, and a one-word alternative
+  // only moves ahead of phrases that start with other stems, which cannot match where it does.
+  // Anything else (an exact word, a prefix, a gap) keeps its place.
+  static std::vector<std::string> shared_tails(const std::vector<std::string>& alternatives) {
+    std::set<std::string_view> seen, gathered;
+    std::vector<std::string> out;
+    std::vector<std::string_view> words, after;  // one-word stems gathered; phrases they moved ahead of
+    auto flush = [&] {
+      if (words.size() == 1) out.push_back(std::string(words[0]) + std::string(kWordTail));
+      if (words.size() > 1) {
+        std::string shared = "(?:";
+        for (std::size_t i = 0; i < words.size(); ++i) (shared += i ? "|" : "") += words[i];
+        out.push_back(shared + ")" + std::string(kWordTail));
+      }
+      for (auto p : after) out.emplace_back(p);
+      words.clear();
+      after.clear();
+      gathered.clear();
+    };
+    auto starts_an_earlier_phrase = [&](std::string_view stem) {
+      return std::any_of(after.begin(), after.end(), [&](std::string_view p) {
+        const auto heads = first_stems(p);
+        return std::find(heads.stems.begin(), heads.stems.end(), stem) != heads.stems.end();
+      });
+    };
+    for (const std::string& a : alternatives) {
+      if (!seen.insert(a).second) continue;
+      const FirstStems first = first_stems(a);
+      if (first.stems.empty()) {  // keeps its place
+        flush();
+        out.push_back(a);
+      } else if (!first.whole) {  // a phrase of several words
+        after.push_back(a);
+      } else {
+        if (std::any_of(first.stems.begin(), first.stems.end(), starts_an_earlier_phrase)) flush();
+        for (auto stem : first.stems)
+          if (gathered.insert(stem).second) words.push_back(stem);
+      }
+    }
+    flush();
     return out;
+  }
+
+  // The stems an alternative of plain stems can start with: "mum" of "mum=[^ #]* ...", "mum" and
+  // "dad" of "(?:mum|dad)=[^ #]* ...". None when it starts with an exact word, a prefix or a
+  // gap, which may match where other stems do. `whole`: the alternative is that one word.
+  struct FirstStems {
+    std::vector<std::string_view> stems;
+    bool whole = false;
+  };
+  static FirstStems first_stems(std::string_view alternative) {
+    std::string_view head = alternative;
+    std::size_t rest = 0;
+    if (alternative.substr(0, 3) == "(?:") {
+      const std::size_t close = alternative.find(')');
+      if (close == std::string_view::npos) return {};
+      head = alternative.substr(3, close - 3);
+      rest = close + 1;
+    } else {
+      rest = alternative.find(kWordTail);
+      if (rest == std::string_view::npos) return {};
+      head = alternative.substr(0, rest);
+    }
+    if (head.empty() || head.find_first_of("([)]") != std::string_view::npos || alternative.substr(rest, kWordTail.size()) != kWordTail) return {};
+    FirstStems out;
+    for (std::size_t at = 0;;) {
+      const std::size_t bar = head.find('|', at);
+      const std::string_view stem = head.substr(at, bar == std::string_view::npos ? std::string_view::npos : bar - at);
+      if (stem.empty()) return {};
+      out.stems.push_back(stem);
+      if (bar == std::string_view::npos) break;
+      at = bar + 1;
+    }
+    out.whole = rest + kWordTail.size() == alternative.size();
+    return out;
+  }
+
+  // Alternatives as one item that a sequence can follow.
+  static std::string one_of(const std::vector<std::string>& alternatives) {
+    if (alternatives.size() == 1) return alternatives[0];
+    std::string out = "(?:";
+    for (std::size_t i = 0; i < alternatives.size(); ++i) (out += i ? "|" : "") += alternatives[i];
+    return out + ")";
   }
 
   std::string_view text_;

@@ -7,6 +7,7 @@
 
 #include "core/safety_corpus.hpp"
 #include "core/safety_detector.hpp"
+#include "core/safety_pattern.hpp"
 #include "core/spelling_fixer.hpp"
 #include "core/text_fold.hpp"
 #include "core/yaml_tree.hpp"
@@ -89,6 +90,48 @@ TEST_CASE("lists - choices with several words - optional words and gaps - never 
   CHECK(raises(*d, "made to sit on his lap and he won't let go"));
   CHECK(raises(*d, "sat on lap, then will not let her"));
   CHECK_FALSE(raises(*d, "she sat on his lap. Nobody won't let her read"));  // a sentence ends between
+}
+
+// The one-word alternatives of a choice share one tail in the compiled expression (memory:
+// the shipped rules compile to 40% less text), and still match as written: a word moves ahead
+// of a phrase only when the phrase starts with another word, so which reading wins does not change.
+TEST_CASE("a choice of words compiles to one shared tail - and keeps which reading wins") {
+  const std::map<std::string, std::vector<std::string>> lists{{"carer", {"mum", "step dad", "dad", "nan"}}};
+  const PatternWords words{&lists, [](std::string_view w) { return std::vector<std::string>{std::string(w)}; }, 4};
+  auto compiled = compile_safety_pattern("(@carer|aunt|=kicked|uncle) hit", words);
+  REQUIRE(compiled.ok());
+  auto count = [&](std::string_view what) {
+    std::size_t n = 0;
+    for (auto at = compiled->regex.find(what); at != std::string::npos; at = compiled->regex.find(what, at + 1)) ++n;
+    return n;
+  };
+  // mum, dad, nan and aunt as one choice, "step dad" after them, the exact word in its place,
+  // then uncle, and the word after the choice.
+  CHECK(compiled->regex.find("(?:mum|dad|nan|aunt)=[^ #]* |step=[^ #]* dad=[^ #]* |[^ #=]*=kicked |uncl=[^ #]* ") != std::string::npos);
+  CHECK(count("=[^ #]* ") == 5);
+
+  // A word that a phrase listed before it starts with stays behind that phrase: the longer
+  // reading still wins where both fit, and the evidence names both its words.
+  auto d = detector_for("        - \"(step dad|step|mum) ... hit\"\n        - \"(gran|nan gran|nan) ... slapped\"\n");
+  auto found = d->detect("her step dad hit her");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].words == std::vector<std::string>{"step", "dad", "hit"});
+  found = d->detect("nan gran slapped him");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].words == std::vector<std::string>{"nan", "gran", "slapped"});
+  CHECK(raises(*d, "her mum hit her"));
+  CHECK(raises(*d, "her step hit her"));
+  CHECK(raises(*d, "gran slapped him"));
+}
+
+// The rules match the word stream byte for byte (RE2 in Latin-1): a word in another script is
+// the same bytes in the rule and the text, and a gap passes over it.
+TEST_CASE("words in other scripts match as written and fill gaps") {
+  auto d = detector_for("        - \"\xd0\xbd\xd0\xbe\xd0\xb6 ..2 hurt\"\n        - \"threatened ..2 knife\"\n");
+  CHECK(raises(*d, "\xd0\xbd\xd0\xbe\xd0\xb6 used to hurt her"));       // нож ..2 hurt
+  CHECK(raises(*d, "threatened with \xd0\xbd\xd0\xbe\xd0\xb6 knife"));         // a gap over a Cyrillic word
+  CHECK(raises(*d, "threatened \xce\xbc\xce\xb5 \xcf\x84\xce\xbf knife"));  // two Greek words
+  CHECK_FALSE(raises(*d, "\xd0\xbd\xd0\xbe\xd0\xb6\xd0\xb8 hurt"));          // another word that starts with its bytes
 }
 
 TEST_CASE("typos of five letters or more are read as the word they miss - unless the dictionary knows them") {
