@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <optional>
 #include <unordered_map>
@@ -21,8 +22,40 @@ namespace {
 
 constexpr int kMaxOccurrences = 32;  // per rule and text: bounds the work on a hostile text
 
+// Latin-1: the rules match bytes of the word stream. In UTF-8 mode every `[^ #]` compiles to an
+// automaton over multi-byte characters; as bytes it matches the same (a non-ASCII letter is
+// bytes that are neither a space nor '#' either way) in less memory (about 2 MB less over the
+// shipped rules).
+RE2::Options rule_options() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);
+  o.set_log_errors(false);
+  o.set_max_mem(8 << 20);
+  return o;
+}
+
+// A rule's expression, compiled the first time a text holds the rule's words. Most rules wait
+// for words few texts hold, and the shipped rules compiled are about 12 MB: held from start-up,
+// they were a fifth of the server's memory with 10,000 idle connections (issue 18). The load
+// compiles each once to check it, so an expression that compiles then compiles here too (RE2 is
+// deterministic). Safe from several threads.
+class LazyRegex {
+ public:
+  explicit LazyRegex(std::string pattern) : pattern_(std::move(pattern)) {}
+  const RE2& get() const {
+    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, rule_options()); });
+    return *re_;
+  }
+
+ private:
+  std::string pattern_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+};
+
+
 struct Rule {
-  std::unique_ptr<RE2> re;
+  std::unique_ptr<LazyRegex> re;
   int groups = 0;
   std::size_t category = 0;  // harm rules only
   std::string level;         // harm rules: overrides the category's level
@@ -213,17 +246,6 @@ struct Span {
   std::vector<int> marked;          // tokens matched by words (not gaps), for the evidence
 };
 
-// Latin-1: the rules match bytes of the word stream. In UTF-8 mode every `[^ #]` compiles to an
-// automaton over multi-byte characters; as bytes it matches the same (a non-ASCII letter is
-// bytes that are neither a space nor '#' either way) in less memory (about 2 MB less over the
-// shipped rules).
-RE2::Options rule_options() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  o.set_max_mem(8 << 20);
-  return o;
-}
 
 }  // namespace
 
@@ -390,15 +412,15 @@ std::vector<Span> SafetyDetector::Compiled::occurrences(const Rule& rule, const 
     for (int t : starts) {
       if (static_cast<int>(out.size()) >= kMaxOccurrences) break;
       const std::size_t at = s.offsets[static_cast<std::size_t>(t)] - 1;
-      if (!rule.re->Match(s.text, at, in.end, RE2::ANCHOR_START, nullptr, 0)) continue;
-      if (rule.re->Match(s.text, at, in.end, RE2::ANCHOR_START, groups.data(), ngroups)) out.push_back(span_of(s, groups));
+      if (!rule.re->get().Match(s.text, at, in.end, RE2::ANCHOR_START, nullptr, 0)) continue;
+      if (rule.re->get().Match(s.text, at, in.end, RE2::ANCHOR_START, groups.data(), ngroups)) out.push_back(span_of(s, groups));
     }
     return out;
   }
   // Most candidates do not match: a match-or-not check (a DFA pass, no submatches) comes first.
-  if (!rule.re->Match(s.text, in.begin, in.end, RE2::UNANCHORED, nullptr, 0)) return out;
+  if (!rule.re->get().Match(s.text, in.begin, in.end, RE2::UNANCHORED, nullptr, 0)) return out;
   std::size_t pos = in.begin;
-  while (pos < in.end && static_cast<int>(out.size()) < kMaxOccurrences && rule.re->Match(s.text, pos, in.end, RE2::UNANCHORED, groups.data(), ngroups)) {
+  while (pos < in.end && static_cast<int>(out.size()) < kMaxOccurrences && rule.re->get().Match(s.text, pos, in.end, RE2::UNANCHORED, groups.data(), ngroups)) {
     out.push_back(span_of(s, groups));
     pos = static_cast<std::size_t>(groups[0].data() - s.text.data()) + 1;
   }
@@ -539,15 +561,16 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
       ok = false;
       return;
     }
-    Rule r{std::make_unique<RE2>(compiled->regex, rule_options()), compiled->groups, category, level, looks_back, p.text, p.line, {}};
-    for (const auto& k : compiled->starts_with) r.starts_with.push_back(c.keys.id_of(k));
-    std::sort(r.starts_with.begin(), r.starts_with.end());
-    r.starts_with.erase(std::unique(r.starts_with.begin(), r.starts_with.end()), r.starts_with.end());
-    if (!r.re->ok()) {
-      problems.push_back({Severity::error, rules.file, p.line, "safety_detector", "pattern \"" + p.text + "\" could not be compiled: " + r.re->error()});
+    const RE2 check(compiled->regex, rule_options());
+    if (!check.ok()) {
+      problems.push_back({Severity::error, rules.file, p.line, "safety_detector", "pattern \"" + p.text + "\" could not be compiled: " + check.error()});
       ok = false;
       return;
     }
+    Rule r{std::make_unique<LazyRegex>(std::move(compiled->regex)), compiled->groups, category, level, looks_back, p.text, p.line, {}};
+    for (const auto& k : compiled->starts_with) r.starts_with.push_back(c.keys.id_of(k));
+    std::sort(r.starts_with.begin(), r.starts_with.end());
+    r.starts_with.erase(std::unique(r.starts_with.begin(), r.starts_with.end()), r.starts_with.end());
     stems.insert(stems.end(), compiled->stems.begin(), compiled->stems.end());
     prefixes.insert(prefixes.end(), compiled->prefixes.begin(), compiled->prefixes.end());
     into.add(std::move(r), *compiled, c.keys);

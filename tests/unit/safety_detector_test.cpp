@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <thread>
 
 #include "core/safety_corpus.hpp"
 #include "core/safety_detector.hpp"
@@ -132,6 +133,39 @@ TEST_CASE("words in other scripts match as written and fill gaps") {
   CHECK(raises(*d, "threatened with \xd0\xbd\xd0\xbe\xd0\xb6 knife"));         // a gap over a Cyrillic word
   CHECK(raises(*d, "threatened \xce\xbc\xce\xb5 \xcf\x84\xce\xbf knife"));  // two Greek words
   CHECK_FALSE(raises(*d, "\xd0\xbd\xd0\xbe\xd0\xb6\xd0\xb8 hurt"));          // another word that starts with its bytes
+}
+
+// A rule's expression is compiled the first time a text holds its words (memory, issue 18):
+// several sessions may reach the same rule at once, and each must see it whole.
+TEST_CASE("rules first reached from several threads at once read the same") {
+  auto d = detector_for("        - \"@carer ..2 (hits|hit) (him|her)\"\n        - \"(sit|sat) on [his|her] lap ... (won't let|will not let)\"\n");
+  const std::vector<std::string> texts{"her step dad hits her", "made to sit on his lap and he won't let go", "mum says that she often hits him"};
+  std::vector<std::vector<std::size_t>> seen(8);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < seen.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round)
+        for (const auto& text : texts) seen[t].push_back(d->detect(text).size());
+    });
+  for (auto& t : threads) t.join();
+  for (const auto& s : seen) {
+    REQUIRE(s.size() == 150);
+    for (std::size_t i = 0; i < s.size(); i += 3) CHECK(std::vector<std::size_t>(s.begin() + static_cast<long>(i), s.begin() + static_cast<long>(i) + 3) == std::vector<std::size_t>{1, 1, 0});
+  }
+}
+
+// Every rule's expression is compiled at load, though it is kept only from its first use: one
+// too large for RE2's memory limit is a problem with its line, not a rule that never matches.
+TEST_CASE("a rule too large to compile is a problem at load") {
+  std::string huge = "hit";
+  for (int i = 0; i < 10000; ++i) huge += " ..20 (him|her)";
+  Problems problems;
+  auto rules = rules_from("safety_detector:\n  categories:\n    - id: x\n      label: X\n      patterns:\n        - \"hit her\"\n        - \"" + huge + "\"\n", problems);
+  REQUIRE(problems.empty());
+  CHECK_FALSE(SafetyDetector::compile(rules, nullptr, problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].line == 7);
+  CHECK(problems[0].describe().find("could not be compiled: pattern too large") != std::string::npos);
 }
 
 TEST_CASE("typos of five letters or more are read as the word they miss - unless the dictionary knows them") {
