@@ -49,29 +49,47 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
   return prev[m];
 }
 
+namespace {
+
+std::vector<std::string> plain_words(const std::vector<std::string>& from) {
+  std::vector<std::string> out;
+  for (const auto& w : from)
+    if (w.size() >= SpellingFixer::kMinLength && is_plain_ascii_word(w)) out.push_back(w);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
+SpellingFixer::Deletions::Deletions(std::vector<std::string> given) : words(std::move(given)) {
+  for (std::uint32_t i = 0; i < words.size(); ++i) {
+    keys.emplace_back(words[i], i);
+    for (auto& d : one_letter_dropped(words[i])) keys.emplace_back(std::move(d), i);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  keys.shrink_to_fit();
+}
+
+std::vector<const std::string*> SpellingFixer::Deletions::with_key(std::string_view key) const {
+  std::vector<const std::string*> out;
+  auto it = std::lower_bound(keys.begin(), keys.end(), key, [](const auto& entry, std::string_view k) { return entry.first < k; });
+  for (; it != keys.end() && it->first == key; ++it) out.push_back(&words[it->second]);
+  return out;
+}
+
 SpellingFixer::SpellingFixer(const std::vector<std::string>& stems, const std::vector<std::string>& prefixes,
                              std::shared_ptr<const KnownWords> dictionary, const std::vector<std::string>& known)
-    : known_(known.begin(), known.end()), dictionary_(std::move(dictionary)) {
-  for (const auto& w : stems) {
-    stems_.insert(w);
-    if (w.size() < kMinLength || !is_plain_ascii_word(w)) continue;
-    by_delete_[w].push_back(w);
-    for (auto& d : one_letter_dropped(w)) by_delete_[std::move(d)].push_back(w);
-  }
-  for (const auto& p : prefixes)
-    if (p.size() >= kMinLength && is_plain_ascii_word(p)) prefixes_.push_back(p);
-  std::sort(prefixes_.begin(), prefixes_.end());
-  prefixes_.erase(std::unique(prefixes_.begin(), prefixes_.end()), prefixes_.end());
-  for (const auto& p : prefixes_) {
-    prefix_by_delete_[p].push_back(p);
-    for (auto& d : one_letter_dropped(p)) prefix_by_delete_[std::move(d)].push_back(p);
+    : stems_(stems.begin(), stems.end()),
+      known_(known.begin(), known.end()),
+      by_delete_(plain_words(stems)),
+      prefix_by_delete_(plain_words(prefixes)),
+      dictionary_(std::move(dictionary)) {
+  for (const auto& p : prefix_by_delete_.words) {
     prefix_set_.insert(p);
     shortest_prefix_ = std::min(shortest_prefix_, p.size());
     longest_prefix_ = std::max(longest_prefix_, p.size());
-  }
-  for (auto& [key, list] : by_delete_) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
   }
 }
 
@@ -79,30 +97,24 @@ std::string SpellingFixer::closest_word(std::string_view word) const {
   std::vector<std::string> keys = one_letter_dropped(word);
   keys.emplace_back(word);
   const std::string* best = nullptr;
-  for (const auto& k : keys) {
-    auto it = by_delete_.find(k);
-    if (it == by_delete_.end()) continue;
-    for (const auto& candidate : it->second)
-      if (edit_distance(word, candidate, 1) <= 1 && (!best || candidate < *best)) best = &candidate;
-  }
+  for (const auto& k : keys)
+    for (const std::string* candidate : by_delete_.with_key(k))
+      if (edit_distance(word, *candidate, 1) <= 1 && (!best || *candidate < *best)) best = candidate;
   return best ? *best : std::string();
 }
 
 // "sucidal" is one edit from "suicid" + "al": the start of the word (one letter shorter than a
 // prefix, as long, or one longer) is looked up by its one-letter deletions, and the rest kept.
 std::string SpellingFixer::closest_prefix(std::string_view word) const {
-  if (prefixes_.empty()) return {};
+  if (prefix_by_delete_.words.empty()) return {};
   const std::size_t from = std::max(kMinLength, shortest_prefix_ - 1), to = std::min(word.size(), longest_prefix_ + 1);
   for (std::size_t take = from; take <= to; ++take) {
     const std::string_view start = word.substr(0, take);
     std::vector<std::string> keys = one_letter_dropped(start);
     keys.emplace_back(start);
-    for (const auto& k : keys) {
-      auto it = prefix_by_delete_.find(k);
-      if (it == prefix_by_delete_.end()) continue;
-      for (const auto& p : it->second)
-        if (edit_distance(start, p, 1) <= 1) return p + std::string(word.substr(take));
-    }
+    for (const auto& k : keys)
+      for (const std::string* p : prefix_by_delete_.with_key(k))
+        if (edit_distance(start, *p, 1) <= 1) return *p + std::string(word.substr(take));
   }
   return {};
 }

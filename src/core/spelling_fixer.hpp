@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <cstdint>
 #include <unordered_set>
 #include <vector>
 
@@ -42,13 +42,22 @@ class SpellingFixer {
   std::string closest_word(std::string_view word) const;
   std::string closest_prefix(std::string_view word) const;
 
+  // Every word, and every form of it with one letter dropped, with the word it came from (an
+  // index into the words), sorted by key: symmetric delete, where a typo within one edit shares
+  // a key with the word. A flat sorted list, not a map of lists: about 25,000 keys for the
+  // shipped rules, a third of the memory (issue 18).
+  struct Deletions {
+    std::vector<std::string> words;  // sorted, each once
+    std::vector<std::pair<std::string, std::uint32_t>> keys;
+    Deletions(std::vector<std::string> words);
+    // The words with this key, in order.
+    std::vector<const std::string*> with_key(std::string_view key) const;
+  };
+
   std::unordered_set<std::string> stems_;
   std::unordered_set<std::string> known_;
-  std::vector<std::string> prefixes_;
-  // Every stem, and every form of it with one letter dropped -> the words it came from
-  // (symmetric delete: a typo within one edit shares a key with the word).
-  std::unordered_map<std::string, std::vector<std::string>> by_delete_;
-  std::unordered_map<std::string, std::vector<std::string>> prefix_by_delete_;  // the same for prefixes
+  Deletions by_delete_;
+  Deletions prefix_by_delete_;  // the same for prefixes
   std::unordered_set<std::string> prefix_set_;
   std::size_t shortest_prefix_ = 64, longest_prefix_ = 0;
   std::shared_ptr<const KnownWords> dictionary_;
