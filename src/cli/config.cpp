@@ -239,7 +239,7 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
     const json& l = j["limits"];
     r.unknown_keys(l, "limits.", {"max_frame_bytes", "max_messages_per_second", "burst_messages", "flood_close_after",
                                   "idle_timeout_seconds", "max_connections", "max_queued_messages", "allowed_origins", "max_connections_per_address",
-                                  "write_timeout_seconds", "max_staff_connections", "max_chats_per_address",
+                                  "write_timeout_seconds", "ping_after_seconds", "max_staff_connections", "max_chats_per_address",
                                   "trusted_proxies"});
     r.positive_int(l, "limits.", "max_frame_bytes", c.server.limits.max_frame_bytes, 16 * 1024 * 1024);
     r.positive_number(l, "limits.", "max_messages_per_second", c.server.limits.max_messages_per_second);
@@ -250,6 +250,7 @@ Result<Config> parse_config(const std::string& text, const std::string& file) {
     r.positive_int(l, "limits.", "max_queued_messages", c.server.limits.max_queued_messages, 100000);
     r.text_list(l, "limits.", "allowed_origins", c.server.limits.allowed_origins);
     r.positive_int(l, "limits.", "write_timeout_seconds", c.server.limits.write_timeout_seconds, 3600);
+    r.positive_int(l, "limits.", "ping_after_seconds", c.server.limits.ping_after_seconds, 3600);
     if (l.contains("max_chats_per_address") && l["max_chats_per_address"].is_number_integer() && l["max_chats_per_address"].get<long long>() == 0)
       c.server.limits.max_chats_per_address = 0;
     else

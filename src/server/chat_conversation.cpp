@@ -159,8 +159,8 @@ store::ConversationUpdate ChatConversation::update_for(const Conversation& c, Mi
   }
   auto facts = facts_of(*c.dialog, c.state);
   if (auto it = facts.find("area"); it != facts.end()) u.area = if_changed(c.logged.area, it->second);
-  if (!c.about.work_area.empty()) u.work_area = if_changed(c.logged.work_area, c.about.work_area);
-  if (!c.about.agency.empty()) u.agency = if_changed(c.logged.agency, c.about.agency);
+  if (c.about && !c.about->work_area.empty()) u.work_area = if_changed(c.logged.work_area, c.about->work_area);
+  if (c.about && !c.about->agency.empty()) u.agency = if_changed(c.logged.agency, c.about->agency);
   return u;
 }
 
@@ -377,7 +377,7 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
   Conversation c{.id = found->id, .reference = found->reference, .dialog = dialog, .guidance = guidance, .state = std::move(state.value()), .channel = found->channel,
                  .revision = found->revision};
   if (found->call) c.call = PhoneCall{found->call->staff_id, found->call->staff_name, found->call->wrapped_up};
-  c.about = protocol::AboutMsg{found->work_area, found->agency};
+  if (!found->work_area.empty() || !found->agency.empty()) c.about = protocol::AboutMsg{found->work_area, found->agency};
   c.logged = Logged::unknown();  // a load reads neither area nor outcome: the next turn names them
   c.logged.work_area = found->work_area;
   c.logged.agency = found->agency;
@@ -397,7 +397,7 @@ Turn ChatConversation::on_loaded(const Turn& asked, std::optional<store::StoredC
   out.push_back(json{{"type", "resumed"}, {"conversation", c.id}, {"reference", c.reference}, {"dialog", dialog->id}, {"version", dialog->content_hash},
                      {"history", protocol::history_json(summary_answers(*dialog, c.state))}});
   if (c.call) add_call_fields(out.back(), c);
-  if (!c.about.work_area.empty() || !c.about.agency.empty()) out.back()["about"] = protocol::about_json(c.about);
+  if (c.about) out.back()["about"] = protocol::about_json(*c.about);
   for (auto& e : current(c)) out.push_back(std::move(e));
   if (c.handoff) {
     out.push_back(handoff_status_json(*c.handoff, found->handoff->messages, now));

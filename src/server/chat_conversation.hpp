@@ -122,7 +122,7 @@ class ChatConversation {
     // Boxed: most conversations never have one, and every open connection holds its Conversation.
     Boxed<OpenHandoff> handoff;
     Boxed<PhoneCall> call;  // channel phone only
-    protocol::AboutMsg about;       // what the practitioner said about themselves ("" when not said)
+    Boxed<protocol::AboutMsg> about;  // what the practitioner said about themselves (none when not said)
     Logged logged;                  // at start all empty, as the new row has them
   };
   using Reply = std::vector<nlohmann::json>;

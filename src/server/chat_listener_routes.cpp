@@ -51,8 +51,7 @@ void chat_upgrade(HttpSession& s, Request&& req) {
     return s.send(std::move(res));
   }
   // The chat holds both slots: its connection's in the listener, and its client's.
-  auto slots = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(s.admission(), std::move(per_client));
-  std::make_shared<ChatSession>(s.release_socket(), ctx, std::move(slots))->run(std::move(req));
+  std::make_shared<ChatSession>(s.release_socket(), ctx, s.admission(), std::move(per_client))->run(std::move(req));
 }
 
 void health(HttpSession& s, Request&& req) { s.send(HttpSession::plain(req, bhttp::status::ok, "{\"status\":\"ok\"}", "application/json")); }

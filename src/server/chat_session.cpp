@@ -11,14 +11,14 @@ namespace net = boost::asio;
 namespace websocket = boost::beast::websocket;
 using Seconds = std::chrono::duration<double>;
 
-ChatSession::ChatSession(net::ip::tcp::socket&& socket, ServerContext& ctx, std::shared_ptr<void> admission)
+ChatSession::ChatSession(net::ip::tcp::socket&& socket, ServerContext& ctx, std::shared_ptr<void> admission, std::shared_ptr<void> client_slot)
     // Beast itself closes (1009) past four times the limit; between the two we answer too_large first.
     : socket_(std::move(socket), ctx.config.limits.max_frame_bytes * 4, ctx.config.limits.max_queued_messages,
-              std::chrono::seconds(ctx.config.limits.write_timeout_seconds)),
+              std::chrono::seconds(ctx.config.limits.write_timeout_seconds), std::chrono::seconds(ctx.config.limits.ping_after_seconds)),
       ctx_(ctx),
       admission_(std::move(admission)),
+      client_slot_(std::move(client_slot)),
       conversation_(ctx.guidance, ctx.frames, &ctx.handoffs, ctx.metrics, ctx.resume_window),
-      idle_timer_(socket_.get_executor()),
       bucket_(ctx.config.limits.max_messages_per_second, ctx.config.limits.burst_messages) {
   ctx_.open_chats++;
   ctx_.metrics.connections_total++;
@@ -34,8 +34,8 @@ void ChatSession::run(JsonSocket::Upgrade upgrade) {
   ctx_.sessions.add(shared_from_this());
   socket_.accept(weak_from_this(), std::move(upgrade), [this] {
     if (ctx_.stopping) return close(websocket::close_code::going_away, "server shutting down");
-    read_at_ = std::chrono::steady_clock::now();  // idle from here
-    arm_idle_timer();
+    read_at_ = std::chrono::steady_clock::now();
+    socket_.close_when_idle(std::chrono::seconds(ctx_.config.limits.idle_timeout_seconds));
     read_next();
   });
 }
@@ -45,22 +45,7 @@ void ChatSession::shutdown() {
 }
 
 void ChatSession::close(websocket::close_code code, const std::string& reason) {
-  idle_timer_.cancel();
   socket_.close(code, reason);
-}
-
-// Armed once and, when it fires, it looks at when the last message came: re-arming it on
-// every message queued a wait and a cancelled completion per turn (issue 18).
-void ChatSession::arm_idle_timer() {
-  idle_timer_.expires_at(read_at_ + std::chrono::seconds(ctx_.config.limits.idle_timeout_seconds));
-  idle_timer_.async_wait([weak = weak_from_this()](boost::beast::error_code ec) {
-    if (ec) return;  // cancelled: the session is closing
-    auto self = weak.lock();
-    if (!self) return;
-    const auto due = self->read_at_ + std::chrono::seconds(self->ctx_.config.limits.idle_timeout_seconds);
-    if (std::chrono::steady_clock::now() < due) return self->arm_idle_timer();  // a message came since
-    self->close(websocket::close_code::going_away, "idle timeout");
-  });
 }
 
 void ChatSession::read_next() {
@@ -68,13 +53,12 @@ void ChatSession::read_next() {
 }
 
 void ChatSession::on_gone() {
-  idle_timer_.cancel();
   stop_deadline();
   if (const OpenHandoff* h = conversation_.handoff()) leave({h->reference, h->queue});  // staff see that the practitioner left
 }
 
 void ChatSession::on_message(std::string text, bool is_text, std::size_t bytes) {
-  read_at_ = std::chrono::steady_clock::now();  // the idle timer reads it when it fires
+  read_at_ = std::chrono::steady_clock::now();  // for the turn's latency
   const auto& limits = ctx_.config.limits;
   if (!is_text) {
     reply_error("bad_message", "Binary frames are not accepted: send JSON text.");
@@ -205,7 +189,7 @@ void ChatSession::stop_deadline() {
 void ChatSession::arm_deadline() {
   const auto deadline = conversation_.deadline();
   if (!deadline) return;
-  if (!deadline_timer_) deadline_timer_ = std::make_unique<boost::asio::steady_timer>(socket_.get_executor());
+  if (!deadline_timer_) deadline_timer_ = std::make_unique<JsonSocket::Timer>(socket_.get_executor());
   deadline_timer_->expires_after(std::chrono::milliseconds(std::max<Millis>(0, *deadline - ctx_.now())));
   deadline_timer_->async_wait([weak = weak_from_this(), reference = conversation_.handoff()->reference](boost::beast::error_code ec) {
     if (ec) return;

@@ -19,7 +19,8 @@ namespace rc {
 
 class ChatSession : public std::enable_shared_from_this<ChatSession>, public PractitionerLink {
  public:
-  ChatSession(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx, std::shared_ptr<void> admission = nullptr);
+  // `admission` and `client_slot`: this connection's slots in its listener and its client's count.
+  ChatSession(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx, std::shared_ptr<void> admission = nullptr, std::shared_ptr<void> client_slot = nullptr);
   ~ChatSession();
 
   void run(JsonSocket::Upgrade upgrade);
@@ -41,19 +42,17 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   void follow();
   void leave(const HandoffPresence& left);
   void arm_deadline();
-  void arm_idle_timer();
   void stop_deadline();
   void reply_error(const std::string& code, const std::string& message);
   void close(boost::beast::websocket::close_code code, const std::string& reason);
 
   JsonSocket socket_;
   ServerContext& ctx_;
-  std::shared_ptr<void> admission_;  // this connection's slot in its listener
+  std::shared_ptr<void> admission_, client_slot_;  // held, not read: released with the session
   ChatConversation conversation_;
-  boost::asio::steady_timer idle_timer_;
   // "unavailable" when no one accepts in time; made when a handoff first waits, since most
   // connections never ask for a person and a timer is 112 bytes on each (issue 18).
-  std::unique_ptr<boost::asio::steady_timer> deadline_timer_;
+  std::unique_ptr<JsonSocket::Timer> deadline_timer_;
   std::string followed_;                      // the conversation this session gets live notices for
   TokenBucket bucket_;
   int rate_limited_ = 0;

@@ -28,9 +28,21 @@ JsonSocket::Stream JsonSocket::on_own_strand(net::ip::tcp::socket&& socket) {
   }
 }
 
-JsonSocket::JsonSocket(net::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued, std::chrono::milliseconds write_deadline)
-    : ws_(on_own_strand(std::move(socket))), max_queued_(max_queued), write_deadline_(write_deadline), write_timer_(ws_.get_executor()) {
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));  // pings find dead peers
+JsonSocket::JsonSocket(net::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued, std::chrono::milliseconds write_deadline,
+                       std::chrono::seconds ping_after)
+    : ws_(on_own_strand(std::move(socket))),
+      max_queued_(max_queued),
+      write_deadline_(write_deadline),
+      ping_after_(ping_after),
+      clock_(ws_.get_executor()),
+      heard_at_(std::chrono::steady_clock::now()),
+      message_at_(heard_at_) {
+  // Beast times the opening and closing handshakes; a quiet peer is the clock's (see watch()).
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
+  ws_.set_option(timeouts);
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard(); });
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.set(bhttp::field::server, "rightconv"); }));
   ws_.read_message_max(read_limit);
   ws_.auto_fragment(false);
@@ -47,6 +59,7 @@ void JsonSocket::accept(std::weak_ptr<void> owner, Upgrade upgrade, Accepted acc
   ws_.async_accept(upgrade, [this, keep = owner_.lock(), accepted = std::move(accepted)](beast::error_code ec) {
     if (fail(ec, "accept")) return;
     ws_.text(true);
+    watch();
     accepted();
   });
 }
@@ -64,7 +77,9 @@ void JsonSocket::read_part(Received received, Ended ended) {
   ws_.async_read_some(buffer_, kReadPart,
                       [this, keep = owner_.lock(), received = std::move(received), ended = std::move(ended)](beast::error_code ec, std::size_t) mutable {
                         if (fail(ec, "read")) return ended();
+                        heard();
                         if (!ws_.is_message_done()) return read_part(std::move(received), std::move(ended));
+                        message_at_ = heard_at_;
                         std::string message = beast::buffers_to_string(buffer_.data());
                         buffer_.clear();
                         if (buffer_.capacity() > kReadPart) buffer_.shrink_to_fit();  // a long message's room is not kept
@@ -109,28 +124,74 @@ void JsonSocket::write_next() {
   });
 }
 
-// The deadline timer is armed once and, when it fires, looks at the write in flight then:
-// arming and cancelling it around every frame queued a wait and a cancelled completion per
-// frame (issue 18). It holds the session only weakly, so a quiet session is not kept alive.
 void JsonSocket::start_writing() {
   writing_ = true;
   write_started_ = std::chrono::steady_clock::now();
-  if (!deadline_armed_) arm_write_deadline(write_started_ + write_deadline_);
+  // A running clock wakes within a write deadline and then waits for this write's exact due.
+  if (!clock_running_) arm_clock(write_started_ + write_deadline_);
 }
 
-void JsonSocket::arm_write_deadline(std::chrono::steady_clock::time_point at) {
-  deadline_armed_ = true;
-  write_timer_.expires_at(at);
-  write_timer_.async_wait([this, weak = owner_](beast::error_code ec) {
+void JsonSocket::close_when_idle(std::chrono::seconds limit) {
+  idle_limit_ = limit;
+  if (clock_running_ && message_at_ + limit < clock_.expiry()) arm_clock(message_at_ + limit);  // once, at the start
+}
+
+void JsonSocket::heard() {
+  heard_at_ = std::chrono::steady_clock::now();
+  pinged_ = false;
+}
+
+void JsonSocket::watch() {
+  heard();
+  message_at_ = heard_at_;
+  arm_clock(heard_at_ + std::min<std::chrono::steady_clock::duration>(write_deadline_, ping_after_));
+}
+
+void JsonSocket::arm_clock(std::chrono::steady_clock::time_point at) {
+  clock_running_ = true;
+  clock_.expires_at(at);
+  // Holds the session only weakly, so a quiet session is not kept alive by its clock.
+  clock_.async_wait([this, weak = owner_](beast::error_code ec) {
     if (ec) return;  // the socket is being destroyed
     const auto keep = weak.lock();
     if (!keep) return;
-    deadline_armed_ = false;
-    if (!writing_) return;  // nothing in flight: the next write arms it again
-    const auto due = write_started_ + write_deadline_;
-    if (std::chrono::steady_clock::now() < due) return arm_write_deadline(due);  // a later write, still within its time
+    on_clock();
+  });
+}
+
+// Runs with the clock stopped at its due; arms it again unless the connection is over.
+void JsonSocket::on_clock() {
+  clock_running_ = false;
+  if (!ws_.is_open() && !writing_) return;  // over: nothing left to watch
+  const auto now = std::chrono::steady_clock::now();
+  if (writing_ && now >= write_started_ + write_deadline_) {
     spdlog::debug("websocket peer not reading: dropped after {} ms", write_deadline_.count());
-    drop();
+    return drop();
+  }
+  if (now >= heard_at_ + 2 * ping_after_) {
+    spdlog::debug("websocket peer silent for {} s: dropped", (2 * ping_after_).count());
+    return drop();
+  }
+  clock_running_ = true;  // so that a close below does not arm it: it is armed once, at the end
+  if (idle_limit_.count() > 0 && !closing_ && now >= message_at_ + idle_limit_) close(websocket::close_code::going_away, "idle timeout");
+  if (!pinged_ && now >= heard_at_ + ping_after_) ping();
+  auto next = now + std::min<std::chrono::steady_clock::duration>(write_deadline_, ping_after_);
+  if (writing_) next = std::min(next, write_started_ + write_deadline_);
+  next = std::min(next, heard_at_ + (pinged_ ? 2 * ping_after_ : ping_after_));
+  if (idle_limit_.count() > 0 && !closing_) next = std::min(next, message_at_ + idle_limit_);
+  arm_clock(next);
+}
+
+// One ping per silence; any frame back (the pong, or anything else) counts as heard. Beast
+// allows a ping beside a write but not beside a close, so a close waits for the ping to go.
+void JsonSocket::ping() {
+  pinged_ = true;
+  if (closing_ || ping_in_flight_) return;
+  ping_in_flight_ = true;
+  ws_.async_ping({}, [this, keep = owner_.lock()](beast::error_code ec) {
+    ping_in_flight_ = false;
+    if (fail(ec, "ping")) return;
+    if (close_reason_ && !frame_in_flight_) send_close();
   });
 }
 
@@ -150,6 +211,7 @@ void JsonSocket::close(websocket::close_code code, const std::string& reason) {
 }
 
 void JsonSocket::send_close() {
+  if (ping_in_flight_) return;  // sent when the ping has gone
   auto reason = *close_reason_;
   close_reason_.reset();
   if (!ws_.is_open()) return;

@@ -24,6 +24,10 @@ namespace rc {
 
 class JsonSocket {
  public:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+  // A timer on this socket's strand, its executor's type named: a steady_timer erases it, which
+  // for a strand is a heap copy in the timer and in every wait (issue 18: idle connections).
+  using Timer = boost::asio::basic_waitable_timer<std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>, Strand>;
   using Upgrade = boost::beast::http::request<boost::beast::http::string_body>;
   using Accepted = std::function<void()>;
   // A whole message: `text` false for a binary frame, `bytes` its size.
@@ -33,14 +37,17 @@ class JsonSocket {
   // `read_limit`: Beast closes (1009) past it. `max_queued`: frames waiting before the peer
   // counts as not reading and is closed. `write_deadline`: how long one write (or the close
   // handshake) may take before the connection is dropped: a peer that stops reading is
-  // released, not held for ever.
+  // released, not held for ever. `ping_after`: a peer silent this long is pinged, and dropped
+  // when silent twice as long (a peer gone without a word: a laptop shut, a network lost).
   JsonSocket(boost::asio::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued,
-             std::chrono::milliseconds write_deadline = std::chrono::seconds(30));
+             std::chrono::milliseconds write_deadline = std::chrono::seconds(30), std::chrono::seconds ping_after = std::chrono::seconds(150));
 
   // `owner` is the session: every pending operation holds it alive.
   void accept(std::weak_ptr<void> owner, Upgrade upgrade, Accepted accepted);
   // Reads one message; `ended` runs instead when the peer has gone (or the socket failed).
   void read(Received received, Ended ended);
+  // Closes with 1001 "idle timeout" once no message has come for `limit` (none by default).
+  void close_when_idle(std::chrono::seconds limit);
   void send(std::string frame);
   // Stops reading; what is queued goes out, then the close frame.
   void close(boost::beast::websocket::close_code code, const std::string& reason);
@@ -61,19 +68,22 @@ class JsonSocket {
   void write_next();
   void send_close();
   void start_writing();  // a frame or the close handshake is on its way: its deadline runs
-  void arm_write_deadline(std::chrono::steady_clock::time_point at);
+  void watch();          // starts the clock below, once the handshake is done
+  void arm_clock(std::chrono::steady_clock::time_point at);
+  void on_clock();
+  void ping();
+  void heard();          // a frame of any kind came from the peer
   void drop();  // closes the TCP connection under the WebSocket: every pending operation ends
   // True when `ec` is an error worth a log line (not the peer simply going away).
   bool fail(boost::beast::error_code ec, const char* what);
   void read_part(Received received, Ended ended);
-  static constexpr std::size_t kReadPart = 256;
+  static constexpr std::size_t kReadPart = 128;  // a client's answer fits; typed text takes a few parts
 
   // The stream names its strand's type, so Asio copies the executor instead of erasing its type
   // (an allocation for each work guard and hand-off: about 16 a turn, issue 18). A bare socket,
   // not Beast's basic_stream: the WebSocket keeps its own timeouts, and basic_stream's timers,
   // shared state and wrapper around every read and write cost each connection about 600 bytes
   // and each frame its bookkeeping (issue 18).
-  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   using Stream = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
   static Stream on_own_strand(boost::asio::ip::tcp::socket&& socket);
 
@@ -81,9 +91,18 @@ class JsonSocket {
   boost::beast::flat_buffer buffer_;
   std::size_t max_queued_;
   std::chrono::milliseconds write_deadline_;
-  boost::asio::steady_timer write_timer_;  // never cancelled: only the socket's end stops its wait
-  bool writing_ = false, deadline_armed_ = false;  // (a cancel would leave deadline_armed_ set, and no deadline)
-  std::chrono::steady_clock::time_point write_started_;
+  std::chrono::seconds ping_after_;  // what Beast's suggested server timeout did, by a timer it re-armed on every read
+  // One clock per connection for all its deadlines: the write in flight (a peer that stops
+  // reading is dropped), the silent peer (pinged, then dropped) and the idle limit (closed with
+  // 1001). It wakes at least every write deadline and is never cancelled, so a write or a read
+  // costs no timer work; only the socket's end stops its wait. One wait, not three (Beast's
+  // idle timer, a write deadline and the session's idle timer: about 500 bytes on every idle
+  // connection, issue 18).
+  Timer clock_;
+  bool writing_ = false, clock_running_ = false;
+  bool pinged_ = false, ping_in_flight_ = false;
+  std::chrono::seconds idle_limit_{0};
+  std::chrono::steady_clock::time_point write_started_{}, heard_at_, message_at_;
   std::weak_ptr<void> owner_;
   // The frame being written (its bytes must stay put until the write ends) and those behind it.
   // Not a deque: an empty std::deque already holds about 600 bytes, on every idle connection.

@@ -27,7 +27,7 @@ std::optional<std::string> text_of(const json& j, const char* key) {
 
 StaffConsoleSession::StaffConsoleSession(net::ip::tcp::socket&& socket, ServerContext& ctx, std::shared_ptr<void> admission)
     : socket_(std::move(socket), ctx.config.limits.max_frame_bytes, ctx.config.limits.max_queued_messages,
-              std::chrono::seconds(ctx.config.limits.write_timeout_seconds)),
+              std::chrono::seconds(ctx.config.limits.write_timeout_seconds), std::chrono::seconds(ctx.config.limits.ping_after_seconds)),
       ctx_(ctx),
       admission_(std::move(admission)),
       sign_in_deadline_(socket_.get_executor()),

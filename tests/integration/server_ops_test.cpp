@@ -1,7 +1,12 @@
 // The server as operators see it: config errors, origins, limits, static pages, health.
 #include <doctest/doctest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <array>
 #include <csignal>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -87,6 +92,50 @@ TEST_CASE("an idle chat is closed after the idle timeout") {
   CHECK_FALSE(c.receive(5000));
   CHECK(c.close_code() == 1001);
   CHECK(c.close_reason() == "idle timeout");
+}
+
+// A connection silent for limits.ping_after_seconds is pinged; a peer that answers stays open,
+// one that does not (a laptop shut, a network gone) is dropped after twice as long, so its
+// slot is not held until the idle timeout. Timed by events, not by the clock.
+TEST_CASE("a silent peer is pinged - one that answers stays open and one that does not is dropped") {
+  namespace beast = boost::beast;
+  namespace websocket = beast::websocket;
+  using tcp = boost::asio::ip::tcp;
+  TempDir dir;
+  std::ofstream(dir.file("c.json")) << R"({"limits": {"ping_after_seconds": 1, "idle_timeout_seconds": 3600}})";
+  ServerProcess server(dir, {"--config", dir.file("c.json")});
+  REQUIRE(server.start());
+  boost::asio::io_context ioc;
+  websocket::stream<tcp::socket> answering(ioc), silent(ioc);
+  for (auto* ws : {&answering, &silent}) {
+    ws->next_layer().connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server.port()));
+    ws->handshake("127.0.0.1", "/v1/chat");
+  }
+  // The answering peer keeps a read going: Beast answers each ping with a pong.
+  int pings = 0;
+  answering.control_callback([&](websocket::frame_type kind, beast::string_view) { pings += kind == websocket::frame_type::ping; });
+  beast::flat_buffer buffer;
+  bool answering_ended = false;
+  answering.async_read(buffer, [&](beast::error_code, std::size_t) { answering_ended = true; });
+  // The silent peer reads raw bytes under the WebSocket, so it never answers a ping.
+  std::string heard;
+  std::array<char, 256> chunk{};
+  bool silent_dropped = false;
+  std::function<void()> read_raw = [&] {
+    silent.next_layer().async_read_some(boost::asio::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
+      heard.append(chunk.data(), n);
+      if (ec) silent_dropped = true;
+      else read_raw();
+    });
+  };
+  read_raw();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!(silent_dropped && pings >= 3) && !answering_ended && std::chrono::steady_clock::now() < give_up) ioc.run_for(std::chrono::milliseconds(100));
+  CHECK(silent_dropped);
+  REQUIRE_FALSE(heard.empty());
+  CHECK(static_cast<unsigned char>(heard[0]) == 0x89);  // it was pinged (a final ping frame) before it was dropped
+  CHECK(pings >= 3);  // three seconds of silence on its side, more than twice the limit: kept by its pongs
+  CHECK_FALSE(answering_ended);
 }
 
 TEST_CASE("a chat kept busy past the idle timeout and the write deadline stays open, and is closed once it goes quiet") {
