@@ -13,6 +13,8 @@ packages=(
   # readiness and reload under systemd (sd_notify); the Debian package's build and its test
   # (dpkg-shlibdeps for the runtime dependencies, systemd-analyze for the units)
   libsystemd-dev dpkg-dev systemd
+  # the server's allocator: a tenth less CPU a turn than glibc's malloc (bench/README.md)
+  libjemalloc-dev
 )
 missing=()
 for p in "${packages[@]}"; do
