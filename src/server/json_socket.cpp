@@ -159,34 +159,46 @@ void JsonSocket::arm_clock(std::chrono::steady_clock::time_point at) {
   });
 }
 
-// Runs with the clock stopped at its due; arms it again unless the connection is over.
+// Runs with the clock stopped at its due; arms it again until the connection itself is closed.
 void JsonSocket::on_clock() {
+  using clock = std::chrono::steady_clock;
   clock_running_ = false;
-  if (!ws_.is_open() && !writing_) return;  // over: nothing left to watch
-  const auto now = std::chrono::steady_clock::now();
-  if (writing_ && now >= write_started_ + write_deadline_) {
-    spdlog::debug("websocket peer not reading: dropped after {} ms", write_deadline_.count());
-    return drop();
+  if (!beast::get_lowest_layer(ws_).is_open()) return;  // over: nothing left to watch
+  const auto now = clock::now();
+  auto overdue = [&](clock::time_point since, clock::duration limit, const char* why) {
+    if (now < since + limit) return false;
+    spdlog::debug("websocket peer dropped: {}", why);
+    drop();
+    return true;
+  };
+  if (writing_ && overdue(write_started_, write_deadline_, "not reading (a write past its deadline)")) return;
+  if (ping_in_flight_ && overdue(pinged_at_, write_deadline_, "not reading (a ping past the write deadline)")) return;
+  if (!ws_.is_open()) {
+    // Closing, from either side or because Beast failed the connection: Beast writes the close
+    // and waits for the peer to end the connection, with no timer of its own once its idle
+    // timeout is off. A peer that never does is dropped a write deadline after.
+    if (closing_seen_at_ == clock::time_point{}) closing_seen_at_ = now;
+    if (overdue(closing_seen_at_, write_deadline_, "did not end the connection after a close")) return;
+    return arm_clock(closing_seen_at_ + write_deadline_);
   }
-  if (now >= heard_at_ + 2 * ping_after_) {
-    spdlog::debug("websocket peer silent for {} s: dropped", (2 * ping_after_).count());
-    return drop();
-  }
+  if (pinged_ && overdue(pinged_at_, ping_after_, "silent after a ping")) return;
   clock_running_ = true;  // so that a close below does not arm it: it is armed once, at the end
   if (idle_limit_.count() > 0 && !closing_ && now >= message_at_ + idle_limit_) close(websocket::close_code::going_away, "idle timeout");
-  if (!pinged_ && now >= heard_at_ + ping_after_) ping();
-  auto next = now + std::min<std::chrono::steady_clock::duration>(write_deadline_, ping_after_);
+  if (!pinged_ && !closing_ && now >= heard_at_ + ping_after_) ping(now);
+  auto next = now + std::min<clock::duration>(write_deadline_, ping_after_);
   if (writing_) next = std::min(next, write_started_ + write_deadline_);
-  next = std::min(next, heard_at_ + (pinged_ ? 2 * ping_after_ : ping_after_));
+  if (ping_in_flight_) next = std::min(next, pinged_at_ + write_deadline_);
+  next = std::min(next, pinged_ ? pinged_at_ + ping_after_ : heard_at_ + ping_after_);
   if (idle_limit_.count() > 0 && !closing_) next = std::min(next, message_at_ + idle_limit_);
   arm_clock(next);
 }
 
-// One ping per silence; any frame back (the pong, or anything else) counts as heard. Beast
-// allows a ping beside a write but not beside a close, so a close waits for the ping to go.
-void JsonSocket::ping() {
+// One ping per silence, and the peer has ping_after from when it was sent to answer; any frame
+// back (the pong, or anything else) counts as heard. A close waits for a ping in flight to go.
+void JsonSocket::ping(std::chrono::steady_clock::time_point now) {
   pinged_ = true;
-  if (closing_ || ping_in_flight_) return;
+  pinged_at_ = now;
+  if (ping_in_flight_) return;  // the last one has not gone yet: it still asks
   ping_in_flight_ = true;
   ws_.async_ping({}, [this, keep = owner_.lock()](beast::error_code ec) {
     ping_in_flight_ = false;

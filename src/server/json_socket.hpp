@@ -38,7 +38,8 @@ class JsonSocket {
   // counts as not reading and is closed. `write_deadline`: how long one write (or the close
   // handshake) may take before the connection is dropped: a peer that stops reading is
   // released, not held for ever. `ping_after`: a peer silent this long is pinged, and dropped
-  // when silent twice as long (a peer gone without a word: a laptop shut, a network lost).
+  // when nothing comes back within as long again (a peer gone without a word: a laptop shut, a
+  // network lost).
   JsonSocket(boost::asio::ip::tcp::socket&& socket, std::size_t read_limit, std::size_t max_queued,
              std::chrono::milliseconds write_deadline = std::chrono::seconds(30), std::chrono::seconds ping_after = std::chrono::seconds(150));
 
@@ -71,7 +72,7 @@ class JsonSocket {
   void watch();          // starts the clock below, once the handshake is done
   void arm_clock(std::chrono::steady_clock::time_point at);
   void on_clock();
-  void ping();
+  void ping(std::chrono::steady_clock::time_point now);
   void heard();          // a frame of any kind came from the peer
   void drop();  // closes the TCP connection under the WebSocket: every pending operation ends
   // True when `ec` is an error worth a log line (not the peer simply going away).
@@ -93,8 +94,8 @@ class JsonSocket {
   std::chrono::milliseconds write_deadline_;
   std::chrono::seconds ping_after_;  // what Beast's suggested server timeout did, by a timer it re-armed on every read
   // One clock per connection for all its deadlines: the write in flight (a peer that stops
-  // reading is dropped), the silent peer (pinged, then dropped) and the idle limit (closed with
-  // 1001). It wakes at least every write deadline and is never cancelled, so a write or a read
+  // reading is dropped), the silent peer (pinged, then dropped), the idle limit (closed with
+  // 1001) and a close the peer never finishes. It wakes at least every write deadline and is never cancelled, so a write or a read
   // costs no timer work; only the socket's end stops its wait. One wait, not three (Beast's
   // idle timer, a write deadline and the session's idle timer: about 500 bytes on every idle
   // connection, issue 18).
@@ -102,7 +103,7 @@ class JsonSocket {
   bool writing_ = false, clock_running_ = false;
   bool pinged_ = false, ping_in_flight_ = false;
   std::chrono::seconds idle_limit_{0};
-  std::chrono::steady_clock::time_point write_started_{}, heard_at_, message_at_;
+  std::chrono::steady_clock::time_point write_started_{}, heard_at_, message_at_, pinged_at_{}, closing_seen_at_{};
   std::weak_ptr<void> owner_;
   // The frame being written (its bytes must stay put until the write ends) and those behind it.
   // Not a deque: an empty std::deque already holds about 600 bytes, on every idle connection.

@@ -16,7 +16,7 @@ struct Limits {
   int max_connections = 20000;
   std::size_t max_queued_messages = 256;  // outgoing frames queued per connection before it is dropped
   int write_timeout_seconds = 30;         // one write (or close) to a WebSocket peer; past it the peer is dropped
-  int ping_after_seconds = 150;           // a WebSocket peer silent this long is pinged, and dropped if silent twice as long
+  int ping_after_seconds = 150;           // a WebSocket peer silent this long is pinged, and dropped if nothing comes back within as long again
   // Browser origins allowed to open the chat WebSocket besides the same host and localhost:
   // the configured ones plus embed.allowed_sites (merged when the config is read).
   std::vector<std::string> allowed_origins;

@@ -319,6 +319,47 @@ TEST_CASE("a chat client that stops reading is dropped after the write deadline,
   ::close(fd);
 }
 
+// A peer that sends a close frame, gets the server's, and then neither ends the TCP connection
+// nor sends anything: Beast waits for it to end with no timer of its own, so the connection's
+// clock drops it a write deadline later instead of holding its slot for ever.
+TEST_CASE("a chat client that sends a close and never ends the connection is dropped after the write deadline") {
+  TempDir dir;
+  const std::string config = dir.file("half-closed.json");
+  std::ofstream(config) << R"({"limits": {"write_timeout_seconds": 1}})";
+  ServerProcess server(dir, {"--config", config});
+  REQUIRE(server.start());
+  const std::string admin = add_staff(server.db(), "ada", "admin");
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(server.port());
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
+  const std::string upgrade = "GET /v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  REQUIRE(::send(fd, upgrade.data(), upgrade.size(), 0) == static_cast<ssize_t>(upgrade.size()));
+  std::string head;
+  char c;
+  while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &c, 1, 0) == 1) head += c;
+  REQUIRE(head.rfind("HTTP/1.1 101", 0) == 0);
+  REQUIRE(open_connections(server.staff_port(), admin) == 1);
+
+  const char close_frame[] = {static_cast<char>(0x88), static_cast<char>(0x80), 0x11, 0x22, 0x33, 0x44};  // masked, no reason
+  REQUIRE(::send(fd, close_frame, sizeof close_frame, 0) == static_cast<ssize_t>(sizeof close_frame));
+  int open = -1;
+  for (int i = 0; i < 600 && open != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    open = open_connections(server.staff_port(), admin);
+  }
+  CHECK(open == 0);
+  std::string reply;
+  char buf[64];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, static_cast<std::size_t>(n));
+  REQUIRE_FALSE(reply.empty());
+  CHECK(static_cast<unsigned char>(reply[0]) == 0x88);  // the server's close came first
+  ::close(fd);
+}
+
 TEST_CASE("each listener has its own slice of connections: a full staff or console side starves no other") {
   raise_descriptor_limit();
   TempDir dir;
