@@ -95,14 +95,13 @@ void restrict_companions(const std::string& path) {
 
 }  // namespace
 
-SqliteDb::SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only) {
+SqliteDb::SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only, bool gather_wal) {
   if (!read_only) {
     restrict_file(path);
     restrict_companions(path);
   }
   const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  // With a sync at every commit, a commit's WAL writes can be gathered into one (wal_gather_vfs.hpp).
-  const char* vfs = full_sync && !read_only ? wal_gather_vfs() : nullptr;
+  const char* vfs = (full_sync || gather_wal) && !read_only ? wal_gather_vfs() : nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

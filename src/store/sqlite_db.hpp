@@ -48,7 +48,9 @@ class SqliteDb : public Db {
  public:
   // Opens (creating it 0600 if needed) and sets WAL mode, the sync level, the busy timeout,
   // foreign keys, and secure_delete (deleted content is overwritten, not left in free pages).
-  SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only = false);
+  // A commit's WAL writes are gathered into one (wal_gather_vfs.hpp) with full_sync, or when
+  // `gather_wal` asks for it at synchronous=NORMAL.
+  SqliteDb(const std::string& path, bool full_sync, int busy_timeout_ms, bool read_only = false, bool gather_wal = false);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;

@@ -12,6 +12,7 @@
 #include "failing_writes.hpp"
 #include "sqlite_probe.hpp"
 #include "temp_db.hpp"
+#include "store/wal_gather_vfs.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/migrations.hpp"
 #include "store/review_queries.hpp"
@@ -109,6 +110,17 @@ TEST_CASE("a database from before migration 017 keeps its turns in order, and ne
   CHECK((*transcript)["turns"][4]["seq"] == 5);
   // One (conversation, seq) still holds one turn.
   CHECK_THROWS(db.exec("INSERT INTO turns (conversation_id, seq, at, node, direction, message) VALUES ('" + kId + "', 5, 1, 'x', 'in', '{}')"));
+}
+
+// The writer gathers a commit's WAL writes at synchronous=NORMAL too (LiveLog's writer runs
+// without a sync per commit): one write for the commit, not two a page.
+TEST_CASE("the writer gathers its WAL writes without a sync per commit too") {
+  LiveLog live;
+  const WalGatherStats before = wal_gather_stats();
+  REQUIRE(live.write(started()).ok());
+  const WalGatherStats after = wal_gather_stats();
+  CHECK(after.writes - before.writes >= 4);  // a header and a page for at least two frames
+  CHECK(after.flushes - before.flushes == 1);
 }
 
 TEST_CASE("a frame template is written with the first record naming it to commit, again after a refused one, then never again") {
