@@ -27,7 +27,7 @@ ChatSession::ChatSession(net::ip::tcp::socket&& socket, ServerContext& ctx, std:
 ChatSession::~ChatSession() {
   ctx_.open_chats--;
   ctx_.sessions.remove(this);
-  if (!followed_.empty()) ctx_.handoffs.hub().detach(followed_, this);
+  if (followed_) ctx_.handoffs.hub().detach(*followed_, this);
 }
 
 void ChatSession::run(JsonSocket::Upgrade upgrade) {
@@ -162,17 +162,17 @@ void ChatSession::follow() {
   const OpenHandoff* h = conversation_.handoff();
   if (!h) return;
   auto& hub = ctx_.handoffs.hub();
-  if (!followed_.empty()) hub.detach(followed_, this);
+  if (followed_) hub.detach(*followed_, this);
   followed_ = conversation_.id();
-  hub.attach(followed_, shared_from_this());
+  hub.attach(*followed_, shared_from_this());
   hub.to_consoles(h->queue, {{"type", "presence"}, {"reference", h->reference}, {"online", true}});
   arm_deadline();
 }
 
 void ChatSession::leave(const HandoffPresence& left) {
   auto& hub = ctx_.handoffs.hub();
-  if (!followed_.empty()) hub.detach(followed_, this);
-  followed_.clear();
+  if (followed_) hub.detach(*followed_, this);
+  followed_.reset();
   hub.to_consoles(left.queue, {{"type", "presence"}, {"reference", left.reference}, {"online", false}});
 }
 
