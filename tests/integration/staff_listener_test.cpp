@@ -277,6 +277,26 @@ int open_connections(unsigned short staff_port, const std::string& admin) {
   return at == std::string::npos ? -1 : std::stoi(r->body.substr(at + 28));
 }
 
+// A raw chat WebSocket on 127.0.0.1 (a receive buffer of `rcvbuf` bytes when given), upgraded;
+// -1 when the upgrade failed.
+int upgraded_chat(unsigned short port, int rcvbuf = 0) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (rcvbuf > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  const std::string upgrade = "GET /v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  std::string head;
+  char c;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 && ::send(fd, upgrade.data(), upgrade.size(), 0) == static_cast<ssize_t>(upgrade.size()))
+    while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &c, 1, 0) == 1) head += c;
+  if (head.rfind("HTTP/1.1 101", 0) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
 }  // namespace
 
 TEST_CASE("a chat client that stops reading is dropped after the write deadline, not held for ever") {
@@ -287,21 +307,8 @@ TEST_CASE("a chat client that stops reading is dropped after the write deadline,
   REQUIRE(server.start());
   const std::string admin = add_staff(server.db(), "ada", "admin");
 
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int small = 4096;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(server.port());
-  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
-  const std::string upgrade = "GET /v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  REQUIRE(::send(fd, upgrade.data(), upgrade.size(), 0) == static_cast<ssize_t>(upgrade.size()));
-  std::string head;
-  char c;
-  while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &c, 1, 0) == 1) head += c;
-  REQUIRE(head.rfind("HTTP/1.1 101", 0) == 0);
+  const int fd = upgraded_chat(server.port(), 4096);
+  REQUIRE(fd >= 0);
   CHECK(open_connections(server.staff_port(), admin) == 1);
 
   // Keep asking, and never read a byte of the replies. The requests need no database work, so
@@ -329,19 +336,8 @@ TEST_CASE("a chat client that sends a close and never ends the connection is dro
   ServerProcess server(dir, {"--config", config});
   REQUIRE(server.start());
   const std::string admin = add_staff(server.db(), "ada", "admin");
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(server.port());
-  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
-  const std::string upgrade = "GET /v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  REQUIRE(::send(fd, upgrade.data(), upgrade.size(), 0) == static_cast<ssize_t>(upgrade.size()));
-  std::string head;
-  char c;
-  while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &c, 1, 0) == 1) head += c;
-  REQUIRE(head.rfind("HTTP/1.1 101", 0) == 0);
+  const int fd = upgraded_chat(server.port());
+  REQUIRE(fd >= 0);
   REQUIRE(open_connections(server.staff_port(), admin) == 1);
 
   const char close_frame[] = {static_cast<char>(0x88), static_cast<char>(0x80), 0x11, 0x22, 0x33, 0x44};  // masked, no reason
