@@ -280,7 +280,9 @@ class PatternCompiler {
       if (rest == std::string_view::npos) return {};
       head = alternative.substr(0, rest);
     }
-    if (head.empty() || head.find_first_of("([)]") != std::string_view::npos || alternative.substr(rest, kWordTail.size()) != kWordTail) return {};
+    // A backslash is a character RE2::QuoteMeta escaped ("a\\|b" from a spelling): such a stem
+    // is not split on its bars, nor moved; it keeps its place.
+    if (head.empty() || head.find_first_of("([)]\\") != std::string_view::npos || alternative.substr(rest, kWordTail.size()) != kWordTail) return {};
     FirstStems out;
     for (std::size_t at = 0;;) {
       const std::size_t bar = head.find('|', at);

@@ -122,6 +122,11 @@ void parse_safety_detector(const YamlValue& section, const std::string& file, Sa
     if (r.gap < 1 || r.gap > 12) f.problem("gap must be a number of words from 1 to 12");
   }
   r.spellings = f.text_map("spellings");
+  // What a spelling stands for is read as words: anything else (a bar, an equals sign) would be
+  // read into the detector's word stream as if it were part of its syntax.
+  for (const auto& [typed, meant] : r.spellings)
+    if (meant.empty() || meant.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789' ") != std::string::npos)
+      f.problem("spellings: \"" + typed + "\" must stand for lower-case words (letters, digits, apostrophes, spaces), not \"" + meant + "\"");
   r.known_words = f.text_list("known_words");
   parse_words(f.raw("words"), f, r);
   parse_categories(f.raw("categories"), f, file, r, problems);

@@ -111,6 +111,16 @@ TEST_CASE("a choice of words compiles to one shared tail - and keeps which readi
   CHECK(compiled->regex.find("(?:mum|dad|nan|aunt)=[^ #]* |step=[^ #]* dad=[^ #]* |[^ #=]*=kicked |uncl=[^ #]* ") != std::string::npos);
   CHECK(count("=[^ #]* ") == 5);
 
+  // A stem with a character RE2 must escape (a bar, from a spelling the rules file should not
+  // have) is neither split on it nor moved (found by an outside review).
+  const PatternWords odd{&lists, [](std::string_view w) { return std::vector<std::string>{w == "qq" ? "a|b" : std::string(w)}; }, 4};
+  compiled = compile_safety_pattern("(b|qq|c) hit", odd);
+  REQUIRE(compiled.ok());
+  CHECK(compiled->regex.find("b=[^ #]* |a\\|b=[^ #]* |c=[^ #]* ") != std::string::npos);
+  compiled = compile_safety_pattern("(b|qq) hit", odd);
+  REQUIRE(compiled.ok());
+  CHECK(compiled->regex.find("b=[^ #]* |a\\|b=[^ #]* ") != std::string::npos);
+
   // A word that a phrase listed before it starts with stays behind that phrase: the longer
   // reading still wins where both fit, and the evidence names both its words.
   auto d = detector_for("        - \"(step dad|step|mum) ... hit\"\n        - \"(gran|nan gran|nan) ... slapped\"\n");
@@ -284,6 +294,16 @@ TEST_CASE("bad rules are problems with the file and line of each pattern") {
     CAPTURE(expected);
     CHECK(all.find(expected) != std::string::npos);
   }
+}
+
+TEST_CASE("a spelling must stand for words - a bar or an equals sign would be read as the stream's syntax") {
+  Problems problems;
+  rules_from("safety_detector:\n  spellings: {qq: \"a|b\", qe: \"a=b\", u: you, dont: do not}\n  categories:\n    - id: x\n      label: X\n      patterns: [hit]\n", problems);
+  std::string all;
+  for (const auto& p : problems) all += p.describe() + "\n";
+  CHECK(problems.size() == 2);
+  CHECK(all.find("spellings: \"qq\" must stand for lower-case words (letters, digits, apostrophes, spaces), not \"a|b\"") != std::string::npos);
+  CHECK(all.find("not \"a=b\"") != std::string::npos);
 }
 
 TEST_CASE("a long hostile text is read in one pass without trouble") {
