@@ -172,7 +172,7 @@ void JsonSocket::on_clock() {
     return true;
   };
   if (writing_ && overdue(write_started_, write_deadline_, "not reading (a write past its deadline)")) return;
-  if (ping_in_flight_ && overdue(pinged_at_, write_deadline_, "not reading (a ping past the write deadline)")) return;
+  if (ping_in_flight_ && overdue(ping_sent_at_, write_deadline_, "not reading (a ping past the write deadline)")) return;
   if (!ws_.is_open()) {
     // Closing, from either side or because Beast failed the connection: Beast writes the close
     // and waits for the peer to end the connection, with no timer of its own once its idle
@@ -187,7 +187,7 @@ void JsonSocket::on_clock() {
   if (!pinged_ && !closing_ && now >= heard_at_ + ping_after_) ping(now);
   auto next = now + std::min<clock::duration>(write_deadline_, ping_after_);
   if (writing_) next = std::min(next, write_started_ + write_deadline_);
-  if (ping_in_flight_) next = std::min(next, pinged_at_ + write_deadline_);
+  if (ping_in_flight_) next = std::min(next, ping_sent_at_ + write_deadline_);
   next = std::min(next, pinged_ ? pinged_at_ + ping_after_ : heard_at_ + ping_after_);
   if (idle_limit_.count() > 0 && !closing_) next = std::min(next, message_at_ + idle_limit_);
   arm_clock(next);
@@ -200,6 +200,7 @@ void JsonSocket::ping(std::chrono::steady_clock::time_point now) {
   pinged_at_ = now;
   if (ping_in_flight_) return;  // the last one has not gone yet: it still asks
   ping_in_flight_ = true;
+  ping_sent_at_ = now;  // its write deadline runs from here, whatever is heard meanwhile
   ws_.async_ping({}, [this, keep = owner_.lock()](beast::error_code ec) {
     ping_in_flight_ = false;
     if (fail(ec, "ping")) return;

@@ -103,7 +103,7 @@ class JsonSocket {
   bool writing_ = false, clock_running_ = false;
   bool pinged_ = false, ping_in_flight_ = false;
   std::chrono::seconds idle_limit_{0};
-  std::chrono::steady_clock::time_point write_started_{}, heard_at_, message_at_, pinged_at_{}, closing_seen_at_{};
+  std::chrono::steady_clock::time_point write_started_{}, heard_at_, message_at_, pinged_at_{}, ping_sent_at_{}, closing_seen_at_{};
   std::weak_ptr<void> owner_;
   // The frame being written (its bytes must stay put until the write ends) and those behind it.
   // Not a deque: an empty std::deque already holds about 600 bytes, on every idle connection.
