@@ -38,6 +38,7 @@ const chat = {
   attempts: 0,
   reconnectTimer: 0,
   pausedForIdle: false,
+  progressShown: false, // the status line says "Connecting…" or "Reconnecting…"
   wasDisconnected: false,
   nextRef: 1,
   awaitingRef: null, // a user action not yet answered
@@ -128,7 +129,13 @@ function connect() {
   window.clearTimeout(chat.reconnectTimer);
   chat.pausedForIdle = false;
   if (chat.ws && (chat.ws.readyState === WebSocket.CONNECTING || chat.ws.readyState === WebSocket.OPEN)) return;
-  setStatus(chat.attempts === 0 && !chat.active ? 'Connecting…' : 'Reconnecting…');
+  // While offline the banner says it is trying again; the status line keeps what it told the
+  // person about their own last click ("that was not sent"), which a retry must not wipe.
+  if (!ui.offline.hidden) chat.progressShown = false;
+  else {
+    setStatus(chat.attempts === 0 && !chat.active ? 'Connecting…' : 'Reconnecting…');
+    chat.progressShown = true;
+  }
   let socket;
   try {
     socket = new WebSocket(chatUrl());
@@ -170,7 +177,8 @@ function scheduleReconnect() {
   const delay = Math.round(base * (1 + Math.random() * 0.3));
   chat.attempts += 1;
   const seconds = Math.max(1, Math.round(delay / 1000));
-  setStatus('');
+  if (chat.progressShown) setStatus('');
+  chat.progressShown = false;
   showOffline(true, 'You are offline: the connection was lost. Your answers so far are kept. Trying again in ' + seconds +
     (seconds === 1 ? ' second…' : ' seconds…'));
   window.clearTimeout(chat.reconnectTimer);
