@@ -51,7 +51,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession>, public Pra
   std::shared_ptr<void> admission_, client_slot_;  // held, not read: released with the session
   ChatConversation conversation_;
   // "unavailable" when no one accepts in time; made when a handoff first waits, since most
-  // connections never ask for a person and a timer is 112 bytes on each (issue 18).
+  // connections never ask for a person and a timer is 96 bytes on each (issue 18).
   std::unique_ptr<JsonSocket::Timer> deadline_timer_;
   // The conversation this session gets live notices for. Boxed: most never follow one, and a
   // ChatSession of at most 1,008 bytes is one 1,024-byte block for jemalloc with its

@@ -95,10 +95,10 @@ class JsonSocket {
   std::chrono::seconds ping_after_;  // what Beast's suggested server timeout did, by a timer it re-armed on every read
   // One clock per connection for all its deadlines: the write in flight (a peer that stops
   // reading is dropped), the silent peer (pinged, then dropped), the idle limit (closed with
-  // 1001) and a close the peer never finishes. It wakes at least every write deadline and is never cancelled, so a write or a read
-  // costs no timer work; only the socket's end stops its wait. One wait, not three (Beast's
-  // idle timer, a write deadline and the session's idle timer: about 500 bytes on every idle
-  // connection, issue 18).
+  // 1001) and a close the peer never finishes. It wakes at least every write deadline and reads
+  // and writes never re-arm it, so they cost no timer work; only the socket's end stops it. One
+  // wait, not three (Beast's idle timer, a write deadline and the session's idle timer: about
+  // 500 bytes on every idle connection, issue 18).
   Timer clock_;
   bool writing_ = false, clock_running_ = false;
   bool pinged_ = false, ping_in_flight_ = false;
