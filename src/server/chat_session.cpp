@@ -100,9 +100,7 @@ void ChatSession::write(Turn turn) {
   if (record.audit) record.audit->address = socket_.remote_address();
   auto asked = std::make_shared<Turn>(std::move(turn));
   const auto submitted = std::chrono::steady_clock::now();
-  // The log's completion is gathered (GroupCommitWriter::submit_gathered): it comes from an I/O
-  // thread outside every strand, or from the writer's, never from inside this one.
-  auto back = socket_.dispatching_to_strand([this, asked, alerted](store::WriteResult result) {
+  auto back = socket_.on_strand([this, asked, alerted](store::WriteResult result) {
     if (result.ok()) {
       if (asked->prompted) ctx_.metrics.turns++;
       if (alerted) ctx_.metrics.safety_alerts++;  // counted once durable (the alert-rate rules)

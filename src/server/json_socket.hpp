@@ -64,15 +64,6 @@ class JsonSocket {
       boost::asio::post(ex, [keep, f = std::move(f), ... args = std::forward<decltype(args)>(args)]() mutable { f(std::move(args)...); });
     };
   }
-  // The same, except that called on an I/O thread while the strand is free, `f` runs at once
-  // (net::dispatch): for a callback that is never called from inside this strand, such as a
-  // write's gathered completion (issue 18: a batch's turns answered without a post each).
-  template <class F>
-  auto dispatching_to_strand(F f) {
-    return [ex = ws_.get_executor(), keep = owner_.lock(), f = std::move(f)](auto&&... args) mutable {
-      boost::asio::dispatch(ex, [keep, f = std::move(f), ... args = std::forward<decltype(args)>(args)]() mutable { f(std::move(args)...); });
-    };
-  }
 
  private:
   void write_next();

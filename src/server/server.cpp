@@ -28,12 +28,9 @@ Server::Server(const ServerConfig& config, ServerServices services)
       signals_(ioc_, SIGINT, SIGTERM),
       hangup_(ioc_),
       accept_pause_(acceptor_.get_executor()),
-      stale_sweep_(net::make_strand(ioc_)) {
-  // A batch's chat replies go out in one handler on an I/O thread (GroupCommitWriter::submit_gathered).
-  ctx_.writer.set_gathered_runner([ex = ioc_.get_executor()](std::function<void()> run) { net::post(ex, std::move(run)); });
-}
+      stale_sweep_(net::make_strand(ioc_)) {}
 
-Server::~Server() { ctx_.writer.set_gathered_runner(nullptr); }
+Server::~Server() = default;
 
 Result<unsigned short> Server::listen() {
   beast::error_code ec;

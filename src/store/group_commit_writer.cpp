@@ -133,52 +133,6 @@ void GroupCommitWriter::submit(Work work, Done done) {
   if (done) done(WriteResult{WriteError::failed, {}, "the database writer has stopped"});  // never leave a caller waiting
 }
 
-void GroupCommitWriter::submit_gathered(Work work, Done done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_) {
-      queue_.push_back({std::move(work), std::move(done), false, true});
-      wake_.notify_one();
-      return;
-    }
-    if (!done) return;
-    if (runner_) {  // never on the caller's thread: a strand's caller would have its reply run inside it
-      (*runner_)([done = std::move(done)] { done(WriteResult{WriteError::failed, {}, "the database writer has stopped"}); });
-      return;
-    }
-  }
-  done(WriteResult{WriteError::failed, {}, "the database writer has stopped"});
-}
-
-void GroupCommitWriter::set_gathered_runner(Runner runner) {
-  std::lock_guard lock(mutex_);
-  runner_ = runner ? std::make_shared<const Runner>(std::move(runner)) : nullptr;
-}
-
-void GroupCommitWriter::complete(Job& job, const WriteResult& result) {
-  if (job.gathered && batch_runner_ && job.done) {
-    gathered_.push_back([done = std::move(job.done), result] { done(result); });
-    return;
-  }
-  call_done(job, result);
-}
-
-// One function for the batch's gathered completions, each run alone: one that throws is
-// logged and the rest still run.
-void GroupCommitWriter::run_gathered() {
-  if (gathered_.empty()) return;
-  (*batch_runner_)([completions = std::move(gathered_)] {
-    for (const auto& c : completions) {
-      try {
-        c();
-      } catch (const std::exception& e) {
-        spdlog::error("a write's completion failed: {}", e.what());
-      }
-    }
-  });
-  gathered_.clear();
-}
-
 void GroupCommitWriter::submit_and_truncate(Work work, Done done) {
   {
     std::lock_guard lock(mutex_);
@@ -309,10 +263,8 @@ void GroupCommitWriter::run() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      batch_runner_ = runner_;
     }
     run_batch(batch);
-    run_gathered();
     batch.clear();
   }
 }
@@ -344,7 +296,7 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
   WriteResult failure;
   auto finish_all = [&](const WriteResult& result) {
     note_health(result.error != WriteError::failed, result.message);  // a refusal is an answer: the database is fine
-    for (auto& job : batch) complete(job, result);
+    for (auto& job : batch) call_done(job, result);
   };
   if (!ensure_open(error)) return finish_all(WriteResult{WriteError::failed, {}, error});
   // Fast path: the whole batch in one transaction. Any exception from a job (not only SQLite's)
@@ -394,7 +346,7 @@ void GroupCommitWriter::run_batch(std::deque<Job>& batch) {
     }
     any_ok = any_ok || result.error != WriteError::failed;
     if (result.ok() && job.truncate_wal) truncate_wal_now();
-    complete(job, result);
+    call_done(job, result);
   }
   note_health(any_ok, "every write of the batch failed");
 }

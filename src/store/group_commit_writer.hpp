@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "database_target.hpp"
 #include "sqlite_db.hpp"
@@ -49,16 +48,6 @@ class GroupCommitWriter {
   // stay readable in the -wal file). `done` still reports the write; a WAL that readers kept
   // from emptying is logged, and the checkpointer empties it as soon as they let it.
   void submit_and_truncate(Work work, Done done);
-  // The same, for a completion that only hands the result on to another thread (a chat turn's,
-  // which posts to its connection's strand): it waits for the end of its batch and runs with
-  // the batch's others in one function given to the runner below, so a batch costs the I/O
-  // threads one post and one wake rather than one a turn (issue 18). Without a runner it runs
-  // on the writer's thread like any other. It is never called on the submitting thread.
-  void submit_gathered(Work work, Done done);
-  using Runner = std::function<void(std::function<void()>)>;
-  // Where gathered completions run (the server posts them to its I/O threads); may be set or
-  // cleared (nullptr) while the writer runs.
-  void set_gathered_runner(Runner runner);
   std::size_t queue_depth() const;
   bool last_commit_ok() const { return last_ok_.load(); }
   std::uint64_t commits() const { return commits_.load(); }
@@ -72,10 +61,7 @@ class GroupCommitWriter {
     Work work;
     Done done;
     bool truncate_wal = false;
-    bool gathered = false;
   };
-  void complete(Job& job, const WriteResult& result);
-  void run_gathered();
   void truncate_wal_now();
   void run();
   void run_batch(std::deque<Job>& batch);
@@ -103,9 +89,6 @@ class GroupCommitWriter {
   std::condition_variable wake_;             // the writer's: a job or stop
   std::condition_variable checkpoint_wake_;  // the checkpointer's: stop only
   std::deque<Job> queue_;
-  std::shared_ptr<const Runner> runner_;  // under mutex_
-  std::shared_ptr<const Runner> batch_runner_;  // the writer thread's copy, taken with each batch
-  std::vector<std::function<void()>> gathered_;  // the writer thread's: this batch's gathered completions
   bool stopping_ = false;
   std::thread thread_;
   std::thread checkpointer_;  // copies the WAL into the database off the writer's path

@@ -232,7 +232,7 @@ std::string SqliteConversationLog::unused_reference(Db& db) {
 
 void SqliteConversationLog::write(Record record, Done done) {
   auto shared = std::make_shared<Record>(std::move(record));
-  writer_.submit_gathered([shared](Db& db) { apply(db, *shared); }, std::move(done));
+  writer_.submit([shared](Db& db) { apply(db, *shared); }, std::move(done));
 }
 
 void SqliteConversationLog::load(const std::string& conversation_id, Loaded done) {
