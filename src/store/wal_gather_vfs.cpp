@@ -42,6 +42,7 @@ struct GatherFile {
   GatherFile* linked;  // a database file's -wal file, and the -wal file's database file
   int lock;            // a database file's lock level (EXCLUSIVE only in exclusive locking mode, or closing)
   sqlite3_int64 commit_header_at;  // a -wal file: where the last frame header that ends a commit was written, or -1
+  sqlite3_int64 end;   // a -wal file: how far this write lock's writes reached (rewrites fall below it)
 };
 static_assert(sizeof(GatherFile) % 8 == 0, "the real file that follows it must be aligned as SQLite aligns a file");
 
@@ -105,13 +106,25 @@ int x_write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
     return f->real->pMethods->xWrite(f->real, data, n, offset);
   }
   if (f->failed) return f->failed;
+  // A write back inside the log (a frame's page written again in place, then the checksums of
+  // the frames from there rewritten at the commit) goes straight to the file, its failure this
+  // write's: gathered, the last header would wait for the barrier that publishes the commit,
+  // which cannot fail it, and a commit without a sync would be acknowledged unwritten.
+  const bool continues = !f->buf->empty() && offset == f->at + static_cast<sqlite3_int64>(f->buf->size());
+  if (offset < f->end && !continues) {
+    if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+    const int rc = f->real->pMethods->xWrite(f->real, data, n, offset);
+    if (rc != SQLITE_OK) f->failed = SQLITE_IOERR_WRITE;
+    return rc == SQLITE_OK ? SQLITE_OK : f->failed;
+  }
+  f->end = std::max(f->end, offset + n);
   g_writes.fetch_add(1, std::memory_order_relaxed);
   // The page after a commit's last frame header completes the commit: everything gathered is
   // written then, and a failure is this write's, so SQLite fails the commit whatever the
   // synchronous level (with FULL the sync would come next anyway).
   const bool completes_commit = f->commit_header_at >= 0 && offset == f->commit_header_at + kFrameHeader;
   f->commit_header_at = ends_commit(data, n) ? offset : -1;
-  const bool follows = f->buf->empty() || offset == f->at + static_cast<sqlite3_int64>(f->buf->size());
+  const bool follows = f->buf->empty() || continues;
   if (!follows || f->buf->size() + static_cast<std::size_t>(n) > kMaxGathered)
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
   if (static_cast<std::size_t>(n) > kMaxGathered) return f->real->pMethods->xWrite(f->real, data, n, offset);  // pages over 128 KiB
@@ -157,6 +170,7 @@ int x_unlock(sqlite3_file* file, int lock) {
   if (GatherFile* wal = f->linked) {
     flush(wal);
     wal->failed = 0;
+    wal->end = 0;
   }
   const int rc = f->real->pMethods->xUnlock(f->real, lock);
   if (rc == SQLITE_OK) f->lock = lock;
@@ -176,6 +190,7 @@ int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
   if (GatherFile* wal = self(file)->linked; wal && offset == kWalWriteLock && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE)) {
     flush(wal);  // a failure here loses only frames no commit holds
     wal->failed = 0;
+    wal->end = 0;  // the next writer appends from the last commit; only its own frames are rewritten
   }
   return real(file)->pMethods->xShmLock(real(file), offset, n, flags);
 }
@@ -257,6 +272,7 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, i
   f->linked = nullptr;
   f->lock = SQLITE_LOCK_NONE;
   f->commit_header_at = -1;
+  f->end = 0;
   f->base.pMethods = nullptr;
   f->real->pMethods = nullptr;
   const int rc = g_real->xOpen(g_real, name, f->real, flags, out_flags);

@@ -5,13 +5,19 @@
 #include <sys/types.h>
 
 #include <cerrno>
+#include <cstddef>
 
 struct FailingWrites {
   using Pwrite = ssize_t (*)(int, const void*, size_t, off_t);
   static inline bool armed = false;
+  // Besides: writes of exactly `counted_size` bytes are counted, and the `fail_nth` of them (from
+  // 1; 0: none) fails, armed or not.
+  static inline size_t counted_size = 0;
+  static inline int counted = 0, fail_nth = 0;
   static inline sqlite3_syscall_ptr real_pwrite = nullptr, real_pwrite64 = nullptr;
   static ssize_t fake(Pwrite real, int fd, const void* b, size_t n, off_t o) {
-    if (armed) {
+    const bool nth = counted_size != 0 && n == counted_size && ++counted == fail_nth;
+    if (armed || nth) {
       errno = ENOSPC;
       return -1;
     }
@@ -28,6 +34,8 @@ struct FailingWrites {
   }
   ~FailingWrites() {
     armed = false;
+    counted_size = 0;
+    counted = fail_nth = 0;
     unix_vfs->xSetSystemCall(unix_vfs, nullptr, nullptr);  // every system call back to its default
   }
 };

@@ -179,6 +179,57 @@ TEST_CASE("a gathered write that fails at a commit without a sync fails that com
   CHECK(one(b, "SELECT group_concat(v) FROM t") == "one,three");
 }
 
+// A transaction that spills frames into the log, writes one of them again in place (its page
+// dirtied again), then commits at NORMAL: SQLite rewrites the checksums of the frames from the
+// rewritten one on, 24 bytes each, the last of them after the commit's own frames.
+void commit_with_rewritten_checksums(SqliteDb& db) {
+  db.exec("PRAGMA cache_size=5");
+  db.exec("BEGIN IMMEDIATE");
+  for (int i = 0; i < 40; ++i) db.exec("INSERT INTO t (v) VALUES (randomblob(2000))");  // spilled
+  db.exec("UPDATE t SET v = randomblob(2000) WHERE id = 8");  // a spilled page, dirty again
+  for (int i = 0; i < 10; ++i) db.exec("INSERT INTO t (v) VALUES (randomblob(2000))");  // spilled again: page 8's frame rewritten
+  db.exec("COMMIT");
+}
+
+TEST_CASE("at NORMAL, a commit whose last rewritten checksum cannot be written fails, and nothing of it is kept") {
+  // First the same transaction with nothing failing, to count its 24-byte writes.
+  int headers = 0;
+  {
+    TempDb file{"gather"};
+    FailingWrites counting;
+    SqliteDb a(file.path, /*full_sync=*/false, 1000, false, /*gather_wal=*/true);
+    a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+    insert(a, 5);
+    FailingWrites::counted_size = 24;
+    commit_with_rewritten_checksums(a);
+    headers = FailingWrites::counted;
+    CHECK(count(a) == 55);
+  }
+  REQUIRE(headers >= 2);  // the rewritten frame's and at least the commit frame's
+  TempDb file{"gather"};
+  FailingWrites failing;
+  SqliteDb a(file.path, /*full_sync=*/false, 1000, false, /*gather_wal=*/true);
+  a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+  insert(a, 5);
+  FailingWrites::counted_size = 24;
+  FailingWrites::fail_nth = headers;  // the commit frame's checksum, the last thing the commit writes
+  bool acknowledged = true;
+  try {
+    commit_with_rewritten_checksums(a);
+  } catch (const SqliteError&) {
+    acknowledged = false;
+  }
+  CHECK_FALSE(acknowledged);
+  CHECK(FailingWrites::counted == headers);
+  FailingWrites::counted_size = 0;
+  a.rollback_if_open();
+  SqliteDb b(file.path, /*full_sync=*/false, 1000);
+  CHECK(count(b) == 5);
+  CHECK(one(b, "PRAGMA integrity_check") == "ok");
+  insert(a, 1);  // and the writer goes on
+  CHECK(count(b) == 6);
+}
+
 TEST_CASE("in exclusive locking mode nothing is gathered, and leaving it after a rollback keeps the database whole") {
   TempDb file{"gather"};
   SqliteDb a(file.path, /*full_sync=*/true, 1000);
