@@ -14,11 +14,11 @@
 // Only appends are gathered: a write back inside what this write lock has written (a spilled
 // frame's page written again in place, the checksums SQLite then rewrites at the commit) goes
 // straight to the file, so its failure is that write's, never left for the barrier, which
-// cannot fail a commit. A write that fails fails every later one until the write lock is let go (IOERR_WRITE: the
-// whole transaction rolls back). A -wal file gathers only when its database file is open
-// through this VFS and writes whole sectors (no psow=0), and not while the database file holds
-// an EXCLUSIVE lock (exclusive locking mode, where the write lock is never let go through the
-// wal-index). SqliteDb's writer uses it at either synchronous level.
+// cannot fail a commit. A write that fails fails every later one until the write lock is let
+// go (IOERR_WRITE: the whole transaction rolls back). A -wal file gathers only when its
+// database file is open through this VFS and writes whole sectors (no psow=0), and not while
+// the database file holds an EXCLUSIVE lock (exclusive locking mode, where the write lock is
+// never let go through the wal-index). SqliteDb's writer uses it at either synchronous level.
 #pragma once
 #include <cstdint>
 
