@@ -2,6 +2,8 @@
 #include "free_text_scrub.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 #include "core/outcome_summary.hpp"
 
@@ -18,6 +20,17 @@ constexpr std::size_t kShortest = 4;
 void replace_all(std::string& s, const std::string& what, const std::string& with) {
   if (what.empty()) return;
   for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) s.replace(at, what.size(), with);
+}
+
+// Values the server sets from the dialog, the guidance, its clock or its own ids: never typed.
+// A typed "notes" or "March" inside one ("hub_notes", a date) is a coincidence, and replacing
+// it would break the record (a state naming a node that does not exist, a frame whose type
+// review no longer knows), not remove anything anyone typed.
+bool is_identifier_key(const std::string& key) {
+  static constexpr std::string_view kKeys[] = {"type",   "node",   "current", "dialog",   "version", "option",    "outcome",
+                                               "code",   "layout", "id",      "reference", "channel", "area",      "work_area",
+                                               "agency", "kind",   "level",   "category", "status",  "date",      "time_utc"};
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
 }
 
 bool is_free_text_key(const std::string& type, const std::string& key) {
@@ -61,6 +74,7 @@ void scrub_json(json& value, const TypedText& typed) {
     // A logged frame's "$template" names the text it shares (store/logged_frames.hpp): an id,
     // never typed, that a typed "2019" or "face" could otherwise break.
     if (it.key().starts_with('$') && it.value().is_string()) continue;
+    if (it.value().is_string() && is_identifier_key(it.key())) continue;
     if (it.key() == "ref" || (it.value().is_string() && is_free_text_key(type, it.key()))) {
       it.value() = kPurged;
       continue;

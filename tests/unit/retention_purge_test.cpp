@@ -170,3 +170,29 @@ TEST_CASE("purging typed text reaches an outcome's logged summary and never the 
   CHECK(d.text("SELECT json_extract(message, '$[0].$summary.answers[0].answer') FROM turns WHERE conversation_id = 'hex' AND node = 'hub_east'") == "[purged]");
   CHECK(d.text("SELECT json_extract(message, '$[0].$summary.text[1]') FROM turns WHERE conversation_id = 'hex' AND node = 'hub_east'") == "- Notes?\n  [purged]\n");
 }
+
+TEST_CASE("purging typed text leaves the ids, types and dates it happens to be part of") {
+  TestDb d;
+  d.add("notes", kT0, "completed", "notes");      // inside the node "hub_notes"
+  d.add("typed", kT0, "completed", "message");    // a frame type
+  Record r;
+  r.turns.push_back({"typed", kT0, "hub_notes", "out", R"([{"type":"message","from":"practitioner","text":"message"}])"});
+  r.turns.push_back({"notes", kT0, "hub_east", "out",
+                     R"x([{"type":"outcome","node":"hub_east","$summary":{"date":"Friday 14 March 2025, 10:32 (UK time)",)x"
+                     R"x("answers":[{"answer":"notes","node":"hub_notes","question":"Notes?","typed":true}]}}])x"});
+  SqliteConversationLog::apply(d.db, r);
+  CHECK(d.purge(kT0 + 31 * kDay).free_text == 2);
+  // The typed words are gone...
+  CHECK(d.text("SELECT json_extract(message, '$.text') FROM turns WHERE conversation_id = 'notes' AND direction = 'in'") == "[purged]");
+  CHECK(d.text("SELECT json_extract(state, '$.history[0].text') FROM conversations WHERE id = 'notes'") == "[purged]");
+  CHECK(d.text("SELECT json_extract(message, '$[0].text') FROM turns WHERE conversation_id = 'typed' AND direction = 'out' AND node = 'hub_notes'") == "[purged]");
+  CHECK(d.text("SELECT json_extract(message, '$[0].$summary.answers[0].answer') FROM turns WHERE conversation_id = 'notes' AND node = 'hub_east'") == "[purged]");
+  // ...and what the server named stays as it was.
+  CHECK(d.text("SELECT json_extract(message, '$.node') FROM turns WHERE conversation_id = 'notes' AND direction = 'in'") == "hub_notes");
+  CHECK(d.text("SELECT json_extract(state, '$.history[0].node') FROM conversations WHERE id = 'notes'") == "hub_notes");
+  CHECK(d.text("SELECT json_extract(message, '$.type') FROM turns WHERE conversation_id = 'typed' AND direction = 'in'") == "answer");
+  CHECK(d.text("SELECT json_extract(message, '$[0].type') FROM turns WHERE conversation_id = 'typed' AND direction = 'out' AND node = 'hub_notes'") == "message");
+  CHECK(d.text("SELECT json_extract(message, '$[0].$summary.answers[0].node') FROM turns WHERE conversation_id = 'notes' AND node = 'hub_east'") == "hub_notes");
+  CHECK(d.text("SELECT json_extract(message, '$[0].$summary.date') FROM turns WHERE conversation_id = 'notes' AND node = 'hub_east'") ==
+        "Friday 14 March 2025, 10:32 (UK time)");
+}
