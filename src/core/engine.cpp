@@ -40,7 +40,7 @@ std::string filled(const std::string& text, const Catalogue& content) { return f
 void add_alert_to_outcome(const Catalogue& content, OutcomeEvent& o) {
   o.alert_fired = true;
   auto filled = fill_contact_details(content.safety.outcome_note, content);
-  o.alert_note = filled ? filled.value() : content.safety.alert_text;
+  o.alert_note = filled ? filled.value() : filled_text(content.safety.alert_text, content);
   std::vector<ContactView> first;
   for (auto& c : contact_views(content, content.safety.contacts))
     if (std::none_of(o.contacts.begin(), o.contacts.end(), [&](const ContactView& v) { return v.id == c.id; })) first.push_back(std::move(c));
@@ -235,7 +235,7 @@ std::vector<AlertEvent> safety_alerts(const Catalogue& content, const std::strin
   a.category = "significant_harm";
   for (const auto& f : found)
     if (f.level == "immediate_danger") a.category = "immediate_danger";
-  a.text = content.safety.alert_text;
+  a.text = filled_text(content.safety.alert_text, content);  // "{duty_and_advice.phone}": checked to fill at load
   a.say = content.safety.alert_say;
   a.source = content.safety.source;
   a.contacts = contact_views(content, content.safety.contacts);

@@ -277,7 +277,10 @@ test('a safety phrase shows the urgent alert and keeps the place', async (t) => 
     await type(page, 'she is scared to go home');
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.match(await alert.textContent(), /call 999 now/);
+    const said = await alert.textContent();
+    assert.match(said, /call 999 now/);
+    assert.match(said, /contact Duty and Advice on 0113 376 0336/, 'the number in its words, from content');
+    assert.doesNotMatch(said, /[{}]/, 'no placeholder left unfilled');
     assert.equal(await alert.locator('a[href="tel:999"]').count(), 1);
     assert.equal(await alert.locator('a[href="tel:01133760336"]').count(), 1, 'Duty and Advice');
     assert.match(await focusedText(page), /A child may be in danger/, 'focus moves to the alert');

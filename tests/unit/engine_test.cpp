@@ -198,6 +198,9 @@ TEST_CASE("the safety interrupt fires on typed text at a question and keeps the 
     REQUIRE(alert->contacts.size() == 2);
     CHECK(alert->contacts[0].phone == "999");
     CHECK(alert->contacts[1].phone == "0113 376 0336");
+    // Its words give the number from content, never the placeholder they are written with.
+    CHECK(alert->text.find("Duty and Advice on 0113 376 0336") != std::string::npos);
+    CHECK(alert->text.find('{') == std::string::npos);
     REQUIRE_FALSE(alert->detections.empty());  // why, for the reviewer
     CHECK(std::any_of(alert->detections.begin(), alert->detections.end(), [&](const Detection& d) { return d.category == c.category; }));
     CHECK_FALSE(alert->detections.front().words.empty());
