@@ -166,6 +166,12 @@ MatchedEvent taken_as(const Node& n, const Option& o) {
   return MatchedEvent{n.id, o.id, label, "I took that as: " + label + "."};
 }
 
+// The questions typed words that raised the alert may still answer: the dialog's safety
+// questions and its urgent one.
+bool is_safety_question(const Dialog& d, const Node& n) {
+  return n.id == d.urgent || std::find(d.safety_questions.begin(), d.safety_questions.end(), n.id) != d.safety_questions.end();
+}
+
 // Where typed text that raised an alert at a free-text node goes instead of carrying on.
 std::string disclosure_target(const Dialog& d, const Node& n) { return n.on_disclosure.empty() ? d.on_disclosure : n.on_disclosure; }
 
@@ -178,7 +184,10 @@ Step answer_text(const Dialog& d, const Catalogue& content, State s, const TypeI
     return {std::move(s), std::move(events)};
   }
   const TypedMatch match = match_typed(n, in.text);
-  if (match.option) {
+  // Words that raised the alert answer a safety question ("yes, there was a bruise on her arm" at
+  // harm). Anywhere else they are a disclosure, never an answer: "we have talked, his dad has a
+  // knife" must not be taken as "Yes, we have talked" and carry on towards early help.
+  if (match.option && (!alerted || is_safety_question(d, n))) {
     events.push_back(taken_as(n, *match.option));
     return choose(d, content, std::move(s), n, *match.option, std::move(events), now, in.record_as.value_or(in.text), alerted);
   }

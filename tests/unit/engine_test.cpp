@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "core/text_match.hpp"
 #include "core/state_json.hpp"
 #include "shipped.hpp"
 
@@ -358,8 +359,46 @@ TEST_CASE("a several-word phrase inside a longer answer matches, single words an
   Step s = send(start(), TypeInput{"danger", "there is no way to tell"});
   CHECK(error_of(s)->code == "no_match");
   // Phrases of two options appear ("still not sure", "early help"): ask again rather than guess.
-  Step amb = send(lead, TypeInput{"lead_check", "still not sure, but early help may do"});
+  Step amb = send(lead, TypeInput{"lead_check", "still not sure, but we agreed early help"});
   REQUIRE(error_of(amb));
   CHECK(error_of(amb)->code == "no_match");
   CHECK(amb.state.current == "lead_check");
+}
+
+TEST_CASE("words that raise the alert are taken as an option only at a safety question") {
+  // At a later question they are a disclosure: the alert, and the same question again.
+  struct Case { std::vector<std::string> before; const char* node; const char* typed; };
+  const Case cases[] = {
+      {{"no", "no"}, "consent_talked", "we have talked, his dad has a knife and says he will stab him tonight"},
+      {{"no", "no", "yes", "agree", "no"}, "needs", "several agencies, his dad punches him"},
+      {{"no", "unsure"}, "lead_check", "not yet, he says his stepdad hits him with a belt"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.typed);
+    Step s = walk(early_help(), content(), c.before);
+    REQUIRE(s.state.current == c.node);
+    REQUIRE(match_typed(*early_help().find(c.node), c.typed).option);  // the words do name an option
+    const Step after = send(s, TypeInput{c.node, c.typed}, 5000);
+    CHECK(last_of<AlertEvent>(after.events));
+    CHECK_FALSE(last_of<MatchedEvent>(after.events));
+    CHECK(after.state.current == c.node);
+    CHECK(after.state.history.size() == s.state.history.size());
+    CHECK(last_of<PromptEvent>(after.events)->node == c.node);
+  }
+  // At a safety question they still answer it.
+  const Step harm = send(send(start(), ChooseInput{"danger", "no"}), TypeInput{"harm", "yes, there was a bruise on her arm, I think so"});
+  CHECK(last_of<AlertEvent>(harm.events));
+  CHECK(harm.state.current == "duty_and_advice");
+}
+
+TEST_CASE("at the Safeguarding Lead question, words about the family's needs are not taken as an agreement with the lead") {
+  Step lead = walk(early_help(), content(), {"no", "unsure"});
+  REQUIRE(lead.state.current == "lead_check");
+  for (const char* typed : {"mum needs help with the kids", "I think it is early help"}) {
+    CAPTURE(typed);
+    const Step s = send(lead, TypeInput{"lead_check", typed});
+    CHECK(s.state.current == "lead_check");
+    CHECK(error_of(s));
+  }
+  CHECK(send(lead, TypeInput{"lead_check", "yes, we agreed it is early help"}).state.current == "consent_talked");
 }

@@ -101,7 +101,7 @@ const Case kCases[] = {
     {"lead_check", "yes we think so", "harm"},
     {"lead_check", "a child in need", "harm"},
     {"lead_check", "neither", "neither"},
-    {"lead_check", "the family needs help", "neither"},
+    {"lead_check", "the family needs help", ""},  // says nothing of a talk with the lead
     {"lead_check", "we agree it's early help", "neither"},
     {"lead_check", "Yes: we agree it is neither, but the family needs help", "neither"},
     {"lead_check", "still not sure", "still_unsure"},
@@ -116,11 +116,11 @@ const Case kCases[] = {
     {"lead_check", "we don't think it's significant harm", "!negated"},
     {"lead_check", "we don't think so", "!negated"},
     {"lead_check", "it's not a child in need", "!negated"},
-    {"lead_check", "not early help", "!negated"},
+    {"lead_check", "not early help", ""},  // "early help" alone names no option
     {"lead_check", "I don't think the family needs early help, it's significant harm", "!negated"},
     {"lead_check", "it is neither significant harm nor a child in need", "!negated"},
     {"lead_check", "I'm not worried", ""},
-    {"lead_check", "still not sure, but early help may do", ""},
+    {"lead_check", "still not sure, but early help may do", "still_unsure"},  // the safer reading: Duty and Advice
     {"lead_check", "what if we still disagree?", "!question"},
     {"lead_check", "is this early help", "!question"},
     {"lead_check", "does the family need early help", "!question"},
