@@ -87,6 +87,7 @@ void parse_safety(const YamlValue& map, const std::string& file, Catalogue& c, P
   s.fail_safe_text = f.text("fail_safe_text", true);
   s.fail_safe_say = f.text("fail_safe_say");
   s.outcome_note = f.text("outcome_note", true);
+  s.outcome_note_say = f.text("outcome_note_say");
   s.contacts = f.text_list("contacts");
   s.source = f.text("source", true);
   f.report_unknown_keys();
@@ -275,7 +276,7 @@ void check_safety(const Catalogue& c, Problems& out) {
   if (!s.source.empty() && !c.has_source(s.source)) report("unknown source \"" + s.source + "\"");
   for (const auto& id : s.contacts)
     if (!c.contacts.count(id)) report("unknown contact \"" + id + "\"");
-  for (const std::string* text : {&s.fail_safe_text, &s.fail_safe_say, &s.alert_text, &s.alert_say, &s.outcome_note})
+  for (const std::string* text : {&s.fail_safe_text, &s.fail_safe_say, &s.alert_text, &s.alert_say, &s.outcome_note, &s.outcome_note_say})
     if (auto filled = fill_contact_details(*text, c); !filled) report(filled.error().message);
 }
 

@@ -94,8 +94,10 @@ struct SafetyRules {
   // to unmatched text carries. Contact details come from the catalogue ({contact.phone|email}).
   std::string fail_safe_text;
   std::string fail_safe_say;
-  // Shown on every outcome of a conversation in which an alert fired.
+  // Shown on every outcome of a conversation in which an alert fired; outcome_note_say is what
+  // the voice line says instead (the numbers are read with the contacts that follow).
   std::string outcome_note;
+  std::string outcome_note_say;
   std::vector<std::string> contacts;  // contact ids shown with every alert
   std::string source;
   std::string file;

@@ -41,6 +41,8 @@ void add_alert_to_outcome(const Catalogue& content, OutcomeEvent& o) {
   o.alert_fired = true;
   auto filled = fill_contact_details(content.safety.outcome_note, content);
   o.alert_note = filled ? filled.value() : filled_text(content.safety.alert_text, content);
+  const std::string& say = content.safety.outcome_note_say.empty() ? content.safety.alert_say : content.safety.outcome_note_say;
+  o.alert_note_say = filled_text(say, content);
   std::vector<ContactView> first;
   for (auto& c : contact_views(content, content.safety.contacts))
     if (std::none_of(o.contacts.begin(), o.contacts.end(), [&](const ContactView& v) { return v.id == c.id; })) first.push_back(std::move(c));

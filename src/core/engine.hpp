@@ -96,6 +96,7 @@ struct OutcomeEvent {
   // A safety alert fired earlier: the outcome shows the safety contacts and says so.
   bool alert_fired = false;
   std::string alert_note;
+  std::string alert_note_say;  // the same for the voice line, which cannot show it
 };
 // An answer given earlier to one of the dialog's safety questions, which what was typed may change.
 struct EarlierAnswer {

@@ -127,6 +127,7 @@ void render_prompt(TwimlWriter& w, const PromptEvent& p, bool read_help) {
 
 void render_outcome(TwimlWriter& w, const OutcomeEvent& o, const VoiceReply& reply, const TwimlSettings& settings) {
   if (!reply.outcome_choices_only) {
+    if (o.alert_fired) w.say(o.alert_note_say.empty() ? o.alert_note : o.alert_note_say);  // before any other step, as on the page
     w.say(spoken(o.say, o.text));
     if (!o.contacts.empty()) w.say(o.contacts.size() == 1 ? "Here is who to contact. I will read the number twice."
                                                           : "Here is who to contact. I will read each number twice.");

@@ -402,3 +402,19 @@ TEST_CASE("at the Safeguarding Lead question, words about the family's needs are
   }
   CHECK(send(lead, TypeInput{"lead_check", "yes, we agreed it is early help"}).state.current == "consent_talked");
 }
+
+TEST_CASE("after an alert every outcome carries the note, written and spoken, with the numbers filled from content") {
+  Step s = send(walk(early_help(), content(), {"no", "no"}), TypeInput{"consent_talked", "his dad punches him"});
+  REQUIRE(last_of<AlertEvent>(s.events));
+  for (const auto& [node, option] : std::vector<std::pair<std::string, std::string>>{{"consent_talked", "yes"}, {"consent_answer", "agree"}, {"step_down", "no"}, {"needs", "multi"}})
+    s = send(s, ChooseInput{node, option});
+  REQUIRE(s.state.current == "hub_notes");
+  s = send(s, TypeInput{"hub_notes", "a note"});
+  s = send(s, ChooseInput{"area", "east"});
+  const auto* o = last_of<OutcomeEvent>(s.events);
+  REQUIRE(o);
+  CHECK(o->alert_fired);
+  CHECK(o->alert_note.find("Duty and Advice on 0113 376 0336") != std::string::npos);
+  CHECK(o->alert_note_say.find("Duty and Advice") != std::string::npos);
+  for (const std::string* t : {&o->alert_note, &o->alert_note_say}) CHECK(t->find('{') == std::string::npos);
+}

@@ -268,3 +268,22 @@ TEST_CASE("an option's say reads better than \"For <label>\", names lose their b
   ContactView duty = contact("duty_and_advice", "Duty and Advice (Children's Social Work Service Front Door)", "0113 376 0336");
   CHECK(spoken_contact(duty).find("(") == std::string::npos);
 }
+
+TEST_CASE("after a safety alert an outcome says so first, before its own next step") {
+  VoiceReply reply;
+  OutcomeEvent o = hub_east_outcome();
+  o.alert_fired = true;
+  o.alert_note = "Something you typed raised the safety alert.";
+  o.alert_note_say = "Something you said in this call raised the safety alert.";
+  reply.events = {o};
+  const Parsed p = parse(render_twiml(reply, {}, kBase));
+  REQUIRE(p.ok);
+  const std::string said = all_said(p);
+  const auto note = said.find("Something you said in this call raised the safety alert.");
+  REQUIRE(note != std::string::npos);
+  CHECK(note < said.find("Complete an Early Help Assessment"));
+  CHECK(said.find("Something you typed") == std::string::npos);
+  // Without an alert, no note.
+  reply.events = {hub_east_outcome()};
+  CHECK(all_said(parse(render_twiml(reply, {}, kBase))).find("safety alert") == std::string::npos);
+}
