@@ -47,13 +47,24 @@ std::string label_that_set(const Dialog& d, const State& s, const std::string& f
   return label;
 }
 
-std::string consent_in_words(const std::map<std::string, std::string>& facts) {
+// Any other answer is given in the dialog's own words (its option's label), never as an id.
+std::string consent_in_words(const Dialog& d, const State& s, const std::map<std::string, std::string>& facts) {
   auto it = facts.find("consent");
   if (it == facts.end()) return "Not recorded.";
   if (it->second == "yes") return "The child and family agree to early help.";
   if (it->second == "not_asked") return "Not asked yet.";
   if (it->second == "refused") return "They have refused support.";
-  return it->second;
+  const std::string label = label_that_set(d, s, "consent");
+  return label.empty() ? it->second : label + ".";
+}
+
+// Stepping down, as answered: "I'm not sure" is not "No".
+std::string step_down_in_words(const std::map<std::string, std::string>& facts) {
+  const auto it = facts.find("step_down");
+  if (it == facts.end()) return "No.";
+  if (it->second == "yes") return "Yes.";
+  if (it->second == "unsure") return "Not sure.";
+  return "No.";
 }
 
 const ContactView* find_contact(const std::vector<ContactView>& contacts, const std::string& id) {
@@ -72,10 +83,8 @@ std::string contact_inline(const ContactView& c) {
 
 // Consent and stepping down, as the path answered them: both belong on any request or record.
 void add_consent_and_step_down(const Dialog& d, const State& s, const std::map<std::string, std::string>& facts, SummarySection& sec) {
-  if (was_asked(d, s, "consent")) sec.items.push_back({"Consent", consent_in_words(facts)});
-  if (was_asked(d, s, "step_down"))
-    sec.items.push_back({"Stepping down from social work or specialist care",
-                         facts.count("step_down") && facts.at("step_down") == "yes" ? "Yes." : "No."});
+  if (was_asked(d, s, "consent")) sec.items.push_back({"Consent", consent_in_words(d, s, facts)});
+  if (was_asked(d, s, "step_down")) sec.items.push_back({"Stepping down from social work or specialist care", step_down_in_words(facts)});
 }
 
 // --- the layouts ---

@@ -106,6 +106,8 @@ TEST_CASE("every outcome of the early-help dialog has a summary laid out for its
         "- Stepping down from social work or specialist care: No.", "request early help support through an Early Help Hub or cluster",
         "Phone: " + ff, "Typed answers are shown with identifying details"},
        {"Points to have ready"}},
+      {{"no", "no", "yes", "agree", "unsure", "multi", "text:", "east"}, "hub_east", "request_form", "Early Help Request Form: sections to complete",
+       {"- Stepping down from social work or specialist care: Not sure."}, {"specialist care: No."}},
       {{"no", "no", "yes", "agree", "no", "multi", "text:", "west"}, "hub_west", "request_form", "Early Help Request Form: sections to complete",
        {"- Area: West Leeds", "- Send it to: West Early Help Hub (phone 0113 535 1924, email westearlyhelp@leeds.gov.uk)",
         "- Notes for the hub: None given."},
