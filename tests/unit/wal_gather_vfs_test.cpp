@@ -191,6 +191,13 @@ void commit_with_rewritten_checksums(SqliteDb& db) {
   db.exec("COMMIT");
 }
 
+// A table of five rows, then 24-byte writes counted from now.
+void five_rows_then_count_headers(SqliteDb& db) {
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+  insert(db, 5);
+  FailingWrites::counted_size = 24;
+}
+
 TEST_CASE("at NORMAL, a commit whose last rewritten checksum cannot be written fails, and nothing of it is kept") {
   // First the same transaction with nothing failing, to count its 24-byte writes.
   int headers = 0;
@@ -198,9 +205,7 @@ TEST_CASE("at NORMAL, a commit whose last rewritten checksum cannot be written f
     TempDb file{"gather"};
     FailingWrites counting;
     SqliteDb a(file.path, /*full_sync=*/false, 1000, false, /*gather_wal=*/true);
-    a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
-    insert(a, 5);
-    FailingWrites::counted_size = 24;
+    five_rows_then_count_headers(a);
     commit_with_rewritten_checksums(a);
     headers = FailingWrites::counted;
     CHECK(count(a) == 55);
@@ -209,9 +214,7 @@ TEST_CASE("at NORMAL, a commit whose last rewritten checksum cannot be written f
   TempDb file{"gather"};
   FailingWrites failing;
   SqliteDb a(file.path, /*full_sync=*/false, 1000, false, /*gather_wal=*/true);
-  a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
-  insert(a, 5);
-  FailingWrites::counted_size = 24;
+  five_rows_then_count_headers(a);
   FailingWrites::fail_nth = headers;  // the commit frame's checksum, the last thing the commit writes
   bool acknowledged = true;
   try {
