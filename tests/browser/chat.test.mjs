@@ -288,6 +288,7 @@ test('a safety phrase shows the urgent alert and keeps the place', async (t) => 
     await page.locator('.rc-alert + .rc-prompt').getByRole('heading', { name: FIRST_QUESTION }).waitFor();
     assert.equal(await page.locator('.rc-options').count(), 1);
     await screenshot(page, t, 'alert-desktop.png');
+    await checkAccessibility(page, 'the urgent alert with the question again');
     await choose(page, 'No', HARM_QUESTION);
     assert.deepEqual(problems, []);
     await context.close();
