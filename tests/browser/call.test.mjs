@@ -6,7 +6,7 @@
 // Run: RIGHTCONV_BIN=build/src/rightconv RIGHTCONV_SOURCE_DIR=$PWD node --test tests/browser/call.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addStaff, checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, waitFor } from './server.mjs';
+import { addStaff, checkAccessibility, checkSetup, clickUnusable, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, waitFor } from './server.mjs';
 
 const FIRST_SAY = 'First, is the child in immediate danger right now?';
 const FIRST_QUESTION = 'Is a child in immediate danger right now?';
@@ -143,7 +143,7 @@ test('a full call through to the wrap-up', async (t) => {
     // End is held back until the wrap-up, and the form says what is missing.
     const end = page.getByRole('button', { name: 'End call' });
     assert.equal(await end.getAttribute('aria-disabled'), 'true');
-    await end.click({ force: true });  // aria-disabled, but still focusable and it says why
+    await clickUnusable(end);
     await page.locator('#cg-error', { hasText: 'Wrap up the call before ending it' }).waitFor();
     // The code comes suggested from the outcome; the worker can change it.
     assert.equal(await page.locator('#cg-code').inputValue(), 'referred_duty_and_advice');

@@ -7,7 +7,7 @@
 // Run: RIGHTCONV_BIN=build/src/rightconv RIGHTCONV_SOURCE_DIR=$PWD node --test tests/browser/chat-person.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addStaff, checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, tabTo } from './server.mjs';
+import { addStaff, checkAccessibility, checkSetup, clickUnusable, launchBrowser, makeWorkspace, noSidewaysScroll, tabTo } from './server.mjs';
 import { FIRST_QUESTION, HARM_QUESTION, TALKED, THEY_SAID, choose, current, openChatPage } from './chat-steps.mjs';
 
 
@@ -120,7 +120,7 @@ test('a practitioner asks for a person, is told no one is free, is joined later,
   assert.equal(await control.textContent(), 'Leave the chat with Eve (East hub)');
   const option = page.locator('.rc-options').getByRole('button', { name: 'The child and the family agree', exact: true });
   assert.equal(await option.getAttribute('aria-disabled'), 'true', 'the questions are paused');
-  await option.click({ force: true }); // aria-disabled: Playwright would wait for it to be enabled
+  await clickUnusable(option);
   await page.getByText('The questions are paused while you talk with Eve (East hub).').waitFor();
 
   // Typing both ways: "Eve is typing…" said politely, once per spell.

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkAccessibility, checkSetup, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, tabTo, waitFor } from './server.mjs';
+import { checkAccessibility, checkSetup, clickUnusable, launchBrowser, makeWorkspace, noSidewaysScroll, sqlite, tabTo, waitFor } from './server.mjs';
 import { FIRST_QUESTION, HARM_QUESTION, NEEDS, STEP_DOWN, TALKED, THEY_SAID, choose, current } from './chat-steps.mjs';
 
 const STORAGE_KEY = 'rightconv.chat.v1';
@@ -500,7 +500,7 @@ test('after the server restarts, the page reconnects and carries on', async () =
     for (const control of ['#rc-send', '#rc-back', '#rc-person', '.rc-options .rc-option'])
       assert.equal(await page.locator(control).first().getAttribute('aria-disabled'), 'true', `${control} is marked unusable`);
     const bubbles = await page.locator('.rc-you').count();
-    await page.locator('.rc-options').getByRole('button', { name: 'No', exact: true }).click({ force: true });
+    await clickUnusable(page.locator('.rc-options').getByRole('button', { name: 'No', exact: true }));
     await page.locator('#rc-status').getByText('You are offline, so that was not sent.', { exact: false }).waitFor();
     assert.equal(await page.locator('.rc-you').count(), bubbles, 'nothing is shown as sent');
     await checkAccessibility(page, 'the offline state');

@@ -80,6 +80,22 @@ export async function tabTo(page, isTarget, what, limit = 60) {
   assert.fail(`${what} can be reached with Tab`);
 }
 
+// Clicks a control marked aria-disabled, which still takes clicks so it can say why it did nothing.
+// Playwright's forced click measures the box, then moves the mouse: a smooth scroll or a banner
+// changing height in between sends the click elsewhere. Here the hit test and the click happen in
+// one task, so nothing moves between them, and a control that ignored the pointer still fails.
+export async function clickUnusable(locator) {
+  const hit = await locator.evaluate((el) => {
+    el.scrollIntoView({ block: 'center', behavior: 'instant' });
+    const box = el.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    if (!top || !el.contains(top)) return top ? top.outerHTML.slice(0, 120) : 'nothing';
+    el.click();
+    return '';
+  });
+  assert.equal(hit, '', 'the control itself is under the pointer');
+}
+
 export async function noSidewaysScroll(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no sideways scrolling at 360px on ${what} (overflow ${overflow}px)`);
