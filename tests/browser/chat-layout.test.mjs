@@ -28,8 +28,10 @@ async function toWestHub(page) {
 }
 
 // Smooth scrolling (focus moving to a new card) has come to rest: the same position over several
-// samples a tenth of a second apart (a smooth scroll can take a moment to start).
+// samples a tenth of a second apart (a smooth scroll can take a moment to start). Two frames
+// first: the page starts its scroll in a frame callback, which a loaded machine can hold back.
 async function scrollSettled(page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   let last = -1;
   let same = 0;
   while (same < 5) {
