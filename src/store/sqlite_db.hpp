@@ -62,8 +62,9 @@ class SqliteDb : public Db {
   Dialect dialect() const override { return Dialect::sqlite; }
 
  protected:
-  void open_write() override { exec("BEGIN IMMEDIATE"); }
-  void commit_write() override { exec("COMMIT"); }
+  // The writer begins and commits every batch: parsed once, not per batch as exec would.
+  void open_write() override { prepared("BEGIN IMMEDIATE").run(); }
+  void commit_write() override { prepared("COMMIT").run(); }
   void roll_back_open() noexcept override;
 
  public:
