@@ -139,7 +139,7 @@ for (const size of SIZES) {
     assert.equal(await alert.locator('a[href="tel:01133760336"]').textContent(), 'Call 0113 376 0336');
     const earlier = await alert.locator('.rc-alert-change').textContent();
     assert.match(earlier, /You answered "No" to "Is a child in immediate danger right now\?" earlier: if what you typed changes that, choose Change my answer\./);
-    assert.match(earlier, /You answered "No" to "Do you think the child \(or unborn baby\) is being seriously harmed/);
+    assert.match(earlier, /You answered "No" to "Do you think the child \(or unborn baby\) is being, or has been, seriously harmed/);
     await checkAccessibility(page, 'the safety alert');
     await screenshot(page, t, `alert-${size.name}.png`);
     for (const target of await telTargets(page)) assert.ok(target.height >= 44, `${target.text} is at least 44px high (${target.height})`);

@@ -236,7 +236,7 @@ test('an East hub reviewer sees only East, filters, reads a transcript and adds 
   assert.match(await path_.nth(0).textContent(), /Is a child in immediate danger right now\?\s*Answer: No/);
   assert.match(await path_.nth(5).textContent(), /Which best describes the help.*Answer: Support from more than one agency/);
   assert.match(await path_.nth(6).textContent(), /Worries about housing; she is scared to go home/);
-  assert.match(await path_.nth(7).textContent(), /Have you talked to your Safeguarding Lead.*Answer: Yes: we agreed it is not significant harm/);
+  assert.match(await path_.nth(7).textContent(), /Have you talked to your Safeguarding Lead.*Answer: Yes: we agreed it is neither significant harm nor a child in need/);
   assert.match(await path_.nth(8).textContent(), /Which area of Leeds.*Answer: East Leeds/);
   assert.match(await path_.nth(9).textContent(), /Outcome: Early Help Assessment, then a request to the East Early Help Hub/);
   await body.getByRole('heading', { name: 'Safety alerts' }).waitFor();

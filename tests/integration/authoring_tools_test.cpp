@@ -58,7 +58,7 @@ TEST_CASE("test runs the shipped scenarios that reach every outcome and exits 0"
   REQUIRE(scenarios >= 50);
   const std::string n = std::to_string(scenarios);
   CHECK(has(r.out, n + " scenario(s): " + n + " passed, 0 failed"));
-  CHECK(has(r.out, "early-help: outcomes 17/17, nodes 33/33, options 39/39"));
+  CHECK(has(r.out, "early-help: outcomes 17/17, nodes 33/33, options 42/42"));
 }
 
 TEST_CASE("test fails a scenario with a wrong expected outcome and shows the path taken") {
@@ -177,7 +177,7 @@ TEST_CASE("replay re-runs a real server's logged conversations against a candida
     CHECK(has(r.out, "  5 would end the same"));
     CHECK(has(r.out, "  3 would end differently"));
     CHECK(has(r.out, "    3  hub_east \"Early Help Assessment, then a request to the East Early Help Hub: {hub_east.email}\" (hub_request_east) -> "
-                     "hub_west \"Early Help Assessment, then a request to the West Early Help Hub: {hub_west.phone}\" (hub_request_west)"));
+                     "hub_west \"Early Help Assessment, then a request to the West Early Help Hub: {hub_west.email}\" (hub_request_west)"));
     for (const auto& id : east) CHECK(has(r.out, id));
     CHECK(read_all(server.db()) == before);  // it writes nothing
     CHECK(scalar(server.db(), "SELECT COUNT(*) FROM turns") == rows_before);

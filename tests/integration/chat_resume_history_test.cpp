@@ -41,7 +41,7 @@ TEST_CASE("resumed carries the answered path in order: labels, typed words only 
     s = start(c);
     c.request(answer("danger", "no"));
     c.request(typed("harm", "I'm not sure, ring me on 07700 900123"));
-    c.request(answer("lead_check", "neither"));
+    c.request(answer("lead_check", "agreed_early_help"));
     c.request({{"type", "urgent"}});  // the place it left is kept for back, and is no answer
   }
   const auto r = resume(f, s);
@@ -60,7 +60,7 @@ TEST_CASE("resumed carries the answered path in order: labels, typed words only 
   CHECK(h[1]["typed"] == false);
   CHECK(h[1]["typed_text"] == "I'm not sure, ring me on [phone]");
   CHECK(h[2]["node"] == "lead_check");
-  CHECK(h[2]["answer"] == "Yes: we agree it is neither, but the family needs help");
+  CHECK(h[2]["answer"] == "Yes: we agreed it is neither significant harm nor a child in need, and the family needs help");
   for (const auto& step : h) {
     CAPTURE(step.dump());
     REQUIRE(step.contains("at"));

@@ -107,7 +107,13 @@ TEST_CASE("under systemd: ready once listening, and SIGHUP reloads the guidance 
   // A broken edit: refused with its file and line, the running version kept.
   const std::string dialog = dir.file("dialogs/early-help.yaml");
   const std::string good_text = read_file(dialog);
-  replace_in(dialog, "version: \"2.0.0\"", "version: \"2.0.1\"\n  this line: [is not valid");
+  // The shipped version line, whatever the version: the edits below raise it.
+  const auto version_at = good_text.find("\nversion: \"");
+  REQUIRE(version_at != std::string::npos);
+  const std::string version_line = good_text.substr(version_at + 1, good_text.find('\n', version_at + 1) - version_at - 1);
+  const std::string raised = version_line.substr(0, version_line.size() - 1) + ".1\"";
+  const std::string raised_version = raised.substr(std::string("version: \"").size(), raised.size() - std::string("version: \"").size() - 1);
+  replace_in(dialog, version_line, raised + "\n  this line: [is not valid");
   REQUIRE(::kill(server.pid(), SIGHUP) == 0);
   std::vector<std::string> seen;
   REQUIRE_FALSE(notify.until("READY=1", &seen).empty());
@@ -125,12 +131,12 @@ TEST_CASE("under systemd: ready once listening, and SIGHUP reloads the guidance 
 
   // A good edit: new conversations get it; the one under way finishes on its own version.
   std::ofstream(dialog, std::ios::trunc) << good_text;
-  replace_in(dialog, "version: \"2.0.0\"", "version: \"2.0.1\"");
+  replace_in(dialog, version_line, raised);
   REQUIRE(::kill(server.pid(), SIGHUP) == 0);
   seen.clear();
   REQUIRE_FALSE(notify.until("READY=1", &seen).empty());
   CHECK(seen.back().find("reloaded") != std::string::npos);
-  CHECK(server.log().find("reloaded the dialogs and content: early-help 2.0.1") != std::string::npos);
+  CHECK(server.log().find("reloaded the dialogs and content: early-help " + raised_version) != std::string::npos);
   WsClient after(server.port());
   auto s = after.request(start_msg(), 5000);
   REQUIRE_FALSE(s.empty());

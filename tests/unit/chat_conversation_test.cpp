@@ -350,7 +350,7 @@ TEST_CASE("resumed brings back the answered path: labels, typed words as kept, t
   const json started = frames(carry(tab, tab.on_message(parse({{"type", "start"}, {"dialog", "early-help"}}), now), log, now))[0];
   say(tab, {{"type", "answer"}, {"node", "danger"}, {"option", "no"}});
   say(tab, {{"type", "answer"}, {"node", "harm"}, {"text", "I'm not sure, ring me on 07700 900123"}});
-  say(tab, {{"type", "answer"}, {"node", "lead_check"}, {"option", "neither"}});
+  say(tab, {{"type", "answer"}, {"node", "lead_check"}, {"option", "agreed_early_help"}});
   say(tab, {{"type", "urgent"}});  // the place it left is no answer
   const json resume{{"type", "resume"}, {"conversation", started["conversation"]}, {"token", started["token"]}};
 
@@ -366,7 +366,7 @@ TEST_CASE("resumed brings back the answered path: labels, typed words as kept, t
   CHECK(h[1]["typed_text"] == "I'm not sure, ring me on [phone]");
   CHECK(h[1]["at"] == "2025-12-02T10:32:10Z");
   CHECK(h[2]["node"] == "lead_check");
-  CHECK(h[2]["answer"] == "Yes: we agree it is neither, but the family needs help");
+  CHECK(h[2]["answer"] == "Yes: we agreed it is neither significant harm nor a child in need, and the family needs help");
   CHECK_FALSE(h[2].contains("typed_text"));
   for (const auto& f : out) CHECK(f.dump().find("900123") == std::string::npos);
 

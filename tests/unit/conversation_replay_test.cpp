@@ -91,7 +91,7 @@ TEST_CASE("the replay report groups conversations that would end differently by 
   CHECK(r.groups[0].count == 2);
   CHECK(r.groups[0].examples == std::vector<std::string>{"c1", "c2"});
   CHECK(r.groups[0].was == "hub_east \"Early Help Assessment, then a request to the East Early Help Hub: {hub_east.email}\" (hub_request_east)");
-  CHECK(r.groups[0].now == "hub_west \"Early Help Assessment, then a request to the West Early Help Hub: {hub_west.phone}\" (hub_request_west)");
+  CHECK(r.groups[0].now == "hub_west \"Early Help Assessment, then a request to the West Early Help Hub: {hub_west.email}\" (hub_request_west)");
 }
 
 TEST_CASE("without the logged dialog version the old end comes from the logged state and unreadable states are left out") {

@@ -31,7 +31,7 @@ TEST_CASE("every outcome of the early-help dialog is reached by a scripted path 
       {{"no", "no", "yes", "refused"}, "refusal", "refusal_guidance", {daa}, {}, true},
       {{"no", "no", "yes", "parent_refuses"}, "refusal", "refusal_guidance", {daa}, {}, true},
       {{"no", "no", "yes", "not_engaging"}, "not_engaging", "refusal_guidance", {daa}, {}, true},
-      {{"no", "unsure", "neither", "yes", "refused"}, "refusal", "refusal_guidance", {daa}, {}, true},
+      {{"no", "unsure", "agreed_early_help", "yes", "refused"}, "refusal", "refusal_guidance", {daa}, {}, true},
       {{"no", "no", "yes", "agree", "no", "universal"}, "universal_signpost", "universal_signpost", {fis}, {}, false},
       {{"no", "no", "yes", "agree", "no", "unsure", "universal"}, "universal_signpost", "universal_signpost", {fis}, {}, false},
       {{"no", "no", "yes", "agree", "no", "single", "yes"}, "register_mosaic", "register_single_agency", {ff}, {}, true},

@@ -88,7 +88,7 @@ TEST_CASE("every outcome of the early-help dialog has a summary laid out for its
        {"A parent or carer agrees, but the child or young person does not", "wishes and feelings"}, {}},
       {{"no", "no", "yes", "refused"}, "refusal", "next_steps", "", {"They do not want extra help", "Refusal to Engage"}, {"Leeds Safeguarding Children Partnership guidance"}},
       {{"no", "no", "yes", "not_engaging"}, "not_engaging", "next_steps", "", {"They agreed, but are not taking part", "Disguised Compliance"}, {}},
-      {{"no", "unsure", "neither", "yes", "refused"}, "refusal", "next_steps", "", {"Yes: we agree it is neither, but the family needs help"}, {}},
+      {{"no", "unsure", "agreed_early_help", "yes", "refused"}, "refusal", "next_steps", "", {"Yes: we agreed it is neither significant harm nor a child in need, and the family needs help"}, {}},
       {{"no", "no", "yes", "agree", "no", "universal"}, "universal_signpost", "next_steps", "", {"Phone: " + fis, "Family Information Service"}, {}},
       {{"no", "no", "yes", "agree", "no", "unsure", "universal"}, "universal_signpost", "next_steps", "", {"Phone: " + fis}, {}},
       {{"no", "no", "yes", "agree", "no", "single", "yes"}, "register_mosaic", "registration", "Registering the activity on Mosaic",

@@ -90,8 +90,9 @@ const Case kCases[] = {
     {"harm", "who decides if it's significant harm", "!question"},
     {"harm", "I'm not sure what counts as a child in need", ""},
     {"harm", "I don't know, maybe significant harm", ""},
+    {"harm", "Duty and Advice advised early help", "advised_early_help"},
 
-    // --- lead_check: not_yet | harm | neither | still_unsure | cannot_reach
+    // --- lead_check: not_yet | harm | agreed_early_help | still_unsure | cannot_reach | i_am_lead
     {"lead_check", "not yet", "not_yet"},
     {"lead_check", "No", "not_yet"},
     {"lead_check", "no, not yet", "not_yet"},
@@ -100,10 +101,13 @@ const Case kCases[] = {
     {"lead_check", "we think it may be significant harm", "harm"},
     {"lead_check", "yes we think so", "harm"},
     {"lead_check", "a child in need", "harm"},
-    {"lead_check", "neither", "neither"},
+    {"lead_check", "neither", ""},  // "neither of them": nothing agreed with a lead
     {"lead_check", "the family needs help", ""},  // says nothing of a talk with the lead
-    {"lead_check", "we agree it's early help", "neither"},
-    {"lead_check", "Yes: we agree it is neither, but the family needs help", "neither"},
+    {"lead_check", "we agree it's early help", "agreed_early_help"},
+    {"lead_check", "Yes: we agree it is neither, but the family needs help", "agreed_early_help"},  // 2.0's label
+    {"lead_check", "Yes: we agreed it is neither significant harm nor a child in need, and the family needs help", "agreed_early_help"},
+    {"lead_check", "I'm the DSL", "i_am_lead"},
+    {"lead_check", "I am the safeguarding lead", "i_am_lead"},
     {"lead_check", "still not sure", "still_unsure"},
     {"lead_check", "we are still not sure", "still_unsure"},
     {"lead_check", "still unsure", "still_unsure"},
@@ -151,7 +155,7 @@ const Case kCases[] = {
     {"consent_answer", "the parent does not agree", "parent_refuses"},
     {"consent_answer", "only the young person wants it", "parent_refuses"},
     {"consent_answer", "the child does not agree", "child_refuses"},
-    {"consent_answer", "only mum agrees", "child_refuses"},
+    {"consent_answer", "only mum agrees", ""},  // who refuses is not said: asked again
     {"consent_answer", "they don't want help", "refused"},
     {"consent_answer", "they do not want any help", "refused"},
     {"consent_answer", "no, they do not want it", "refused"},
@@ -234,7 +238,7 @@ const Case kCases[] = {
     {"area", "what area is Armley in", "!question"},
     {"area", "east?", "!question"},
 
-    // --- disclosure_check: not_yet | harm | still_unsure | cannot_reach | agreed_early_help
+    // --- disclosure_check: not_yet | harm | still_unsure | cannot_reach | agreed_early_help | advised_early_help
     {"disclosure_check", "not yet", "not_yet"},
     {"disclosure_check", "no", "not_yet"},
     {"disclosure_check", "no, not yet", "not_yet"},
@@ -242,7 +246,10 @@ const Case kCases[] = {
     {"disclosure_check", "still not sure", "still_unsure"},
     {"disclosure_check", "I can't reach them", "cannot_reach"},
     {"disclosure_check", "we agreed early help is right", "agreed_early_help"},
-    {"disclosure_check", "Yes: we agreed it is not significant harm, and the family needs early help", "agreed_early_help"},
+    {"disclosure_check", "Yes: we agreed it is neither significant harm nor a child in need, and the family needs early help", "agreed_early_help"},
+    {"disclosure_check", "Duty and Advice said early help", "advised_early_help"},
+    {"disclosure_check", "they advised an early help assessment", "advised_early_help"},
+    {"disclosure_check", "duty and advice advised an early help assessment", ""},  // names both answers: asked again
     {"disclosure_check", "we agreed it is not significant harm and the family needs early help", "!negated"},
     {"disclosure_check", "we agreed to ring Duty and Advice", "harm"},
     {"disclosure_check", "yes we agreed, ringing duty and advice now", "harm"},
