@@ -90,9 +90,14 @@ const Case kCases[] = {
     {"harm", "who decides if it's significant harm", "!question"},
     {"harm", "I'm not sure what counts as a child in need", ""},
     {"harm", "I don't know, maybe significant harm", ""},
-    {"harm", "Duty and Advice advised early help", "advised_early_help"},
+    {"harm", "Duty and Advice advised early help", "duty_and_advice_advised"},
+    // Advice from anyone else, or not given yet, is not Duty and Advice's (found by an outside review).
+    {"harm", "the GP advised early help", ""},
+    {"harm", "police advised early help after the incident", ""},
+    {"harm", "they advised early help last year but things have got worse", ""},
+    {"harm", "duty and advice haven't advised early help yet", "!negated"},
 
-    // --- lead_check: not_yet | harm | agreed_early_help | still_unsure | cannot_reach | i_am_lead
+    // --- lead_check: not_yet | harm | agreed_early_help | still_unsure | cannot_reach | i_am_lead | duty_and_advice_advised
     {"lead_check", "not yet", "not_yet"},
     {"lead_check", "No", "not_yet"},
     {"lead_check", "no, not yet", "not_yet"},
@@ -108,6 +113,8 @@ const Case kCases[] = {
     {"lead_check", "Yes: we agreed it is neither significant harm nor a child in need, and the family needs help", "agreed_early_help"},
     {"lead_check", "I'm the DSL", "i_am_lead"},
     {"lead_check", "I am the safeguarding lead", "i_am_lead"},
+    {"lead_check", "I'm the lead practitioner", ""},  // a Lead Practitioner is not the Safeguarding Lead
+    {"lead_check", "Duty and Advice advised an early help assessment", "duty_and_advice_advised"},
     {"lead_check", "still not sure", "still_unsure"},
     {"lead_check", "we are still not sure", "still_unsure"},
     {"lead_check", "still unsure", "still_unsure"},
@@ -238,7 +245,29 @@ const Case kCases[] = {
     {"area", "what area is Armley in", "!question"},
     {"area", "east?", "!question"},
 
-    // --- disclosure_check: not_yet | harm | still_unsure | cannot_reach | agreed_early_help | advised_early_help
+    // --- advice_check (and advice_check_disclosure): yes | something_new | unsure
+    {"advice_check", "yes they knew all of it", "yes"},
+    {"advice_check", "nothing new", "yes"},
+    {"advice_check", "something new has happened", "something_new"},
+    {"advice_check", "no", "something_new"},
+    {"advice_check", "things have got worse since", "something_new"},
+    {"advice_check", "not sure", "unsure"},
+    {"advice_check", "they didn't know all of it", "something_new"},
+    {"advice_check", "I don't think they knew everything", "!negated"},
+    {"advice_check", "they never knew all of it", "!negated"},
+    {"advice_check", "what counts as something new?", "!question"},
+    {"advice_check", "do they need to know everything", "!question"},
+    {"advice_check_disclosure", "yes they knew all of it", "yes"},
+    {"advice_check_disclosure", "nothing has changed", "yes"},
+    {"advice_check_disclosure", "they did not hear all of it", "something_new"},
+    {"advice_check_disclosure", "don't know", "unsure"},
+    {"advice_check_disclosure", "they don't know everything", "unsure"},  // "don't know": the safer reading
+    {"advice_check_disclosure", "I didn't say they knew all of it", "!negated"},
+    {"advice_check_disclosure", "it is not true that nothing new has happened", "!negated"},
+    {"advice_check_disclosure", "what if something new happened?", "!question"},
+    {"advice_check_disclosure", "is this something new", "!question"},
+
+    // --- disclosure_check: not_yet | harm | still_unsure | cannot_reach | agreed_early_help | duty_and_advice_advised
     {"disclosure_check", "not yet", "not_yet"},
     {"disclosure_check", "no", "not_yet"},
     {"disclosure_check", "no, not yet", "not_yet"},
@@ -247,9 +276,11 @@ const Case kCases[] = {
     {"disclosure_check", "I can't reach them", "cannot_reach"},
     {"disclosure_check", "we agreed early help is right", "agreed_early_help"},
     {"disclosure_check", "Yes: we agreed it is neither significant harm nor a child in need, and the family needs early help", "agreed_early_help"},
-    {"disclosure_check", "Duty and Advice said early help", "advised_early_help"},
-    {"disclosure_check", "they advised an early help assessment", "advised_early_help"},
-    {"disclosure_check", "duty and advice advised an early help assessment", ""},  // names both answers: asked again
+    {"disclosure_check", "Duty and Advice said early help", "duty_and_advice_advised"},
+    {"disclosure_check", "the school nurse advised early help", ""},
+    {"disclosure_check", "they advised early help before he told me this", ""},
+    {"disclosure_check", "duty and advice advised an early help assessment", "duty_and_advice_advised"},
+    {"disclosure_check", "duty and advice, or early help?", "!question"},
     {"disclosure_check", "we agreed it is not significant harm and the family needs early help", "!negated"},
     {"disclosure_check", "we agreed to ring Duty and Advice", "harm"},
     {"disclosure_check", "yes we agreed, ringing duty and advice now", "harm"},
