@@ -67,8 +67,10 @@ export function addStaff(db, id, role, name) {
   return token;
 }
 
+// Waits up to 10 s for the server's write lock (the sqlite3 shell waits none by default, and the
+// server's writer and checkpointer hold it briefly after every batch).
 export function sqlite(db, sql) {
-  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, sql], { encoding: 'utf8' }).trim();
 }
 
 // Presses Tab until `isTarget` (run in the page) is true: a control reached by keyboard alone.
