@@ -6,7 +6,7 @@
 // Run: RIGHTCONV_BIN=build/src/rightconv RIGHTCONV_SOURCE_DIR=$PWD node --test tests/browser/chat-urgent.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAccessibility, checkSetup, launchBrowser, makeWorkspace } from './server.mjs';
+import { animationsSettled, checkAccessibility, checkSetup, launchBrowser, makeWorkspace } from './server.mjs';
 import { FIRST_QUESTION, HARM_QUESTION, TALKED, THEY_SAID, STEP_DOWN, NEEDS, choose, current, openChatPage } from './chat-steps.mjs';
 
 const SIZES = [{ name: 'desktop', width: 1280, height: 800 }, { name: 'phone', width: 390, height: 844, touch: true }];
@@ -31,7 +31,9 @@ async function barOnScreen(page) {
 }
 
 // Every tel: link on the page is at least 44px high (and wide).
+// Measured once the outcome card has finished coming in (a box mid-animation read 43.9999px).
 async function telTargets(page) {
+  await animationsSettled(page);
   return page.locator('a[href^="tel:"]').evaluateAll((links) => links.filter((a) => a.getClientRects().length)
     .map((a) => ({ text: a.textContent, width: a.getBoundingClientRect().width, height: a.getBoundingClientRect().height })));
 }

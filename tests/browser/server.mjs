@@ -35,9 +35,14 @@ export function checkSetup(webFile) {
 const AXE_SOURCE = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-export async function checkAccessibility(page, what) {
-  // A card fading in is measured at its final colours, not half-way (contrast checks see opacity).
+// Every running animation finished: a card fading or sliding in is measured at its final state
+// (its colours for contrast, its size for target checks), not half-way.
+export async function animationsSettled(page) {
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))));
+}
+
+export async function checkAccessibility(page, what) {
+  await animationsSettled(page);
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(`${AXE_SOURCE}\n;0`);
   const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), WCAG_TAGS);
   const problems = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
