@@ -107,12 +107,14 @@ TEST_CASE("under systemd: ready once listening, and SIGHUP reloads the guidance 
   // A broken edit: refused with its file and line, the running version kept.
   const std::string dialog = dir.file("dialogs/early-help.yaml");
   const std::string good_text = read_file(dialog);
-  // The shipped version line, whatever the version: the edits below raise it.
-  const auto version_at = good_text.find("\nversion: \"");
+  // The shipped version, whatever it is: the edits below raise it.
+  const std::string key = "\nversion: \"";
+  const auto version_at = good_text.find(key);
   REQUIRE(version_at != std::string::npos);
-  const std::string version_line = good_text.substr(version_at + 1, good_text.find('\n', version_at + 1) - version_at - 1);
-  const std::string raised = version_line.substr(0, version_line.size() - 1) + ".1\"";
-  const std::string raised_version = raised.substr(std::string("version: \"").size(), raised.size() - std::string("version: \"").size() - 1);
+  const auto from = version_at + key.size();
+  const std::string version = good_text.substr(from, good_text.find('"', from) - from);
+  const std::string raised_version = version + ".1";
+  const std::string version_line = "version: \"" + version + "\"", raised = "version: \"" + raised_version + "\"";
   replace_in(dialog, version_line, raised + "\n  this line: [is not valid");
   REQUIRE(::kill(server.pid(), SIGHUP) == 0);
   std::vector<std::string> seen;
