@@ -13,6 +13,7 @@
 
 #include "safety_pattern.hpp"
 #include "safety_words.hpp"
+#include "dialect_words.hpp"
 #include "text_fold.hpp"
 #include "word_stem.hpp"
 
@@ -83,6 +84,8 @@ struct Stream {
   std::vector<std::string> reads;     // each token's word as read (before stemming)
   std::vector<int> origin;            // the typed word a token came from (-1 for "#")
   std::vector<const std::vector<int>*> keys;  // each token's key numbers (null for "#")
+  std::vector<char> comma_before;     // a comma stands before the token
+  std::vector<char> clause_start;     // ... and the token starts a new clause ("no x, dad hits him")
   std::vector<std::shared_ptr<const WordReadings>> held;  // keeps `keys` alive
   std::vector<std::string> typed;     // the typed words, folded
   // Each sentence's tokens [first, last) and its bytes in `text` (from the space before its
@@ -277,11 +280,12 @@ class ReadingCache {
 
 struct SafetyDetector::Compiled {
   WordReader reader{{}};
+  DialectReader dialect;
   std::unique_ptr<SpellingFixer> fixer;
   std::vector<SafetyCategory> categories;  // patterns not kept: the rules hold them
   KeyTable keys;
   RuleSet harm, before, after, pseudo, not_harm;
-  std::unordered_set<std::string> ends;
+  std::unordered_set<std::string> ends, clause_starts;
   int window = 6;
 
   Stream stream_of(std::string_view text) const;
@@ -300,10 +304,14 @@ SafetyDetector::SafetyDetector() : c_(std::make_unique<Compiled>()) {}
 SafetyDetector::~SafetyDetector() = default;
 
 // A typed word as the detector reads it: each word it stands for, with that word's stem
-// (after the spelling fixer).
+// (after the spelling fixer). `word` starts with an apostrophe when one stood before it.
 WordReadings SafetyDetector::Compiled::read_word(std::string_view word) const {
   WordReadings out;
-  for (auto& read : reader.expand(word)) {
+  const bool apostrophe_before = !word.empty() && word.front() == '\'';
+  std::vector<std::string> reads;
+  for (const auto& part : split_words(dialect.standard(apostrophe_before ? word.substr(1) : word, apostrophe_before)))
+    for (auto& read : reader.expand(part.text)) reads.push_back(std::move(read));
+  for (auto& read : reads) {
     std::string stem = stem_word(read);
     if (fixer)
       if (std::string fixed = fixer->correct(stem, read); !fixed.empty()) stem = std::move(fixed);
@@ -329,7 +337,9 @@ Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
   Stream s;
   s.text.reserve(text.size() + 16);
   s.text += ' ';
-  auto push = [&](std::string stem, int origin, std::string_view read = {}, const std::vector<int>* ids = nullptr) {
+  auto push = [&](std::string stem, int origin, std::string_view read = {}, const std::vector<int>* ids = nullptr, bool comma = false) {
+    s.comma_before.push_back(comma);
+    s.clause_start.push_back(comma && clause_starts.count(stem) != 0);
     s.offsets.push_back(s.text.size());
     s.text += stem;
     if (!read.empty()) {
@@ -348,8 +358,12 @@ Stream SafetyDetector::Compiled::stream_of(std::string_view text) const {
     const int index = static_cast<int>(s.typed.size());
     s.typed.push_back(w.text);
     if (w.after_break) push("#", -1);
-    auto entry = readings.of(w.text, [&](std::string_view word) { return read_word(word); });
-    for (const auto& r : *entry) push(r.stem, index, r.read, &r.keys);
+    auto entry = readings.of(w.apostrophe_before ? "'" + w.text : w.text, [&](std::string_view word) { return read_word(word); });
+    bool comma = w.after_comma;
+    for (const auto& r : *entry) {
+      push(r.stem, index, r.read, &r.keys, comma);
+      comma = false;
+    }
     s.held.push_back(std::move(entry));
   }
   const int n = static_cast<int>(s.stems.size());
@@ -434,10 +448,15 @@ std::vector<Span> SafetyDetector::Compiled::occurrences(const Rule& rule, const 
 // gap of the match ("mum is not drunk") still negates.
 std::string SafetyDetector::Compiled::negation_reaching(const Span& m, const Stream& s,
                                                         const std::vector<std::pair<const Rule*, Span>>& triggers) const {
-  auto clear_between = [&](int from, int to) {  // exclusive bounds
+  // Whether a negation reaches from one token to another (exclusive bounds): not past `window`
+  // words, a sentence end or a word in `ends`; forwards not into a new clause after a comma,
+  // backwards not over a comma at all ("dad hits him, no concerns with his learning").
+  auto clear_between = [&](int from, int to, bool looking_back) {
     if (to - from - 1 > window) return false;
     for (int t = from + 1; t < to; ++t)
       if (s.stems[t] == "#" || ends.count(s.stems[t])) return false;
+    for (int t = from + 1; t <= to; ++t)
+      if (looking_back ? s.comma_before[t] : s.clause_start[t]) return false;
     return true;
   };
   auto is_marked = [&](int token) { return std::find(m.marked.begin(), m.marked.end(), token) != m.marked.end(); };
@@ -447,10 +466,10 @@ std::string SafetyDetector::Compiled::negation_reaching(const Span& m, const Str
     if (inside_words) continue;
     if (!rule->looks_back) {
       auto next = std::find_if(m.marked.begin(), m.marked.end(), [&](int k) { return k > t.last; });
-      if (next != m.marked.end() && clear_between(t.last, *next)) return "negation: " + rule->text;
+      if (next != m.marked.end() && clear_between(t.last, *next, false)) return "negation: " + rule->text;
     } else {
       auto prev = std::find_if(m.marked.rbegin(), m.marked.rend(), [&](int k) { return k < t.first; });
-      if (prev != m.marked.rend() && clear_between(*prev, t.first)) return "negation: " + rule->text;
+      if (prev != m.marked.rend() && clear_between(*prev, t.first, true)) return "negation: " + rule->text;
     }
   }
   return {};
@@ -548,6 +567,7 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
   std::shared_ptr<SafetyDetector> d(new SafetyDetector());
   Compiled& c = *d->c_;
   c.reader = WordReader(rules.spellings);
+  c.dialect = DialectReader(dictionary);
   c.window = rules.negation.window;
   c.categories = rules.categories;
   PatternWords words{&rules.words, [&c](std::string_view w) { return c.reader.expand(w); }, rules.gap};
@@ -585,6 +605,9 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
   for (const auto& e : rules.negation.ends)
     for (const auto& w : split_words(fold_text(e)))
       for (const auto& read : c.reader.expand(w.text)) c.ends.insert(stem_word(read));
+  for (const auto& e : rules.negation.clause_starts)
+    for (const auto& w : split_words(fold_text(e)))
+      for (const auto& read : c.reader.expand(w.text)) c.clause_starts.insert(stem_word(read));
   if (!ok) return nullptr;
   for (RuleSet* set : {&c.harm, &c.before, &c.after, &c.pseudo, &c.not_harm}) set->finalize(c.keys.size());
   if (c.harm.size() == 0) {

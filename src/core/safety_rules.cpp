@@ -96,6 +96,7 @@ void parse_negation(const YamlValue* map, const std::string& file, SafetyDetecto
   n.after = pattern_list(nf.raw("after"), "negation.after", nf, file, problems);
   n.pseudo = pattern_list(nf.raw("pseudo"), "negation.pseudo", nf, file, problems);
   n.ends = nf.text_list("ends");
+  n.clause_starts = nf.text_list("clause_starts");
   if (auto w = nf.text("window"); !w.empty()) {
     n.window = std::atoi(w.c_str());
     if (n.window < 1 || n.window > 20) nf.problem("window must be a number of words from 1 to 20");

@@ -30,6 +30,10 @@ struct SafetyNegation {
   std::vector<SafetyPatternText> after;   // "is not a concern", "ruled out": negate what comes before
   std::vector<SafetyPatternText> pseudo;  // "not sure", "not only": look like negation, are not
   std::vector<std::string> ends;          // "but", "however": a negation's reach stops here
+  // "he", "dad": after a comma, one of these starts a new clause, which a negation before the
+  // comma does not reach ("no concerns about attendance, dad hits him"); a list goes on ("no
+  // bruises, marks or cuts"). An `after` negation never reaches back over a comma.
+  std::vector<std::string> clause_starts;
   int window = 6;                         // how many words a negation reaches
 };
 

@@ -101,6 +101,7 @@ std::string fold_text(std::string_view text) {
 std::vector<FoldedWord> split_words(std::string_view s) {
   std::vector<FoldedWord> out;
   bool pending_break = false;
+  bool pending_comma = false;
   bool in_word = false;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -110,8 +111,10 @@ std::vector<FoldedWord> split_words(std::string_view s) {
     if (c >= 0x80) word_char = is_letter_or_digit(s.substr(i), len);
     if (word_char) {
       if (!in_word) {
-        out.push_back({{}, pending_break && !out.empty()});
+        const bool apostrophe = i > 0 && s[i - 1] == '\'';
+        out.push_back({{}, pending_break && !out.empty(), apostrophe, pending_comma && !out.empty()});
         pending_break = false;
+        pending_comma = false;
         in_word = true;
       }
       if (c >= 'A' && c <= 'Z')
@@ -123,6 +126,7 @@ std::vector<FoldedWord> split_words(std::string_view s) {
     } else {
       in_word = false;
       if (is_break(c)) pending_break = true;
+      if (c == ',') pending_comma = true;
     }
     i += len;
   }

@@ -21,6 +21,8 @@ std::string fold_text(std::string_view text);
 struct FoldedWord {
   std::string text;             // letters, digits and inner apostrophes ("don't"), folded
   bool after_break = false;     // a sentence ends before it (. ! ? ; or a line break)
+  bool apostrophe_before = false;  // an apostrophe stood right before it: a quote, or "'e" for "he"
+  bool after_comma = false;        // a comma stands between it and the word before
 };
 
 // The words of folded text, in order.

@@ -69,6 +69,15 @@ TEST_CASE("folding lumps curly quotes and dashes - strips accents - folds case -
   CHECK(words[2].after_break);
   CHECK(words[3].text == "isn't");
   CHECK(words[5].text == "hurt");  // an emoji is not part of a word
+  auto marked = split_words("no bruises, dad 'ittin' him,'e");
+  REQUIRE(marked.size() == 6);
+  CHECK_FALSE(marked[1].after_comma);
+  CHECK(marked[2].after_comma);             // "dad"
+  CHECK(marked[3].apostrophe_before);       // "ittin"
+  CHECK(marked[3].text == "ittin");
+  CHECK_FALSE(marked[4].apostrophe_before); // "him": the apostrophe before it closes "'ittin'"
+  CHECK(marked[5].after_comma);
+  CHECK(marked[5].apostrophe_before);
 }
 
 TEST_CASE("a word matches all its forms - a prefix the starts of words - =word one exact form") {
@@ -218,6 +227,57 @@ TEST_CASE("negation in the manner of NegEx: before - after - pseudo - reach and 
   auto reading = d->read("no concerns about neglect");
   REQUIRE(reading.matches.size() == 1);
   CHECK(reading.matches[0].dropped_by.rfind("negation: no", 0) == 0);
+}
+
+TEST_CASE("a negation does not reach over a comma into a new clause - nor back over a comma") {
+  const std::string negation =
+      "  negation:\n"
+      "    before: [\"no\", \"no concerns (about|with)\"]\n"
+      "    after: [\"no concerns with (his|her) learning\", \"ruled out\"]\n"
+      "    clause_starts: [he, dad]\n"
+      "    ends: [but]\n";
+  auto d = detector_for("        - \"(dad|he) (hit|hits|punched) him\"\n        - \"bruise\"\n        - \"mark\"\n", negation);
+  CHECK(raises(*d, "no concerns about attendance, dad punched him in the face"));
+  CHECK(raises(*d, "No concerns about attendance,he hits him"));              // no space after the comma
+  CHECK_FALSE(raises(*d, "no concerns about bruises"));
+  CHECK_FALSE(raises(*d, "no cuts, bruises or marks"));                      // a list goes on after a comma
+  CHECK_FALSE(raises(*d, "no concerns about attendance dad hits him"));       // no comma: one clause
+  CHECK(raises(*d, "dad hit him, no concerns with his learning though"));   // an `after` negation stops at the comma
+  CHECK_FALSE(raises(*d, "the bruise was ruled out"));
+}
+
+TEST_CASE("dialect: a dropped h or g and t' are read as the standard word when the dictionary knows it") {
+  Problems problems;
+  auto rules = rules_from(
+      "safety_detector:\n"
+      "  spellings: {im: i am}\n"
+      "  categories:\n"
+      "    - id: harm\n"
+      "      label: Harm\n"
+      "      patterns:\n"
+      "        - \"he (is|has) been hitting her\"\n"
+      "        - \"(getting|get) knocked about by her\"\n"
+      "        - \"nothing to eat\"\n"
+      "        - \"raiding the bins\"\n"
+      "        - \"hurt his head\"\n"
+      "        - \"i am scared\"\n",
+      problems);
+  const std::set<std::string> words{"he", "her", "his", "had", "hit", "hitting", "getting", "raiding", "head", "hurt", "mum", "robin", "child"};
+  auto d = SafetyDetector::compile(rules, std::make_shared<FewWords>(words), problems);
+  REQUIRE(d);
+  CHECK(raises(*d, "'e's been 'ittin' 'er again"));       // h and g dropped, an apostrophe for each
+  CHECK(raises(*d, "she's gettin knocked about by 'er"));  // a dropped g needs no apostrophe
+  CHECK(raises(*d, "there's nothing t'eat"));               // t' before a verb is "to"
+  CHECK(raises(*d, "they're raidin t'bins"));               // and before anything else "the"
+  CHECK(raises(*d, "'urt 'is 'ead"));
+  CHECK(raises(*d, "im scared"));                           // a spelling still applies
+  auto reading = d->read("she said 'mum hit robin'");     // a quote: known words are left alone
+  CHECK(reading.words == std::vector<std::string>{"she", "said", "mum", "hit", "robin"});
+  // Without a dictionary only the fixed short words and t' are read.
+  auto bare = SafetyDetector::compile(rules, nullptr, problems);
+  REQUIRE(bare);
+  CHECK(raises(*bare, "nothing t'eat"));
+  CHECK_FALSE(raises(*bare, "'e's been 'ittin' 'er"));
 }
 
 TEST_CASE("a match whose first word belongs to an ordinary phrase is dropped - one in its gaps is not") {
