@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "eventually.hpp"
 #include "db_reader.hpp"
 #include "handoff_support.hpp"
 #include "pg_cluster.hpp"
@@ -225,7 +226,8 @@ TEST_CASE("webhook - 410 disables the connector with an alert - outbox retry ena
   f.receiver.script({410});
   request_handoff(f.server.port());
   REQUIRE(f.receiver.wait_for_attempts(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  eventually([&] { return scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "failed" &&
+                          f.server.log().find("ALERT") != std::string::npos; }, 60);
   CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "failed");
   CHECK(scalar(f.server.db(), "SELECT COUNT(*) FROM connector_state WHERE name = 'crm' AND disabled_at IS NOT NULL") == "1");
   CHECK(f.server.log().find("ALERT") != std::string::npos);
@@ -306,9 +308,10 @@ TEST_CASE("webhook - a peer failing past the retry window - the event fails with
   Fixture f(1);
   f.receiver.script(std::vector<int>(1000, 500));
   request_handoff(f.server.port());
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < end && scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") != "failed")
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // The worker records the failure, then logs the alert: wait for both (a loaded machine can
+  // read the database between the two).
+  eventually([&] { return scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "failed" &&
+                          f.server.log().find("ALERT outbox: gave up") != std::string::npos; }, 60);
   CHECK(scalar(f.server.db(), "SELECT status FROM outbox WHERE connector = 'crm'") == "failed");
   CHECK(scalar(f.server.db(), "SELECT last_error FROM outbox WHERE connector = 'crm'") == "HTTP 500");
   CHECK(f.server.log().find("ALERT outbox: gave up") != std::string::npos);

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "eventually.hpp"
 #include "pg_serve.hpp"
 #include "webhook_receiver.hpp"
 
@@ -323,15 +324,6 @@ TEST_CASE("postgresql failover - 200 practitioners on two instances, one killed 
 }
 
 namespace {
-
-// Polls (no wall-clock assertion) until `holds`; false after about `seconds`.
-bool eventually(const std::function<bool()>& holds, int seconds) {
-  for (int i = 0; i < seconds * 5; ++i) {
-    if (holds()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
-}
 
 }  // namespace
 

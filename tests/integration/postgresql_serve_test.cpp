@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "eventually.hpp"
 #include "handoff_support.hpp"
 #include "pg_serve.hpp"
 #include "test_store.hpp"
@@ -279,15 +280,6 @@ std::optional<bool> online_in_first_queue(unsigned short port, const std::string
   const json* item = find_item(queue, reference);
   if (!item) return std::nullopt;
   return item->value("online", false);
-}
-
-// Polls (no wall-clock assertion) until `holds`; false after about `seconds`.
-bool eventually(const std::function<bool()>& holds, int seconds) {
-  for (int i = 0; i < seconds * 5; ++i) {
-    if (holds()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
 }
 
 std::string ask_for_a_person(WsClient& p) {
