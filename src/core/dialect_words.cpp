@@ -41,7 +41,9 @@ std::string DialectReader::restored(std::string_view base, bool apostrophe_befor
     for (const auto& [dropped, word] : kDroppedH)
       if (base == dropped) return std::string(word);
   }
-  if (base.empty() || knows(base)) return std::string(base);
+  // Only a word after an apostrophe or ending in "in" can have lost a letter: ask the
+  // dictionary about nothing else.
+  if (base.empty() || (!apostrophe_before && !ends_in_dropped_g(base)) || knows(base)) return std::string(base);
   const std::string with_g = std::string(base) + "g";
   if (apostrophe_before) {
     std::string with_h(1, 'h');

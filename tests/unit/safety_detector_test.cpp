@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "core/dialect_words.hpp"
 #include "core/safety_corpus.hpp"
 #include "core/safety_detector.hpp"
 #include "core/safety_pattern.hpp"
@@ -278,6 +279,26 @@ TEST_CASE("dialect: a dropped h or g and t' are read as the standard word when t
   REQUIRE(bare);
   CHECK(raises(*bare, "nothing t'eat"));
   CHECK_FALSE(raises(*bare, "'e's been 'ittin' 'er"));
+}
+
+TEST_CASE("dialect: only a word after an apostrophe or ending in -in is looked up in the dictionary") {
+  struct Counting final : KnownWords {
+    mutable int asked = 0;
+    bool knows(std::string_view w) const override {
+      ++asked;
+      return w == "getting" || w == "home";
+    }
+  };
+  auto words = std::make_shared<Counting>();
+  DialectReader reader(words);
+  CHECK(reader.standard("bruise", false) == "bruise");
+  CHECK(reader.standard("kids", false) == "kids");
+  CHECK(words->asked == 0);  // the common case costs no lookup (Hunspell is behind a lock)
+  CHECK(reader.standard("gettin", false) == "getting");
+  CHECK(reader.standard("ome", true) == "home");
+  CHECK(reader.standard("e's", true) == "he's");
+  CHECK(reader.standard("t'kids", false) == "the kids");
+  CHECK(words->asked > 0);
 }
 
 TEST_CASE("a match whose first word belongs to an ordinary phrase is dropped - one in its gaps is not") {
