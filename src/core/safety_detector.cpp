@@ -602,12 +602,14 @@ std::shared_ptr<const SafetyDetector> SafetyDetector::compile(const SafetyDetect
   for (const auto& p : rules.negation.after) add(c.after, p, 0, "", true);
   for (const auto& p : rules.negation.pseudo) add(c.pseudo, p, 0, "");
   for (const auto& p : rules.not_harm) add(c.not_harm, p, 0, "");
-  for (const auto& e : rules.negation.ends)
-    for (const auto& w : split_words(fold_text(e)))
-      for (const auto& read : c.reader.expand(w.text)) c.ends.insert(stem_word(read));
-  for (const auto& e : rules.negation.clause_starts)
-    for (const auto& w : split_words(fold_text(e)))
-      for (const auto& read : c.reader.expand(w.text)) c.clause_starts.insert(stem_word(read));
+  // A list of words, stemmed as typed words are read.
+  auto stems_of = [&c](const std::vector<std::string>& list, std::unordered_set<std::string>& into) {
+    for (const auto& e : list)
+      for (const auto& w : split_words(fold_text(e)))
+        for (const auto& read : c.reader.expand(w.text)) into.insert(stem_word(read));
+  };
+  stems_of(rules.negation.ends, c.ends);
+  stems_of(rules.negation.clause_starts, c.clause_starts);
   if (!ok) return nullptr;
   for (RuleSet* set : {&c.harm, &c.before, &c.after, &c.pseudo, &c.not_harm}) set->finalize(c.keys.size());
   if (c.harm.size() == 0) {
